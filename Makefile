@@ -1,0 +1,54 @@
+# Headnet's everyday commands. The README's two set-up commands are
+# `make run` and `make test`; each installs what it needs first.
+
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+
+# uv from the PATH if there is one, otherwise a private copy in .tools/.
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+PY := .venv/bin/python
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/headnet
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-postgres test-browser lint format migrations-check ci
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv>=0.13,<1"
+
+## install: create .venv with Python 3.13 and exactly the locked packages
+install: $(UV)
+	$(UV) sync --locked --quiet
+
+## run: set up, migrate, load the demo data and serve http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## test: set up and run the test suite on the embedded SQLite database
+test: install
+	.venv/bin/pytest -rfE $(PYTEST_ARGS)
+
+## test-postgres: the same suite against PostgreSQL (POSTGRES_URL)
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) .venv/bin/pytest -rfE $(PYTEST_ARGS)
+
+## test-browser: the real-browser journeys and accessibility checks in headless Chromium
+test-browser: install
+	@command -v chromium >/dev/null || { echo "Installing Chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	.venv/bin/pytest -rfE -m e2e tests/e2e $(PYTEST_ARGS)
+
+## lint: ruff's checks and formatting, and no missing migrations
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+## ci: what CI runs (.ci/run)
+ci:
+	.ci/run

@@ -1,0 +1,21 @@
+"""gunicorn settings for production: `gunicorn` in the project folder reads this file.
+
+Sync workers, two per core by default, as measured on a 2-core machine (more
+workers were slower there). Override with WEB_CONCURRENCY.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Restart workers now and then so a slow leak can never take a server down.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
