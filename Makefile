@@ -23,6 +23,7 @@ install: $(UV)
 ## run: set up, migrate, load the demo data and serve http://127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: set up and run the test suite on the embedded SQLite database

@@ -174,7 +174,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Headnet] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Headnet] "  # the same as EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: sign-in, sign-up, reset, codes
@@ -196,6 +196,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# The address people reach the site at, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_SUBJECT_PREFIX = "[Headnet] "
 
 # Email (Django 6.1's MAILERS). Without EMAIL_HOST, messages are printed.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Headnet <noreply@headnet.localhost>")

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from networks import views as network_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("networks/", include("networks.urls")),
+    path("me/", network_views.my_networks, name="me"),
+    path("", include("members.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

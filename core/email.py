@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.tasks import default_task_backend, task
+from django.tasks import Task, default_task_backend, task
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,23 @@ def queue_email(
     )
 
 
+def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
+    """Subject and body from `<prefix>_subject.txt` and `<prefix>_message.txt`."""
+    context = {"site_url": settings.SITE_URL.rstrip("/")} | context
+    subject = render_to_string(f"{template_prefix}_subject.txt", context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    body = render_to_string(f"{template_prefix}_message.txt", context)
+    return subject, body
+
+
+def queue_templated_email(
+    template_prefix: str, *, to: list[str], context: dict, reply_to: list[str] | None = None
+) -> None:
+    """Render an email from templates and send it in the background."""
+    subject, body = render_email(template_prefix, context)
+    queue_email(subject=subject, body=body, to=to, reply_to=reply_to)
+
+
 def queue_message(message: EmailMessage) -> None:
     """Send an already rendered EmailMessage (allauth's) in the background."""
     html_body = ""
@@ -53,6 +71,19 @@ def queue_message(message: EmailMessage) -> None:
         reply_to=message.reply_to,
         from_email=message.from_email,
     )
+
+
+def retry_later(failed_task: Task, *, attempt: int, **kwargs) -> bool:
+    """Queue the task again after a growing pause; False when it should give up.
+
+    Only a queue that can wait (the database one) can retry; the immediate
+    backend of the embedded default cannot.
+    """
+    if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+        return False
+    run_after = timezone.now() + timedelta(minutes=2**attempt)
+    failed_task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
+    return True
 
 
 @task()
@@ -75,16 +106,17 @@ def send_email(
     try:
         message.send()
     except Exception:
-        if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
-            logger.exception("Email %r to %s failed on attempt %s", subject, to, attempt)
-            raise
-        logger.warning("Email %r to %s failed on attempt %s; will retry", subject, to, attempt)
-        send_email.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
+        retrying = retry_later(
+            send_email,
+            attempt=attempt,
             subject=subject,
             body=body,
             to=to,
             html_body=html_body,
             reply_to=reply_to,
             from_email=from_email,
-            attempt=attempt + 1,
         )
+        if not retrying:
+            logger.exception("Email %r to %s failed on attempt %s", subject, to, attempt)
+            raise
+        logger.warning("Email %r to %s failed on attempt %s; will retry", subject, to, attempt)

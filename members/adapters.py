@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
 from core.email import queue_message
 
@@ -17,3 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
             | context,
         )
         queue_message(message)
+
+    def get_login_redirect_url(self, request):
+        """A person without a name or a post goes to their profile to complete it first."""
+        user = request.user
+        if not (user.first_name and user.last_name and user.posts.exists()):
+            return reverse("members:profile")
+        return reverse("me")

@@ -1,7 +1,33 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import Designation, LocalAuthority, Post, School, User
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["urn", "name", "town", "local_authority", "phase", "sector", "status"]
+    list_filter = ["status", "sector", "phase", "local_authority"]
+    search_fields = ["=urn", "name", "town", "postcode"]
+    list_select_related = ["local_authority"]
+    readonly_fields = ["updated_at"]
+
+
+class PostInline(admin.TabularInline):
+    model = Post
+    autocomplete_fields = ["school"]
+    extra = 0
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    extra = 0
 
 
 @admin.register(User)
@@ -10,9 +36,10 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
+    inlines = [PostInline, DesignationInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Name", {"fields": ["title", "first_name", "last_name"]}),
+        ("Name", {"fields": ["title", "first_name", "last_name", "show_email_to_members"]}),
         (
             "Permissions",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -22,3 +49,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "school", "started_on", "ended_on"]
+    list_filter = ["role"]
+    search_fields = ["person__email", "person__last_name", "school__name", "=school__urn"]
+    autocomplete_fields = ["person", "school"]
+    list_select_related = ["person", "school"]
+    date_hierarchy = "started_on"

@@ -1,7 +1,108 @@
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+
+# A head in the first two years of headship is a "new head" (DESIGN.md s.2).
+NEW_HEAD_PERIOD = datetime.timedelta(days=730)
+
+
+class LocalAuthority(models.Model):
+    """A local authority, by its three-digit code in the school register (931 Oxfordshire)."""
+
+    code = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=School.Status.CLOSED)
+
+    def search(self, text: str):
+        """Schools whose name or town contains the text, or whose URN it is."""
+        text = text.strip()
+        if not text:
+            return self.none()
+        condition = models.Q(name__icontains=text) | models.Q(town__icontains=text)
+        if text.isdigit():
+            condition |= models.Q(urn=int(text))
+        return self.filter(condition)
+
+
+class School(models.Model):
+    """An establishment from the DfE register (GIAS), kept in step by import_schools."""
+
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE_PRIMARY = "middle_primary", "Middle deemed primary"
+        MIDDLE_SECONDARY = "middle_secondary", "Middle deemed secondary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SIXTEEN_PLUS = "16_plus", "16 plus"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class Sector(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+        SIXTEEN_PLUS = "16_plus", "16 plus"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        PROPOSED = "proposed", "Proposed to open"
+
+    urn = models.PositiveIntegerField("URN", unique=True)
+    name = models.CharField(max_length=200)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="schools"
+    )
+    phase = models.CharField(max_length=20, choices=Phase, default=Phase.NOT_APPLICABLE)
+    type_name = models.CharField("type", max_length=100, help_text="As the register names it.")
+    sector = models.CharField(
+        max_length=25, choices=Sector, help_text="Derived from phase and type."
+    )
+    state_funded = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Eligibility and the directory filter schools by area and sector.
+            models.Index(fields=["local_authority", "sector"], name="members_school_la_sector"),
+            # School search lists matches in name order.
+            models.Index(fields=["name"], name="members_school_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.town}" if self.town else self.name
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
 
 
 class UserManager(BaseUserManager):
@@ -35,10 +136,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     title = models.CharField(max_length=20, blank=True, help_text="For example Mrs, Mr, Dr.")
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
+    # Site staff are superusers. is_staff only opens the admin site, where a
+    # network's administrators see their own networks.
     is_staff = models.BooleanField(
-        "site staff",
+        "admin site access",
         default=False,
-        help_text="Can sign in to the admin site and manage every network.",
+        help_text="Can sign in to the admin site. Site staff are superusers.",
+    )
+    show_email_to_members = models.BooleanField(
+        "show my email address to members of my networks",
+        default=False,
+        help_text="Nobody else ever sees it.",
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -69,8 +177,126 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = User.objects.normalize_email(self.email)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("members:person", args=[self.pk])
+
     def get_full_name(self):
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @property
+    def has_complete_profile(self) -> bool:
+        """Named, with at least one post: enough for eligibility to be worked out."""
+        return bool(self.first_name and self.last_name) and self.posts.exists()
+
+    def current_posts(self, on: datetime.date | None = None) -> list["Post"]:
+        """Posts held on the day (today by default); uses prefetched posts if present."""
+        on = on or timezone.localdate()
+        return [post for post in self.posts.all() if post.is_current(on)]
+
+    def is_new_head(self, on: datetime.date | None = None) -> bool:
+        """Currently a head, and the first headship began less than two years ago."""
+        on = on or timezone.localdate()
+        headships = [post for post in self.posts.all() if post.is_headship]
+        if not any(post.is_current(on) for post in headships):
+            return False
+        first_started = min(post.started_on for post in headships)
+        return on - first_started < NEW_HEAD_PERIOD
+
+
+class PostQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=on)
+        )
+
+    def headships(self):
+        return self.filter(role__in=Post.HEAD_ROLES)
+
+
+class Post(models.Model):
+    """A role a person holds or held at a school, from a start date to an optional end."""
+
+    class Role(models.TextChoices):
+        HEADTEACHER = "headteacher", "Headteacher"
+        EXECUTIVE_HEAD = "executive_head", "Executive head"
+        HEAD_OF_SCHOOL = "head_of_school", "Head of school"
+        INTERIM_HEAD = "interim_head", "Interim or acting head"
+        SENIOR_LEADER = "senior_leader", "Deputy or senior leader"
+        BUSINESS_LEADER = "business_leader", "School business leader"
+        CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
+        LA_OFFICER = "la_officer", "Local authority officer"
+
+    # The roles that lead a school: its "head" for networks of heads.
+    HEAD_ROLES = (
+        Role.HEADTEACHER,
+        Role.EXECUTIVE_HEAD,
+        Role.HEAD_OF_SCHOOL,
+        Role.INTERIM_HEAD,
+    )
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="posts")
+    role = models.CharField(max_length=20, choices=Role)
+    started_on = models.DateField("start date")
+    ended_on = models.DateField("end date", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="members_post_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # "Who leads this school now?" when a headship changes hands.
+            models.Index(fields=["school", "role", "ended_on"], name="members_post_school_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}, {self.school.name}"
+
+    def clean(self):
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "A post cannot end before it starts."})
+
+    @property
+    def is_headship(self) -> bool:
+        return self.role in self.HEAD_ROLES
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+class Designation(models.Model):
+    """A recognised role a person holds beyond their post (a national leader of education)."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_LEADER = "nle", "National leader of education"
+        LOCAL_LEADER = "lle", "Local leader of education"
+        ADVISORY_HEAD = "advisory_head", "Advisory head"
+        EXECUTIVE_HEAD = "executive_head", "Executive head"
+        PROFESSIONAL_PARTNER = "professional_partner", "Professional partner"
+        MENTOR = "mentor", "Mentor"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="designations")
+    kind = models.CharField(max_length=25, choices=Kind)
+    since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="members_designation_once"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()

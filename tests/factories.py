@@ -1,10 +1,13 @@
 """Small factory functions with keyword defaults: each makes one thing the test needs."""
 
+import datetime
 import itertools
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from members.models import User
+from members.models import LocalAuthority, Post, School, User
+from networks.models import Membership, Network, Workhub
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -14,7 +17,108 @@ def make_user(
     *, email: str | None = None, password: str = PASSWORD, verified: bool = True, **fields
 ) -> User:
     """A person who can sign in (their address verified unless told otherwise)."""
-    email = email or f"person{next(_sequence)}@school.example"
+    number = next(_sequence)
+    email = email or f"person{number}@school.example"
+    fields.setdefault("first_name", "Person")
+    fields.setdefault("last_name", f"Number{number}")
     user = User.objects.create_user(email=email, password=password, **fields)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     return user
+
+
+def make_la(*, code: str = "931", name: str = "Oxfordshire") -> LocalAuthority:
+    return LocalAuthority.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def make_school(
+    *,
+    name: str | None = None,
+    la: LocalAuthority | None = None,
+    sector: str = School.Sector.PRIMARY,
+    phase: str | None = None,
+    status: str = School.Status.OPEN,
+    state_funded: bool = True,
+    town: str = "Banbury",
+    urn: int | None = None,
+) -> School:
+    number = next(_sequence)
+    return School.objects.create(
+        urn=urn or 100000 + number,
+        name=name or f"School Number {number}",
+        local_authority=la or make_la(),
+        sector=sector,
+        phase=phase or (sector if sector in School.Phase.values else School.Phase.NOT_APPLICABLE),
+        type_name="Community school",
+        status=status,
+        state_funded=state_funded,
+        town=town,
+    )
+
+
+def make_post(
+    *,
+    person: User,
+    school: School | None = None,
+    role: str = Post.Role.HEADTEACHER,
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+) -> Post:
+    return Post.objects.create(
+        person=person,
+        school=school or make_school(),
+        role=role,
+        started_on=started_on or timezone.localdate() - datetime.timedelta(days=1000),
+        ended_on=ended_on,
+    )
+
+
+def make_head(*, school: School | None = None, **user_fields) -> User:
+    """A person who is head of a school now (a primary in Oxfordshire unless told)."""
+    person = make_user(**user_fields)
+    make_post(person=person, school=school or make_school())
+    return person
+
+
+def make_network(
+    *,
+    name: str | None = None,
+    areas: list[LocalAuthority] | None = None,
+    sectors: list[str] | None = None,
+    roles: list[str] | None = None,
+    **fields,
+) -> Network:
+    """An open, person-based network for heads of primary schools in Oxfordshire by default."""
+    number = next(_sequence)
+    fields.setdefault("kind", Network.Kind.PRIMARY)
+    fields.setdefault("join_policy", Network.JoinPolicy.OPEN)
+    network = Network.objects.create(
+        name=name or f"Network Number {number}",
+        slug=fields.pop("slug", f"network-{number}"),
+        eligible_sectors=[School.Sector.PRIMARY] if sectors is None else sectors,
+        eligible_roles=list(Post.HEAD_ROLES) if roles is None else roles,
+        **fields,
+    )
+    network.areas.set([make_la()] if areas is None else areas)
+    return network
+
+
+def make_membership(
+    *,
+    person: User,
+    network: Network,
+    role: str = Membership.Role.MEMBER,
+    status: str = Membership.Status.ACTIVE,
+    school: School | None = None,
+) -> Membership:
+    return Membership.objects.create(
+        person=person,
+        network=network,
+        role=role,
+        status=status,
+        school=school,
+        started_at=timezone.now() if status == Membership.Status.ACTIVE else None,
+    )
+
+
+def make_workhub(*, network: Network, name: str = "SEND", academic_year: int = 2026) -> Workhub:
+    return Workhub.objects.create(network=network, name=name, academic_year=academic_year)

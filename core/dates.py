@@ -1,0 +1,16 @@
+"""The school year: 1 September to 31 August."""
+
+import datetime
+
+from django.utils import timezone
+
+
+def academic_year_of(day: datetime.date | None = None) -> int:
+    """The year the academic year containing the day began (2016 for 2016/17)."""
+    day = day or timezone.localdate()
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_label(start_year: int) -> str:
+    """'2016/17' for 2016."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"

@@ -1,0 +1,73 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from .models import Post, User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["title", "first_name", "last_name", "show_email_to_members"]
+        widgets = {
+            "title": forms.TextInput(attrs={"autocomplete": "honorific-prefix"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+
+
+class SchoolSearchForm(forms.Form):
+    q = forms.CharField(
+        label="School name, town or URN",
+        min_length=3,
+        max_length=100,
+        help_text="For example “Cherwell”, “Banbury” or 123456.",
+    )
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["role", "started_on", "ended_on"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"role": "Your role at this school", "ended_on": "End date (past posts only)"}
+        help_texts = {"started_on": "When you started in this role."}
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError("A post can start at most a year from now.")
+        return started_on
+
+
+class EndPostForm(forms.Form):
+    ended_on = forms.DateField(
+        label="Last day in this post", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, post: Post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on < self.post.started_on:
+            raise forms.ValidationError(
+                f"The post started on {self.post.started_on:%-d %B %Y}; it cannot end before that."
+            )
+        return ended_on
+
+
+class CloseAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that my account, posts and memberships will be removed for good",
+    )

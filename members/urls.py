@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("me/profile/", views.profile, name="profile"),
+    path("me/posts/add/", views.post_add, name="post_add"),
+    path("me/posts/<int:pk>/end/", views.post_end, name="post_end"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/data/download/", views.data_download, name="data_download"),
+    path("me/close/", views.account_close, name="account_close"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+]

@@ -1,0 +1,153 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from networks.access import can_see_email
+
+from . import services
+from .forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
+from .models import Post, School, User
+
+SEARCH_RESULTS = 25
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The person's own profile: name, email setting, posts and designations."""
+    person = request.user
+    form = ProfileForm(request.POST or None, instance=person)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your profile has been saved.")
+        if not person.posts.exists():
+            return redirect("members:post_add")
+        return redirect("members:profile")
+    posts = person.posts.select_related("school__local_authority")
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "form": form,
+            "posts": posts,
+            "designations": person.designations.all(),
+            "is_new_head": person.is_new_head(),
+            "profile_complete": bool(person.first_name and person.last_name) and bool(posts),
+        },
+    )
+
+
+@login_required
+def post_add(request: HttpRequest) -> HttpResponse:
+    """Add a post: find the school (server-side search), then give role and dates."""
+    school = None
+    if urn := request.GET.get("school") or request.POST.get("school"):
+        school = School.objects.open().select_related("local_authority").filter(urn=urn).first()
+        if school is None:
+            messages.error(request, "That school is not in the register, or it has closed.")
+            return redirect("members:post_add")
+    if school is None:
+        search = SchoolSearchForm(request.GET if "q" in request.GET else None)
+        results = None
+        if search.is_valid():
+            results = list(
+                School.objects.open()
+                .search(search.cleaned_data["q"])
+                .select_related("local_authority")[: SEARCH_RESULTS + 1]
+            )
+        return render(
+            request,
+            "members/post_search.html",
+            {
+                "search": search,
+                "results": results[:SEARCH_RESULTS] if results is not None else None,
+                "more_results": results is not None and len(results) > SEARCH_RESULTS,
+            },
+        )
+
+    form = PostForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.add_post(person=request.user, school=school, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Your post at {school.name} has been added.")
+            return redirect("members:profile")
+    return render(request, "members/post_form.html", {"form": form, "school": school})
+
+
+@login_required
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that one of the person's own posts has ended."""
+    post = get_object_or_404(
+        request.user.posts.select_related("school"), pk=pk, ended_on__isnull=True
+    )
+    form = EndPostForm(request.POST or None, post=post)
+    if form.is_valid():
+        services.end_post(post=post, ended_on=form.cleaned_data["ended_on"])
+        messages.success(request, f"Your post at {post.school.name} is recorded as ended.")
+        return redirect("members:profile")
+    return render(request, "members/post_end.html", {"form": form, "post": post})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's professional profile, for signed-in people."""
+    person = get_object_or_404(
+        User.objects.filter(is_active=True).prefetch_related(
+            Prefetch("posts", queryset=Post.objects.select_related("school__local_authority")),
+            "designations",
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "members/person_detail.html",
+        {
+            "person": person,
+            "current_posts": person.current_posts(),
+            "designations": person.designations.all(),
+            "is_new_head": person.is_new_head(),
+            "show_email": can_see_email(request.user, person),
+        },
+    )
+
+
+@login_required
+@reauthentication_required
+def data_download(request: HttpRequest) -> HttpResponse:
+    """Everything Headnet holds about the person, as a JSON file (UK GDPR)."""
+    data = services.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    filename = f"headnet-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@reauthentication_required
+def account_close(request: HttpRequest) -> HttpResponse:
+    """Close the account: confirm, then remove the person's data (UK GDPR)."""
+    form = CloseAccountForm(request.POST or None)
+    if form.is_valid():
+        services.close_account(person=request.user)
+        logout(request)
+        messages.success(request, "Your account has been closed and your personal data removed.")
+        return redirect("home")
+    return render(request, "members/account_close.html", {"form": form})
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Explains the download and the closing of an account."""
+    return render(request, "members/my_data.html")

@@ -1,0 +1,569 @@
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from core.dates import academic_year_label
+from core.markdown import render_markdown
+from members.models import LocalAuthority, Post, School
+
+
+class NetworkQuerySet(models.QuerySet):
+    def for_directory(self):
+        """With what a directory card shows, in a fixed number of queries."""
+        return self.select_related("parent").prefetch_related("areas").order_by("name")
+
+    def for_area(self, local_authority: LocalAuthority):
+        """Networks covering the area: those naming it, and national ones."""
+        return self.filter(
+            models.Q(areas=local_authority) | models.Q(areas__isnull=True)
+        ).distinct()
+
+    def for_sector(self, sector: str):
+        """Networks open to leaders of schools in the sector (or to every sector)."""
+        # Sectors are a JSON list; matching the quoted value in its text works
+        # the same on SQLite and PostgreSQL (JSON containment does not).
+        return self.filter(
+            models.Q(eligible_sectors=[]) | models.Q(eligible_sectors__icontains=f'"{sector}"')
+        )
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(short_name__icontains=text)
+            | models.Q(about__icontains=text)
+            | models.Q(meeting_rhythm__icontains=text)
+        )
+
+
+class Network(models.Model):
+    """A professional network of school leaders, with its rules for who may join and how."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary heads"
+        SECONDARY = "secondary", "Secondary heads"
+        SPECIAL = "special", "Special school heads"
+        ALLIANCE = "alliance", "School alliance"
+        BRIEFING_SERIES = "briefing_series", "Briefing series"
+        WORKING_GROUP = "working_group", "Working group"
+        SUPPORT_NETWORK = "support_network", "Support network"
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", "Open: eligible people join at once"
+        APPROVAL = "approval", "Approval: an administrator approves each request"
+        AUTOMATIC = "automatic", "Automatic: everyone eligible is a member"
+        INVITATION = "invitation", "Invitation only"
+
+    class Basis(models.TextChoices):
+        PERSON = "person", "Person: members stay members wherever they work"
+        SCHOOL = "school", "School: the school is the member, its head holds the seat"
+
+    class MemberListVisibility(models.TextChoices):
+        MEMBERS = "members", "Members of the network"
+        COORDINATORS = "coordinators", "Coordinators and administrators only"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, blank=True, help_text="For example OSSHTA.")
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subgroups",
+        help_text="For a sub-group: the network it belongs to.",
+    )
+    areas = models.ManyToManyField(
+        LocalAuthority,
+        blank=True,
+        related_name="networks",
+        help_text="Local authorities it serves; none means national.",
+    )
+    summary = models.CharField(max_length=300, blank=True, help_text="One sentence for cards.")
+    about = models.TextField(blank=True, help_text="Markdown.")
+    about_html = models.TextField(blank=True, editable=False)
+    meeting_rhythm = models.CharField(
+        "how often it meets", max_length=200, blank=True, help_text="Six times a year, online."
+    )
+    eligible_sectors = models.JSONField(
+        default=list, blank=True, help_text="School sectors whose leaders may join; empty: any."
+    )
+    eligible_roles = models.JSONField(
+        default=list, blank=True, help_text="Posts whose holders may join; empty: any post."
+    )
+    state_funded_only = models.BooleanField(default=False)
+    open_to_all = models.BooleanField(
+        default=False,
+        help_text="Anyone may join, with or without a post (past and future heads too).",
+    )
+    requires_parent_membership = models.BooleanField(
+        default=False,
+        help_text="Open to members of the parent network and staff of its member schools.",
+    )
+    audience = models.CharField(
+        "who it is for",
+        max_length=300,
+        blank=True,
+        help_text="Leave empty to describe the eligibility rules in words automatically.",
+    )
+    join_policy = models.CharField(max_length=20, choices=JoinPolicy, default=JoinPolicy.OPEN)
+    basis = models.CharField("membership basis", max_length=10, choices=Basis, default=Basis.PERSON)
+    annual_fee_pence = models.PositiveIntegerField(
+        "annual fee per member school (pence)", null=True, blank=True
+    )
+    member_list_visibility = models.CharField(
+        max_length=20, choices=MemberListVisibility, default=MemberListVisibility.MEMBERS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.short_name or self.name)[:80]
+        # Rendered once on save, not on every page view.
+        self.about_html = render_markdown(self.about)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("networks:detail", args=[self.slug])
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A network cannot be its own parent."})
+        if self.requires_parent_membership and not self.parent_id:
+            raise ValidationError(
+                {"requires_parent_membership": "Only a sub-group can require parent membership."}
+            )
+        unknown = set(self.eligible_sectors) - set(School.Sector.values)
+        if unknown:
+            raise ValidationError({"eligible_sectors": f"Unknown sectors: {sorted(unknown)}"})
+        unknown = set(self.eligible_roles) - set(Post.Role.values)
+        if unknown:
+            raise ValidationError({"eligible_roles": f"Unknown roles: {sorted(unknown)}"})
+
+    @property
+    def display_name(self):
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    @property
+    def is_school_based(self) -> bool:
+        return self.basis == self.Basis.SCHOOL
+
+    @property
+    def is_national(self) -> bool:
+        """True when the network names no area (uses prefetched areas if present)."""
+        return not self.areas.all()
+
+    @property
+    def area_names(self) -> str:
+        names = [area.name for area in self.areas.all()]
+        return ", ".join(names) if names else "England (national)"
+
+    @property
+    def annual_fee_display(self) -> str:
+        if not self.annual_fee_pence:
+            return ""
+        pounds, pence = divmod(self.annual_fee_pence, 100)
+        return f"£{pounds:,}.{pence:02d}"
+
+    @property
+    def eligibility_text(self) -> str:
+        """Who may join, in words: "Open to headteachers of special schools in Oxfordshire"."""
+        if self.audience:
+            return self.audience
+        where = "anywhere in England" if self.is_national else f"in {self.area_names}"
+        if self.open_to_all:
+            return f"Open to anyone {where}"
+        if self.requires_parent_membership and self.parent:
+            parent = self.parent.short_name or self.parent.name
+            return f"Open to members of {parent} and staff of its member schools"
+        roles = _roles_phrase(self.eligible_roles)
+        sectors = _sectors_phrase(self.eligible_sectors, self.state_funded_only)
+        return f"Open to {roles} of {sectors} {where}"
+
+    def eligibility_for(
+        self, person, on: datetime.date | None = None, *, check_seat: bool = True
+    ) -> "Eligibility":
+        """Whether the person may join, why not if not, and (school-based) for which school.
+
+        Reads person.posts (prefetch posts__school to save queries). check_seat=False
+        skips the query for whether the school already holds a seat.
+        """
+        if not person.is_authenticated:
+            return Eligibility(False, "Sign in to join.")
+        if self.open_to_all:
+            return Eligibility(True)
+        on = on or timezone.localdate()
+        current = [post for post in person.posts.all() if post.is_current(on)]
+        if self.requires_parent_membership:
+            return self._parent_eligibility(person, current)
+        area_ids = {area.pk for area in self.areas.all()}
+        matching = [post for post in current if self._post_qualifies(post, area_ids)]
+        if not matching:
+            if not current:
+                missing = "Add your current post to your profile so Headnet can check."
+            else:
+                held = "; ".join(f"{post.get_role_display()}, {post.school}" for post in current)
+                missing = f"Your current post ({held}) is not one it covers."
+            return Eligibility(False, f"{self.eligibility_text}. {missing}")
+        if not self.is_school_based or not check_seat:
+            return Eligibility(True, school=matching[0].school)
+        # School-based: the school is the member, so its seat must be free (or theirs).
+        schools = [post.school for post in matching]
+        held = {
+            seat.school_id: seat
+            for seat in Membership.objects.live()
+            .filter(network=self, school__in=schools)
+            .select_related("person")
+        }
+        for school in schools:
+            seat = held.get(school.pk)
+            if seat is None or seat.person_id == person.pk:
+                return Eligibility(True, school=school)
+        seat = held[schools[0].pk]
+        return Eligibility(
+            False,
+            f"{schools[0].name} is already a member of {self.short_name or self.name}: "
+            f"its seat is held by {seat.person.get_full_name() or 'another member'}.",
+        )
+
+    def administrator_emails(self) -> list[str]:
+        return list(
+            self.memberships.active()
+            .filter(role=Membership.Role.ADMINISTRATOR)
+            .values_list("person__email", flat=True)
+        )
+
+    def coordinator_emails(self) -> list[str]:
+        """Coordinators' and administrators' addresses: for sending, never for showing."""
+        return list(self.memberships.coordinating().values_list("person__email", flat=True))
+
+    def _post_qualifies(self, post: Post, area_ids: set[int]) -> bool:
+        school = post.school
+        return (
+            (not self.eligible_roles or post.role in self.eligible_roles)
+            and (not self.eligible_sectors or school.sector in self.eligible_sectors)
+            and (not area_ids or school.local_authority_id in area_ids)
+            and (not self.state_funded_only or school.state_funded)
+            and school.is_open
+        )
+
+    def _parent_eligibility(self, person, current_posts: list[Post]) -> "Eligibility":
+        parent = self.parent
+        if parent.memberships.active().filter(person=person).exists():
+            return Eligibility(True)
+        schools = [post.school_id for post in current_posts]
+        if schools and parent.memberships.active().filter(school__in=schools).exists():
+            return Eligibility(True)
+        return Eligibility(
+            False,
+            f"{self.eligibility_text}. You are not a member of {parent.short_name or parent.name}"
+            " and your school is not one of its members.",
+        )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer to "may this person join?", with the reason in words when not."""
+
+    eligible: bool
+    reason: str = ""
+    school: School | None = None
+
+    def __bool__(self):
+        return self.eligible
+
+
+def _join_words(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _roles_phrase(roles: list[str]) -> str:
+    if not roles:
+        return "school leaders"
+    words = []
+    if set(Post.HEAD_ROLES) <= set(roles):
+        words.append("headteachers")
+        roles = [role for role in roles if role not in Post.HEAD_ROLES]
+    words += [ROLE_PLURALS.get(role, Post.Role(role).label.lower() + "s") for role in roles]
+    return _join_words(words)
+
+
+ROLE_PLURALS = {
+    Post.Role.SENIOR_LEADER: "deputies and senior leaders",
+    Post.Role.INTERIM_HEAD: "interim and acting heads",
+    Post.Role.CHAIR_OF_GOVERNORS: "chairs of governors",
+    Post.Role.BUSINESS_LEADER: "school business leaders",
+    Post.Role.LA_OFFICER: "local authority officers",
+}
+
+
+def _sectors_phrase(sectors: list[str], state_funded_only: bool) -> str:
+    if not sectors:
+        kind = "any state-funded school" if state_funded_only else "any school"
+        return kind
+    words = [School.Sector(sector).label.lower() for sector in sectors]
+    prefix = "state-funded " if state_funded_only else ""
+    return f"{prefix}{_join_words(words)} schools"
+
+
+class NetworkPurpose(models.Model):
+    """One of a network's purposes, in the order the network lists them."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="purposes")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class MembershipQuerySet(models.QuerySet):
+    def live(self):
+        """Pending or active: the memberships that count."""
+        return self.filter(status__in=Membership.LIVE_STATUSES)
+
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+    def coordinating(self):
+        """Active coordinators and administrators."""
+        return self.active().filter(
+            role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR]
+        )
+
+
+class Membership(models.Model):
+    """A person's place in a network (for a school-based network, their school's seat)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending approval"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        LEFT = "left", "Left"
+        LAPSED = "lapsed", "Lapsed"
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        COORDINATOR = "coordinator", "Coordinator"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    LIVE_STATUSES = (Status.PENDING, Status.ACTIVE)
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="For a school-based network: the school whose seat this is.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    role = models.CharField(max_length=15, choices=Role, default=Role.MEMBER)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # A double click or two tabs must never make two live memberships.
+            models.UniqueConstraint(
+                fields=["person", "network"],
+                condition=models.Q(status__in=["pending", "active"]),
+                name="networks_membership_one_live",
+            ),
+            # In a school-based network a school holds one seat at a time.
+            models.UniqueConstraint(
+                fields=["network", "school"],
+                condition=models.Q(status__in=["pending", "active"], school__isnull=False),
+                name="networks_membership_one_seat_per_school",
+            ),
+        ]
+        indexes = [
+            # Member lists and coordinator lists: a network's live memberships.
+            models.Index(fields=["network", "status", "role"], name="networks_membership_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.network} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def can_coordinate(self) -> bool:
+        return self.is_active and self.role in (self.Role.COORDINATOR, self.Role.ADMINISTRATOR)
+
+    @property
+    def can_administer(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMINISTRATOR
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to an invitation-only network, by email address."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="networks_invitation_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.network}"
+
+
+class Workhub(models.Model):
+    """A working group inside a network for one academic year, on one priority."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="workhubs")
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The year it starts: 2016 for 2016/17."
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    priority_area = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="WorkhubMembership", related_name="workhubs"
+    )
+
+    class Meta:
+        ordering = ["-academic_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "slug"], name="networks_workhub_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.academic_year_label})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(f"{self.name} {self.academic_year_label}")[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("networks:workhub", args=[self.network.slug, self.slug])
+
+    @property
+    def academic_year_label(self) -> str:
+        return academic_year_label(self.academic_year)
+
+
+class WorkhubMembership(models.Model):
+    """A person in a workhub, perhaps as one of its leads."""
+
+    workhub = models.ForeignKey(Workhub, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workhub_memberships"
+    )
+    is_lead = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_lead", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["workhub", "person"], name="networks_workhub_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.workhub}"
+
+
+class ContactMessage(models.Model):
+    """A message to a network's coordinators, stored before it is emailed."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="contact_messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_messages",
+    )
+    sender_name = models.CharField(max_length=200)
+    sender_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The retry command looks for messages not yet sent.
+            models.Index(fields=["sent_at", "created_at"], name="networks_contact_unsent"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.sender_email})"

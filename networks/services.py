@@ -1,0 +1,408 @@
+"""Membership workflows. No request, no permission checks: callers decide who may."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from core.email import queue_templated_email
+from members.models import Post, School, User
+
+from .models import ContactMessage, Invitation, Membership, Network, Workhub, WorkhubMembership
+from .tasks import deliver_contact_message
+
+
+def people_with_posts():
+    """People with what eligibility reads, prefetched."""
+    return User.objects.prefetch_related(
+        Prefetch("posts", queryset=Post.objects.select_related("school__local_authority"))
+    )
+
+
+def _live_membership(person, network) -> Membership | None:
+    return Membership.objects.live().filter(person=person, network=network).first()
+
+
+def _create_live(**fields) -> tuple[Membership, bool]:
+    """Create a live membership unless one exists; the database constraint decides races."""
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(**fields), True
+    except IntegrityError:
+        existing = _live_membership(fields["person"], fields["network"])
+        if existing is None:
+            raise  # another constraint (the school's seat) was broken: a real error
+        return existing, False
+
+
+@transaction.atomic
+def join_network(*, person: User, network: Network) -> Membership:
+    """Join (open), request to join (approval) or accept an invitation; idempotent."""
+    existing = _live_membership(person, network)
+    if existing:
+        return existing
+    invitation = None
+    if network.join_policy == Network.JoinPolicy.INVITATION:
+        invitation = (
+            network.invitations.select_for_update()
+            .filter(email__iexact=person.email, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise ValidationError(
+                f"{network.name} is by invitation only. Its administrators invite new members."
+            )
+    eligibility = network.eligibility_for(person)
+    if not eligibility and invitation is None:
+        raise ValidationError(eligibility.reason)
+
+    now = timezone.now()
+    school = eligibility.school if network.is_school_based else None
+    if network.join_policy == Network.JoinPolicy.APPROVAL:
+        membership, created = _create_live(
+            person=person, network=network, school=school, status=Membership.Status.PENDING
+        )
+        if created:
+            _email_administrators_of_request(membership)
+        return membership
+
+    membership, created = _create_live(
+        person=person,
+        network=network,
+        school=school,
+        status=Membership.Status.ACTIVE,
+        started_at=now,
+    )
+    if invitation is not None and created:
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def leave_network(*, person: User, network: Network) -> Membership:
+    """End the person's membership (or withdraw their pending request)."""
+    membership = (
+        Membership.objects.live().select_for_update().filter(person=person, network=network).first()
+    )
+    if membership is None:
+        raise ValidationError(f"You are not a member of {network.name}.")
+    membership.status = Membership.Status.LEFT
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at"])
+    # Workhubs belong to the network: leaving it leaves them too.
+    WorkhubMembership.objects.filter(person=person, workhub__network=network).delete()
+    return membership
+
+
+@transaction.atomic
+def approve_membership(*, membership: Membership, by: User) -> Membership:
+    """Make a pending request an active membership and tell the person."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_pending:
+        raise ValidationError("This request has already been decided.")
+    now = timezone.now()
+    membership.status = Membership.Status.ACTIVE
+    membership.started_at = now
+    membership.decided_by = by
+    membership.decided_at = now
+    membership.save(update_fields=["status", "started_at", "decided_by", "decided_at"])
+    queue_templated_email(
+        "networks/email/request_approved",
+        to=[membership.person.email],
+        context={"membership": membership, "network": membership.network},
+    )
+    return membership
+
+
+@transaction.atomic
+def decline_membership(*, membership: Membership, by: User, reason: str = "") -> Membership:
+    """Decline a pending request, with an optional reason, and tell the person."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_pending:
+        raise ValidationError("This request has already been decided.")
+    now = timezone.now()
+    membership.status = Membership.Status.DECLINED
+    membership.decided_by = by
+    membership.decided_at = now
+    membership.ended_at = now
+    membership.decline_reason = reason.strip()
+    membership.save(
+        update_fields=["status", "decided_by", "decided_at", "ended_at", "decline_reason"]
+    )
+    queue_templated_email(
+        "networks/email/request_declined",
+        to=[membership.person.email],
+        context={"membership": membership, "network": membership.network},
+    )
+    return membership
+
+
+@transaction.atomic
+def invite(*, network: Network, email: str, by: User) -> Invitation:
+    """Invite an email address to join; sends the invitation (again, if asked twice)."""
+    email = email.strip().lower()
+    if Membership.objects.live().filter(network=network, person__email=email).exists():
+        raise ValidationError(f"{email} is already a member of {network.name}.")
+    invitation = Invitation.objects.filter(
+        network=network, email=email, accepted_at__isnull=True
+    ).first() or Invitation.objects.create(network=network, email=email, invited_by=by)
+    queue_templated_email(
+        "networks/email/invitation",
+        to=[email],
+        context={"network": network, "invited_by": by},
+    )
+    return invitation
+
+
+def _email_administrators_of_request(membership: Membership) -> None:
+    network = membership.network
+    recipients = network.administrator_emails()
+    if recipients:
+        queue_templated_email(
+            "networks/email/request_received",
+            to=recipients,
+            context={
+                "membership": membership,
+                "network": network,
+                "requests_path": reverse("networks:requests", args=[network.slug]),
+            },
+        )
+
+
+# Automatic networks -------------------------------------------------------
+
+
+def sync_automatic_memberships(*, person: User) -> list[Membership]:
+    """Bring the person's automatic memberships in line with their posts.
+
+    Enrols them in every automatic network they are eligible for (except ones
+    they chose to leave: they can rejoin) and lapses person-based automatic
+    memberships they no longer qualify for. School seats move with
+    hand_over_school_seats. Coordinators and administrators keep their place.
+    Returns the new memberships.
+    """
+    person = people_with_posts().get(pk=person.pk)
+    networks = Network.objects.filter(join_policy=Network.JoinPolicy.AUTOMATIC).prefetch_related(
+        "areas"
+    )
+    memberships = {
+        membership.network_id: membership
+        for membership in Membership.objects.filter(person=person).order_by("requested_at")
+    }
+    enrolled = []
+    for network in networks:
+        membership = memberships.get(network.pk)
+        eligibility = network.eligibility_for(person)
+        if membership and membership.is_live:
+            stays = eligibility or membership.role != Membership.Role.MEMBER
+            if not stays and not network.is_school_based:
+                _lapse(membership)
+            continue
+        if not eligibility or (membership and membership.status == Membership.Status.LEFT):
+            continue
+        new, created = _create_live(
+            person=person,
+            network=network,
+            school=eligibility.school if network.is_school_based else None,
+            status=Membership.Status.ACTIVE,
+            started_at=timezone.now(),
+        )
+        if created:
+            enrolled.append(new)
+    return enrolled
+
+
+def reconcile_automatic_memberships() -> tuple[int, int]:
+    """Enrol everyone eligible for automatic networks and lapse those no longer eligible;
+    pass school seats whose holder no longer leads the school. Returns (enrolled, lapsed).
+    """
+    lapsed_before = Membership.objects.filter(status=Membership.Status.LAPSED).count()
+    enrolled = 0
+    people = User.objects.filter(
+        models.Q(posts__in=Post.objects.current())
+        | models.Q(memberships__network__join_policy=Network.JoinPolicy.AUTOMATIC)
+    ).distinct()
+    for person in people.iterator():
+        enrolled += len(sync_automatic_memberships(person=person))
+    seat_schools = School.objects.filter(
+        memberships__status__in=Membership.LIVE_STATUSES,
+        memberships__network__basis=Network.Basis.SCHOOL,
+    ).distinct()
+    for school in seat_schools.iterator():
+        enrolled += len(hand_over_school_seats(school=school))
+    lapsed = Membership.objects.filter(status=Membership.Status.LAPSED).count() - lapsed_before
+    return enrolled, lapsed
+
+
+def _lapse(membership: Membership) -> None:
+    membership.status = Membership.Status.LAPSED
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at"])
+
+
+# Headship changes ----------------------------------------------------------
+
+# Who holds a school's seat when several people lead it: these roles first,
+# then the most recent appointment.
+SEAT_ROLE_ORDER = {
+    Post.Role.HEADTEACHER: 0,
+    Post.Role.EXECUTIVE_HEAD: 0,
+    Post.Role.INTERIM_HEAD: 0,
+    Post.Role.HEAD_OF_SCHOOL: 1,
+}
+
+
+def school_head(school: School, on: datetime.date | None = None) -> Post | None:
+    """The post of the person who leads the school on the day, if anyone does."""
+    posts = list(
+        Post.objects.current(on).headships().filter(school=school).select_related("person")
+    )
+    if not posts:
+        return None
+    return min(posts, key=lambda post: (SEAT_ROLE_ORDER[post.role], -post.started_on.toordinal()))
+
+
+@transaction.atomic
+def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> list[Membership]:
+    """After the school's headship changes, pass its seats in school-based networks to its head.
+
+    The old head keeps their membership if another current headship gives them a
+    free seat in that network; otherwise it lapses. Both are emailed. Returns the
+    new head's memberships.
+    """
+    head_post = school_head(school)
+    head = head_post.person if head_post else None
+    handed_over = []
+    seats = (
+        Membership.objects.live()
+        .select_for_update()
+        .filter(school=school, network__basis=Network.Basis.SCHOOL)
+        .select_related("network", "person")
+    )
+    networks_with_seat = set()
+    for seat in seats:
+        networks_with_seat.add(seat.network_id)
+        if head and seat.person_id == head.pk:
+            continue
+        old_head = seat.person
+        other_school = _another_free_seat(old_head, seat.network, excluding=school)
+        if other_school:
+            seat.school = other_school
+            seat.save(update_fields=["school"])
+        else:
+            _lapse(seat)
+        new_seat = _give_seat(head, seat.network, school) if head else None
+        if new_seat:
+            handed_over.append(new_seat)
+        if notify_previous:
+            queue_templated_email(
+                "networks/email/seat_left",
+                to=[old_head.email],
+                context={
+                    "network": seat.network,
+                    "school": school,
+                    "new_head": head,
+                    "kept_for": other_school,
+                },
+            )
+
+    # A seat left empty by an earlier change (no head for a while) goes to the new head.
+    if head:
+        vacated = (
+            Membership.objects.filter(
+                school=school,
+                network__basis=Network.Basis.SCHOOL,
+                status=Membership.Status.LAPSED,
+            )
+            .exclude(network_id__in=networks_with_seat)
+            .select_related("network")
+        )
+        for network in {membership.network for membership in vacated}:
+            new_seat = _give_seat(head, network, school)
+            if new_seat:
+                handed_over.append(new_seat)
+    return handed_over
+
+
+def _another_free_seat(person: User, network: Network, *, excluding: School) -> School | None:
+    """Another school the person leads that the network covers and that has no seat yet."""
+    person = people_with_posts().get(pk=person.pk)
+    area_ids = {area.pk for area in network.areas.all()}
+    for post in person.current_posts():
+        if post.school_id == excluding.pk or not post.is_headship:
+            continue
+        if not network._post_qualifies(post, area_ids):
+            continue
+        seat_taken = Membership.objects.live().filter(network=network, school=post.school).exists()
+        if not seat_taken:
+            return post.school
+    return None
+
+
+def _give_seat(head: User, network: Network, school: School) -> Membership | None:
+    if _live_membership(head, network):
+        return None  # they are already a member (through another school)
+    membership, created = _create_live(
+        person=head,
+        network=network,
+        school=school,
+        status=Membership.Status.ACTIVE,
+        started_at=timezone.now(),
+    )
+    if created:
+        queue_templated_email(
+            "networks/email/seat_received",
+            to=[head.email],
+            context={"network": network, "school": school},
+        )
+    return membership if created else None
+
+
+# Workhubs -------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_workhub(*, person: User, workhub: Workhub) -> WorkhubMembership:
+    """Join a workhub of a network the person is an active member of."""
+    if not workhub.network.memberships.active().filter(person=person).exists():
+        raise ValidationError(f"Only members of {workhub.network.name} can join its workhubs.")
+    membership, _ = WorkhubMembership.objects.get_or_create(workhub=workhub, person=person)
+    return membership
+
+
+@transaction.atomic
+def leave_workhub(*, person: User, workhub: Workhub) -> None:
+    WorkhubMembership.objects.filter(workhub=workhub, person=person, is_lead=False).delete()
+
+
+# Contact --------------------------------------------------------------------
+
+
+def send_contact_message(
+    *,
+    network: Network,
+    subject: str,
+    message: str,
+    sender_name: str,
+    sender_email: str,
+    sender: User | None = None,
+) -> ContactMessage:
+    """Store the message, then email it to the coordinators with the sender as Reply-To.
+
+    Stored first and committed, so a mail server that is down loses nothing: the
+    task is retried, and `send_unsent_contact_messages` picks up any left over.
+    """
+    contact = ContactMessage.objects.create(
+        network=network,
+        sender=sender if sender and sender.is_authenticated else None,
+        sender_name=sender_name.strip(),
+        sender_email=sender_email.strip(),
+        subject=subject.strip(),
+        message=message.strip(),
+    )
+    deliver_contact_message.enqueue(contact_id=contact.pk, attempt=1)
+    return contact

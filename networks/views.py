@@ -1,0 +1,387 @@
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.dates import academic_year_of
+from core.ratelimit import client_ip, is_limited
+from members.models import Post, User
+
+from . import access, services
+from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
+from .models import Membership, Network, WorkhubMembership
+
+DIRECTORY_PAGE_SIZE = 20
+MEMBERS_PAGE_SIZE = 50
+# Contact form limits: enough for a person, too few for a spammer.
+CONTACT_LIMIT_PER_IP = 10
+CONTACT_LIMIT_PER_ADDRESS = 5
+CONTACT_PERIOD_SECONDS = 60 * 60
+
+
+def _people_with_current_school():
+    """People with their posts and schools, to name the school each one leads."""
+    return User.objects.prefetch_related(
+        Prefetch("posts", queryset=Post.objects.select_related("school"))
+    )
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
+    form = DirectoryFilterForm(request.GET or None)
+    networks = Network.objects.for_directory()
+    if form.is_bound and form.is_valid():
+        networks = form.filter(networks)
+    page = Paginator(networks, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "networks/directory.html",
+        {"form": form, "page": page, "filtered": form.is_bound},
+    )
+
+
+@dataclass(frozen=True)
+class JoinAction:
+    """The one thing the page offers the person looking at it."""
+
+    kind: str  # sign_in, join, request, accept, member, pending, not_eligible, invitation_only
+    reason: str = ""
+
+
+def _join_action(user, network: Network, membership: Membership | None) -> JoinAction:
+    if not user.is_authenticated:
+        return JoinAction("sign_in")
+    if membership is not None:
+        return JoinAction("member" if membership.is_active else "pending")
+    invited = (
+        network.join_policy == Network.JoinPolicy.INVITATION
+        and network.invitations.filter(email__iexact=user.email, accepted_at__isnull=True).exists()
+    )
+    if invited:
+        return JoinAction("accept")
+    if network.join_policy == Network.JoinPolicy.INVITATION:
+        return JoinAction("invitation_only")
+    eligibility = network.eligibility_for(user)
+    if not eligibility:
+        return JoinAction("not_eligible", eligibility.reason)
+    if network.join_policy == Network.JoinPolicy.APPROVAL:
+        return JoinAction("request")
+    return JoinAction("join")
+
+
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_object_or_404(
+        Network.objects.select_related("parent").prefetch_related("areas", "purposes", "subgroups"),
+        slug=slug,
+    )
+    user = request.user
+    if user.is_authenticated:
+        user = services.people_with_posts().get(pk=user.pk)
+    membership = access.membership_of(user, network)
+    coordinators = (
+        network.memberships.coordinating()
+        .select_related("school")
+        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .order_by("-role", "person__last_name")
+    )
+    this_year = academic_year_of()
+    workhubs = network.workhubs.filter(academic_year__gte=this_year - 1)
+    return render(
+        request,
+        "networks/network_detail.html",
+        {
+            "network": network,
+            "membership": membership,
+            "action": _join_action(user, network, membership),
+            "coordinators": coordinators,
+            "workhubs": workhubs,
+            "past_workhub_count": network.workhubs.filter(academic_year__lt=this_year - 1).count(),
+            "can_see_members": access.can_see_member_list(user, network, membership),
+            "can_administer": access.can_administer(user, network, membership),
+        },
+    )
+
+
+@require_POST
+@login_required
+def network_join(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.get_network(slug)
+    was_member = access.membership_of(request.user, network)
+    try:
+        membership = services.join_network(person=request.user, network=network)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(network)
+    if was_member:
+        messages.info(request, f"You are already in {network.name}.")
+    elif membership.is_pending:
+        messages.success(
+            request,
+            f"Your request to join {network.name} has been sent to its administrators. "
+            "We will email you when they decide.",
+        )
+    else:
+        messages.success(request, f"You are now a member of {network.name}.")
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.get_network(slug)
+    try:
+        membership = services.leave_network(person=request.user, network=network)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(network)
+    if membership.decided_at is None and membership.started_at is None:
+        messages.success(request, f"Your request to join {network.name} has been withdrawn.")
+    else:
+        messages.success(request, f"You have left {network.name}. You can rejoin at any time.")
+    return redirect(network)
+
+
+@login_required
+def network_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member list, for members only; email addresses as each person allows."""
+    network, membership = access.get_network_for_member_list(request.user, slug)
+    members = (
+        network.memberships.active()
+        .select_related("school")
+        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "networks/network_members.html",
+        {"network": network, "page": page, "viewer_is_staff": request.user.is_superuser},
+    )
+
+
+@login_required
+def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pending join requests, for the network's administrators: approve or decline."""
+    network = access.get_network_to_administer(request.user, slug)
+    if request.method == "POST":
+        return _decide_requests(request, network)
+    pending = (
+        network.memberships.pending()
+        .select_related("school")
+        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .order_by("requested_at")
+    )
+    return render(
+        request,
+        "networks/network_requests.html",
+        {
+            "network": network,
+            "pending": pending,
+            "decline_form": DeclineForm(),
+            "invite_form": InviteForm(),
+            "invitations": network.invitations.filter(accepted_at__isnull=True),
+        },
+    )
+
+
+def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
+    decision = request.POST.get("decision")
+    ids = request.POST.getlist("membership")
+    # Only this network's pending requests can be decided here, whatever ids are posted.
+    chosen = list(network.memberships.pending().filter(pk__in=ids).select_related("person"))
+    form = DeclineForm(request.POST)
+    if decision not in {"approve", "decline"} or not chosen or not form.is_valid():
+        messages.error(request, "Choose at least one request, then approve or decline.")
+        return redirect("networks:requests", network.slug)
+    for membership in chosen:
+        if decision == "approve":
+            services.approve_membership(membership=membership, by=request.user)
+        else:
+            services.decline_membership(
+                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+            )
+    verb = "Approved" if decision == "approve" else "Declined"
+    names = ", ".join(str(membership.person) for membership in chosen)
+    messages.success(request, f"{verb}: {names}. They have been emailed.")
+    return redirect("networks:requests", network.slug)
+
+
+@require_POST
+@login_required
+def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.get_network_to_administer(request.user, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite(network=network, email=form.cleaned_data["email"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"An invitation has been sent to {form.cleaned_data['email']}."
+            )
+    else:
+        messages.error(request, "Enter a valid email address to invite.")
+    return redirect("networks:requests", network.slug)
+
+
+def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write to the coordinators; their addresses are never shown."""
+    network = access.get_network(slug)
+    form = ContactForm(request.POST or None, user=request.user)
+    if request.method == "POST" and _contact_is_limited(request, form):
+        messages.error(
+            request,
+            "You have sent several messages in the last hour. Please wait a while before "
+            "sending another; your earlier messages have reached the coordinators.",
+        )
+        return render(
+            request, "networks/network_contact.html", {"network": network, "form": form}, status=429
+        )
+    if form.is_valid():
+        if not form.is_spam:
+            user = request.user if request.user.is_authenticated else None
+            services.send_contact_message(
+                network=network,
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                sender_name=user.get_full_name() or user.email
+                if user
+                else form.cleaned_data["name"],
+                sender_email=user.email if user else form.cleaned_data["email"],
+                sender=user,
+            )
+        # A bot sees the same thanks as a person, so it learns nothing.
+        messages.success(
+            request,
+            f"Your message has been sent to the coordinators of {network.name}. "
+            "They will reply to you by email.",
+        )
+        return redirect(network)
+    return render(request, "networks/network_contact.html", {"network": network, "form": form})
+
+
+def _contact_is_limited(request: HttpRequest, form: ContactForm) -> bool:
+    if is_limited(
+        "contact-ip",
+        client_ip(request),
+        limit=CONTACT_LIMIT_PER_IP,
+        period_seconds=CONTACT_PERIOD_SECONDS,
+    ):
+        return True
+    address = (
+        (request.user.email if request.user.is_authenticated else form.data.get("email", ""))
+        .strip()
+        .lower()
+    )
+    return bool(address) and is_limited(
+        "contact-address",
+        address,
+        limit=CONTACT_LIMIT_PER_ADDRESS,
+        period_seconds=CONTACT_PERIOD_SECONDS,
+    )
+
+
+def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
+    network = access.get_network(slug)
+    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    membership = access.membership_of(request.user, network)
+    is_network_member = access.is_member(request.user, network, membership)
+    people = workhub.memberships.select_related("person").prefetch_related(
+        Prefetch("person", queryset=_people_with_current_school())
+    )
+    leads = [place for place in people if place.is_lead]
+    in_workhub = request.user.is_authenticated and any(
+        place.person_id == request.user.pk for place in people
+    )
+    return render(
+        request,
+        "networks/workhub_detail.html",
+        {
+            "network": network,
+            "workhub": workhub,
+            "leads": leads,
+            "members": [place for place in people if not place.is_lead]
+            if is_network_member
+            else None,
+            "can_join": is_network_member and membership is not None and not in_workhub,
+            "in_workhub": in_workhub,
+        },
+    )
+
+
+@require_POST
+@login_required
+def workhub_join(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
+    network = access.get_network(slug)
+    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    try:
+        services.join_workhub(person=request.user, workhub=workhub)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    messages.success(request, f"You have joined the {workhub.name} workhub.")
+    return redirect(workhub)
+
+
+@require_POST
+@login_required
+def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
+    network = access.get_network(slug)
+    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    services.leave_workhub(person=request.user, workhub=workhub)
+    messages.success(request, f"You have left the {workhub.name} workhub.")
+    return redirect(workhub)
+
+
+@login_required
+def my_networks(request: HttpRequest) -> HttpResponse:
+    """The person's networks, their pending requests, and networks they could join."""
+    person = services.people_with_posts().get(pk=request.user.pk)
+    memberships = (
+        Membership.objects.live()
+        .filter(person=person)
+        .select_related("network", "school")
+        .order_by("network__name")
+    )
+    active = [membership for membership in memberships if membership.is_active]
+    pending = [membership for membership in memberships if membership.is_pending]
+    joined = {membership.network_id for membership in memberships}
+    member_of = {membership.network_id for membership in active}
+    candidates = (
+        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
+        .exclude(pk__in=joined)
+        .select_related("parent")
+        .prefetch_related("areas")
+    )
+    # Sub-groups are suggested to members of their parent; the rest by the rules
+    # (without the seat check, which would cost a query a network).
+    suggestions = [
+        network
+        for network in candidates
+        if (
+            network.parent_id in member_of
+            if network.requires_parent_membership
+            else network.eligibility_for(person, check_seat=False)
+        )
+    ]
+    workhubs = WorkhubMembership.objects.filter(person=person).select_related("workhub__network")
+    return render(
+        request,
+        "networks/my_networks.html",
+        {
+            "active": active,
+            "pending": pending,
+            "suggestions": suggestions,
+            "workhub_places": workhubs,
+            "profile_complete": bool(person.first_name and person.last_name)
+            and bool(person.posts.all()),
+            "profile_url": reverse("members:profile"),
+        },
+    )
