@@ -109,6 +109,8 @@ NETWORKS = [
         areas=[OXFORDSHIRE],
         parent="osshta",
         requires_parent_membership=True,
+        # The parent's sectors, so the directory's phase filter finds it with OSSHTA.
+        sectors=[S.SECONDARY, S.ALL_THROUGH],
         summary="Plans OSSHTA's conference and meetings; open to every member.",
         rhythm="Before each meeting and the conference",
     ),
@@ -143,6 +145,7 @@ NETWORKS = [
         areas=[OXFORDSHIRE],
         parent="oassh",
         requires_parent_membership=True,
+        sectors=[S.SPECIAL],
         audience="Open to members of OASSH and their schools' data leads",
         summary="Data leads of OASSH schools comparing and improving how they use data.",
         rhythm="Termly",
@@ -464,6 +467,10 @@ class Seeder:
             elif membership.role != role:
                 membership.role = role
                 membership.save(update_fields=["role"])
+            if role == Membership.Role.ADMINISTRATOR and not person.is_staff:
+                # Network administrators work in the admin site, scoped to their networks.
+                person.is_staff = True
+                person.save(update_fields=["is_staff"])
 
         coordinator = Membership.Role.COORDINATOR
         administrator = Membership.Role.ADMINISTRATOR

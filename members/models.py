@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 # A head in the first two years of headship is a "new head" (DESIGN.md s.2).
-NEW_HEAD_PERIOD = datetime.timedelta(days=730)
+NEW_HEAD_YEARS = 2
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same date some years on (28 February for a 29 February start)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 class LocalAuthority(models.Model):
@@ -35,7 +43,8 @@ class SchoolQuerySet(models.QuerySet):
         if not text:
             return self.none()
         condition = models.Q(name__icontains=text) | models.Q(town__icontains=text)
-        if text.isdigit():
+        # isdigit() alone accepts "²", which int() refuses.
+        if text.isascii() and text.isdigit():
             condition |= models.Q(urn=int(text))
         return self.filter(condition)
 
@@ -203,7 +212,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not any(post.is_current(on) for post in headships):
             return False
         first_started = min(post.started_on for post in headships)
-        return on - first_started < NEW_HEAD_PERIOD
+        return on < years_after(first_started, NEW_HEAD_YEARS)
 
 
 class PostQuerySet(models.QuerySet):
@@ -250,6 +259,10 @@ class Post(models.Model):
     class Meta:
         ordering = ["-started_on", "pk"]
         constraints = [
+            # A double click on "Add post" must not record the post twice.
+            models.UniqueConstraint(
+                fields=["person", "school", "role", "started_on"], name="members_post_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),

@@ -4,7 +4,7 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Post, School, User
@@ -20,9 +20,17 @@ def add_post(
     ended_on: datetime.date | None = None,
 ) -> Post:
     """Record a post; a new head takes their school's seats and automatic networks follow."""
-    post = Post(person=person, school=school, role=role, started_on=started_on, ended_on=ended_on)
+    same = {"person": person, "school": school, "role": role, "started_on": started_on}
+    existing = Post.objects.filter(**same).first()
+    if existing:
+        return existing  # submitted twice: the post is already recorded
+    post = Post(**same, ended_on=ended_on)
     post.full_clean()
-    post.save()
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:
+        return Post.objects.get(**same)  # the other submission won the race
     _posts_changed(person=person, school=school)
     return post
 
@@ -48,7 +56,7 @@ def _posts_changed(*, person: User, school: School) -> None:
 
 def personal_data(person: User) -> dict:
     """Everything Headnet holds about the person, for "Download my data"."""
-    from networks.models import ContactMessage, Membership, WorkhubMembership
+    from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
 
     def when(value):
         return value.isoformat() if value else None
@@ -107,6 +115,17 @@ def personal_data(person: User) -> dict:
                 person=person
             ).select_related("workhub__network")
         ],
+        "invitations": [
+            {
+                "network": invitation.network.name,
+                "email": invitation.email,
+                "invited_at": when(invitation.created_at),
+                "accepted_at": when(invitation.accepted_at),
+            }
+            for invitation in Invitation.objects.filter(email__iexact=person.email).select_related(
+                "network"
+            )
+        ],
         "contact_messages": [
             {
                 "network": message.network.name,
@@ -129,7 +148,7 @@ def close_account(*, person: User) -> None:
     person they now show "former member".
     """
     from networks import services as network_services
-    from networks.models import ContactMessage, Membership
+    from networks.models import ContactMessage, Invitation, Membership
 
     # School seats they held pass to whoever leads those schools without them.
     schools = list(
@@ -140,8 +159,15 @@ def close_account(*, person: User) -> None:
     person.posts.all().delete()
     for school in schools:
         network_services.hand_over_school_seats(school=school, notify_previous=False)
+    # An ended seat belongs to the school: kept without the person, so a new head
+    # takes it when they arrive.
+    Membership.objects.filter(
+        person=person, school__isnull=False, status=Membership.Status.LAPSED
+    ).update(person=None)
     # Messages they sent stay with the network, without their name or address.
     ContactMessage.objects.filter(sender=person).update(
         sender=None, sender_name="Former member", sender_email="former-member@invalid.invalid"
     )
+    # Invitations name the person by their address, which must go too.
+    Invitation.objects.filter(email__iexact=person.email).delete()
     person.delete()

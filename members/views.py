@@ -49,7 +49,9 @@ def post_add(request: HttpRequest) -> HttpResponse:
     """Add a post: find the school (server-side search), then give role and dates."""
     school = None
     if urn := request.GET.get("school") or request.POST.get("school"):
-        school = School.objects.open().select_related("local_authority").filter(urn=urn).first()
+        # A URN is a number; anything else (a mistyped link) matches no school.
+        if urn.isascii() and urn.isdigit():
+            school = School.objects.open().select_related("local_authority").filter(urn=urn).first()
         if school is None:
             messages.error(request, "That school is not in the register, or it has closed.")
             return redirect("members:post_add")
@@ -138,7 +140,8 @@ def data_download(request: HttpRequest) -> HttpResponse:
 @reauthentication_required
 def account_close(request: HttpRequest) -> HttpResponse:
     """Close the account: confirm, then remove the person's data (UK GDPR)."""
-    form = CloseAccountForm(request.POST or None)
+    # Bound on every POST: an unticked box sends nothing, and an empty POST is falsy.
+    form = CloseAccountForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         services.close_account(person=request.user)
         logout(request)

@@ -1,8 +1,17 @@
+"""The admin site for networks.
+
+Site staff (superusers) see everything. A network's administrators (staff
+accounts with an active administrator membership) see and change only their
+own networks' data; every queryset and permission below is scoped for them.
+"""
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from members.models import Post, School
 
+from . import services
 from .models import (
     ContactMessage,
     Invitation,
@@ -12,6 +21,65 @@ from .models import (
     Workhub,
     WorkhubMembership,
 )
+
+
+def administered_network_ids(request) -> set[int]:
+    """The networks the signed-in user administers (cached on the request)."""
+    if not hasattr(request, "_administered_network_ids"):
+        request._administered_network_ids = set(
+            Membership.objects.active()
+            .filter(person=request.user, role=Membership.Role.ADMINISTRATOR)
+            .values_list("network_id", flat=True)
+        )
+    return request._administered_network_ids
+
+
+class NetworkScopedAdmin(admin.ModelAdmin):
+    """An admin whose rows belong to a network, reached by `network_path`."""
+
+    network_path = "network"
+
+    def _is_network_administrator(self, request) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and bool(administered_network_ids(request))
+        )
+
+    def _network_id_of(self, obj) -> int:
+        target = obj
+        for part in self.network_path.split("__"):
+            target = getattr(target, part)
+        return target if isinstance(target, int) else target.pk
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.network_path}__in": administered_network_ids(request)})
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._is_network_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if not self._is_network_administrator(request):
+            return False
+        return obj is None or self._network_id_of(obj) in administered_network_ids(request)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or self._is_network_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "network" and not request.user.is_superuser:
+            kwargs["queryset"] = Network.objects.filter(pk__in=administered_network_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class NetworkAdminForm(forms.ModelForm):
@@ -37,7 +105,8 @@ class PurposeInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(NetworkScopedAdmin):
+    network_path = "pk"
     form = NetworkAdminForm
     list_display = ["name", "short_name", "kind", "join_policy", "basis", "parent"]
     list_filter = ["kind", "join_policy", "basis", "areas"]
@@ -46,25 +115,98 @@ class NetworkAdmin(admin.ModelAdmin):
     filter_horizontal = ["areas"]
     inlines = [PurposeInline]
 
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=administered_network_ids(request))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # new networks are set up by site staff
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return ["slug", "parent", "areas"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
     list_filter = ["status", "role", "network"]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
-    autocomplete_fields = ["person", "school"]
-    raw_id_fields = ["decided_by"]
     list_select_related = ["person", "network", "school"]
+    actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
+    readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        # Network administrators change status and role; who and where is fixed.
+        return [*self.readonly_fields, "person", "network", "school"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # others add people by invitation
+
+    def get_autocomplete_fields(self, request):
+        return ["person", "school"] if request.user.is_superuser else []
+
+    @admin.action(description="Approve the selected requests (the people are emailed)")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.approve_membership, "approved")
+
+    @admin.action(description="Decline the selected requests (the people are emailed)")
+    def decline(self, request, queryset):
+        self._decide(request, queryset, services.decline_membership, "declined")
+
+    def _decide(self, request, queryset, decide, verb):
+        selected = list(queryset)
+        done = 0
+        for membership in selected:
+            if not membership.is_pending:
+                continue
+            try:
+                decide(membership=membership, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                done += 1
+        skipped = len(selected) - done
+        note = f" ({skipped} not pending, left as they were)" if skipped else ""
+        self.message_user(request, f"{done} request(s) {verb}{note}.", messages.SUCCESS)
+
+    @admin.action(description="Make the selected members coordinators")
+    def make_coordinator(self, request, queryset):
+        self._set_role(request, queryset, Membership.Role.COORDINATOR)
+
+    @admin.action(description="Make the selected members administrators")
+    def make_administrator(self, request, queryset):
+        self._set_role(request, queryset, Membership.Role.ADMINISTRATOR)
+
+    @admin.action(description="Make the selected people ordinary members")
+    def make_member(self, request, queryset):
+        self._set_role(request, queryset, Membership.Role.MEMBER)
+
+    def _set_role(self, request, queryset, role):
+        changed = queryset.filter(status=Membership.Status.ACTIVE).update(role=role)
+        label = Membership.Role(role).label.lower()
+        self.message_user(request, f"{changed} active member(s) are now {label}s.")
 
 
 class WorkhubMembershipInline(admin.TabularInline):
     model = WorkhubMembership
-    autocomplete_fields = ["person"]
+    raw_id_fields = ["person"]
     extra = 1
 
 
 @admin.register(Workhub)
-class WorkhubAdmin(admin.ModelAdmin):
+class WorkhubAdmin(NetworkScopedAdmin):
     list_display = ["name", "network", "academic_year"]
     list_filter = ["network", "academic_year"]
     search_fields = ["name", "priority_area"]
@@ -72,17 +214,22 @@ class WorkhubAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(NetworkScopedAdmin):
     list_display = ["email", "network", "created_at", "accepted_at"]
     list_filter = ["network"]
     search_fields = ["email"]
-    raw_id_fields = ["invited_by"]
+    readonly_fields = ["email", "network", "token", "invited_by", "accepted_at"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are sent from the network's requests page, which emails them
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(NetworkScopedAdmin):
     list_display = ["subject", "network", "sender_name", "created_at", "sent_at"]
     list_filter = ["network", "sent_at"]
     search_fields = ["subject", "sender_email", "sender_name"]
-    readonly_fields = ["created_at", "sent_at", "send_attempts"]
-    raw_id_fields = ["sender"]
+    readonly_fields = ["created_at", "sent_at", "send_attempts", "sender"]
+
+    def has_add_permission(self, request):
+        return False  # messages arrive through the contact form

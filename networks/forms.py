@@ -56,6 +56,12 @@ class ContactForm(forms.Form):
             del self.fields["name"]
             del self.fields["email"]
 
+    def sender(self, user) -> tuple[str, str]:
+        """Name and address to reply to: the signed-in person's, or what was typed."""
+        if user.is_authenticated:
+            return user.get_full_name() or user.email, user.email
+        return self.cleaned_data["name"], self.cleaned_data["email"]
+
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))

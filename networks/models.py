@@ -312,6 +312,7 @@ def _roles_phrase(roles: list[str]) -> str:
 
 
 ROLE_PLURALS = {
+    Post.Role.HEAD_OF_SCHOOL: "heads of school",
     Post.Role.SENIOR_LEADER: "deputies and senior leaders",
     Post.Role.INTERIM_HEAD: "interim and acting heads",
     Post.Role.CHAIR_OF_GOVERNORS: "chairs of governors",
@@ -378,8 +379,14 @@ class Membership(models.Model):
 
     LIVE_STATUSES = (Status.PENDING, Status.ACTIVE)
 
+    # Empty only on an ended school seat whose holder closed their account: the
+    # record stays with the school, so its next head can take the seat.
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
     )
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey(
@@ -416,6 +423,11 @@ class Membership(models.Model):
                 condition=models.Q(status__in=["pending", "active"]),
                 name="networks_membership_one_live",
             ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False)
+                | ~models.Q(status__in=["pending", "active"]),
+                name="networks_membership_live_has_person",
+            ),
             # In a school-based network a school holds one seat at a time.
             models.UniqueConstraint(
                 fields=["network", "school"],
@@ -429,7 +441,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} in {self.network} ({self.get_status_display()})"
+        who = self.person or "Former member"
+        return f"{who} in {self.network} ({self.get_status_display()})"
 
     @property
     def is_live(self) -> bool:

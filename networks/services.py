@@ -44,24 +44,24 @@ def join_network(*, person: User, network: Network) -> Membership:
     existing = _live_membership(person, network)
     if existing:
         return existing
-    invitation = None
-    if network.join_policy == Network.JoinPolicy.INVITATION:
-        invitation = (
-            network.invitations.select_for_update()
-            .filter(email__iexact=person.email, accepted_at__isnull=True)
-            .first()
+    # Administrators may invite people to a network of any policy (the requests page
+    # offers it, the email says "Accept invitation"); an invitation is their yes.
+    invitation = (
+        network.invitations.select_for_update()
+        .filter(email__iexact=person.email, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None and network.join_policy == Network.JoinPolicy.INVITATION:
+        raise ValidationError(
+            f"{network.name} is by invitation only. Its administrators invite new members."
         )
-        if invitation is None:
-            raise ValidationError(
-                f"{network.name} is by invitation only. Its administrators invite new members."
-            )
     eligibility = network.eligibility_for(person)
     if not eligibility and invitation is None:
         raise ValidationError(eligibility.reason)
 
     now = timezone.now()
     school = eligibility.school if network.is_school_based else None
-    if network.join_policy == Network.JoinPolicy.APPROVAL:
+    if network.join_policy == Network.JoinPolicy.APPROVAL and invitation is None:
         membership, created = _create_live(
             person=person, network=network, school=school, status=Membership.Status.PENDING
         )
@@ -258,12 +258,32 @@ SEAT_ROLE_ORDER = {
 
 def school_head(school: School, on: datetime.date | None = None) -> Post | None:
     """The post of the person who leads the school on the day, if anyone does."""
-    posts = list(
-        Post.objects.current(on).headships().filter(school=school).select_related("person")
+    posts = _school_head_posts(school, on)
+    return posts[0] if posts else None
+
+
+def _school_head_posts(school: School, on: datetime.date | None = None) -> list[Post]:
+    """Everyone leading the school on the day, first claim to its seats first."""
+    posts = Post.objects.current(on).headships().filter(school=school).select_related("person")
+    return sorted(
+        posts, key=lambda post: (SEAT_ROLE_ORDER[post.role], -post.started_on.toordinal())
     )
-    if not posts:
-        return None
-    return min(posts, key=lambda post: (SEAT_ROLE_ORDER[post.role], -post.started_on.toordinal()))
+
+
+def _seat_successor(
+    head_posts: list[Post], network: Network, holder: User | None = None
+) -> User | None:
+    """Who should hold the school's seat in the network: the first of its heads free to.
+
+    A person holds one seat per network, so an executive head already seated there
+    for another school is passed over, and the school keeps its own head of school.
+    """
+    for post in head_posts:
+        if holder is not None and post.person_id == holder.pk:
+            return holder
+        if _live_membership(post.person, network) is None:
+            return post.person
+    return None
 
 
 @transaction.atomic
@@ -274,8 +294,7 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
     free seat in that network; otherwise it lapses. Both are emailed. Returns the
     new head's memberships.
     """
-    head_post = school_head(school)
-    head = head_post.person if head_post else None
+    head_posts = _school_head_posts(school)
     handed_over = []
     seats = (
         Membership.objects.live()
@@ -286,6 +305,7 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
     networks_with_seat = set()
     for seat in seats:
         networks_with_seat.add(seat.network_id)
+        head = _seat_successor(head_posts, seat.network, holder=seat.person)
         if head and seat.person_id == head.pk:
             continue
         old_head = seat.person
@@ -311,7 +331,7 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
             )
 
     # A seat left empty by an earlier change (no head for a while) goes to the new head.
-    if head:
+    if head_posts:
         vacated = (
             Membership.objects.filter(
                 school=school,
@@ -322,7 +342,8 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
             .select_related("network")
         )
         for network in {membership.network for membership in vacated}:
-            new_seat = _give_seat(head, network, school)
+            head = _seat_successor(head_posts, network)
+            new_seat = _give_seat(head, network, school) if head else None
             if new_seat:
                 handed_over.append(new_seat)
     return handed_over
@@ -398,7 +419,7 @@ def send_contact_message(
     """
     contact = ContactMessage.objects.create(
         network=network,
-        sender=sender if sender and sender.is_authenticated else None,
+        sender=sender if sender is not None and sender.is_authenticated else None,
         sender_name=sender_name.strip(),
         sender_email=sender_email.strip(),
         subject=subject.strip(),

@@ -1,4 +1,5 @@
 import logging
+from email.headerregistry import Address
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,12 +25,12 @@ def deliver_contact_message(*, contact_id: int, attempt: int = 1) -> None:
     subject, body = render_email(
         "networks/email/contact_message", {"contact": contact, "network": network}
     )
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=recipients,
-        reply_to=[f"{contact.sender_name} <{contact.sender_email}>"],
+    # Quoted as a header needs ("Smith, Jo" is one person, not two) and on one line
+    # (a name with a line break would make every attempt fail).
+    sender = Address(
+        display_name=" ".join(contact.sender_name.split()), addr_spec=contact.sender_email
     )
+    message = EmailMessage(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
     contact.send_attempts += 1
     try:
         message.send()

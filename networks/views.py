@@ -60,10 +60,9 @@ def _join_action(user, network: Network, membership: Membership | None) -> JoinA
         return JoinAction("sign_in")
     if membership is not None:
         return JoinAction("member" if membership.is_active else "pending")
-    invited = (
-        network.join_policy == Network.JoinPolicy.INVITATION
-        and network.invitations.filter(email__iexact=user.email, accepted_at__isnull=True).exists()
-    )
+    invited = network.invitations.filter(
+        email__iexact=user.email, accepted_at__isnull=True
+    ).exists()
     if invited:
         return JoinAction("accept")
     if network.join_policy == Network.JoinPolicy.INVITATION:
@@ -193,7 +192,8 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
     decision = request.POST.get("decision")
-    ids = request.POST.getlist("membership")
+    # A tampered form could send anything; only whole numbers can be request ids.
+    ids = [value for value in request.POST.getlist("membership") if value.isdecimal()]
     # Only this network's pending requests can be decided here, whatever ids are posted.
     chosen = list(network.memberships.pending().filter(pk__in=ids).select_related("person"))
     form = DeclineForm(request.POST)
@@ -236,27 +236,24 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     """Write to the coordinators; their addresses are never shown."""
     network = access.get_network(slug)
     form = ContactForm(request.POST or None, user=request.user)
-    if request.method == "POST" and _contact_is_limited(request, form):
-        messages.error(
-            request,
-            "You have sent several messages in the last hour. Please wait a while before "
-            "sending another; your earlier messages have reached the coordinators.",
-        )
-        return render(
-            request, "networks/network_contact.html", {"network": network, "form": form}, status=429
-        )
     if form.is_valid():
+        sender_name, sender_email = form.sender(request.user)
+        if _contact_is_limited(request, sender_email):
+            messages.error(
+                request,
+                "You have sent several messages in the last hour. Please wait a while before "
+                "sending another; your earlier messages have reached the coordinators.",
+            )
+            context = {"network": network, "form": form}
+            return render(request, "networks/network_contact.html", context, status=429)
         if not form.is_spam:
-            user = request.user if request.user.is_authenticated else None
             services.send_contact_message(
                 network=network,
                 subject=form.cleaned_data["subject"],
                 message=form.cleaned_data["message"],
-                sender_name=user.get_full_name() or user.email
-                if user
-                else form.cleaned_data["name"],
-                sender_email=user.email if user else form.cleaned_data["email"],
-                sender=user,
+                sender_name=sender_name,
+                sender_email=sender_email,
+                sender=request.user,
             )
         # A bot sees the same thanks as a person, so it learns nothing.
         messages.success(
@@ -268,22 +265,16 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "networks/network_contact.html", {"network": network, "form": form})
 
 
-def _contact_is_limited(request: HttpRequest, form: ContactForm) -> bool:
-    if is_limited(
+def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
+    """Per IP address and per sender address; counts messages that would be sent."""
+    return is_limited(
         "contact-ip",
         client_ip(request),
         limit=CONTACT_LIMIT_PER_IP,
         period_seconds=CONTACT_PERIOD_SECONDS,
-    ):
-        return True
-    address = (
-        (request.user.email if request.user.is_authenticated else form.data.get("email", ""))
-        .strip()
-        .lower()
-    )
-    return bool(address) and is_limited(
+    ) or is_limited(
         "contact-address",
-        address,
+        sender_email.strip().lower(),
         limit=CONTACT_LIMIT_PER_ADDRESS,
         period_seconds=CONTACT_PERIOD_SECONDS,
     )

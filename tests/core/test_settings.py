@@ -58,6 +58,7 @@ def test_production_refuses_to_start_without_a_required_setting(missing):
     assert f"{missing} must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.django_db
 def test_every_page_sends_a_content_security_policy_without_inline_script(client):
     response = client.get("/")
 

@@ -1,0 +1,58 @@
+"""Two requests at the same moment, on PostgreSQL where they really run side by side."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from networks import services
+from networks.models import Membership, Network
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers, so two joins cannot race; run with DATABASE_URL "
+        "pointing at PostgreSQL",
+    ),
+]
+
+
+def _at_the_same_moment(count: int, work):
+    """Run work() in `count` threads released together; return results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(work())
+        except Exception as error:  # the test reports it
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results, errors
+
+
+@pytest.mark.parametrize("policy", [Network.JoinPolicy.OPEN, Network.JoinPolicy.APPROVAL])
+def test_two_joins_at_the_same_moment_make_one_membership(head, network, administrator, policy):
+    network.join_policy = policy
+    network.save()
+
+    results, errors = _at_the_same_moment(
+        2, lambda: services.join_network(person=head, network=network)
+    )
+
+    assert errors == []
+    live = Membership.objects.live().filter(person=head, network=network)
+    assert live.count() == 1
+    assert [membership.pk for membership in results] == [live.get().pk] * 2
+    # A request is announced to the administrators once, not once per click.
+    assert len(mail.outbox) == (1 if policy == Network.JoinPolicy.APPROVAL else 0)

@@ -1,0 +1,99 @@
+"""Pages use a fixed number of queries however many networks or members there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from networks.models import Membership, NetworkPurpose
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# What each page uses today, pinned: a new query per row would break the equality
+# checks below, and a new fixed query must be a choice made here.
+DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
+# Session and viewer (signed in), the network with its areas, purposes and
+# sub-groups, the viewer's membership, workhubs, coordinators with their people
+# and posts.
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 9, "head": 17, "member": 14}
+MEMBER_LIST_MAX_QUERIES = 8
+
+
+def _queries(client, url, **query) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, query)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _add_networks(count: int, parent=None):
+    oldham = factories.make_la(code="353", name="Oldham")
+    for number in range(count):
+        network = factories.make_network(parent=parent if number % 2 else None)
+        if number % 3 == 0:
+            network.areas.add(oldham)
+
+
+def _add_members(network, count: int, role=Membership.Role.MEMBER):
+    for _ in range(count):
+        factories.make_membership(person=factories.make_head(), network=network, role=role)
+
+
+def test_the_directory_query_count_does_not_grow_with_the_number_of_networks(
+    client, django_assert_max_num_queries
+):
+    parent = factories.make_network(name="A parent network")
+    _add_networks(4, parent=parent)
+    few = _queries(client, reverse("networks:directory"))
+    filtered_few = _queries(client, reverse("networks:directory"), area="931", q="network")
+
+    _add_networks(195, parent=parent)
+
+    with django_assert_max_num_queries(DIRECTORY_MAX_QUERIES):
+        many = _queries(client, reverse("networks:directory"))
+    filtered_many = _queries(client, reverse("networks:directory"), area="931", q="network")
+    assert many == few
+    assert filtered_many == filtered_few
+
+
+@pytest.fixture
+def busy_network(network):
+    """A network page with everything it can show: purposes, sub-groups, workhubs."""
+    NetworkPurpose.objects.create(network=network, position=1, text="A collective voice")
+    factories.make_network(name="A sub-group", parent=network)
+    factories.make_workhub(network=network)
+    return network
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "head", "member"])
+def test_a_network_page_query_count_does_not_grow_with_the_number_of_coordinators(
+    client, busy_network, viewer, request, django_assert_max_num_queries
+):
+    if viewer != "visitor":
+        client.force_login(request.getfixturevalue(viewer))
+    url = busy_network.get_absolute_url()
+    _add_members(busy_network, 5, role=Membership.Role.COORDINATOR)
+    few = _queries(client, url)
+
+    _add_members(busy_network, 45, role=Membership.Role.COORDINATOR)
+
+    with django_assert_max_num_queries(NETWORK_PAGE_MAX_QUERIES[viewer]):
+        many = _queries(client, url)
+    assert many == few
+
+
+@pytest.mark.parametrize("viewer", ["member", "staff"])
+def test_the_member_list_query_count_does_not_grow_with_the_number_of_members(
+    client, network, viewer, request, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("networks:members", args=[network.slug])
+    _add_members(network, 4)
+    few = _queries(client, url)
+
+    _add_members(network, 195)
+
+    with django_assert_max_num_queries(MEMBER_LIST_MAX_QUERIES):
+        many = _queries(client, url)
+    assert many == few
