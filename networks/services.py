@@ -298,7 +298,8 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
     handed_over = []
     seats = (
         Membership.objects.live()
-        .select_for_update()
+        # Lock the seats only: person may be empty (an outer join PostgreSQL won't lock).
+        .select_for_update(of=("self",))
         .filter(school=school, network__basis=Network.Basis.SCHOOL)
         .select_related("network", "person")
     )
