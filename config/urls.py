@@ -4,6 +4,10 @@ from django.urls import include, path
 from core import views as core_views
 from networks import views as network_views
 
+admin.site.site_header = "Headnet administration"
+admin.site.site_title = "Headnet administration"
+admin.site.index_title = "Networks, people and schools"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
