@@ -1,9 +1,13 @@
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from core.email import queue_message
+
+SIGNED_IN_AT = "headnet_signed_in_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,6 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
             | context,
         )
         queue_message(message)
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Downloading data or closing the account accepts a fresh sign-in in
+        # place of typing the password again (members.views.recent_sign_in).
+        request.session[SIGNED_IN_AT] = time.time()
 
     def get_login_redirect_url(self, request):
         """A person without a name or a post goes to their profile to complete it first."""

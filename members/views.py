@@ -1,5 +1,7 @@
 import json
+import time
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,10 +15,22 @@ from django.utils import timezone
 from networks.access import can_see_email
 
 from . import services
+from .adapters import SIGNED_IN_AT
 from .forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from .models import Post, School, User
 
 SEARCH_RESULTS = 25
+
+
+def _needs_password_again(request: HttpRequest) -> bool:
+    """True unless the person signed in, or confirmed their password, a few minutes ago."""
+    signed_in_at = request.session.get(SIGNED_IN_AT, 0)
+    return time.time() - signed_in_at > allauth_settings.REAUTHENTICATION_TIMEOUT
+
+
+# "The password or a fresh sign-in": allauth asks for the password unless the
+# sign-in was recent (its own check counts only the password page).
+recent_sign_in_required = reauthentication_required(enabled=_needs_password_again)
 
 
 @login_required
@@ -124,7 +138,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required
+@recent_sign_in_required
 def data_download(request: HttpRequest) -> HttpResponse:
     """Everything Headnet holds about the person, as a JSON file (UK GDPR)."""
     data = services.personal_data(request.user)
@@ -137,7 +151,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required
+@recent_sign_in_required
 def account_close(request: HttpRequest) -> HttpResponse:
     """Close the account: confirm, then remove the person's data (UK GDPR)."""
     # Bound on every POST: an unticked box sends nothing, and an empty POST is falsy.

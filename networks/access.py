@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404
 
 from .models import Membership, Network
 
+# "Not looked up yet", as distinct from None, "looked up: not a member".
+UNKNOWN = object()
+
 
 def membership_of(user, network: Network) -> Membership | None:
     """The user's live membership of the network, if any (one query)."""
@@ -16,37 +19,40 @@ def membership_of(user, network: Network) -> Membership | None:
     return Membership.objects.live().filter(person=user, network=network).first()
 
 
-def is_member(user, network: Network, membership: Membership | None = None) -> bool:
+def is_member(user, network: Network, membership=UNKNOWN) -> bool:
     """Active members (of any role) and site staff."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    membership = membership or membership_of(user, network)
+    if membership is UNKNOWN:
+        membership = membership_of(user, network)
     return membership is not None and membership.is_active
 
 
-def can_coordinate(user, network: Network, membership: Membership | None = None) -> bool:
+def can_coordinate(user, network: Network, membership=UNKNOWN) -> bool:
     """Coordinators and administrators of this network, and site staff."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    membership = membership or membership_of(user, network)
+    if membership is UNKNOWN:
+        membership = membership_of(user, network)
     return membership is not None and membership.can_coordinate
 
 
-def can_administer(user, network: Network, membership: Membership | None = None) -> bool:
+def can_administer(user, network: Network, membership=UNKNOWN) -> bool:
     """Administrators of this network, and site staff."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    membership = membership or membership_of(user, network)
+    if membership is UNKNOWN:
+        membership = membership_of(user, network)
     return membership is not None and membership.can_administer
 
 
-def can_see_member_list(user, network: Network, membership: Membership | None = None) -> bool:
+def can_see_member_list(user, network: Network, membership=UNKNOWN) -> bool:
     if network.member_list_visibility == Network.MemberListVisibility.COORDINATORS:
         return can_coordinate(user, network, membership)
     return is_member(user, network, membership)

@@ -106,6 +106,24 @@ def test_download_asks_for_the_password_when_it_was_not_given_recently(client, p
     assert _asks_for_password(response, then=DOWNLOAD)
 
 
+def test_a_fresh_sign_in_unlocks_the_download_without_asking_again(client, person):
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+
+    response = client.get(DOWNLOAD)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_sign_in_some_time_ago_asks_for_the_password_again(client, person, settings):
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    session = client.session
+    session["headnet_signed_in_at"] -= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1
+    session.save()
+
+    assert _asks_for_password(client.get(DOWNLOAD), then=DOWNLOAD)
+
+
 def test_a_wrong_password_does_not_unlock_the_download(client, person):
     client.force_login(person)
 
