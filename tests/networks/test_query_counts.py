@@ -16,7 +16,7 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # Session and viewer (signed in), the network with its areas, purposes and
 # sub-groups, the viewer's membership, workhubs, coordinators with their people
 # and posts.
-NETWORK_PAGE_MAX_QUERIES = {"visitor": 9, "head": 17, "member": 14}
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 9, "head": 15, "member": 14}
 MEMBER_LIST_MAX_QUERIES = 8
 
 
