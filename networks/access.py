@@ -19,37 +19,30 @@ def membership_of(user, network: Network) -> Membership | None:
     return Membership.objects.live().filter(person=user, network=network).first()
 
 
-def is_member(user, network: Network, membership=UNKNOWN) -> bool:
-    """Active members (of any role) and site staff."""
+def _membership_grants(user, network: Network, membership, flag: str) -> bool:
+    """Site staff always; otherwise the user's membership must have the flag set."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
     if membership is UNKNOWN:
         membership = membership_of(user, network)
-    return membership is not None and membership.is_active
+    return membership is not None and getattr(membership, flag)
+
+
+def is_member(user, network: Network, membership=UNKNOWN) -> bool:
+    """Active members (of any role) and site staff."""
+    return _membership_grants(user, network, membership, "is_active")
 
 
 def can_coordinate(user, network: Network, membership=UNKNOWN) -> bool:
     """Coordinators and administrators of this network, and site staff."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if membership is UNKNOWN:
-        membership = membership_of(user, network)
-    return membership is not None and membership.can_coordinate
+    return _membership_grants(user, network, membership, "can_coordinate")
 
 
 def can_administer(user, network: Network, membership=UNKNOWN) -> bool:
     """Administrators of this network, and site staff."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if membership is UNKNOWN:
-        membership = membership_of(user, network)
-    return membership is not None and membership.can_administer
+    return _membership_grants(user, network, membership, "can_administer")
 
 
 def can_see_member_list(user, network: Network, membership=UNKNOWN) -> bool:
