@@ -8,6 +8,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -391,8 +392,6 @@ class Seeder:
         years_in_post: int = 6,
         **flags,
     ) -> User:
-        from allauth.account.models import EmailAddress
-
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create(
@@ -453,9 +452,7 @@ class Seeder:
             network = networks[slug]
             membership = Membership.objects.live().filter(person=person, network=network).first()
             if membership is None:
-                eligibility = network.eligibility_for(
-                    network_services.people_with_posts().get(pk=person.pk)
-                )
+                eligibility = network.eligibility_for(User.objects.with_posts().get(pk=person.pk))
                 Membership.objects.create(
                     person=person,
                     network=network,

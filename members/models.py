@@ -121,6 +121,14 @@ class UserManager(BaseUserManager):
         # The whole address is compared without case, so store it lower-cased.
         return (email or "").strip().lower()
 
+    def with_posts(self):
+        """People with their posts and schools prefetched: what eligibility reads."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "posts", queryset=Post.objects.select_related("school__local_authority")
+            )
+        )
+
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from networks.access import can_see_email
 from . import services
 from .adapters import SIGNED_IN_AT
 from .forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
-from .models import Post, School, User
+from .models import School, User
 
 SEARCH_RESULTS = 25
 
@@ -118,10 +117,7 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's professional profile, for signed-in people."""
     person = get_object_or_404(
-        User.objects.filter(is_active=True).prefetch_related(
-            Prefetch("posts", queryset=Post.objects.select_related("school__local_authority")),
-            "designations",
-        ),
+        User.objects.with_posts().filter(is_active=True).prefetch_related("designations"),
         pk=pk,
     )
     return render(

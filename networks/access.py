@@ -6,7 +6,7 @@ Site staff are superusers (is_staff only opens the admin site).
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Network
+from .models import Membership, Network, Workhub
 
 # "Not looked up yet", as distinct from None, "looked up: not a member".
 UNKNOWN = object()
@@ -75,13 +75,19 @@ def get_network(slug: str) -> Network:
     return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
 
 
-def get_network_for_member_list(user, slug: str) -> tuple[Network, Membership | None]:
+def get_network_for_member_list(user, slug: str) -> Network:
     """The network if the user may see its member list; 403 otherwise."""
     network = get_network(slug)
-    membership = membership_of(user, network)
-    if not can_see_member_list(user, network, membership):
+    if not can_see_member_list(user, network):
         raise PermissionDenied(f"Only members of {network.name} can see who its members are.")
-    return network, membership
+    return network
+
+
+def get_workhub(slug: str, workhub_slug: str) -> Workhub:
+    """A workhub of the network with that slug, or 404 (another network's is a 404 too)."""
+    return get_object_or_404(
+        Workhub.objects.select_related("network"), network__slug=slug, slug=workhub_slug
+    )
 
 
 def get_network_to_administer(user, slug: str) -> Network:

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,13 +12,6 @@ from members.models import Post, School, User
 
 from .models import ContactMessage, Invitation, Membership, Network, Workhub, WorkhubMembership
 from .tasks import deliver_contact_message
-
-
-def people_with_posts():
-    """People with what eligibility reads, prefetched."""
-    return User.objects.prefetch_related(
-        Prefetch("posts", queryset=Post.objects.select_related("school__local_authority"))
-    )
 
 
 def _live_membership(person, network) -> Membership | None:
@@ -185,7 +177,7 @@ def sync_automatic_memberships(*, person: User) -> list[Membership]:
     hand_over_school_seats. Coordinators and administrators keep their place.
     Returns the new memberships.
     """
-    person = people_with_posts().get(pk=person.pk)
+    person = User.objects.with_posts().get(pk=person.pk)
     networks = Network.objects.filter(join_policy=Network.JoinPolicy.AUTOMATIC).prefetch_related(
         "areas"
     )
@@ -352,7 +344,7 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
 
 def _another_free_seat(person: User, network: Network, *, excluding: School) -> School | None:
     """Another school the person leads that the network covers and that has no seat yet."""
-    person = people_with_posts().get(pk=person.pk)
+    person = User.objects.with_posts().get(pk=person.pk)
     area_ids = {area.pk for area in network.areas.all()}
     for post in person.current_posts():
         if post.school_id == excluding.pk or not post.is_headship:

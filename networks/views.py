@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.dates import academic_year_of
 from core.ratelimit import client_ip, is_limited
-from members.models import Post, User
+from members.models import User
 
 from . import access, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
@@ -24,13 +24,6 @@ MEMBERS_PAGE_SIZE = 50
 CONTACT_LIMIT_PER_IP = 10
 CONTACT_LIMIT_PER_ADDRESS = 5
 CONTACT_PERIOD_SECONDS = 60 * 60
-
-
-def _people_with_current_school():
-    """People with their posts and schools, to name the school each one leads."""
-    return User.objects.prefetch_related(
-        Prefetch("posts", queryset=Post.objects.select_related("school"))
-    )
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -82,12 +75,12 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     user = request.user
     if user.is_authenticated:
-        user = services.people_with_posts().get(pk=user.pk)
+        user = User.objects.with_posts().get(pk=user.pk)
     membership = access.membership_of(user, network)
     coordinators = (
         network.memberships.coordinating()
         .select_related("school")
-        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .prefetch_related(Prefetch("person", queryset=User.objects.with_posts()))
         .order_by("-role", "person__last_name")
     )
     this_year = academic_year_of()
@@ -150,11 +143,11 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
-    network, membership = access.get_network_for_member_list(request.user, slug)
+    network = access.get_network_for_member_list(request.user, slug)
     members = (
         network.memberships.active()
         .select_related("school")
-        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .prefetch_related(Prefetch("person", queryset=User.objects.with_posts()))
         .order_by("person__last_name", "person__first_name", "pk")
     )
     page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -174,7 +167,7 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
     pending = (
         network.memberships.pending()
         .select_related("school")
-        .prefetch_related(Prefetch("person", queryset=_people_with_current_school()))
+        .prefetch_related(Prefetch("person", queryset=User.objects.with_posts()))
         .order_by("requested_at")
     )
     return render(
@@ -281,12 +274,12 @@ def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
 
 
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
-    network = access.get_network(slug)
-    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    workhub = access.get_workhub(slug, workhub_slug)
+    network = workhub.network
     membership = access.membership_of(request.user, network)
     is_network_member = access.is_member(request.user, network, membership)
-    people = workhub.memberships.select_related("person").prefetch_related(
-        Prefetch("person", queryset=_people_with_current_school())
+    people = workhub.memberships.prefetch_related(
+        Prefetch("person", queryset=User.objects.with_posts())
     )
     leads = [place for place in people if place.is_lead]
     in_workhub = request.user.is_authenticated and any(
@@ -311,8 +304,7 @@ def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRe
 @require_POST
 @login_required
 def workhub_join(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
-    network = access.get_network(slug)
-    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    workhub = access.get_workhub(slug, workhub_slug)
     try:
         services.join_workhub(person=request.user, workhub=workhub)
     except ValidationError as error:
@@ -324,8 +316,7 @@ def workhub_join(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResp
 @require_POST
 @login_required
 def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
-    network = access.get_network(slug)
-    workhub = get_object_or_404(network.workhubs, slug=workhub_slug)
+    workhub = access.get_workhub(slug, workhub_slug)
     services.leave_workhub(person=request.user, workhub=workhub)
     messages.success(request, f"You have left the {workhub.name} workhub.")
     return redirect(workhub)
@@ -334,7 +325,7 @@ def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRes
 @login_required
 def my_networks(request: HttpRequest) -> HttpResponse:
     """The person's networks, their pending requests, and networks they could join."""
-    person = services.people_with_posts().get(pk=request.user.pk)
+    person = User.objects.with_posts().get(pk=request.user.pk)
     memberships = (
         Membership.objects.live()
         .filter(person=person)

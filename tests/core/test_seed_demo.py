@@ -286,7 +286,6 @@ def test_demo_accounts_have_verified_addresses(seeded):
 
 
 def test_fictional_members_hold_only_memberships_the_rules_allow(seeded):
-    from networks.services import people_with_posts
 
     members = (
         Membership.objects.live()
@@ -295,7 +294,7 @@ def test_fictional_members_hold_only_memberships_the_rules_allow(seeded):
         .select_related("network")
     )
     for membership in members:
-        person = people_with_posts().get(pk=membership.person_id)
+        person = User.objects.with_posts().get(pk=membership.person_id)
         assert membership.network.eligibility_for(person), (person.email, membership.network)
 
 
