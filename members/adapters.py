@@ -32,6 +32,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         """A person without a name or a post goes to their profile to complete it first."""
         user = request.user
-        if not (user.first_name and user.last_name and user.posts.exists()):
+        if not user.has_complete_profile:
             return reverse("members:profile")
         return reverse("me")

@@ -206,7 +206,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def has_complete_profile(self) -> bool:
         """Named, with at least one post: enough for eligibility to be worked out."""
-        return bool(self.first_name and self.last_name) and self.posts.exists()
+        # posts.all() rather than exists(), so prefetched posts cost no query.
+        return bool(self.first_name and self.last_name and self.posts.all())
 
     def current_posts(self, on: datetime.date | None = None) -> list["Post"]:
         """Posts held on the day (today by default); uses prefetched posts if present."""

@@ -52,7 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "posts": posts,
             "designations": person.designations.all(),
             "is_new_head": person.is_new_head(),
-            "profile_complete": bool(person.first_name and person.last_name) and bool(posts),
+            "profile_complete": person.has_complete_profile,
         },
     )
 

@@ -248,12 +248,6 @@ SEAT_ROLE_ORDER = {
 }
 
 
-def school_head(school: School, on: datetime.date | None = None) -> Post | None:
-    """The post of the person who leads the school on the day, if anyone does."""
-    posts = _school_head_posts(school, on)
-    return posts[0] if posts else None
-
-
 def _school_head_posts(school: School, on: datetime.date | None = None) -> list[Post]:
     """Everyone leading the school on the day, first claim to its seats first."""
     posts = Post.objects.current(on).headships().filter(school=school).select_related("person")

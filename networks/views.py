@@ -362,8 +362,7 @@ def my_networks(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "suggestions": suggestions,
             "workhub_places": workhubs,
-            "profile_complete": bool(person.first_name and person.last_name)
-            and bool(person.posts.all()),
+            "profile_complete": person.has_complete_profile,
             "profile_url": reverse("members:profile"),
         },
     )
