@@ -464,10 +464,8 @@ class Seeder:
             elif membership.role != role:
                 membership.role = role
                 membership.save(update_fields=["role"])
-            if role == Membership.Role.ADMINISTRATOR and not person.is_staff:
-                # Network administrators work in the admin site, scoped to their networks.
-                person.is_staff = True
-                person.save(update_fields=["is_staff"])
+            # Network administrators work in the admin site, scoped to their networks.
+            network_services.sync_admin_site_access(person)
 
         coordinator = Membership.Role.COORDINATOR
         administrator = Membership.Role.ADMINISTRATOR

@@ -1,54 +1,74 @@
 """Who may do what with a network. Every view asks here, for the object in hand.
 
-Site staff are superusers (is_staff only opens the admin site).
+`for_network(user, network)` looks the person's membership up once and answers
+every question a page asks about it; views pass the answer to templates
+(`perms.can_coordinate`), so no template works a rule out for itself. Site
+staff are superusers (is_staff only opens the admin site).
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Network, Workhub
 
-# "Not looked up yet", as distinct from None, "looked up: not a member".
-UNKNOWN = object()
+
+@dataclass(frozen=True)
+class NetworkAccess:
+    """What one person may do in one network, from their live membership (if any)."""
+
+    network: Network
+    membership: Membership | None
+    is_signed_in: bool
+    is_site_staff: bool
+
+    @property
+    def is_member(self) -> bool:
+        """Active members (of any role) and site staff."""
+        return self.is_site_staff or (self.membership is not None and self.membership.is_active)
+
+    @property
+    def can_coordinate(self) -> bool:
+        """Coordinators and administrators of this network, and site staff."""
+        return self.is_site_staff or (
+            self.membership is not None and self.membership.can_coordinate
+        )
+
+    @property
+    def can_administer(self) -> bool:
+        """Administrators of this network, and site staff."""
+        return self.is_site_staff or (
+            self.membership is not None and self.membership.can_administer
+        )
+
+    @property
+    def can_see_members(self) -> bool:
+        """The member list: members, or only coordinators where the network says so."""
+        if self.network.member_list_visibility == Network.MemberListVisibility.COORDINATORS:
+            return self.can_coordinate
+        return self.is_member
+
+    def may_see_email_of(self, person) -> bool:
+        """On the member list: addresses people chose to share, and all of them for staff."""
+        return self.can_see_members and (self.is_site_staff or person.show_email_to_members)
 
 
 def membership_of(user, network: Network) -> Membership | None:
-    """The user's live membership of the network, if any (one query)."""
+    """The user's live (pending or active) membership of the network, if any (one query)."""
     if not user.is_authenticated:
         return None
     return Membership.objects.live().filter(person=user, network=network).first()
 
 
-def _membership_grants(user, network: Network, membership, flag: str) -> bool:
-    """Site staff always; otherwise the user's membership must have the flag set."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if membership is UNKNOWN:
-        membership = membership_of(user, network)
-    return membership is not None and getattr(membership, flag)
-
-
-def is_member(user, network: Network, membership=UNKNOWN) -> bool:
-    """Active members (of any role) and site staff."""
-    return _membership_grants(user, network, membership, "is_active")
-
-
-def can_coordinate(user, network: Network, membership=UNKNOWN) -> bool:
-    """Coordinators and administrators of this network, and site staff."""
-    return _membership_grants(user, network, membership, "can_coordinate")
-
-
-def can_administer(user, network: Network, membership=UNKNOWN) -> bool:
-    """Administrators of this network, and site staff."""
-    return _membership_grants(user, network, membership, "can_administer")
-
-
-def can_see_member_list(user, network: Network, membership=UNKNOWN) -> bool:
-    if network.member_list_visibility == Network.MemberListVisibility.COORDINATORS:
-        return can_coordinate(user, network, membership)
-    return is_member(user, network, membership)
+def for_network(user, network: Network) -> NetworkAccess:
+    """Everything the user may do in the network, in at most one query."""
+    return NetworkAccess(
+        network=network,
+        membership=membership_of(user, network),
+        is_signed_in=user.is_authenticated,
+        is_site_staff=user.is_authenticated and user.is_superuser,
+    )
 
 
 def can_see_email(viewer, person) -> bool:
@@ -70,17 +90,48 @@ def can_see_email(viewer, person) -> bool:
     )
 
 
+def administered_network_ids(user) -> set[int]:
+    """The networks the user administers (remembered on the user object for the request)."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_administered_network_ids"):
+        user._administered_network_ids = set(
+            Membership.objects.active()
+            .filter(person=user, role=Membership.Role.ADMINISTRATOR)
+            .values_list("network_id", flat=True)
+        )
+    return user._administered_network_ids
+
+
 def get_network(slug: str) -> Network:
     """A network by its slug, or 404."""
     return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
 
 
-def get_network_for_member_list(user, slug: str) -> Network:
-    """The network if the user may see its member list; 403 otherwise."""
-    network = get_network(slug)
-    if not can_see_member_list(user, network):
-        raise PermissionDenied(f"Only members of {network.name} can see who its members are.")
-    return network
+def get_network_for_member_list(user, slug: str) -> NetworkAccess:
+    """The user's access to the network if they may see its member list; 403 otherwise."""
+    perms = for_network(user, get_network(slug))
+    if not perms.can_see_members:
+        raise PermissionDenied(f"Only members of {perms.network.name} can see who its members are.")
+    return perms
+
+
+def get_network_to_coordinate(user, slug: str) -> NetworkAccess:
+    """The user's access to the network if they coordinate it; 403 otherwise."""
+    perms = for_network(user, get_network(slug))
+    if not perms.can_coordinate:
+        raise PermissionDenied(f"Only coordinators of {perms.network.name} can do this.")
+    return perms
+
+
+def get_network_to_administer(user, slug: str) -> NetworkAccess:
+    """The user's access to the network if they administer it; 403 otherwise."""
+    perms = for_network(user, get_network(slug))
+    if not perms.can_administer:
+        raise PermissionDenied(
+            f"Only administrators of {perms.network.name} can manage its requests."
+        )
+    return perms
 
 
 def get_workhub(slug: str, workhub_slug: str) -> Workhub:
@@ -88,11 +139,3 @@ def get_workhub(slug: str, workhub_slug: str) -> Workhub:
     return get_object_or_404(
         Workhub.objects.select_related("network"), network__slug=slug, slug=workhub_slug
     )
-
-
-def get_network_to_administer(user, slug: str) -> Network:
-    """The network if the user administers it; 403 otherwise."""
-    network = get_network(slug)
-    if not can_administer(user, network):
-        raise PermissionDenied(f"Only administrators of {network.name} can manage its requests.")
-    return network

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from members.models import Post, School
 
-from . import services
+from . import access, services
 from .models import (
     ContactMessage,
     Invitation,
@@ -24,14 +24,7 @@ from .models import (
 
 
 def administered_network_ids(request) -> set[int]:
-    """The networks the signed-in user administers (cached on the request)."""
-    if not hasattr(request, "_administered_network_ids"):
-        request._administered_network_ids = set(
-            Membership.objects.active()
-            .filter(person=request.user, role=Membership.Role.ADMINISTRATOR)
-            .values_list("network_id", flat=True)
-        )
-    return request._administered_network_ids
+    return access.administered_network_ids(request.user)
 
 
 class NetworkScopedAdmin(admin.ModelAdmin):
@@ -194,9 +187,14 @@ class MembershipAdmin(NetworkScopedAdmin):
         self._set_role(request, queryset, Membership.Role.MEMBER)
 
     def _set_role(self, request, queryset, role):
-        changed = queryset.filter(status=Membership.Status.ACTIVE).update(role=role)
+        # Only active memberships take a role; requests and former members are left alone.
+        chosen = list(queryset.filter(status=Membership.Status.ACTIVE))
+        for membership in chosen:
+            services.set_role(membership=membership, role=role, by=request.user)
         label = Membership.Role(role).label.lower()
-        self.message_user(request, f"{changed} active member(s) are now {label}s.")
+        skipped = queryset.count() - len(chosen)
+        note = f" ({skipped} not active, left as they were)" if skipped else ""
+        self.message_user(request, f"{len(chosen)} active member(s) are now {label}s{note}.")
 
 
 class WorkhubMembershipInline(admin.TabularInline):

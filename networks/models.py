@@ -1,6 +1,5 @@
 import datetime
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +11,8 @@ from django.utils.text import slugify
 from core.dates import academic_year_label
 from core.markdown import render_markdown
 from members.models import LocalAuthority, Post, School
+
+from .eligibility import Eligibility, JoinKind, JoinOption, roles_phrase, sectors_phrase
 
 
 class NetworkQuerySet(models.QuerySet):
@@ -137,7 +138,7 @@ class Network(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.short_name or self.name)[:80]
+            self.slug = slugify(self.label)[:80]
         # Rendered once on save, not on every page view.
         self.about_html = render_markdown(self.about)
         super().save(*args, **kwargs)
@@ -158,6 +159,11 @@ class Network(models.Model):
         unknown = set(self.eligible_roles) - set(Post.Role.values)
         if unknown:
             raise ValidationError({"eligible_roles": f"Unknown roles: {sorted(unknown)}"})
+
+    @property
+    def label(self) -> str:
+        """The short name people use (OSSHTA), or the name when it has none."""
+        return self.short_name or self.name
 
     @property
     def display_name(self):
@@ -195,15 +201,14 @@ class Network(models.Model):
         if self.open_to_all:
             return f"Open to anyone {where}"
         if self.requires_parent_membership and self.parent:
-            parent = self.parent.short_name or self.parent.name
-            return f"Open to members of {parent} and staff of its member schools"
-        roles = _roles_phrase(self.eligible_roles)
-        sectors = _sectors_phrase(self.eligible_sectors, self.state_funded_only)
+            return f"Open to members of {self.parent.label} and staff of its member schools"
+        roles = roles_phrase(self.eligible_roles)
+        sectors = sectors_phrase(self.eligible_sectors, self.state_funded_only)
         return f"Open to {roles} of {sectors} {where}"
 
     def eligibility_for(
         self, person, on: datetime.date | None = None, *, check_seat: bool = True
-    ) -> "Eligibility":
+    ) -> Eligibility:
         """Whether the person may join, why not if not, and (school-based) for which school.
 
         Reads person.posts (prefetch posts__school to save queries). check_seat=False
@@ -243,9 +248,42 @@ class Network(models.Model):
         seat = held[schools[0].pk]
         return Eligibility(
             False,
-            f"{schools[0].name} is already a member of {self.short_name or self.name}: "
+            f"{schools[0].name} is already a member of {self.label}: "
             f"its seat is held by {seat.person.get_full_name() or 'another member'}.",
         )
+
+    def join_option_for(self, person, membership: "Membership | None" = None) -> JoinOption:
+        """What the person may do about joining now: the page's button and join_network's rule.
+
+        `membership` is the person's live membership of this network, if the caller
+        has looked it up (None: they have none).
+        """
+        if not person.is_authenticated:
+            return JoinOption(JoinKind.SIGN_IN)
+        if membership is not None:
+            kind = JoinKind.MEMBER if membership.is_active else JoinKind.PENDING
+            return JoinOption(kind, membership=membership)
+        # Administrators may invite people to a network of any policy; an invitation
+        # is their yes, whatever the rules would say.
+        invitation = self.open_invitation_for(person)
+        if invitation is not None:
+            eligibility = self.eligibility_for(person)
+            return JoinOption(JoinKind.ACCEPT, school=eligibility.school, invitation=invitation)
+        if self.join_policy == self.JoinPolicy.INVITATION:
+            return JoinOption(
+                JoinKind.INVITATION_ONLY,
+                f"{self.name} is by invitation only. Its administrators invite new members.",
+            )
+        eligibility = self.eligibility_for(person)
+        if not eligibility:
+            return JoinOption(JoinKind.NOT_ELIGIBLE, eligibility.reason)
+        if self.join_policy == self.JoinPolicy.APPROVAL:
+            return JoinOption(JoinKind.REQUEST, school=eligibility.school)
+        return JoinOption(JoinKind.JOIN, school=eligibility.school)
+
+    def open_invitation_for(self, person) -> "Invitation | None":
+        """The invitation waiting for the person's address, if any."""
+        return self.invitations.filter(email__iexact=person.email, accepted_at__isnull=True).first()
 
     def administrator_emails(self) -> list[str]:
         return list(
@@ -268,7 +306,7 @@ class Network(models.Model):
             and school.is_open
         )
 
-    def _parent_eligibility(self, person, current_posts: list[Post]) -> "Eligibility":
+    def _parent_eligibility(self, person, current_posts: list[Post]) -> Eligibility:
         parent = self.parent
         if parent.memberships.active().filter(person=person).exists():
             return Eligibility(True)
@@ -277,57 +315,9 @@ class Network(models.Model):
             return Eligibility(True)
         return Eligibility(
             False,
-            f"{self.eligibility_text}. You are not a member of {parent.short_name or parent.name}"
+            f"{self.eligibility_text}. You are not a member of {parent.label}"
             " and your school is not one of its members.",
         )
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """The answer to "may this person join?", with the reason in words when not."""
-
-    eligible: bool
-    reason: str = ""
-    school: School | None = None
-
-    def __bool__(self):
-        return self.eligible
-
-
-def _join_words(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _roles_phrase(roles: list[str]) -> str:
-    if not roles:
-        return "school leaders"
-    words = []
-    if set(Post.HEAD_ROLES) <= set(roles):
-        words.append("headteachers")
-        roles = [role for role in roles if role not in Post.HEAD_ROLES]
-    words += [ROLE_PLURALS.get(role, Post.Role(role).label.lower() + "s") for role in roles]
-    return _join_words(words)
-
-
-ROLE_PLURALS = {
-    Post.Role.HEAD_OF_SCHOOL: "heads of school",
-    Post.Role.SENIOR_LEADER: "deputies and senior leaders",
-    Post.Role.INTERIM_HEAD: "interim and acting heads",
-    Post.Role.CHAIR_OF_GOVERNORS: "chairs of governors",
-    Post.Role.BUSINESS_LEADER: "school business leaders",
-    Post.Role.LA_OFFICER: "local authority officers",
-}
-
-
-def _sectors_phrase(sectors: list[str], state_funded_only: bool) -> str:
-    if not sectors:
-        kind = "any state-funded school" if state_funded_only else "any school"
-        return kind
-    words = [School.Sector(sector).label.lower() for sector in sectors]
-    prefix = "state-funded " if state_funded_only else ""
-    return f"{prefix}{_join_words(words)} schools"
 
 
 class NetworkPurpose(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.email import queue_templated_email
 from members.models import Post, School, User
 
+from .eligibility import JoinKind
 from .models import ContactMessage, Invitation, Membership, Network, Workhub, WorkhubMembership
 from .tasks import deliver_contact_message
 
@@ -36,24 +37,13 @@ def join_network(*, person: User, network: Network) -> Membership:
     existing = _live_membership(person, network)
     if existing:
         return existing
-    # Administrators may invite people to a network of any policy (the requests page
-    # offers it, the email says "Accept invitation"); an invitation is their yes.
-    invitation = (
-        network.invitations.select_for_update()
-        .filter(email__iexact=person.email, accepted_at__isnull=True)
-        .first()
-    )
-    if invitation is None and network.join_policy == Network.JoinPolicy.INVITATION:
-        raise ValidationError(
-            f"{network.name} is by invitation only. Its administrators invite new members."
-        )
-    eligibility = network.eligibility_for(person)
-    if not eligibility and invitation is None:
-        raise ValidationError(eligibility.reason)
+    option = network.join_option_for(person)
+    if not option.can_join:
+        raise ValidationError(option.reason)
 
     now = timezone.now()
-    school = eligibility.school if network.is_school_based else None
-    if network.join_policy == Network.JoinPolicy.APPROVAL and invitation is None:
+    school = option.school if network.is_school_based else None
+    if option.kind == JoinKind.REQUEST:
         membership, created = _create_live(
             person=person, network=network, school=school, status=Membership.Status.PENDING
         )
@@ -68,9 +58,9 @@ def join_network(*, person: User, network: Network) -> Membership:
         status=Membership.Status.ACTIVE,
         started_at=now,
     )
-    if invitation is not None and created:
-        invitation.accepted_at = now
-        invitation.save(update_fields=["accepted_at"])
+    if option.invitation is not None and created:
+        option.invitation.accepted_at = now
+        option.invitation.save(update_fields=["accepted_at"])
     return membership
 
 
@@ -87,6 +77,7 @@ def leave_network(*, person: User, network: Network) -> Membership:
     membership.save(update_fields=["status", "ended_at"])
     # Workhubs belong to the network: leaving it leaves them too.
     WorkhubMembership.objects.filter(person=person, workhub__network=network).delete()
+    sync_admin_site_access(person)
     return membership
 
 
@@ -234,6 +225,58 @@ def _lapse(membership: Membership) -> None:
     membership.status = Membership.Status.LAPSED
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
+    if membership.person is not None:
+        sync_admin_site_access(membership.person)
+
+
+# Roles ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Give an active member a role; administrators gain (or lose) the admin site with it.
+
+    The person is emailed when their role changes. Setting the role they already
+    have changes nothing and sends nothing.
+    """
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "network")
+        .get(pk=membership.pk)
+    )
+    if role not in Membership.Role.values:
+        raise ValidationError(f"{role!r} is not a role.")
+    if not membership.is_active:
+        raise ValidationError("Only active members can be given a role.")
+    if membership.role == role:
+        return membership
+    previous = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    sync_admin_site_access(membership.person)
+    queue_templated_email(
+        "networks/email/role_changed",
+        to=[membership.person.email],
+        context={"membership": membership, "network": membership.network, "previous": previous},
+    )
+    return membership
+
+
+def sync_admin_site_access(person: User) -> None:
+    """Open the admin site to people who administer a network, and close it when they stop.
+
+    Site staff (superusers) keep it whatever their memberships.
+    """
+    if person.is_superuser:
+        return
+    administers = (
+        Membership.objects.active()
+        .filter(person=person, role=Membership.Role.ADMINISTRATOR)
+        .exists()
+    )
+    if person.is_staff != administers:
+        person.is_staff = administers
+        person.save(update_fields=["is_staff"])
 
 
 # Headship changes ----------------------------------------------------------

@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,34 +38,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class JoinAction:
-    """The one thing the page offers the person looking at it."""
-
-    kind: str  # sign_in, join, request, accept, member, pending, not_eligible, invitation_only
-    reason: str = ""
-
-
-def _join_action(user, network: Network, membership: Membership | None) -> JoinAction:
-    if not user.is_authenticated:
-        return JoinAction("sign_in")
-    if membership is not None:
-        return JoinAction("member" if membership.is_active else "pending")
-    invited = network.invitations.filter(
-        email__iexact=user.email, accepted_at__isnull=True
-    ).exists()
-    if invited:
-        return JoinAction("accept")
-    if network.join_policy == Network.JoinPolicy.INVITATION:
-        return JoinAction("invitation_only")
-    eligibility = network.eligibility_for(user)
-    if not eligibility:
-        return JoinAction("not_eligible", eligibility.reason)
-    if network.join_policy == Network.JoinPolicy.APPROVAL:
-        return JoinAction("request")
-    return JoinAction("join")
-
-
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.select_related("parent").prefetch_related("areas", "purposes", "subgroups"),
@@ -76,7 +46,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         user = User.objects.with_posts().get(pk=user.pk)
-    membership = access.membership_of(user, network)
+    perms = access.for_network(user, network)
     coordinators = (
         network.memberships.coordinating()
         .select_related("school")
@@ -90,13 +60,11 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "networks/network_detail.html",
         {
             "network": network,
-            "membership": membership,
-            "action": _join_action(user, network, membership),
+            "perms": perms,
+            "option": network.join_option_for(user, perms.membership),
             "coordinators": coordinators,
             "workhubs": workhubs,
             "past_workhub_count": network.workhubs.filter(academic_year__lt=this_year - 1).count(),
-            "can_see_members": access.can_see_member_list(user, network, membership),
-            "can_administer": access.can_administer(user, network, membership),
         },
     )
 
@@ -143,7 +111,8 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
-    network = access.get_network_for_member_list(request.user, slug)
+    perms = access.get_network_for_member_list(request.user, slug)
+    network = perms.network
     members = (
         network.memberships.active()
         .select_related("school")
@@ -151,17 +120,18 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("person__last_name", "person__first_name", "pk")
     )
     page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
     return render(
         request,
         "networks/network_members.html",
-        {"network": network, "page": page, "viewer_is_staff": request.user.is_superuser},
+        {"network": network, "page": page, "rows": rows},
     )
 
 
 @login_required
 def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """Pending join requests, for the network's administrators: approve or decline."""
-    network = access.get_network_to_administer(request.user, slug)
+    network = access.get_network_to_administer(request.user, slug).network
     if request.method == "POST":
         return _decide_requests(request, network)
     pending = (
@@ -209,7 +179,7 @@ def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
 @require_POST
 @login_required
 def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    network = access.get_network_to_administer(request.user, slug)
+    network = access.get_network_to_administer(request.user, slug).network
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -276,8 +246,7 @@ def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network
-    membership = access.membership_of(request.user, network)
-    is_network_member = access.is_member(request.user, network, membership)
+    perms = access.for_network(request.user, network)
     people = workhub.memberships.prefetch_related(
         Prefetch("person", queryset=User.objects.with_posts())
     )
@@ -293,9 +262,9 @@ def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRe
             "workhub": workhub,
             "leads": leads,
             "members": [place for place in people if not place.is_lead]
-            if is_network_member
+            if perms.is_member
             else None,
-            "can_join": is_network_member and membership is not None and not in_workhub,
+            "can_join": perms.membership is not None and perms.is_member and not in_workhub,
             "in_workhub": in_workhub,
         },
     )
