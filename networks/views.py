@@ -12,7 +12,7 @@ from core.dates import academic_year_of
 from core.ratelimit import client_ip, is_limited
 from members.models import User
 
-from . import access, services
+from . import access, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Membership, Network, WorkhubMembership
 
@@ -62,6 +62,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "perms": perms,
             "option": network.join_option_for(user, perms.membership),
+            "sections": sections.sections_for(request, perms),
             "coordinators": coordinators,
             "workhubs": workhubs,
             "past_workhub_count": network.workhubs.filter(academic_year__lt=this_year - 1).count(),

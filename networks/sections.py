@@ -1,0 +1,35 @@
+"""Sections that apps above networks add to a network's page (its meetings, its articles).
+
+networks cannot import those apps: they stand on it. Instead each registers a
+provider when Django starts (in its AppConfig.ready), and the network page asks
+every provider for its section. A provider takes the request and the viewer's
+NetworkAccess and returns a Section, or None to show nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """A template to include on the network page, with its own context (`section.data`)."""
+
+    template: str
+    data: dict = field(default_factory=dict)
+    order: int = 50
+
+
+_providers: list[Callable] = []
+
+
+def register(provider: Callable) -> Callable:
+    """Add a provider (usable as a decorator); registering the same one twice adds it once."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def sections_for(request, perms) -> list[Section]:
+    """Every registered app's section for this page, in their order."""
+    sections = [provider(request, perms) for provider in _providers]
+    return sorted((section for section in sections if section), key=lambda s: s.order)
