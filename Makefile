@@ -40,10 +40,11 @@ test-browser: install
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	.venv/bin/pytest -rfE -m e2e tests/e2e $(PYTEST_ARGS)
 
-## lint: ruff's checks and formatting, and no missing migrations
+## lint: ruff's checks and formatting, the floors (import-linter), no missing migrations
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

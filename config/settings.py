@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "members",
     "networks",
     "meetings",
+    "portal",
 ]
 
 MIDDLEWARE = [

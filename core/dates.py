@@ -14,3 +14,8 @@ def academic_year_of(day: datetime.date | None = None) -> int:
 def academic_year_label(start_year: int) -> str:
     """'2016/17' for 2016."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    """ISO 8601 text for a date or time, None for none (for data downloads)."""
+    return value.isoformat() if value else None

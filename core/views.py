@@ -1,27 +1,11 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from networks.models import Network
-
 logger = logging.getLogger(__name__)
-
-
-HOME_NETWORKS = 6
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """What Headnet is, and a first few networks to look at."""
-    networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]
-    return render(
-        request,
-        "core/home.html",
-        {"networks": networks, "network_count": Network.objects.count()},
-    )
 
 
 @never_cache

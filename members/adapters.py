@@ -33,5 +33,5 @@ class AccountAdapter(DefaultAccountAdapter):
         """A person without a name or a post goes to their profile to complete it first."""
         user = request.user
         if not user.has_complete_profile:
-            return reverse("members:profile")
+            return reverse("portal:profile")
         return reverse("me")

@@ -195,7 +195,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:person", args=[self.pk])
+        return reverse("portal:person", args=[self.pk])
 
     def get_full_name(self):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)

@@ -316,14 +316,17 @@ def _seat_successor(
 
 
 @transaction.atomic
-def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> list[Membership]:
+def hand_over_school_seats(
+    *, school: School, notify_previous: bool = True, leaving: User | None = None
+) -> list[Membership]:
     """After the school's headship changes, pass its seats in school-based networks to its head.
 
     The old head keeps their membership if another current headship gives them a
     free seat in that network; otherwise it lapses. Both are emailed. Returns the
-    new head's memberships.
+    new head's memberships. `leaving`: a person closing their account, passed over
+    as if their posts had ended, who keeps no seat anywhere.
     """
-    head_posts = _school_head_posts(school)
+    head_posts = [post for post in _school_head_posts(school) if post.person != leaving]
     handed_over = []
     seats = (
         Membership.objects.live()
@@ -339,7 +342,11 @@ def hand_over_school_seats(*, school: School, notify_previous: bool = True) -> l
         if head and seat.person_id == head.pk:
             continue
         old_head = seat.person
-        other_school = _another_free_seat(old_head, seat.network, excluding=school)
+        other_school = (
+            None
+            if old_head == leaving
+            else _another_free_seat(old_head, seat.network, excluding=school)
+        )
         if other_school:
             seat.school = other_school
             seat.save(update_fields=["school"])
@@ -414,6 +421,12 @@ def _give_seat(head: User, network: Network, school: School) -> Membership | Non
 
 
 # Workhubs -------------------------------------------------------------------
+
+
+def follow_post_change(*, person: User, school: School) -> None:
+    """After a post is added or ends: the school's seats and the person's automatic networks."""
+    hand_over_school_seats(school=school)
+    sync_automatic_memberships(person=person)
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.dates import academic_year_of
@@ -14,7 +13,7 @@ from members.models import User
 
 from . import access, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
-from .models import Membership, Network, WorkhubMembership
+from .models import Network
 
 DIRECTORY_PAGE_SIZE = 20
 MEMBERS_PAGE_SIZE = 50
@@ -290,49 +289,3 @@ def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRes
     services.leave_workhub(person=request.user, workhub=workhub)
     messages.success(request, f"You have left the {workhub.name} workhub.")
     return redirect(workhub)
-
-
-@login_required
-def my_networks(request: HttpRequest) -> HttpResponse:
-    """The person's networks, their pending requests, and networks they could join."""
-    person = User.objects.with_posts().get(pk=request.user.pk)
-    memberships = (
-        Membership.objects.live()
-        .filter(person=person)
-        .select_related("network", "school")
-        .order_by("network__name")
-    )
-    active = [membership for membership in memberships if membership.is_active]
-    pending = [membership for membership in memberships if membership.is_pending]
-    joined = {membership.network_id for membership in memberships}
-    member_of = {membership.network_id for membership in active}
-    candidates = (
-        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
-        .exclude(pk__in=joined)
-        .select_related("parent")
-        .prefetch_related("areas")
-    )
-    # Sub-groups are suggested to members of their parent; the rest by the rules
-    # (without the seat check, which would cost a query a network).
-    suggestions = [
-        network
-        for network in candidates
-        if (
-            network.parent_id in member_of
-            if network.requires_parent_membership
-            else network.eligibility_for(person, check_seat=False)
-        )
-    ]
-    workhubs = WorkhubMembership.objects.filter(person=person).select_related("workhub__network")
-    return render(
-        request,
-        "networks/my_networks.html",
-        {
-            "active": active,
-            "pending": pending,
-            "suggestions": suggestions,
-            "workhub_places": workhubs,
-            "profile_complete": person.has_complete_profile,
-            "profile_url": reverse("members:profile"),
-        },
-    )

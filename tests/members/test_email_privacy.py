@@ -23,7 +23,7 @@ def _person(*, opted_in: bool, network=None):
 
 def _page(client, viewer, person):
     client.force_login(viewer)
-    response = client.get(reverse("members:person", args=[person.pk]))
+    response = client.get(reverse("portal:person", args=[person.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -96,7 +96,7 @@ def test_sharing_any_one_network_is_enough(network, other_network):
 def test_visitor_is_asked_to_sign_in_to_see_a_person(client, network):
     person = _person(opted_in=True, network=network)
 
-    response = client.get(reverse("members:person", args=[person.pk]))
+    response = client.get(reverse("portal:person", args=[person.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -131,7 +131,7 @@ def test_a_person_can_allow_members_to_see_their_email_from_their_profile(client
     client.force_login(person)
 
     client.post(
-        reverse("members:profile"),
+        reverse("portal:profile"),
         {
             "title": "",
             "first_name": "Ruth",

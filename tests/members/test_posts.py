@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services as members_services
 from members.models import Designation, Post
+from portal import services as portal_services
 from tests.factories import make_head, make_post, make_school, make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _years_ago(years: int, *, on: datetime.date = TODAY) -> datetime.date:
 
 
 def _add_post_url(school) -> str:
-    return f"{reverse('members:post_add')}?school={school.urn}"
+    return f"{reverse('portal:post_add')}?school={school.urn}"
 
 
 # Adding and ending posts ---------------------------------------------------
@@ -90,13 +90,13 @@ def test_ending_a_post_records_its_last_day(client):
     post = make_post(person=person, started_on=datetime.date(2020, 9, 1))
     client.force_login(person)
 
-    response = client.post(reverse("members:post_end", args=[post.pk]), {"ended_on": "2025-08-31"})
+    response = client.post(reverse("portal:post_end", args=[post.pk]), {"ended_on": "2025-08-31"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:profile")
+    assert response["Location"] == reverse("portal:profile")
     post.refresh_from_db()
     assert post.ended_on == datetime.date(2025, 8, 31)
-    profile = client.get(reverse("members:profile"))
+    profile = client.get(reverse("portal:profile"))
     assert b"From 1 September 2020 to 31 August 2025" in profile.content
 
 
@@ -105,7 +105,7 @@ def test_a_post_cannot_be_ended_before_it_started(client):
     post = make_post(person=person, started_on=datetime.date(2020, 9, 1))
     client.force_login(person)
 
-    response = client.post(reverse("members:post_end", args=[post.pk]), {"ended_on": "2020-08-31"})
+    response = client.post(reverse("portal:post_end", args=[post.pk]), {"ended_on": "2020-08-31"})
 
     assert response.status_code == 200
     assert "cannot end before that" in response.context["form"].errors["ended_on"][0]
@@ -119,9 +119,9 @@ def test_a_person_cannot_end_someone_else_s_post(client):
     intruder = make_head()
     client.force_login(intruder)
 
-    page = client.get(reverse("members:post_end", args=[post.pk]))
+    page = client.get(reverse("portal:post_end", args=[post.pk]))
     response = client.post(
-        reverse("members:post_end", args=[post.pk]), {"ended_on": timezone.localdate()}
+        reverse("portal:post_end", args=[post.pk]), {"ended_on": timezone.localdate()}
     )
 
     assert page.status_code == 404
@@ -137,7 +137,7 @@ def test_a_post_that_has_ended_cannot_be_ended_again(client):
     )
     client.force_login(person)
 
-    response = client.post(reverse("members:post_end", args=[post.pk]), {"ended_on": "2024-08-31"})
+    response = client.post(reverse("portal:post_end", args=[post.pk]), {"ended_on": "2024-08-31"})
 
     assert response.status_code == 404
     post.refresh_from_db()
@@ -210,9 +210,9 @@ def test_profile_pages_show_the_new_head_badge_only_to_new_heads(client):
     experienced = make_head()
     client.force_login(new)
 
-    own_profile = client.get(reverse("members:profile"))
-    new_public = client.get(reverse("members:person", args=[new.pk]))
-    experienced_public = client.get(reverse("members:person", args=[experienced.pk]))
+    own_profile = client.get(reverse("portal:profile"))
+    new_public = client.get(reverse("portal:person", args=[new.pk]))
+    experienced_public = client.get(reverse("portal:person", args=[experienced.pk]))
 
     assert b"New head" in own_profile.content
     assert b"New head" in new_public.content
@@ -230,7 +230,7 @@ def test_designations_are_shown_on_the_person_s_own_profile(client):
     Designation.objects.create(person=person, kind=Designation.Kind.MENTOR)
     client.force_login(person)
 
-    content = client.get(reverse("members:profile")).content.decode()
+    content = client.get(reverse("portal:profile")).content.decode()
 
     assert "National leader of education since 2019" in content
     assert "Mentor" in content
@@ -241,7 +241,7 @@ def test_designations_are_shown_to_others_on_the_person_s_page(client):
     Designation.objects.create(person=person, kind=Designation.Kind.LOCAL_LEADER)
     client.force_login(make_head())
 
-    response = client.get(reverse("members:person", args=[person.pk]))
+    response = client.get(reverse("portal:person", args=[person.pk]))
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -261,7 +261,7 @@ def test_a_person_s_page_lists_current_posts_not_past_ones(client):
     )
     client.force_login(make_user())
 
-    response = client.get(reverse("members:person", args=[person.pk]))
+    response = client.get(reverse("portal:person", args=[person.pk]))
 
     assert response.context["current_posts"] == [current]
     assert b"Headteacher, Current Primary" in response.content
@@ -273,10 +273,10 @@ def test_adding_the_same_post_twice_records_it_once():
     school = make_school()
     started = datetime.date(2024, 9, 1)
 
-    first = members_services.add_post(
+    first = portal_services.add_post(
         person=person, school=school, role=Post.Role.HEADTEACHER, started_on=started
     )
-    second = members_services.add_post(
+    second = portal_services.add_post(
         person=person, school=school, role=Post.Role.HEADTEACHER, started_on=started
     )
 

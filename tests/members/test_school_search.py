@@ -10,7 +10,7 @@ from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("members:post_add")
+SEARCH = reverse("portal:post_add")
 
 
 @pytest.fixture

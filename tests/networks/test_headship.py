@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from members import services as member_services
 from members.models import Post
 from networks import services
 from networks.models import Membership, Network
+from portal import services as portal_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def school():
 
 def _head_of(school, role=Post.Role.HEADTEACHER, **fields):
     person = factories.make_user(**fields)
-    post = member_services.add_post(person=person, school=school, role=role, started_on=LONG_AGO)
+    post = portal_services.add_post(person=person, school=school, role=role, started_on=LONG_AGO)
     return person, post
 
 
@@ -47,7 +47,7 @@ def test_the_seat_passes_to_a_new_head_when_their_post_begins(school_based, scho
     new_head = factories.make_user(email="new.head@school.example")
     mail.outbox.clear()
 
-    member_services.add_post(
+    portal_services.add_post(
         person=new_head, school=school, role=Post.Role.HEADTEACHER, started_on=TODAY
     )
 
@@ -72,7 +72,7 @@ def test_the_seat_passes_when_the_old_heads_post_ends(school_based, school):
     assert Membership.objects.live().get(network=school_based).person == old_head
     mail.outbox.clear()
 
-    member_services.end_post(post=old_post, ended_on=YESTERDAY)
+    portal_services.end_post(post=old_post, ended_on=YESTERDAY)
 
     old_seat.refresh_from_db()
     assert old_seat.status == Membership.Status.LAPSED
@@ -83,11 +83,11 @@ def test_the_seat_passes_when_the_old_heads_post_ends(school_based, school):
 def test_a_seat_with_no_head_waits_for_the_next_one(school_based, school):
     old_head, old_post = _head_of(school)
     services.join_network(person=old_head, network=school_based)
-    member_services.end_post(post=old_post, ended_on=YESTERDAY)
+    portal_services.end_post(post=old_post, ended_on=YESTERDAY)
     assert not Membership.objects.live().filter(network=school_based).exists()
 
     new_head = factories.make_user()
-    member_services.add_post(
+    portal_services.add_post(
         person=new_head, school=school, role=Post.Role.INTERIM_HEAD, started_on=TODAY
     )
 
@@ -101,14 +101,14 @@ def test_in_a_person_based_network_a_head_keeps_their_membership_when_they_chang
     membership = services.join_network(person=head, network=network)
     successor = factories.make_user()
 
-    member_services.add_post(
+    portal_services.add_post(
         person=head,
         school=factories.make_school(),
         role=Post.Role.HEADTEACHER,
         started_on=TODAY,
     )
-    member_services.end_post(post=old_post, ended_on=YESTERDAY)
-    member_services.add_post(
+    portal_services.end_post(post=old_post, ended_on=YESTERDAY)
+    portal_services.add_post(
         person=successor, school=school, role=Post.Role.HEADTEACHER, started_on=TODAY
     )
 
@@ -121,7 +121,7 @@ def test_an_executive_head_of_two_schools_keeps_their_seat_when_one_post_ends(sc
     first, second = factories.make_school(), factories.make_school(name="Second School")
     executive = factories.make_user(email="exec@school.example")
     posts = {
-        school: member_services.add_post(
+        school: portal_services.add_post(
             person=executive, school=school, role=Post.Role.EXECUTIVE_HEAD, started_on=LONG_AGO
         )
         for school in (first, second)
@@ -131,7 +131,7 @@ def test_an_executive_head_of_two_schools_keeps_their_seat_when_one_post_ends(sc
     other_school = second if seat_school == first else first
     mail.outbox.clear()
 
-    member_services.end_post(post=posts[seat_school], ended_on=YESTERDAY)
+    portal_services.end_post(post=posts[seat_school], ended_on=YESTERDAY)
 
     seat.refresh_from_db()
     assert seat.status == Membership.Status.ACTIVE

@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services as member_services
 from members.models import Post
 from networks import services
 from networks.models import Membership, Network, WorkhubMembership
+from portal import services as portal_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_a_new_post_enrols_the_person_in_automatic_networks_they_are_eligible_fo
     network = _automatic_network()
     person = factories.make_user()
 
-    member_services.add_post(
+    portal_services.add_post(
         person=person,
         school=factories.make_school(sector="secondary"),
         role=Post.Role.HEADTEACHER,
@@ -130,7 +130,7 @@ def test_a_post_the_automatic_network_does_not_cover_enrols_nobody():
     _automatic_network()
     person = factories.make_user()
 
-    member_services.add_post(
+    portal_services.add_post(
         person=person,
         school=factories.make_school(sector="primary"),
         role=Post.Role.HEADTEACHER,
@@ -143,14 +143,14 @@ def test_a_post_the_automatic_network_does_not_cover_enrols_nobody():
 def test_a_person_based_automatic_membership_lapses_when_the_post_ends():
     network = _automatic_network()
     person = factories.make_user()
-    post = member_services.add_post(
+    post = portal_services.add_post(
         person=person,
         school=factories.make_school(sector="secondary"),
         role=Post.Role.HEADTEACHER,
         started_on=timezone.localdate() - datetime.timedelta(days=400),
     )
 
-    member_services.end_post(post=post, ended_on=timezone.localdate() - datetime.timedelta(days=1))
+    portal_services.end_post(post=post, ended_on=timezone.localdate() - datetime.timedelta(days=1))
 
     membership = Membership.objects.get(person=person, network=network)
     assert membership.status == Membership.Status.LAPSED
@@ -159,7 +159,7 @@ def test_a_person_based_automatic_membership_lapses_when_the_post_ends():
 def test_someone_who_left_an_automatic_network_is_not_put_back_by_a_post_change():
     network = _automatic_network()
     person = factories.make_user()
-    member_services.add_post(
+    portal_services.add_post(
         person=person,
         school=factories.make_school(sector="secondary"),
         role=Post.Role.HEADTEACHER,
@@ -167,7 +167,7 @@ def test_someone_who_left_an_automatic_network_is_not_put_back_by_a_post_change(
     )
     services.leave_network(person=person, network=network)
 
-    member_services.add_post(
+    portal_services.add_post(
         person=person,
         school=factories.make_school(sector="secondary"),
         role=Post.Role.EXECUTIVE_HEAD,

@@ -23,7 +23,7 @@ def test_person_without_a_name_or_post_is_sent_to_their_profile_after_sign_in(cl
     response = _sign_in(client, "new.head@school.example")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:profile")
+    assert response["Location"] == reverse("portal:profile")
     page = client.get(response["Location"])
     assert b"Complete your profile" in page.content
 
@@ -33,7 +33,7 @@ def test_named_person_without_a_post_is_still_sent_to_their_profile(client):
 
     response = _sign_in(client, "named@school.example")
 
-    assert response["Location"] == reverse("members:profile")
+    assert response["Location"] == reverse("portal:profile")
 
 
 def test_person_with_a_complete_profile_signs_in_to_my_networks(client):
@@ -42,7 +42,7 @@ def test_person_with_a_complete_profile_signs_in_to_my_networks(client):
     response = _sign_in(client, "complete@school.example")
 
     assert response["Location"] == reverse("me")
-    page = client.get(reverse("members:profile"))
+    page = client.get(reverse("portal:profile"))
     assert b"Complete your profile" not in page.content
 
 
@@ -51,7 +51,7 @@ def test_profile_refuses_empty_first_and_last_names(client):
     client.force_login(person)
 
     response = client.post(
-        reverse("members:profile"), {"title": "Dr", "first_name": "", "last_name": ""}
+        reverse("portal:profile"), {"title": "Dr", "first_name": "", "last_name": ""}
     )
 
     assert response.status_code == 200
@@ -70,20 +70,20 @@ def test_new_head_completes_their_profile_from_sign_in_to_their_post(client):
 
     # Signing in lands on the profile, which asks for a name first.
     response = _sign_in(client, "new.head@school.example")
-    assert response["Location"] == reverse("members:profile")
+    assert response["Location"] == reverse("portal:profile")
 
     response = client.post(
-        reverse("members:profile"),
+        reverse("portal:profile"),
         {"title": "Mrs", "first_name": "Jane", "last_name": "Ashby"},
     )
     # With no post yet, saving the name leads on to finding the school.
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:post_add")
+    assert response["Location"] == reverse("portal:post_add")
 
     page = client.get(response["Location"], {"q": "cherwell"})
     assert page.status_code == 200
     assert page.context["results"] == [school]
-    choose = f"{reverse('members:post_add')}?school={school.urn}"
+    choose = f"{reverse('portal:post_add')}?school={school.urn}"
     assert choose.encode() in page.content
 
     page = client.get(choose)
@@ -101,7 +101,7 @@ def test_new_head_completes_their_profile_from_sign_in_to_their_post(client):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:profile")
+    assert response["Location"] == reverse("portal:profile")
 
     profile = client.get(response["Location"])
     content = profile.content.decode()
@@ -127,7 +127,7 @@ def test_adding_a_post_through_the_pages_enrols_the_head_in_automatic_networks(c
     client.force_login(person)
 
     client.post(
-        f"{reverse('members:post_add')}?school={school.urn}",
+        f"{reverse('portal:post_add')}?school={school.urn}",
         {"role": Post.Role.HEADTEACHER, "started_on": "2025-09-01"},
     )
 

@@ -9,16 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from members.adapters import SIGNED_IN_AT
+from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
+from members.models import School, User
 from networks.access import can_see_email
+from networks.models import Membership, Network, WorkhubMembership
 
 from . import services
-from .adapters import SIGNED_IN_AT
-from .forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
-from .models import School, User
 
 SEARCH_RESULTS = 25
+HOME_NETWORKS = 6
 
 
 def _needs_password_again(request: HttpRequest) -> bool:
@@ -41,12 +44,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile has been saved.")
         if not person.posts.exists():
-            return redirect("members:post_add")
-        return redirect("members:profile")
+            return redirect("portal:post_add")
+        return redirect("portal:profile")
     posts = person.posts.select_related("school__local_authority")
     return render(
         request,
-        "members/profile.html",
+        "portal/profile.html",
         {
             "form": form,
             "posts": posts,
@@ -67,7 +70,7 @@ def post_add(request: HttpRequest) -> HttpResponse:
             school = School.objects.open().select_related("local_authority").filter(urn=urn).first()
         if school is None:
             messages.error(request, "That school is not in the register, or it has closed.")
-            return redirect("members:post_add")
+            return redirect("portal:post_add")
     if school is None:
         search = SchoolSearchForm(request.GET if "q" in request.GET else None)
         results = None
@@ -79,7 +82,7 @@ def post_add(request: HttpRequest) -> HttpResponse:
             )
         return render(
             request,
-            "members/post_search.html",
+            "portal/post_search.html",
             {
                 "search": search,
                 "results": results[:SEARCH_RESULTS] if results is not None else None,
@@ -95,8 +98,8 @@ def post_add(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Your post at {school.name} has been added.")
-            return redirect("members:profile")
-    return render(request, "members/post_form.html", {"form": form, "school": school})
+            return redirect("portal:profile")
+    return render(request, "portal/post_form.html", {"form": form, "school": school})
 
 
 @login_required
@@ -109,8 +112,8 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.end_post(post=post, ended_on=form.cleaned_data["ended_on"])
         messages.success(request, f"Your post at {post.school.name} is recorded as ended.")
-        return redirect("members:profile")
-    return render(request, "members/post_end.html", {"form": form, "post": post})
+        return redirect("portal:profile")
+    return render(request, "portal/post_end.html", {"form": form, "post": post})
 
 
 @login_required
@@ -122,7 +125,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "members/person_detail.html",
+        "portal/person_detail.html",
         {
             "person": person,
             "current_posts": person.current_posts(),
@@ -157,10 +160,66 @@ def account_close(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(request, "Your account has been closed and your personal data removed.")
         return redirect("home")
-    return render(request, "members/account_close.html", {"form": form})
+    return render(request, "portal/account_close.html", {"form": form})
 
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     """Explains the download and the closing of an account."""
-    return render(request, "members/my_data.html")
+    return render(request, "portal/my_data.html")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What Headnet is, and a first few networks to look at."""
+    networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]
+    return render(
+        request,
+        "portal/home.html",
+        {"networks": networks, "network_count": Network.objects.count()},
+    )
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The person's networks, their pending requests, and networks they could join."""
+    person = User.objects.with_posts().get(pk=request.user.pk)
+    memberships = (
+        Membership.objects.live()
+        .filter(person=person)
+        .select_related("network", "school")
+        .order_by("network__name")
+    )
+    active = [membership for membership in memberships if membership.is_active]
+    pending = [membership for membership in memberships if membership.is_pending]
+    joined = {membership.network_id for membership in memberships}
+    member_of = {membership.network_id for membership in active}
+    candidates = (
+        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
+        .exclude(pk__in=joined)
+        .select_related("parent")
+        .prefetch_related("areas")
+    )
+    # Sub-groups are suggested to members of their parent; the rest by the rules
+    # (without the seat check, which would cost a query a network).
+    suggestions = [
+        network
+        for network in candidates
+        if (
+            network.parent_id in member_of
+            if network.requires_parent_membership
+            else network.eligibility_for(person, check_seat=False)
+        )
+    ]
+    workhubs = WorkhubMembership.objects.filter(person=person).select_related("workhub__network")
+    return render(
+        request,
+        "portal/me.html",
+        {
+            "active": active,
+            "pending": pending,
+            "suggestions": suggestions,
+            "workhub_places": workhubs,
+            "profile_complete": person.has_complete_profile,
+            "profile_url": reverse("portal:profile"),
+        },
+    )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import Seeder
+from portal.demo import Seeder
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "members"
+app_name = "portal"
 
 urlpatterns = [
     path("me/profile/", views.profile, name="profile"),

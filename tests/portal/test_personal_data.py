@@ -13,7 +13,6 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services as members_services
 from members.models import Designation, Post, User
 from networks import services as network_services
 from networks.models import (
@@ -23,6 +22,7 @@ from networks.models import (
     Network,
     WorkhubMembership,
 )
+from portal import services as portal_services
 from tests.factories import (
     PASSWORD,
     make_head,
@@ -36,8 +36,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DOWNLOAD = reverse("members:data_download")
-CLOSE = reverse("members:account_close")
+DOWNLOAD = reverse("portal:data_download")
+CLOSE = reverse("portal:account_close")
 REAUTHENTICATE = reverse("account_reauthenticate")
 
 
@@ -342,7 +342,7 @@ def test_a_schools_seat_waits_for_its_next_head_when_its_only_head_closes_their_
     assert not Membership.objects.live().filter(network=network).exists()
 
     new_head = make_user(email="new.head@school.example")
-    members_services.add_post(
+    portal_services.add_post(
         person=new_head,
         school=school,
         role=Post.Role.HEADTEACHER,

@@ -1,0 +1,45 @@
+"""This app's part of "download my data" and "close my account" (see portal.privacy)."""
+
+from allauth.account.models import EmailAddress
+
+from core.dates import iso
+
+from .models import User
+
+
+def personal_data(person: User) -> dict:
+    """The account, its addresses, posts and designations."""
+    return {
+        "account": {
+            "email": person.email,
+            "title": person.title,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "show_email_to_members": person.show_email_to_members,
+            "date_joined": iso(person.date_joined),
+            "last_login": iso(person.last_login),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=person)
+        ],
+        "posts": [
+            {
+                "role": post.get_role_display(),
+                "school": post.school.name,
+                "urn": post.school.urn,
+                "started_on": iso(post.started_on),
+                "ended_on": iso(post.ended_on),
+            }
+            for post in person.posts.select_related("school")
+        ],
+        "designations": [
+            {"designation": designation.get_kind_display(), "since": iso(designation.since)}
+            for designation in person.designations.all()
+        ],
+    }
+
+
+def forget_person(person: User) -> None:
+    """Delete the account: posts, designations and email addresses go with it."""
+    person.delete()

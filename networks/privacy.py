@@ -1,0 +1,82 @@
+"""This app's part of "download my data" and "close my account" (see portal.privacy)."""
+
+from core.dates import iso
+from members.models import School, User
+
+from . import services
+from .models import ContactMessage, Invitation, Membership, WorkhubMembership
+
+FORMER_MEMBER_NAME = "Former member"
+FORMER_MEMBER_EMAIL = "former-member@invalid.invalid"
+
+
+def personal_data(person: User) -> dict:
+    """Memberships, workhub places, invitations to the person's address, messages sent."""
+    return {
+        "memberships": [
+            {
+                "network": membership.network.name,
+                "school": membership.school.name if membership.school else None,
+                "status": membership.get_status_display(),
+                "role": membership.get_role_display(),
+                "requested_at": iso(membership.requested_at),
+                "started_at": iso(membership.started_at),
+                "ended_at": iso(membership.ended_at),
+                "decline_reason": membership.decline_reason,
+            }
+            for membership in Membership.objects.filter(person=person).select_related(
+                "network", "school"
+            )
+        ],
+        "workhubs": [
+            {
+                "workhub": str(place.workhub),
+                "network": place.workhub.network.name,
+                "lead": place.is_lead,
+            }
+            for place in WorkhubMembership.objects.filter(person=person).select_related(
+                "workhub__network"
+            )
+        ],
+        "invitations": [
+            {
+                "network": invitation.network.name,
+                "email": invitation.email,
+                "invited_at": iso(invitation.created_at),
+                "accepted_at": iso(invitation.accepted_at),
+            }
+            for invitation in Invitation.objects.filter(email__iexact=person.email).select_related(
+                "network"
+            )
+        ],
+        "contact_messages": [
+            {
+                "network": message.network.name,
+                "subject": message.subject,
+                "message": message.message,
+                "sent_at": iso(message.created_at),
+            }
+            for message in ContactMessage.objects.filter(sender=person).select_related("network")
+        ],
+    }
+
+
+def forget_person(person: User) -> None:
+    """Give up the person's seats and remove their name from what stays with networks.
+
+    Records that belong to a school or a network stay: an ended school seat (its
+    next head takes it) and messages to coordinators, shown as from a former member.
+    """
+    seat_schools = School.objects.filter(
+        memberships__person=person, memberships__status__in=Membership.LIVE_STATUSES
+    ).distinct()
+    for school in seat_schools:
+        services.hand_over_school_seats(school=school, notify_previous=False, leaving=person)
+    Membership.objects.filter(
+        person=person, school__isnull=False, status=Membership.Status.LAPSED
+    ).update(person=None)
+    ContactMessage.objects.filter(sender=person).update(
+        sender=None, sender_name=FORMER_MEMBER_NAME, sender_email=FORMER_MEMBER_EMAIL
+    )
+    # Invitations name the person by their address, which must go too.
+    Invitation.objects.filter(email__iexact=person.email).delete()

@@ -1,0 +1,63 @@
+"""Workflows that span apps: a post changes networks; closing an account asks every app."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from members import privacy as members_privacy
+from members import services as members_services
+from members.models import Post, School, User
+from networks import privacy as networks_privacy
+from networks import services as networks_services
+
+# Each app's part of a person's data: personal_data(person) -> dict for the
+# download, forget_person(person) for closure. A new app joins by adding its
+# module here. Highest floor first: an app may still read the records of the
+# apps below it while it forgets; members comes last and deletes the account.
+PRIVACY_PARTS = (networks_privacy, members_privacy)
+
+
+@transaction.atomic
+def add_post(
+    *,
+    person: User,
+    school: School,
+    role: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+) -> Post:
+    """Record a post; a new head takes their school's seats and automatic networks follow."""
+    post, created = members_services.record_post(
+        person=person, school=school, role=role, started_on=started_on, ended_on=ended_on
+    )
+    if created:
+        networks_services.follow_post_change(person=person, school=school)
+    return post
+
+
+@transaction.atomic
+def end_post(*, post: Post, ended_on: datetime.date) -> Post:
+    """Mark a post as ended; the school's seats pass to whoever leads it now."""
+    members_services.record_post_end(post=post, ended_on=ended_on)
+    networks_services.follow_post_change(person=post.person, school=post.school)
+    return post
+
+
+def personal_data(person: User) -> dict:
+    """Everything Headnet holds about the person, for "Download my data"."""
+    data = {"exported_at": timezone.now().isoformat()}
+    for part in reversed(PRIVACY_PARTS):  # the account first, as people read it
+        data |= part.personal_data(person)
+    return data
+
+
+@transaction.atomic
+def close_account(*, person: User) -> None:
+    """Remove the person and their personal data, app by app.
+
+    Records that belong to a school or a network (fee invoices, papers, messages
+    to coordinators) stay; where they named the person they now show "former member".
+    """
+    for part in PRIVACY_PARTS:
+        part.forget_person(person)
