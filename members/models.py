@@ -214,6 +214,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         on = on or timezone.localdate()
         return [post for post in self.posts.all() if post.is_current(on)]
 
+    @property
+    def current_school(self) -> "School | None":
+        """The school of the person's most recent current post (uses prefetched posts)."""
+        posts = self.current_posts()
+        return posts[0].school if posts else None
+
+    @property
+    def current_school_name(self) -> str:
+        school = self.current_school
+        return school.name if school else ""
+
+    @property
+    def name_with_school(self) -> str:
+        """ "Mrs Ann Smith, Banbury School": how lists name a person to other members."""
+        name = self.get_full_name() or "A member"
+        school = self.current_school_name
+        return f"{name}, {school}" if school else name
+
     def is_new_head(self, on: datetime.date | None = None) -> bool:
         """Currently a head, and the first headship began less than two years ago."""
         on = on or timezone.localdate()

@@ -137,5 +137,5 @@ def get_network_to_administer(user, slug: str) -> NetworkAccess:
 def get_workhub(slug: str, workhub_slug: str) -> Workhub:
     """A workhub of the network with that slug, or 404 (another network's is a 404 too)."""
     return get_object_or_404(
-        Workhub.objects.select_related("network"), network__slug=slug, slug=workhub_slug
+        Workhub.objects.select_related("network__parent"), network__slug=slug, slug=workhub_slug
     )
