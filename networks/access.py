@@ -9,6 +9,7 @@ staff are superusers (is_staff only opens the admin site).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Network, Workhub
@@ -85,6 +86,30 @@ def can_see_email(viewer, person) -> bool:
         .filter(
             person=viewer,
             network__memberships__in=Membership.objects.active().filter(person=person),
+        )
+        .exists()
+    )
+
+
+def can_see_person(viewer, person) -> bool:
+    """A person's page: themselves, site staff, people who see them on a member list
+    (as that list allows), and coordinators of a network they are in or asked to join."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_superuser or viewer.pk == person.pk:
+        return True
+    viewer_places = Membership.objects.active().filter(person=viewer)
+    coordinated = viewer_places.filter(
+        role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR]
+    ).values("network")
+    open_lists = viewer_places.filter(
+        network__member_list_visibility=Network.MemberListVisibility.MEMBERS
+    ).values("network")
+    return (
+        Membership.objects.filter(person=person)
+        .filter(
+            models.Q(status=Membership.Status.ACTIVE, network__in=open_lists)
+            | models.Q(status__in=Membership.LIVE_STATUSES, network__in=coordinated)
         )
         .exists()
     )

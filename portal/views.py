@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from members.models import School, User
-from networks.access import can_see_email
+from networks import access
 from networks.models import Membership, Network, WorkhubMembership
 
 from . import services
@@ -118,11 +118,13 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's professional profile, for signed-in people."""
+    """A person's professional profile, for people who share a network with them."""
     person = get_object_or_404(
         User.objects.with_posts().filter(is_active=True).prefetch_related("designations"),
         pk=pk,
     )
+    if not access.can_see_person(request.user, person):
+        raise Http404("No such person.")  # the same answer as for nobody, so nothing leaks
     return render(
         request,
         "portal/person_detail.html",
@@ -131,7 +133,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_posts": person.current_posts(),
             "designations": person.designations.all(),
             "is_new_head": person.is_new_head(),
-            "show_email": can_see_email(request.user, person),
+            "show_email": access.can_see_email(request.user, person),
         },
     )
 

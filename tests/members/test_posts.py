@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from members.models import Designation, Post
 from portal import services as portal_services
-from tests.factories import make_head, make_post, make_school, make_user
+from tests.factories import (
+    make_head,
+    make_membership,
+    make_network,
+    make_post,
+    make_school,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +215,7 @@ def test_profile_pages_show_the_new_head_badge_only_to_new_heads(client):
     new = make_user()
     make_post(person=new, started_on=timezone.localdate() - datetime.timedelta(days=200))
     experienced = make_head()
+    _share_a_network(new, experienced)
     client.force_login(new)
 
     own_profile = client.get(reverse("portal:profile"))
@@ -239,7 +247,9 @@ def test_designations_are_shown_on_the_person_s_own_profile(client):
 def test_designations_are_shown_to_others_on_the_person_s_page(client):
     person = make_head(first_name="Ruth", last_name="Marlowe")
     Designation.objects.create(person=person, kind=Designation.Kind.LOCAL_LEADER)
-    client.force_login(make_head())
+    viewer = make_head()
+    _share_a_network(person, viewer)
+    client.force_login(viewer)
 
     response = client.get(reverse("portal:person", args=[person.pk]))
 
@@ -259,7 +269,9 @@ def test_a_person_s_page_lists_current_posts_not_past_ones(client):
         started_on=datetime.date(2010, 9, 1),
         ended_on=datetime.date(2015, 8, 31),
     )
-    client.force_login(make_user())
+    viewer = make_user()
+    _share_a_network(person, viewer)
+    client.force_login(viewer)
 
     response = client.get(reverse("portal:person", args=[person.pk]))
 
@@ -290,3 +302,10 @@ def test_a_head_who_started_on_29_february_is_new_for_exactly_two_years():
 
     assert person.is_new_head(on=datetime.date(2026, 2, 27))
     assert not person.is_new_head(on=datetime.date(2026, 2, 28))
+
+
+def _share_a_network(*people):
+    """People's pages are for those who share a network with them."""
+    network = make_network()
+    for person in people:
+        make_membership(person=person, network=network)
