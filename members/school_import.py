@@ -158,52 +158,19 @@ def _valid_rows(
 def _parse_row(line: int, record: dict[str, str], report: ImportReport) -> _Row | None:
     """The row's values for School, or None after recording every problem it has."""
     value = {column: text.strip() for column, text in record.items()}
+    # Every check runs, in the order of the columns, so one rejection names every problem.
     problems: list[str] = []
-
-    urn_text = value[gias.URN]
-    urn = int(urn_text) if re.fullmatch(r"[0-9]+", urn_text) else None
-    if urn is None:
-        problems.append(f'URN "{urn_text}" is not a number')
-    elif not 0 < urn <= _MAX_URN:
-        problems.append(f'URN "{urn_text}" is out of range')
-
+    urn = _urn(value[gias.URN], problems)
     if not value[gias.NAME]:
         problems.append("no establishment name")
-
-    la_code = value[gias.LA_CODE]
-    if not la_code:
-        problems.append(f'{gias.LA_CODE} "" is missing')
-    elif not re.fullmatch(r"[0-9]{1,3}", la_code):
-        problems.append(f'{gias.LA_CODE} "{la_code}" is not a number of up to three digits')
-    # The register writes codes with leading zeros; padding makes "1" and "001" one LA.
-    la_code = la_code.zfill(3)
-    la_name = value[gias.LA_NAME]
-    if not la_name:
-        problems.append(f"no {gias.LA_NAME}")
-
-    phase = gias.PHASES.get(value[gias.PHASE])
-    if phase is None:
-        problems.append(f'phase "{value[gias.PHASE]}" is not one the register uses')
-    status = gias.STATUSES.get(value[gias.STATUS])
-    if status is None:
-        problems.append(f'status "{value[gias.STATUS]}" is not one the register uses')
+    la_code, la_name = _local_authority(value, problems)
+    phase = _known(gias.PHASES, value[gias.PHASE], "phase", problems)
+    status = _known(gias.STATUSES, value[gias.STATUS], "status", problems)
     type_name = value[gias.TYPE]
     if not type_name:
         problems.append("no type of establishment")
-
-    values: dict[str, Any] = {"name": value[gias.NAME], "type_name": type_name}
-    for column, field_name in _OPTIONAL_FIELDS.items():
-        if column in value:
-            values[field_name] = value[column]
-    if "postcode" in values:
-        values["postcode"] = values["postcode"].upper()
-    for field_name, text in values.items():
-        limit = School._meta.get_field(field_name).max_length
-        if len(text) > limit:
-            problems.append(f"{field_name} is longer than {limit} characters")
-    la_name_limit = LocalAuthority._meta.get_field("name").max_length
-    if len(la_name) > la_name_limit:
-        problems.append(f"{gias.LA_NAME} is longer than {la_name_limit} characters")
+    values = _school_text(value)
+    problems += _too_long(values, la_name)
 
     if problems:
         report.rejections.append(Rejection(line, "; ".join(problems)))
@@ -215,6 +182,64 @@ def _parse_row(line: int, record: dict[str, str], report: ImportReport) -> _Row 
         "state_funded": gias.state_funded_for(type_name, value.get(gias.TYPE_GROUP)),
     }
     return _Row(urn=urn, la_code=la_code, la_name=la_name, values=values)
+
+
+def _urn(text: str, problems: list[str]) -> int | None:
+    """The URN, or None after adding why it is not one."""
+    if not re.fullmatch(r"[0-9]+", text):
+        problems.append(f'URN "{text}" is not a number')
+        return None
+    urn = int(text)
+    if not 0 < urn <= _MAX_URN:
+        problems.append(f'URN "{text}" is out of range')
+    return urn
+
+
+def _local_authority(value: dict[str, str], problems: list[str]) -> tuple[str, str]:
+    """The local authority's code (three digits) and name, adding what is wrong with them."""
+    la_code = value[gias.LA_CODE]
+    if not la_code:
+        problems.append(f'{gias.LA_CODE} "" is missing')
+    elif not re.fullmatch(r"[0-9]{1,3}", la_code):
+        problems.append(f'{gias.LA_CODE} "{la_code}" is not a number of up to three digits')
+    la_name = value[gias.LA_NAME]
+    if not la_name:
+        problems.append(f"no {gias.LA_NAME}")
+    # The register writes codes with leading zeros; padding makes "1" and "001" one LA.
+    return la_code.zfill(3), la_name
+
+
+def _known[T](vocabulary: dict[str, T], text: str, what: str, problems: list[str]) -> T | None:
+    """The register's word looked up in our vocabulary, or None after adding that it is not."""
+    known = vocabulary.get(text)
+    if known is None:
+        problems.append(f'{what} "{text}" is not one the register uses')
+    return known
+
+
+def _school_text(value: dict[str, str]) -> dict[str, str]:
+    """School's text fields: name and type always, the optional ones if the file has them."""
+    values = {"name": value[gias.NAME], "type_name": value[gias.TYPE]}
+    for column, field_name in _OPTIONAL_FIELDS.items():
+        if column in value:
+            values[field_name] = value[column]
+    if "postcode" in values:
+        values["postcode"] = values["postcode"].upper()
+    return values
+
+
+def _too_long(values: dict[str, str], la_name: str) -> list[str]:
+    """A problem for each text longer than its database column allows."""
+    lengths = [
+        (field_name, text, School._meta.get_field(field_name).max_length)
+        for field_name, text in values.items()
+    ]
+    lengths.append((gias.LA_NAME, la_name, LocalAuthority._meta.get_field("name").max_length))
+    return [
+        f"{name} is longer than {limit} characters"
+        for name, text, limit in lengths
+        if len(text) > limit
+    ]
 
 
 def _save_local_authorities(rows: list[_Row], report: ImportReport) -> dict[str, int]:

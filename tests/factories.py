@@ -6,6 +6,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from core.dates import academic_year_of
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
 
@@ -120,5 +121,10 @@ def make_membership(
     )
 
 
-def make_workhub(*, network: Network, name: str = "SEND", academic_year: int = 2026) -> Workhub:
+def make_workhub(
+    *, network: Network, name: str = "SEND", academic_year: int | None = None
+) -> Workhub:
+    """A workhub of the current academic year unless told: pages list only recent years."""
+    if academic_year is None:
+        academic_year = academic_year_of()
     return Workhub.objects.create(network=network, name=name, academic_year=academic_year)
