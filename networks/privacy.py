@@ -1,5 +1,7 @@
 """This app's part of "download my data" and "close my account" (see portal.privacy)."""
 
+from django.db import models
+
 from core.dates import iso
 from members.models import School, User
 
@@ -56,9 +58,16 @@ def personal_data(person: User) -> dict:
                 "message": message.message,
                 "sent_at": iso(message.created_at),
             }
-            for message in ContactMessage.objects.filter(sender=person).select_related("network")
+            for message in _messages_from(person).select_related("network")
         ],
     }
+
+
+def _messages_from(person: User):
+    """Messages sent signed in, and those sent signed out under the person's address."""
+    return ContactMessage.objects.filter(
+        models.Q(sender=person) | models.Q(sender_email__iexact=person.email)
+    )
 
 
 def forget_person(person: User) -> None:
@@ -75,7 +84,7 @@ def forget_person(person: User) -> None:
     Membership.objects.filter(
         person=person, school__isnull=False, status=Membership.Status.LAPSED
     ).update(person=None)
-    ContactMessage.objects.filter(sender=person).update(
+    _messages_from(person).update(
         sender=None, sender_name=FORMER_MEMBER_NAME, sender_email=FORMER_MEMBER_EMAIL
     )
     # Invitations name the person by their address, which must go too.

@@ -4,8 +4,12 @@ part on closure; the portal asks them all. A model that points at a person must 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
+from core.email import queue_email
 from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
 from portal import services
 from tests import factories
@@ -86,3 +90,62 @@ def test_the_download_has_every_part_of_every_app(network):
         assert set(part.personal_data(person)) <= set(data)
     assert data["account"]["email"] == person.email
     assert [row["network"] for row in data["memberships"]] == [network.name]
+
+
+def test_messages_sent_signed_out_under_the_person_s_address_are_theirs(network):
+    person = factories.make_head(email="ann@school.example")
+    ContactMessage.objects.create(
+        network=network, sender=None, sender_name="Ann", sender_email="Ann@School.example",
+        subject="Before I had an account", message="Hello",
+    )  # fmt: skip
+    ContactMessage.objects.create(
+        network=network, sender=None, sender_name="Jo", sender_email="joann@school.example",
+        subject="Someone else's", message="Hello",
+    )  # fmt: skip
+
+    data = services.personal_data(person)
+    services.close_account(person=person)
+
+    assert [row["subject"] for row in data["contact_messages"]] == ["Before I had an account"]
+    kept = ContactMessage.objects.get(subject="Before I had an account")
+    assert (kept.sender_name, kept.sender_email) == (
+        "Former member",
+        "former-member@invalid.invalid",
+    )
+    assert (
+        ContactMessage.objects.get(subject="Someone else's").sender_email == "joann@school.example"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_email_to_the_person_is_in_the_download_and_goes_with_the_account(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    person = factories.make_head(email="ann@school.example")
+    queue_email(subject="Your seat in OSSHTA", body="...", to=["ann@school.example"])
+    queue_email(subject="For Jo", body="...", to=["joann@school.example"])
+
+    data = services.personal_data(person)
+    services.close_account(person=person)
+
+    assert [row["subject"] for row in data["email_sent"]] == ["Your seat in OSSHTA"]
+    remaining = [row.args_kwargs["kwargs"]["subject"] for row in DBTaskResult.objects.all()]
+    assert remaining == ["For Jo"]
+
+
+def test_admin_history_about_the_person_is_kept_without_their_name(staff):
+    person = factories.make_head(email="ann@school.example", first_name="Ann", last_name="Lee")
+    entry = LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(person),
+        object_id=str(person.pk),
+        object_repr=str(person),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+
+    data = services.personal_data(person)
+    services.close_account(person=person)
+
+    assert [row["object"] for row in data["admin_history"]] == ["Ann Lee"]
+    entry.refresh_from_db()
+    assert entry.object_repr == "Former member"

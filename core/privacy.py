@@ -1,0 +1,70 @@
+"""What the framework keeps about a person: queued email and admin history (see portal.privacy).
+
+Imports no app of ours: it reads the person's pk, email and name off the object.
+"""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django_tasks_db.models import DBTaskResult
+
+from .dates import iso
+
+FORMER_MEMBER = "Former member"
+
+
+def _email_tasks(person):
+    """Task rows of email addressed to, or replying to, the person."""
+    email = person.email.lower()
+    # A first cut in the database, then exact matching: "ann@x" is inside "joann@x".
+    rows = DBTaskResult.objects.filter(args_kwargs__icontains=email)
+    return [row for row in rows if email in _addresses(row)]
+
+
+def _addresses(row) -> set[str]:
+    kwargs = (row.args_kwargs or {}).get("kwargs", {})
+    return {address.lower() for address in [*kwargs.get("to", []), *kwargs.get("reply_to", [])]}
+
+
+def _log_entries_naming(person):
+    """Admin history about the person's account, or whose description names them."""
+    about_account = Q(
+        content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(person.pk)
+    )
+    naming = Q(object_repr__icontains=person.email)
+    if person.get_full_name():
+        naming |= Q(object_repr__icontains=person.get_full_name())
+    return LogEntry.objects.filter(about_account | naming)
+
+
+def personal_data(person) -> dict:
+    """Email queued for the person and the admin site's history by and about them."""
+    return {
+        "email_sent": [
+            {
+                "subject": row.args_kwargs.get("kwargs", {}).get("subject", ""),
+                "queued_at": iso(row.enqueued_at),
+                "status": row.status,
+            }
+            for row in _email_tasks(person)
+        ],
+        "admin_history": [
+            {
+                "when": iso(entry.action_time),
+                "by_you": entry.user_id == person.pk,
+                "what": entry.get_action_flag_display(),
+                "object": entry.object_repr,
+                "change": entry.get_change_message(),
+            }
+            for entry in LogEntry.objects.filter(
+                Q(user_id=person.pk) | Q(pk__in=_log_entries_naming(person).values("pk"))
+            )
+        ],
+    }
+
+
+def forget_person(person) -> None:
+    """Delete email queued for the person; keep admin history, without their name."""
+    DBTaskResult.objects.filter(pk__in=[row.pk for row in _email_tasks(person)]).delete()
+    _log_entries_naming(person).update(object_repr=FORMER_MEMBER)
