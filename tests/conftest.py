@@ -1,5 +1,6 @@
 import pytest
 
+from networks import services
 from networks.models import Membership
 from tests import factories
 
@@ -61,6 +62,7 @@ def coordinator(network):
 def administrator(network):
     person = factories.make_user(email="administrator@school.example")
     factories.make_membership(person=person, network=network, role=Membership.Role.ADMINISTRATOR)
+    services.sync_admin_site_access(person)  # as set_role does: administrators use the admin
     return person
 
 
@@ -88,6 +90,7 @@ def outsider_administrator(other_network):
     factories.make_membership(
         person=person, network=other_network, role=Membership.Role.ADMINISTRATOR
     )
+    services.sync_admin_site_access(person)
     return person
 
 

@@ -1,0 +1,391 @@
+"""Every URL of the site, as every persona: nothing leaks and nothing changes that should not.
+
+The URLs come from the URL configuration itself, so a new URL is covered the day
+it is added: one without a rule below fails `test_every_url_has_a_rule`. Each
+rule says what each persona gets (a login redirect, 403, 404, 405 or 200). A
+refusal must also leave every table of ours exactly as it was.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.sites import site as admin_site
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "visitor",
+    "head",
+    "member",
+    "coordinator",
+    "administrator",
+    "outsider_member",
+    "outsider_coordinator",
+    "outsider_administrator",
+    "staff",
+]
+OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles"}
+LOGIN = "login"
+REAUTH = "reauthenticate"
+REDIRECT = "redirect"  # elsewhere on the site: a page's own post/redirect/get
+ANY = "any"  # pages with nothing of anyone's in them: whatever they answer but an error
+REFUSALS = {LOGIN, 403, 404, 405}
+
+
+def _outcome(response):
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if reverse("account_login") in location or reverse("admin:login") in location:
+            return LOGIN
+        if reverse("account_reauthenticate") in location:
+            return REAUTH
+        return REDIRECT
+    return response.status_code
+
+
+def _everyone(outcome):
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def _signed_in(outcome, visitor=LOGIN):
+    return {**_everyone(outcome), "visitor": visitor}
+
+
+def _only(allowed: set[str], yes, no, visitor=LOGIN):
+    """`yes` for the allowed personas (and staff), `no` for the other signed-in ones."""
+    return {
+        persona: visitor if persona == "visitor" else yes if persona in allowed else no
+        for persona in PERSONAS
+    }
+
+
+MEMBERS = {"member", "coordinator", "administrator", "staff"}
+COORDINATORS = {"coordinator", "administrator", "staff"}
+ADMINISTRATORS = {"administrator", "staff"}
+ADMIN_SITE = {"administrator", "outsider_administrator", "staff"}
+
+
+@dataclass
+class Case:
+    """One request: how to build its arguments from the scene, and what each persona gets."""
+
+    args: object  # a function of the scene giving the URL's arguments
+    expect: dict
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+
+@pytest.fixture
+def scene(network, other_network):
+    """This network's objects, and another network's, for every rule to reach for."""
+    colleague = factories.make_head(email="colleague@school.example")
+    factories.make_membership(person=colleague, network=network)
+    applicant = factories.make_head(email="applicant@school.example")
+    factories.make_membership(person=applicant, network=network, status="pending")
+    workhub = factories.make_workhub(network=network)
+    other_workhub = factories.make_workhub(network=other_network, name="Finance")
+    WorkhubMembership.objects.create(workhub=workhub, person=colleague, is_lead=True)
+    Invitation.objects.create(network=network, email="invited@school.example")
+    ContactMessage.objects.create(
+        network=network, sender_name="Ann", sender_email="ann@school.example",
+        subject="Hello", message="A question",
+    )  # fmt: skip
+    return {
+        "network": network,
+        "other_network": other_network,
+        "colleague": colleague,
+        "colleague_post": colleague.posts.get(),
+        "applicant_membership": Membership.objects.get(person=applicant),
+        "workhub": workhub,
+        "other_workhub": other_workhub,
+    }
+
+
+def _no_args(scene):
+    return []
+
+
+def _network(scene):
+    return [scene["network"].slug]
+
+
+def _workhub(scene):
+    return [scene["network"].slug, scene["workhub"].slug]
+
+
+def _crossed_workhub(scene):
+    """Another network's workhub under this network's address."""
+    return [scene["network"].slug, scene["other_workhub"].slug]
+
+
+ROUTES: dict[str, list[Case]] = {
+    "home": [Case(_no_args, _everyone(200))],
+    "healthz": [Case(_no_args, _everyone(200))],
+    "me": [Case(_no_args, _signed_in(200))],
+    "networks:directory": [Case(_no_args, _everyone(200))],
+    "networks:detail": [Case(_network, _everyone(200))],
+    "networks:contact": [
+        Case(_network, _everyone(200)),
+        Case(
+            _network,
+            _everyone(REDIRECT),
+            "post",
+            {
+                "subject": "Hi",
+                "message": "Hello",
+                "name": "A visitor",
+                "email": "visitor@example.org",
+            },
+            "send",
+        ),
+    ],  # fmt: skip
+    "networks:members": [Case(_network, _only(MEMBERS, 200, 403))],
+    "networks:requests": [
+        Case(_network, _only(ADMINISTRATORS, 200, 403)),
+        Case(
+            _network,
+            _only(ADMINISTRATORS, REDIRECT, 403),
+            "post",
+            {"decision": "approve", "membership": "{applicant_membership.pk}"},
+            "decide",
+        ),
+    ],
+    "networks:invite": [
+        Case(
+            _network,
+            _only(ADMINISTRATORS, REDIRECT, 403),
+            "post",
+            {"email": "someone.new@school.example"},
+        ),
+        Case(_network, _everyone(405), "get"),
+    ],  # fmt: skip
+    "networks:join": [
+        Case(_network, _signed_in(REDIRECT), "post"),
+        Case(_network, _signed_in(405, visitor=405), "get"),
+    ],
+    "networks:leave": [
+        Case(_network, _signed_in(REDIRECT), "post"),
+        Case(_network, _signed_in(405, visitor=405), "get"),
+    ],
+    "networks:workhub": [
+        Case(_workhub, _everyone(200)),
+        Case(_crossed_workhub, _everyone(404), label="crossed"),
+    ],
+    "networks:workhub_join": [
+        # Workhubs are for the network's members: site staff are not members.
+        Case(_workhub, _only(MEMBERS - {"staff"}, REDIRECT, 403), "post"),
+        Case(_crossed_workhub, _signed_in(404), "post", label="crossed"),
+    ],
+    "networks:workhub_leave": [
+        Case(_workhub, _signed_in(REDIRECT), "post"),
+        Case(_crossed_workhub, _signed_in(404), "post", label="crossed"),
+    ],
+    "portal:profile": [Case(_no_args, _signed_in(200))],
+    "portal:post_add": [Case(_no_args, _signed_in(200))],
+    "portal:post_end": [
+        Case(lambda scene: [scene["colleague_post"].pk], _signed_in(404)),
+        Case(
+            lambda scene: [scene["colleague_post"].pk],
+            _signed_in(404),
+            "post",
+            {"ended_on": "2020-01-01"},
+        ),
+    ],
+    "portal:my_data": [Case(_no_args, _signed_in(200))],
+    "portal:data_download": [Case(_no_args, _signed_in(REAUTH))],
+    "portal:account_close": [
+        Case(_no_args, _signed_in(REAUTH)),
+        Case(_no_args, _signed_in(REAUTH), "post", {"confirm": "on"}),
+    ],
+    "portal:person": [
+        Case(lambda scene: [scene["colleague"].pk], _only(MEMBERS, 200, 404)),
+    ],
+    # The admin site's own pages (its per-model pages have a test of their own below).
+    "admin:index": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:app_list": [Case(lambda scene: ["networks"], _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:login": [Case(_no_args, _everyone(ANY))],
+    "admin:logout": [Case(_no_args, _everyone(ANY))],
+    "admin:jsi18n": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:autocomplete": [Case(_no_args, _only(ADMIN_SITE, ANY, LOGIN))],
+    "admin:password_change": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:password_change_done": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:auth_user_password_change": [
+        Case(
+            lambda scene: [scene["colleague"].pk],
+            {**_only({"staff"}, 200, LOGIN), "administrator": 403, "outsider_administrator": 403},
+        ),
+        Case(
+            lambda scene: [scene["colleague"].pk],
+            {**_only({"staff"}, ANY, LOGIN), "administrator": 403, "outsider_administrator": 403},
+            "post",
+            {"password1": "a-new-long-password-1", "password2": "a-new-long-password-1"},
+        ),
+    ],
+    "admin:view_on_site": [
+        Case(
+            lambda scene: [
+                ContentType.objects.get_for_model(get_user_model()).pk,
+                scene["colleague"].pk,
+            ],
+            _only(ADMIN_SITE, REDIRECT, LOGIN),
+        )
+    ],
+}
+
+# allauth's pages are about the signed-in person's own account, or public forms.
+# They may show a form, redirect or refuse, but never fail.
+ACCOUNT_PAGES = "account_"
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def _site_url_names() -> list[str]:
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_a_rule():
+    per_model = {name for _model, _action, name in (case.values for case in _admin_cases())}
+    missing = [
+        name
+        for name in _site_url_names()
+        if name not in ROUTES and name not in per_model and not name.startswith(ACCOUNT_PAGES)
+    ]
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+
+
+def _snapshot():
+    """Every row of every table of ours (sign-in times aside)."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in OURS:
+            values = model.objects.order_by("pk").values()
+            rows[model.__name__] = [
+                {key: value for key, value in row.items() if key != "last_login"} for row in values
+            ]
+    return rows
+
+
+def _fill(data: dict, scene: dict) -> dict:
+    """Form data with {object.attr} placeholders filled from the scene."""
+    filled = {}
+    for key, value in data.items():
+        if isinstance(value, str) and value.startswith("{"):
+            name, attribute = value.strip("{}").split(".")
+            value = str(getattr(scene[name], attribute))
+        filled[key] = value
+    return filled
+
+
+def _cases():
+    for name, cases in ROUTES.items():
+        for number, case in enumerate(cases):
+            yield pytest.param(name, case, id=f"{name}-{case.method}-{case.label or number}")
+
+
+@pytest.fixture
+def personas(request):
+    """Every persona, made once for the test (the visitor is None)."""
+    return {
+        persona: None if persona == "visitor" else request.getfixturevalue(persona)
+        for persona in PERSONAS
+    }
+
+
+@pytest.mark.parametrize(("name", "case"), _cases())
+def test_each_persona_gets_what_the_rule_says(client, personas, scene, name, case):
+    wrong = {}
+    for persona in PERSONAS:
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        refused = case.expect[persona] in REFUSALS
+        before = _snapshot() if refused else None
+        url = reverse(name, args=case.args(scene))
+        response = getattr(client, case.method)(url, _fill(case.data, scene))
+        outcome = _outcome(response)
+        if case.expect[persona] == ANY:
+            if response.status_code >= 500:
+                wrong[persona] = f"got {response.status_code}"
+        elif outcome != case.expect[persona]:
+            wrong[persona] = f"got {outcome}, expected {case.expect[persona]}"
+        elif refused and _snapshot() != before:
+            wrong[persona] = f"refused with {outcome} but changed the database"
+    assert wrong == {}, f"{case.method.upper()} {name}"
+
+
+# The admin site --------------------------------------------------------------
+
+NOT_STAFF = ["visitor", "head", "member", "coordinator", "outsider_member", "outsider_coordinator"]
+
+
+def _admin_object(model, scene):
+    """An object of the model that belongs to `network`, where such a thing exists."""
+    network = scene["network"]
+    by_model = {
+        "Network": network,
+        "Membership": scene["applicant_membership"],
+        "Workhub": scene["workhub"],
+        "Invitation": Invitation.objects.filter(network=network).first(),
+        "ContactMessage": ContactMessage.objects.filter(network=network).first(),
+        "User": scene["colleague"],
+        "Post": scene["colleague_post"],
+        "School": scene["colleague_post"].school,
+        "LocalAuthority": scene["colleague_post"].school.local_authority,
+    }
+    if model.__name__ in by_model:
+        return by_model[model.__name__]
+    return model.objects.first()
+
+
+def _admin_cases():
+    for model in admin_site._registry:
+        opts = model._meta
+        for action in ("changelist", "add", "change", "history", "delete"):
+            name = f"admin:{opts.app_label}_{opts.model_name}_{action}"
+            yield pytest.param(model, action, name, id=name)
+
+
+@pytest.mark.parametrize(("model", "action", "name"), _admin_cases())
+def test_the_admin_site_shows_nothing_to_people_outside_it_or_outside_the_network(
+    client, personas, scene, model, action, name
+):
+    """Not staff: the admin's sign-in. Another network's administrator: nothing of this
+    network's, and a crafted POST changes nothing. Site staff: everything."""
+    obj = _admin_object(model, scene)
+    if action in ("change", "history", "delete") and obj is None:
+        pytest.skip(f"no {model.__name__} in the scene")
+    args = [obj.pk] if action in ("change", "history", "delete") else []
+    url = reverse(name, args=args)
+    wrong = {}
+    for persona in [*NOT_STAFF, "outsider_administrator", "staff"]:
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        before = _snapshot() if persona != "staff" else None
+        get = _outcome(client.get(url))
+        post = _outcome(client.post(url, {"post": "yes"})) if action != "changelist" else None
+        changed = persona != "staff" and _snapshot() != before
+        outsider_leak = persona == "outsider_administrator" and args and (get == 200 or changed)
+        if (persona in NOT_STAFF and (get != LOGIN or changed)) or outsider_leak:
+            wrong[persona] = f"GET {get}, POST {post}, changed: {changed}"
+        elif persona == "staff" and get not in (200, 403):
+            # 403: an action nobody may take here (adding an invitation, say).
+            wrong[persona] = f"GET {get}"
+    assert wrong == {}
