@@ -170,3 +170,31 @@ def test_an_administrator_invites_by_email_address(client, approval_network, adm
     assert approval_network.invitations.get().email == "new.head@school.example"
     assert mail.outbox[-1].to == ["new.head@school.example"]
     assert "An invitation has been sent" in response.content.decode()
+
+
+def test_invitation_subject_and_body_are_plain_text_not_html_escaped(client, administrator):
+    network = factories.make_network(name="Headteachers' Roundtable", slug="roundtable")
+    factories.make_membership(
+        person=administrator, network=network, role=Membership.Role.ADMINISTRATOR
+    )
+    client.force_login(administrator)
+
+    client.post(reverse("networks:invite", args=[network.slug]), {"email": "new@school.example"})
+
+    message = mail.outbox[-1]
+    assert message.subject == "[Headnet] You are invited to join Headteachers' Roundtable"
+    assert "join Headteachers' Roundtable on Headnet" in message.body
+    assert "&#x27;" not in message.subject + message.body
+
+
+def test_approval_email_subject_keeps_quotes_and_ampersands(approval_network):
+    approval_network.name = "Headteachers' Roundtable & Friends"
+    approval_network.save()
+    membership = _request_to_join(approval_network)
+    mail.outbox.clear()
+
+    services.approve_membership(membership=membership, by=factories.make_user())
+
+    assert mail.outbox[-1].subject == (
+        "[Headnet] Welcome to Headteachers' Roundtable & Friends: your request was approved"
+    )
