@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from networks import services
 from networks.models import Membership, Network
+from networks.views import INVITE_LIMIT_PER_ADDRESS, INVITE_LIMIT_PER_NETWORK
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,34 @@ def test_approval_email_subject_keeps_quotes_and_ampersands(approval_network):
     assert mail.outbox[-1].subject == (
         "[Headnet] Welcome to Headteachers' Roundtable & Friends: your request was approved"
     )
+
+
+def _invite(client, network, email):
+    return client.post(
+        reverse("networks:invite", args=[network.slug]), {"email": email}, follow=True
+    )
+
+
+def test_one_address_is_invited_only_a_few_times_a_day(client, network, administrator):
+    client.force_login(administrator)
+    for _ in range(INVITE_LIMIT_PER_ADDRESS):
+        _invite(client, network, "new.head@school.example")
+    mail.outbox.clear()
+
+    response = _invite(client, network, "New.Head@school.example")
+
+    assert mail.outbox == []
+    assert "has been invited several times" in response.content.decode()
+
+
+def test_one_network_sends_only_so_many_invitations_an_hour(client, network, administrator):
+    client.force_login(administrator)
+    for number in range(INVITE_LIMIT_PER_NETWORK):
+        _invite(client, network, f"head{number}@school.example")
+    mail.outbox.clear()
+
+    response = _invite(client, network, "one.more@school.example")
+
+    assert mail.outbox == []
+    assert not network.invitations.filter(email="one.more@school.example").exists()
+    assert "sent many invitations in the last hour" in response.content.decode()
