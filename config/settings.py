@@ -233,6 +233,9 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "databas
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Finished tasks keep their arguments (whole emails: sign-in codes, reset
+# links); `manage.py prune_tasks` deletes them after this many days.
+TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
 
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {
