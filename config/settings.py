@@ -134,8 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits (allauth's and our own) live in the cache. One process can use
-# memory; several app servers must share a cache, so production sets REDIS_URL.
+# Rate limits (allauth's and our own) live in the cache. Memory is per process,
+# so with DEBUG off a system check (core/checks.py) requires REDIS_URL.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

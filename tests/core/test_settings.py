@@ -16,6 +16,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "headnet.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "DATABASE_URL": "sqlite:////tmp/headnet-settings-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://headnet.example.org",
 }
 
 
@@ -46,6 +48,18 @@ def test_check_deploy_flags_a_console_mailer_in_production():
 
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "error"), [("REDIS_URL", "core.E001"), ("SITE_URL", "core.E002")]
+)
+def test_check_refuses_per_process_limits_and_the_local_site_url_in_production(missing, error):
+    env = {key: value for key, value in PRODUCTION.items() if key != missing}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert error in result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
