@@ -61,6 +61,9 @@ if not DEBUG and not ALLOWED_HOSTS:
         "host names this site answers to, for example headnet.example.org."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many proxies in front of the site append to X-Forwarded-For. Rate limits
+# key on the client's address (core.ratelimit.client_ip); 0 trusts the header never.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
