@@ -1,7 +1,7 @@
 """gunicorn settings for production: `gunicorn` in the project folder reads this file.
 
-Sync workers, two per core by default, as measured on a 2-core machine (more
-workers were slower there). Override with WEB_CONCURRENCY.
+Sync workers, one per core by default, as measured on a 2-core machine (two
+per core were slower there). Override with WEB_CONCURRENCY.
 """
 
 import multiprocessing
@@ -18,4 +18,11 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto makes gunicorn report HTTPS to Django. Trust it from the
+# local proxy only when Django is told to (TRUST_X_FORWARDED_PROTO), otherwise
+# from nobody: anyone reaching the port could claim a secure connection.
+trust_proto = os.environ.get("TRUST_X_FORWARDED_PROTO", "").strip().lower()
+if trust_proto in {"1", "true", "yes", "on"}:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+else:
+    forwarded_allow_ips = ""

@@ -7,6 +7,7 @@ DATABASE_URL and EMAIL_HOST (see README.md, "Configuration").
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,21 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def development_secret_key(path: Path) -> str:
+    """A random key kept in a git-ignored file, made on first use."""
+    # A fixed key in the code would be public: a site started with DEBUG
+    # unset by mistake would sign sessions with a key everyone knows.
+    try:
+        # O_EXCL: of two processes starting at once, one writes and both read.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -53,7 +69,7 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off. Generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    SECRET_KEY = "django-insecure-local-development-only-never-use-in-production"  # noqa: S105
+    SECRET_KEY = development_secret_key(BASE_DIR / ".secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -62,6 +78,9 @@ if not DEBUG and not ALLOWED_HOSTS:
         "host names this site answers to, for example headnet.example.org."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many proxies in front of the site append to X-Forwarded-For. Rate limits
+# key on the client's address (core.ratelimit.client_ip); 0 trusts the header never.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,8 +155,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits (allauth's and our own) live in the cache. One process can use
-# memory; several app servers must share a cache, so production sets REDIS_URL.
+# Rate limits (allauth's and our own) live in the cache. Memory is per process,
+# so with DEBUG off a system check (core/checks.py) requires REDIS_URL.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -179,6 +198,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Headnet] "  # the same as EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "members.signup.SignupForm"}  # no timing tells a known address
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as fresh
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: sign-in, sign-up, reset, codes
 
@@ -238,6 +258,9 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "databas
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Finished tasks keep their arguments (whole emails: sign-in codes, reset
+# links); `manage.py prune_tasks` deletes them after this many days.
+TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
 
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {
@@ -267,8 +290,19 @@ if not DEBUG:
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Both bind more than this site (every subdomain; browsers' built-in lists,
+    # slow to leave), so they are the operator's commitment to make. Off, their
+    # check --deploy warnings are silenced: a decision, not an oversight.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [
+        check_id
+        for check_id, chosen in [
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+            ("security.W021", SECURE_HSTS_PRELOAD),
+        ]
+        if not chosen
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from core.admin_login import admin_login
 from portal import views as portal_views
 
 admin.site.site_header = "Headnet administration"
@@ -15,5 +16,7 @@ urlpatterns = [
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own URLs, so its unthrottled password form is never reached.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.tasks import Task, default_task_backend, task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,19 @@ def queue_email(
     )
 
 
+def _render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template with autoescaping off."""
+    # A subject or text body is not HTML: escaping would turn "Heads' Forum"
+    # into "Heads&#x27; Forum" in the reader's inbox.
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
     """Subject and body from `<prefix>_subject.txt` and `<prefix>_message.txt`."""
     context = {"site_url": settings.SITE_URL.rstrip("/")} | context
-    subject = render_to_string(f"{template_prefix}_subject.txt", context)
+    subject = _render_text(f"{template_prefix}_subject.txt", context)
     subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    body = render_to_string(f"{template_prefix}_message.txt", context)
+    body = _render_text(f"{template_prefix}_message.txt", context)
     return subject, body
 
 

@@ -1,7 +1,9 @@
 """Counting attempts in the cache, for limits our own forms set (allauth has its own)."""
 
 import hashlib
+import ipaddress
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -20,5 +22,19 @@ def is_limited(scope: str, key: str, *, limit: int, period_seconds: int) -> bool
 
 
 def client_ip(request) -> str:
-    """The client's address; behind a proxy, gunicorn's forwarded_allow_ips sets REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or the one our TRUSTED_PROXY_COUNT proxies saw."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count == 0:
+        # Anyone can send X-Forwarded-For; without a proxy it is not evidence.
+        return remote
+    # Each trusted proxy appends the address it was reached from, so the client
+    # is `count` entries from the right; anything further left is the client's say.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(forwarded) < count:
+        return remote  # reached without the proxies (a health probe, say)
+    candidate = forwarded[-count].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

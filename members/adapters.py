@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from core.email import queue_message
+from core.ratelimit import client_ip
 
 SIGNED_IN_AT = "headnet_signed_in_at"
 
@@ -22,6 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
             | context,
         )
         queue_message(message)
+
+    def get_client_ip(self, request):
+        """The address allauth's rate limits key on: the same as ours."""
+        return client_ip(request) or super().get_client_ip(request)
 
     def login(self, request, user):
         super().login(request, user)

@@ -21,6 +21,8 @@ MEMBERS_PAGE_SIZE = 50
 CONTACT_LIMIT_PER_IP = 10
 CONTACT_LIMIT_PER_ADDRESS = 5
 CONTACT_PERIOD_SECONDS = 60 * 60
+INVITE_LIMIT_PER_NETWORK = 30  # an hour
+INVITE_LIMIT_PER_ADDRESS = 3  # a day
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -181,7 +183,9 @@ def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
 def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.get_network_to_administer(request.user, slug).network
     form = InviteForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and (refusal := _invite_refusal(network, form.cleaned_data["email"])):
+        messages.error(request, refusal)
+    elif form.is_valid():
         try:
             services.invite(network=network, email=form.cleaned_data["email"], by=request.user)
         except ValidationError as error:
@@ -241,6 +245,25 @@ def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
         limit=CONTACT_LIMIT_PER_ADDRESS,
         period_seconds=CONTACT_PERIOD_SECONDS,
     )
+
+
+def _invite_refusal(network: Network, email: str) -> str:
+    """Why an invitation may not go now (per network and per address), or ""."""
+    if is_limited(
+        "invite-address",
+        email.strip().lower(),
+        limit=INVITE_LIMIT_PER_ADDRESS,
+        period_seconds=60 * 60 * 24,
+    ):
+        return f"{email} has been invited several times today. Please try again tomorrow."
+    if is_limited(
+        "invite-network", str(network.pk), limit=INVITE_LIMIT_PER_NETWORK, period_seconds=60 * 60
+    ):
+        return (
+            f"{network.name} has sent many invitations in the last hour. "
+            "Please wait a while before sending more."
+        )
+    return ""
 
 
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:

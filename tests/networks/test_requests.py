@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from networks import services
 from networks.models import Membership, Network
+from networks.views import INVITE_LIMIT_PER_ADDRESS, INVITE_LIMIT_PER_NETWORK
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,62 @@ def test_an_administrator_invites_by_email_address(client, approval_network, adm
     assert approval_network.invitations.get().email == "new.head@school.example"
     assert mail.outbox[-1].to == ["new.head@school.example"]
     assert "An invitation has been sent" in response.content.decode()
+
+
+def test_invitation_subject_and_body_are_plain_text_not_html_escaped(client, administrator):
+    network = factories.make_network(name="Headteachers' Roundtable", slug="roundtable")
+    factories.make_membership(
+        person=administrator, network=network, role=Membership.Role.ADMINISTRATOR
+    )
+    client.force_login(administrator)
+
+    client.post(reverse("networks:invite", args=[network.slug]), {"email": "new@school.example"})
+
+    message = mail.outbox[-1]
+    assert message.subject == "[Headnet] You are invited to join Headteachers' Roundtable"
+    assert "join Headteachers' Roundtable on Headnet" in message.body
+    assert "&#x27;" not in message.subject + message.body
+
+
+def test_approval_email_subject_keeps_quotes_and_ampersands(approval_network):
+    approval_network.name = "Headteachers' Roundtable & Friends"
+    approval_network.save()
+    membership = _request_to_join(approval_network)
+    mail.outbox.clear()
+
+    services.approve_membership(membership=membership, by=factories.make_user())
+
+    assert mail.outbox[-1].subject == (
+        "[Headnet] Welcome to Headteachers' Roundtable & Friends: your request was approved"
+    )
+
+
+def _invite(client, network, email):
+    return client.post(
+        reverse("networks:invite", args=[network.slug]), {"email": email}, follow=True
+    )
+
+
+def test_one_address_is_invited_only_a_few_times_a_day(client, network, administrator):
+    client.force_login(administrator)
+    for _ in range(INVITE_LIMIT_PER_ADDRESS):
+        _invite(client, network, "new.head@school.example")
+    mail.outbox.clear()
+
+    response = _invite(client, network, "New.Head@school.example")
+
+    assert mail.outbox == []
+    assert "has been invited several times" in response.content.decode()
+
+
+def test_one_network_sends_only_so_many_invitations_an_hour(client, network, administrator):
+    client.force_login(administrator)
+    for number in range(INVITE_LIMIT_PER_NETWORK):
+        _invite(client, network, f"head{number}@school.example")
+    mail.outbox.clear()
+
+    response = _invite(client, network, "one.more@school.example")
+
+    assert mail.outbox == []
+    assert not network.invitations.filter(email="one.more@school.example").exists()
+    assert "sent many invitations in the last hour" in response.content.decode()

@@ -1,0 +1,19 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete finished background tasks older than TASK_RETENTION_DAYS. Their arguments "
+        "hold whole emails (sign-in codes, reset links), so they are not kept. Run daily."
+    )
+
+    def handle(self, *args, **options):
+        cutoff = timezone.now() - timedelta(days=settings.TASK_RETENTION_DAYS)
+        # Only finished rows: waiting and running tasks still have work to do.
+        deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+        self.stdout.write(f"Deleted {deleted} finished tasks older than {cutoff:%Y-%m-%d %H:%M}.")
