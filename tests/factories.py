@@ -56,6 +56,14 @@ def make_school(
     )
 
 
+def _settled_start() -> datetime.date:
+    """1 September three academic years ago: long enough not to be a new head.
+
+    Never 29 February, so tests may move it to another year with date.replace().
+    """
+    return datetime.date(academic_year_of() - 3, 9, 1)
+
+
 def make_post(
     *,
     person: User,
@@ -68,7 +76,7 @@ def make_post(
         person=person,
         school=school or make_school(),
         role=role,
-        started_on=started_on or timezone.localdate() - datetime.timedelta(days=1000),
+        started_on=started_on or _settled_start(),
         ended_on=ended_on,
     )
 
