@@ -12,6 +12,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("networks/", include("networks.urls")),
+    # /meetings/..., /networks/<slug>/meetings... and /me/calendar/...
+    path("", include("meetings.urls")),
     path("me/", network_views.my_networks, name="me"),
     path("", include("members.urls")),
     path("accounts/", include("allauth.urls")),

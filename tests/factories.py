@@ -6,6 +6,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
 
@@ -122,3 +123,31 @@ def make_membership(
 
 def make_workhub(*, network: Network, name: str = "SEND", academic_year: int = 2026) -> Workhub:
     return Workhub.objects.create(network=network, name=name, academic_year=academic_year)
+
+
+def make_meeting(
+    *,
+    network: Network,
+    title: str = "Network meeting",
+    starts_at: datetime.datetime | None = None,
+    minutes: int = 90,
+    state: str = Meeting.State.PUBLISHED,
+    **fields,
+) -> Meeting:
+    """A published in-person members' meeting a week from now unless told otherwise."""
+    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    fields.setdefault("venue_address", "County Hall, Oxford")
+    return Meeting.objects.create(
+        network=network,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        state=state,
+        **fields,
+    )
+
+
+def make_registration(
+    *, meeting: Meeting, person: User, status: str = Registration.Status.GOING
+) -> Registration:
+    return Registration.objects.create(meeting=meeting, person=person, status=status)
