@@ -343,7 +343,7 @@ def _attendees(meeting):
     return (
         meeting.registrations.live()
         .select_related("person")
-        .order_by("-status", "created_at", "pk")
+        .order_by("status", "created_at", "pk")  # going before waiting
     )
 
 
