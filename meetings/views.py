@@ -422,7 +422,9 @@ def paper_download(request: HttpRequest, pk: int, paper_id: int) -> FileResponse
 # Calendars
 
 
-def _ics_response(request, meetings, *, name, show_link, filename, private, extra=()):
+def _ics_response(
+    request, meetings, *, name, show_link, filename, private, extra=(), disposition="inline"
+):
     etag, newest = calendars.version_of(meetings, *extra)
     last_modified = int(newest.timestamp()) if newest else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -431,7 +433,7 @@ def _ics_response(request, meetings, *, name, show_link, filename, private, extr
         return not_modified
     body = calendars.build_calendar(meetings, name=name, show_link=show_link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
@@ -456,6 +458,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
         name=meeting_access.meeting.title,
         show_link=lambda meeting: link,
         filename=f"meeting-{pk}.ics",
+        disposition="attachment",  # "Add to my calendar": a file to open
         private=link or meeting_access.meeting.audience != Meeting.Audience.PUBLIC,
         extra=(link,),
     )
