@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from meetings.demo import seed_meetings
 from meetings.models import Meeting
-from members.models import User
+from members.models import School, User
 from networks.models import Network
 from tests import factories
 from tests.e2e.conftest import check_page
@@ -95,7 +95,9 @@ def test_head_registers_sees_it_in_my_schedule_and_downloads_the_ics(page, demo)
 
 def test_a_full_meeting_puts_the_next_head_on_the_waiting_list(page, demo):
     full = Meeting.objects.get(capacity=3)
-    head = factories.make_head(email="late.head@school.example")
+    # A school of the register the demo loaded (a made-up URN could clash with it).
+    school = School.objects.filter(local_authority__code="931", posts__isnull=True).first()
+    head = factories.make_head(email="late.head@school.example", school=school)
     network = full.network
     factories.make_membership(person=head, network=network)
 
