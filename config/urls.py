@@ -13,6 +13,8 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("networks/", include("networks.urls")),
+    # /meetings/..., /networks/<slug>/meetings... and /me/calendar/...
+    path("", include("meetings.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

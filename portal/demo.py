@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from meetings.demo import seed_meetings
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
 from networks import services as network_services
@@ -322,6 +323,7 @@ class Seeder:
         accounts = self.accounts()
         self.memberships(networks, accounts)
         self.workhubs(networks["oldham-schools-alliance"], accounts)
+        seed_meetings(networks, accounts, self.log)
         self.log("Demo data ready. Sign in with any demo account and the password given.")
 
     def local_authorities(self) -> None:

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import schedule
+from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from members.models import School, User
@@ -22,6 +24,7 @@ from . import services
 
 SEARCH_RESULTS = 25
 HOME_NETWORKS = 6
+HOME_MEETINGS = 5
 
 
 def _needs_password_again(request: HttpRequest) -> bool:
@@ -172,12 +175,16 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What Headnet is, and a first few networks to look at."""
+    """What Headnet is, the next public meetings, and a first few networks to look at."""
     networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]
     return render(
         request,
         "portal/home.html",
-        {"networks": networks, "network_count": Network.objects.count()},
+        {
+            "networks": networks,
+            "network_count": Network.objects.count(),
+            "meetings": schedule.next_public_meetings(HOME_MEETINGS),
+        },
     )
 
 
@@ -223,5 +230,9 @@ def me(request: HttpRequest) -> HttpResponse:
             "workhub_places": workhubs,
             "profile_complete": person.has_complete_profile,
             "profile_url": reverse("portal:profile"),
+            "schedule": schedule.my_schedule(person),
+            "feed_url": request.build_absolute_uri(
+                meeting_services.calendar_feed_for(person).get_absolute_url()
+            ),
         },
     )

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
 
@@ -136,3 +137,31 @@ def make_workhub(
     if academic_year is None:
         academic_year = academic_year_of()
     return Workhub.objects.create(network=network, name=name, academic_year=academic_year)
+
+
+def make_meeting(
+    *,
+    network: Network,
+    title: str = "Network meeting",
+    starts_at: datetime.datetime | None = None,
+    minutes: int = 90,
+    state: str = Meeting.State.PUBLISHED,
+    **fields,
+) -> Meeting:
+    """A published in-person members' meeting a week from now unless told otherwise."""
+    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    fields.setdefault("venue_address", "County Hall, Oxford")
+    return Meeting.objects.create(
+        network=network,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        state=state,
+        **fields,
+    )
+
+
+def make_registration(
+    *, meeting: Meeting, person: User, status: str = Registration.Status.GOING
+) -> Registration:
+    return Registration.objects.create(meeting=meeting, person=person, status=status)

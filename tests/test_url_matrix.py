@@ -13,8 +13,11 @@ from django.apps import apps
 from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings import services as meeting_services
+from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
 from tests import factories
 
@@ -69,6 +72,7 @@ def _only(allowed: set[str], yes, no, visitor=LOGIN):
 MEMBERS = {"member", "coordinator", "administrator", "staff"}
 COORDINATORS = {"coordinator", "administrator", "staff"}
 ADMINISTRATORS = {"administrator", "staff"}
+OUTSIDERS = {"outsider_member", "outsider_coordinator", "outsider_administrator"}
 ADMIN_SITE = {"administrator", "outsider_administrator", "staff"}
 
 
@@ -98,9 +102,17 @@ def scene(network, other_network):
         network=network, sender_name="Ann", sender_email="ann@school.example",
         subject="Hello", message="A question",
     )  # fmt: skip
+    meeting = factories.make_meeting(network=network, capacity=10)
+    other_meeting = factories.make_meeting(network=other_network, capacity=10)
+    minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     return {
         "network": network,
         "other_network": other_network,
+        "meeting": meeting,
+        "draft": factories.make_meeting(network=network, state=Meeting.State.DRAFT),
+        "other_meeting": other_meeting,
+        "paper": meeting_services.add_paper(meeting=meeting, by=None, upload=minutes),
+        "feed": meeting_services.calendar_feed_for(colleague),
         "colleague": colleague,
         "colleague_post": colleague.posts.get(),
         "applicant_membership": Membership.objects.get(person=applicant),
@@ -119,6 +131,23 @@ def _network(scene):
 
 def _workhub(scene):
     return [scene["network"].slug, scene["workhub"].slug]
+
+
+def _meeting(scene):
+    return [scene["meeting"].pk]
+
+
+def _draft(scene):
+    return [scene["draft"].pk]
+
+
+def _paper(scene):
+    return [scene["meeting"].pk, scene["paper"].pk]
+
+
+def _crossed_paper(scene):
+    """This network's paper under another network's meeting."""
+    return [scene["other_meeting"].pk, scene["paper"].pk]
 
 
 def _crossed_workhub(scene):
@@ -207,6 +236,78 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "portal:person": [
         Case(lambda scene: [scene["colleague"].pk], _only(MEMBERS, 200, 404)),
+    ],
+    # Meetings: members' meetings by default; drafts only for the network's coordinators.
+    "meetings:list": [Case(_no_args, _everyone(200))],
+    "meetings:detail": [
+        Case(_meeting, _only(MEMBERS, 200, 403)),
+        Case(_draft, {**_only(COORDINATORS, 200, 404), "visitor": 404}, label="draft"),
+    ],
+    "meetings:ics": [Case(_meeting, _only(MEMBERS, 200, 403))],
+    "meetings:register": [
+        Case(_meeting, _only(MEMBERS, REDIRECT, 403), "post"),
+        Case(_meeting, _everyone(405)),
+    ],
+    "meetings:unregister": [
+        Case(_meeting, _only(MEMBERS, REDIRECT, 403), "post"),
+        Case(_meeting, _everyone(405)),
+    ],
+    "meetings:edit": [
+        Case(_meeting, _only(COORDINATORS, 200, 403)),
+        Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"title": "Changed"}),
+    ],
+    "meetings:publish": [
+        Case(_draft, _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_draft, _everyone(405)),
+    ],
+    "meetings:cancel": [
+        Case(_meeting, _only(COORDINATORS, 200, 403)),
+        # The first coordinator cancels it; the others then see it already cancelled.
+        Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"reason": "Snow"}),
+    ],
+    "meetings:duplicate": [
+        Case(_meeting, _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_meeting, _everyone(405)),
+    ],
+    "meetings:attendees": [Case(_meeting, _only(COORDINATORS, 200, 403))],
+    "meetings:attendees_csv": [Case(_meeting, _only(COORDINATORS, 200, 403))],
+    "meetings:paper_upload": [
+        Case(_meeting, _only(COORDINATORS, 200, 403)),
+        Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"kind": "minutes"}),
+    ],
+    "meetings:paper": [
+        Case(_paper, _only(MEMBERS, 200, 403)),
+        # Refused at the other network's meeting (403), or, for those who may see that
+        # meeting, not found there (404): never this network's paper.
+        Case(
+            _crossed_paper,
+            {**_only(OUTSIDERS | {"staff"}, 404, 403)},
+            label="crossed",
+        ),
+    ],
+    "meetings:network_schedule": [Case(_network, _everyone(200))],
+    "meetings:network_feed": [Case(_network, _everyone(200))],
+    "meetings:create": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
+    "meetings:series_create": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
+    "meetings:urgent_create": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
+    "meetings:my_schedule": [Case(_no_args, _signed_in(200))],
+    "meetings:feed_reset": [
+        Case(_no_args, _signed_in(REDIRECT), "post"),
+        Case(_no_args, _everyone(405)),
+    ],
+    # The secret token is the key: anyone holding it reads that person's feed.
+    "meetings:personal_feed": [
+        Case(lambda scene: [scene["feed"].token], _everyone(200)),
+        Case(lambda scene: ["a-guess"], _everyone(404), label="guessed"),
     ],
     # The admin site's own pages (its per-model pages have a test of their own below).
     "admin:index": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # Session and viewer (signed in), the network with its areas, purposes and
 # sub-groups, the viewer's membership, workhubs, coordinators with their people
-# and posts.
-NETWORK_PAGE_MAX_QUERIES = {"visitor": 9, "head": 15, "member": 14}
+# and posts, and the next meetings (the meetings app's section).
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 10, "head": 16, "member": 15}
 MEMBER_LIST_MAX_QUERIES = 8
 
 

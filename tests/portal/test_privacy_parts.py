@@ -28,6 +28,10 @@ PERSON_LINKS = {
     ("networks", "WorkhubMembership", "person"): "deleted",
     ("networks", "ContactMessage", "sender"): "kept without the person",
     ("account", "EmailAddress", "user"): "deleted",
+    ("meetings", "Registration", "person"): "deleted (an upcoming place passes on first)",
+    ("meetings", "CalendarFeed", "person"): "deleted",
+    ("meetings", "Meeting", "created_by"): "kept without the person",
+    ("meetings", "Paper", "uploaded_by"): "kept without the person",
 }
 
 

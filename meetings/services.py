@@ -1,0 +1,395 @@
+"""Meeting workflows. No request, no permission checks: callers decide who may."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.email import queue_templated_email
+from members.models import User
+from networks.models import Network
+
+from . import series as series_rules
+from .models import LONDON, CalendarFeed, Meeting, MeetingSeries, Paper, Registration
+from .papers import check_paper
+from .terms import terms_for
+
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "workhub",
+    "starts_at",
+    "ends_at",
+    "format",
+    "venue_school",
+    "venue_address",
+    "online_url",
+    "agenda",
+    "capacity",
+    "registration_required",
+    "audience",
+)
+# A change to any of these reaches registered people by email and calendars by SEQUENCE.
+MATERIAL_FIELDS = ("title", "starts_at", "ends_at", "format", "venue_school", "venue_address",
+                   "online_url")  # fmt: skip
+
+
+def _checked(meeting: Meeting) -> Meeting:
+    meeting.full_clean(exclude=["network", "series", "created_by", "uid"])
+    return meeting
+
+
+@transaction.atomic
+def create_meeting(*, network: Network, by: User | None, **fields) -> Meeting:
+    """A draft meeting of the network."""
+    meeting = Meeting(network=network, created_by=by, state=Meeting.State.DRAFT, **fields)
+    _checked(meeting).save()
+    return meeting
+
+
+@transaction.atomic
+def create_series(
+    *, network: Network, by: User | None, spec: series_rules.SeriesSpec, **fields
+) -> list[Meeting]:
+    """Draft meetings on the dates of the rule, the venue rotating through spec.venues."""
+    areas = list(network.areas.all())
+    terms = terms_for(series_rules.years_spanned(spec), areas[0] if len(areas) == 1 else None)
+    occurrences = series_rules.occurrences(spec, terms)
+    if not occurrences:
+        raise ValidationError("No dates match that rule: check the first date and the end date.")
+    meeting_series = MeetingSeries.objects.create(
+        network=network, rule=spec.rule, description=fields.get("title", "")
+    )
+    meetings = []
+    for occurrence in occurrences:
+        values = fields | {key: value for key, value in occurrence.items() if value is not None}
+        meeting = Meeting(
+            network=network, series=meeting_series, created_by=by, state=Meeting.State.DRAFT,
+            **values,
+        )  # fmt: skip
+        meetings.append(_checked(meeting))
+    for meeting in meetings:
+        meeting.save()
+    return meetings
+
+
+def _shifted(meeting: Meeting, day_shift: datetime.timedelta, start_time, duration):
+    day = meeting.local_start.date() + day_shift
+    starts = datetime.datetime.combine(day, start_time, tzinfo=LONDON)
+    return starts, starts + duration
+
+
+def _this_and_following(meeting: Meeting, following: bool) -> list[Meeting]:
+    """The meeting, and (asked for) the later meetings of its series not cancelled, locked."""
+    targets = [meeting]
+    if following and meeting.series_id:
+        targets += list(
+            Meeting.objects.select_for_update()
+            .filter(series=meeting.series_id, starts_at__gt=meeting.starts_at)
+            .exclude(state=Meeting.State.CANCELLED)
+            .order_by("starts_at")
+        )
+    return targets
+
+
+@transaction.atomic
+def update_meeting(*, meeting: Meeting, changes: dict, following: bool = False) -> list[Meeting]:
+    """Change one meeting, or this one and the later ones of its series.
+
+    For the later ones a new time of day and length apply on each one's own date
+    (moved by as many days as this one moved). Registered people are told of
+    material changes; calendars see the SEQUENCE rise.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    changes = {key: value for key, value in changes.items() if key in EDITABLE_FIELDS}
+    changed = {key for key, value in changes.items() if getattr(meeting, key) != value}
+    if not changed:
+        return []
+    new_start = changes.get("starts_at", meeting.starts_at).astimezone(LONDON)
+    new_end = changes.get("ends_at", meeting.ends_at).astimezone(LONDON)
+    day_shift = new_start.date() - meeting.local_start.date()
+    updated = []
+    for target in _this_and_following(meeting, following):
+        for key in changed - {"starts_at", "ends_at"}:
+            setattr(target, key, changes[key])
+        if changed & {"starts_at", "ends_at"}:
+            target.starts_at, target.ends_at = (
+                (new_start, new_end)
+                if target.pk == meeting.pk
+                else _shifted(
+                    target, day_shift, new_start.timetz().replace(tzinfo=None), new_end - new_start
+                )
+            )
+        target.sequence += 1
+        _checked(target).save()
+        updated.append(target)
+        if "capacity" in changed:
+            _fill_places(target)
+    if changed & set(MATERIAL_FIELDS):
+        for target in updated:
+            if target.is_published:
+                _email_registered(target, "meetings/email/meeting_changed")
+    return updated
+
+
+@transaction.atomic
+def publish_meetings(*, meetings: list[Meeting]) -> list[Meeting]:
+    """Publish drafts and email each member of each network once, listing all of them."""
+    now = timezone.now()
+    published = []
+    for meeting in Meeting.objects.select_for_update().filter(
+        pk__in=[meeting.pk for meeting in meetings], state=Meeting.State.DRAFT
+    ):
+        _checked(meeting)
+        meeting.state = Meeting.State.PUBLISHED
+        meeting.published_at = now
+        meeting.sequence += 1
+        meeting.save(update_fields=["state", "published_at", "sequence", "updated_at"])
+        published.append(meeting)
+    _announce(published)
+    return published
+
+
+def publish_meeting(*, meeting: Meeting, whole_series: bool = True) -> list[Meeting]:
+    """Publish a draft and, if asked, the other drafts of its series (one email per person)."""
+    meetings = [meeting]
+    if whole_series and meeting.series_id:
+        meetings = list(meeting.series.meetings.filter(state=Meeting.State.DRAFT))
+    return publish_meetings(meetings=meetings)
+
+
+def _announce(meetings: list[Meeting]) -> None:
+    by_network: dict[int, list[Meeting]] = {}
+    for meeting in sorted(meetings, key=lambda meeting: meeting.starts_at):
+        by_network.setdefault(meeting.network_id, []).append(meeting)
+    for network_meetings in by_network.values():
+        network = network_meetings[0].network
+        emails = network.memberships.active().values_list("person__email", flat=True)
+        for email in sorted(set(emails)):
+            queue_templated_email(
+                "meetings/email/meetings_published",
+                to=[email],
+                context={"network": network, "meetings": network_meetings},
+            )
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting; it stays in calendars as cancelled and registered people are told."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is already cancelled.")
+    if not reason.strip():
+        raise ValidationError("Say why the meeting is cancelled.")
+    was_draft = meeting.is_draft
+    meeting.state = Meeting.State.CANCELLED
+    meeting.cancel_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.save(update_fields=["state", "cancel_reason", "sequence", "updated_at"])
+    if not was_draft:
+        _email_registered(meeting, "meetings/email/meeting_cancelled")
+    return meeting
+
+
+@transaction.atomic
+def duplicate_meeting(*, meeting: Meeting, by: User | None, as_session: bool = False) -> Meeting:
+    """A draft copy a week later; as_session links both as sessions of one briefing."""
+    copy = Meeting(
+        network=meeting.network,
+        created_by=by,
+        state=Meeting.State.DRAFT,
+        **{key: getattr(meeting, key) for key in EDITABLE_FIELDS},
+    )
+    copy.starts_at += datetime.timedelta(days=7)
+    copy.ends_at += datetime.timedelta(days=7)
+    if as_session:
+        if meeting.series_id is None:
+            meeting.series = MeetingSeries.objects.create(
+                network=meeting.network, rule=MeetingSeries.Rule.SESSIONS,
+                description=meeting.title,
+            )  # fmt: skip
+            meeting.save(update_fields=["series", "updated_at"])
+        copy.series = meeting.series
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def create_urgent_meeting(
+    *, network: Network, by: User | None, title: str, starts_at: datetime.datetime,
+    minutes: int, online_url: str,
+) -> Meeting:  # fmt: skip
+    """A short online meeting at short notice: published and emailed to all members at once."""
+    if starts_at < timezone.now() - datetime.timedelta(minutes=5):
+        raise ValidationError("An urgent meeting must start now or later.")
+    meeting = create_meeting(
+        network=network,
+        by=by,
+        title=title,
+        kind=Meeting.Kind.URGENT,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        format=Meeting.Format.ONLINE,
+        online_url=online_url,
+        registration_required=False,
+        audience=Meeting.Audience.MEMBERS,
+    )
+    publish_meetings(meetings=[meeting])
+    meeting.refresh_from_db()
+    return meeting
+
+
+# Registration
+
+
+def _live_registration(meeting, person) -> Registration | None:
+    return Registration.objects.live().filter(meeting=meeting, person=person).first()
+
+
+@transaction.atomic
+def register(*, meeting: Meeting, person: User) -> Registration:
+    """A place if one is free, otherwise the waiting list; idempotent.
+
+    The meeting row is locked while the places are counted, so concurrent
+    registrations for the last places queue behind each other and never exceed
+    the capacity; the unique constraint stops a double click making two.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.takes_registrations:
+        raise ValidationError("This meeting is not taking registrations.")
+    existing = _live_registration(meeting, person)
+    if existing:
+        return existing
+    going = meeting.registrations.filter(status=Registration.Status.GOING).count()
+    full = meeting.capacity is not None and going >= meeting.capacity
+    status = Registration.Status.WAITING if full else Registration.Status.GOING
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(meeting=meeting, person=person, status=status)
+    except IntegrityError:
+        existing = _live_registration(meeting, person)
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def cancel_registration(*, meeting: Meeting, person: User) -> Registration:
+    """Give up a place (or leave the waiting list); the first person waiting moves up."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    registration = _live_registration(meeting, person)
+    if registration is None:
+        raise ValidationError("You are not registered for this meeting.")
+    registration.status = Registration.Status.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    _fill_places(meeting)
+    return registration
+
+
+def _fill_places(meeting: Meeting) -> list[Registration]:
+    """Move people up from the waiting list into free places, in order, and tell them.
+
+    Called with the meeting row locked."""
+    waiting = meeting.registrations.filter(status=Registration.Status.WAITING).order_by(
+        "created_at", "pk"
+    )
+    if meeting.capacity is not None:
+        going = meeting.registrations.filter(status=Registration.Status.GOING).count()
+        waiting = waiting[: max(meeting.capacity - going, 0)]
+    moved = []
+    for registration in waiting.select_related("person"):
+        registration.status = Registration.Status.GOING
+        registration.save(update_fields=["status", "updated_at"])
+        queue_templated_email(
+            "meetings/email/place_offered",
+            to=[registration.person.email],
+            context={"meeting": meeting, "network": meeting.network},
+        )
+        moved.append(registration)
+    return moved
+
+
+def _email_registered(meeting: Meeting, template: str) -> None:
+    emails = meeting.registrations.live().values_list("person__email", flat=True)
+    for email in sorted(set(emails)):
+        queue_templated_email(
+            template, to=[email], context={"meeting": meeting, "network": meeting.network}
+        )
+
+
+def send_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Remind people going to tomorrow's meetings (London dates); safe to run twice.
+
+    Each registration is claimed by a conditional update before its email is
+    queued, so a second run (or two at once) finds nothing left to send.
+    """
+    now = now or timezone.now()
+    tomorrow = now.astimezone(LONDON).date() + datetime.timedelta(days=1)
+    day_starts = datetime.datetime.combine(tomorrow, datetime.time(), tzinfo=LONDON)
+    day_ends = day_starts + datetime.timedelta(days=1)
+    due = Registration.objects.filter(
+        status=Registration.Status.GOING,
+        reminded_at__isnull=True,
+        meeting__state=Meeting.State.PUBLISHED,
+        meeting__starts_at__gte=day_starts,
+        meeting__starts_at__lt=day_ends,
+    ).select_related("meeting__network", "meeting__venue_school", "person")
+    sent = 0
+    for registration in due:
+        claimed = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if claimed:
+            meeting = registration.meeting
+            queue_templated_email(
+                "meetings/email/reminder",
+                to=[registration.person.email],
+                context={"meeting": meeting, "network": meeting.network},
+            )
+            sent += 1
+    return sent
+
+
+# Papers
+
+
+@transaction.atomic
+def add_paper(
+    *, meeting: Meeting, by: User | None, upload, title: str = "", kind: str = Paper.Kind.OTHER,
+    visibility: str = Paper.Visibility.MEMBERS,
+) -> Paper:  # fmt: skip
+    """Store a paper on the meeting after checking its content is what its name says."""
+    content_type = check_paper(upload)
+    original_name = upload.name.rsplit("/", 1)[-1][:200]
+    paper = Paper(
+        meeting=meeting,
+        kind=kind,
+        title=title.strip() or original_name,
+        original_name=original_name,
+        content_type=content_type,
+        size=upload.size,
+        visibility=visibility,
+        uploaded_by=by,
+    )
+    paper.file.save("paper", upload, save=False)
+    paper.save()
+    return paper
+
+
+# Personal calendar feed
+
+
+def calendar_feed_for(person: User) -> CalendarFeed:
+    """The person's feed, made on first use."""
+    return CalendarFeed.objects.get_or_create(person=person)[0]
+
+
+@transaction.atomic
+def reset_calendar_token(*, person: User) -> CalendarFeed:
+    """A new secret address for the person's feed; the old one stops working."""
+    feed = calendar_feed_for(person)
+    feed.token = CalendarFeed._meta.get_field("token").default()
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    return feed

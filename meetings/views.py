@@ -1,0 +1,533 @@
+import calendar as month_calendar
+import csv
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from networks import access as network_access
+
+from . import access, calendars, schedule, services
+from .forms import (
+    CancelForm,
+    EditMeetingForm,
+    MeetingForm,
+    PaperForm,
+    ScheduleFilterForm,
+    SeriesForm,
+    UrgentMeetingForm,
+)
+from .models import LONDON, CalendarFeed, Meeting, Paper, Registration
+from .series import SeriesSpec
+
+PAGE_SIZE = 20
+PAST_PAGE_SIZE = 10
+FEED_HISTORY = datetime.timedelta(days=366)
+
+
+def _visible_meetings(user):
+    return Meeting.objects.listed().visible_to(user, access.member_network_ids(user))
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Meetings across networks, filtered by the query string; a list or a month grid."""
+    form = ScheduleFilterForm(request.GET or None)
+    meetings = _visible_meetings(request.user).for_lists()
+    if form.is_bound and form.is_valid():
+        meetings = form.filter(meetings)
+        has_from = bool(form.cleaned_data.get("from"))
+    else:
+        has_from = False
+    if request.GET.get("view") == "month":
+        return _month_view(request, form, meetings)
+    meetings = meetings.order_by("starts_at", "pk")
+    if not has_from:
+        meetings = meetings.filter(ends_at__gte=timezone.now())
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "meetings/meeting_list.html", {"form": form, "page": page})
+
+
+def _month_view(request, form, meetings):
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    starts = datetime.datetime.combine(first, datetime.time(), tzinfo=LONDON)
+    ends = datetime.datetime.combine(following, datetime.time(), tzinfo=LONDON)
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in meetings.filter(starts_at__gte=starts, starts_at__lt=ends).order_by(
+        "starts_at", "pk"
+    ):
+        by_day.setdefault(meeting.local_start.date(), []).append(meeting)
+    weeks = [
+        [(day, by_day.get(day, [])) if day.month == first.month else (None, []) for day in week]
+        for week in month_calendar.Calendar().monthdatescalendar(first.year, first.month)
+    ]
+    return render(
+        request,
+        "meetings/meeting_month.html",
+        {
+            "form": form,
+            "month": first,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "count": sum(len(items) for items in by_day.values()),
+            "today": today,
+        },
+    )
+
+
+def _meeting_or_login(request, pk):
+    """The meeting's access for the viewer; a visitor refused is sent to sign in."""
+    try:
+        return access.get_meeting_for_user(request.user, pk), None
+    except PermissionDenied:
+        if not request.user.is_authenticated:
+            return None, redirect_to_login(request.get_full_path())
+        raise
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting_access, refusal = _meeting_or_login(request, pk)
+    if refusal:
+        return refusal
+    meeting = meeting_access.meeting
+    papers = [paper for paper in meeting.papers.all() if meeting_access.can_see_paper(paper)]
+    sessions = []
+    if meeting.series_id and meeting.series.rule == meeting.series.Rule.SESSIONS:
+        sessions = list(
+            meeting.series.meetings.listed().exclude(pk=meeting.pk).select_related("venue_school")
+        )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "network": meeting.network,
+            "registration": meeting_access.registration,
+            "can_manage": meeting_access.can_manage,
+            "can_register": meeting_access.can_register,
+            "can_see_online_link": meeting_access.can_see_online_link,
+            "papers": papers,
+            "sessions": sessions,
+            "going": meeting.going_total(),
+            "cancel_form": CancelForm() if meeting_access.can_manage else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk).meeting
+    try:
+        registration = services.register(meeting=meeting, person=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
+    if registration.is_going:
+        messages.success(request, f"You have a place at {meeting.title}.")
+    else:
+        messages.info(
+            request,
+            f"{meeting.title} is full: you are on the waiting list. "
+            "We will email you if a place comes free.",
+        )
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk).meeting
+    try:
+        services.cancel_registration(meeting=meeting, person=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You are no longer registered for {meeting.title}.")
+    return redirect(meeting)
+
+
+def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's upcoming and past meetings; coordinators see drafts too."""
+    perms = network_access.for_network(request.user, network_access.get_network(slug))
+    network = perms.network
+    meetings = network.meetings.for_lists()
+    if not perms.can_coordinate:
+        meetings = meetings.listed().visible_to(
+            request.user, {network.pk} if perms.is_member else set()
+        )
+    minutes = Paper.objects.filter(kind=Paper.Kind.MINUTES)
+    upcoming = Paginator(meetings.upcoming(), PAGE_SIZE).get_page(request.GET.get("page"))
+    past = list(
+        meetings.past().prefetch_related(Prefetch("papers", queryset=minutes, to_attr="minutes"))[
+            :PAST_PAGE_SIZE
+        ]
+    )
+    return render(
+        request,
+        "meetings/network_schedule.html",
+        {
+            "network": network,
+            "perms": perms,
+            "page": upcoming,
+            "past": past,
+            "can_manage": perms.can_coordinate,
+            "can_see_minutes": perms.is_member,
+        },
+    )
+
+
+# Coordinators' pages
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_access.get_network_to_coordinate(request.user, slug).network
+    form = MeetingForm(request.POST or None, network=network)
+    if form.is_valid():
+        try:
+            meeting = services.create_meeting(network=network, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Meeting saved as a draft. Publish it when it is ready.")
+            return redirect(meeting)
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "network": network, "meeting": None}
+    )
+
+
+@login_required
+def series_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_access.get_network_to_coordinate(request.user, slug).network
+    form = SeriesForm(request.POST or None, network=network, initial={"skip_holidays": True})
+    if form.is_valid():
+        data = form.cleaned_data
+        spec = SeriesSpec(
+            rule=data["rule"],
+            first_date=data["first_date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            until=data["until"],
+            interval=data["interval"] or 1,
+            nth=data["nth"] or 1,
+            per_year=data["per_year"] or 6,
+            skip_holidays=data["skip_holidays"],
+            venues=list(data["venues"]),
+        )
+        shared = {key: data[key] for key in form.Meta.fields}
+        try:
+            meetings = services.create_series(network=network, by=request.user, spec=spec, **shared)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{len(meetings)} meetings saved as drafts. Check them, then publish the series.",
+            )
+            return redirect(meetings[0])
+    return render(request, "meetings/series_form.html", {"form": form, "network": network})
+
+
+@login_required
+def urgent_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_access.get_network_to_coordinate(request.user, slug).network
+    form = UrgentMeetingForm(request.POST or None)
+    if form.is_valid():
+        try:
+            meeting = services.create_urgent_meeting(
+                network=network, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Urgent meeting published and emailed to every member.")
+            return redirect(meeting)
+    return render(request, "meetings/urgent_form.html", {"form": form, "network": network})
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    form = EditMeetingForm(
+        request.POST or None,
+        instance=Meeting.objects.select_related("network").get(pk=meeting.pk),
+        network=meeting.network,
+    )
+    if form.is_valid():
+        changes = {key: form.cleaned_data[key] for key in MeetingForm.Meta.fields}
+        following = form.cleaned_data.get("scope") == "following"
+        try:
+            updated = services.update_meeting(meeting=meeting, changes=changes, following=following)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = len(updated)
+            messages.success(
+                request,
+                f"{count} meetings updated." if count > 1 else "Meeting updated."
+                if count else "Nothing changed.",
+            )  # fmt: skip
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "network": meeting.network, "meeting": meeting},
+    )
+
+
+@require_POST
+@login_required
+def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    try:
+        published = services.publish_meeting(
+            meeting=meeting, whole_series=request.POST.get("whole_series") == "1"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = len(published)
+        messages.success(
+            request,
+            f"{count} meeting{'s' if count != 1 else ''} published; members have been emailed.",
+        )
+    return redirect(meeting)
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    form = CancelForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.cancel_meeting(meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Meeting cancelled; registered people have been told.")
+            return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+@login_required
+def meeting_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    copy = services.duplicate_meeting(
+        meeting=meeting, by=request.user, as_session=request.POST.get("as_session") == "1"
+    )
+    messages.success(request, "A draft copy one week later: change what differs, then publish.")
+    return redirect("meetings:edit", copy.pk)
+
+
+def _attendees(meeting):
+    return (
+        meeting.registrations.live()
+        .select_related("person")
+        .order_by("status", "created_at", "pk")  # going before waiting
+    )
+
+
+@login_required
+def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    registrations = list(_attendees(meeting))
+    return render(
+        request,
+        "meetings/meeting_attendees.html",
+        {
+            "meeting": meeting,
+            "going": [r for r in registrations if r.is_going],
+            "waiting": [r for r in registrations if r.is_waiting],
+        },
+    )
+
+
+@login_required
+def meeting_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["First name", "Last name", "Email", "Status", "Registered at"])
+    for registration in _attendees(meeting):
+        person = registration.person
+        writer.writerow(
+            [
+                _csv_safe(person.first_name),
+                _csv_safe(person.last_name),
+                person.email,
+                registration.get_status_display(),
+                registration.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            services.add_paper(meeting=meeting, by=request.user, upload=form.cleaned_data["file"],
+                               title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
+                               visibility=form.cleaned_data["visibility"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, "Paper added.")
+            return redirect(meeting)
+    return render(request, "meetings/paper_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def paper_download(request: HttpRequest, pk: int, paper_id: int) -> FileResponse:
+    """Papers only ever leave through here, after the permission check."""
+    paper = access.get_paper_for_user(request.user, pk, paper_id)
+    response = FileResponse(
+        paper.file.open("rb"),
+        as_attachment=True,
+        filename=paper.original_name,
+        content_type=paper.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Calendars
+
+
+def _ics_response(
+    request, meetings, *, name, show_link, filename, private, extra=(), disposition="inline"
+):
+    etag, newest = calendars.version_of(meetings, *extra)
+    last_modified = int(newest.timestamp()) if newest else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    body = calendars.build_calendar(meetings, name=name, show_link=show_link)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, private=private, public=not private, max_age=300)
+    return response
+
+
+def _feed_meetings(queryset):
+    return queryset.filter(ends_at__gte=timezone.now() - FEED_HISTORY).select_related(
+        "network", "venue_school"
+    )
+
+
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting_access, refusal = _meeting_or_login(request, pk)
+    if refusal:
+        return refusal
+    link = meeting_access.can_see_online_link
+    return _ics_response(
+        request,
+        Meeting.objects.filter(pk=pk).select_related("network", "venue_school"),
+        name=meeting_access.meeting.title,
+        show_link=lambda meeting: link,
+        filename=f"meeting-{pk}.ics",
+        disposition="attachment",  # "Add to my calendar": a file to open
+        private=link or meeting_access.meeting.audience != Meeting.Audience.PUBLIC,
+        extra=(link,),
+    )
+
+
+def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    perms = network_access.for_network(request.user, network_access.get_network(slug))
+    network = perms.network
+    meetings = network.meetings.listed().visible_to(
+        request.user, {network.pk} if perms.is_member else set()
+    )
+    link = perms.is_member
+    return _ics_response(
+        request,
+        _feed_meetings(meetings).order_by("starts_at", "pk"),
+        name=network.label,
+        show_link=lambda meeting: link,
+        filename=f"{network.slug}.ics",
+        private=request.user.is_authenticated,
+        extra=(link, request.user.is_authenticated),
+    )
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's own feed at a secret address: no session, so calendar apps can poll it."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    person = feed.person
+    member_of = access.member_network_ids(person)
+    going = set(
+        Registration.objects.filter(person=person, status=Registration.Status.GOING).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    meetings = _feed_meetings(schedule.personal_meetings(person)).order_by("starts_at", "pk")
+    return _ics_response(
+        request,
+        meetings,
+        name="My Headnet meetings",
+        show_link=lambda meeting: meeting.network_id in member_of or meeting.pk in going,
+        filename="headnet.ics",
+        private=True,
+        extra=(sorted(member_of), sorted(going)),
+    )
+
+
+@login_required
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    """My upcoming meetings and my calendar feed (the /me/ page shows the same partial)."""
+    feed = services.calendar_feed_for(request.user)
+    return render(
+        request,
+        "meetings/my_schedule.html",
+        {
+            "schedule": schedule.my_schedule(request.user),
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+        },
+    )
+
+
+@require_POST
+@login_required
+def feed_reset(request: HttpRequest) -> HttpResponse:
+    services.reset_calendar_token(person=request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new address. Calendars using the old one will stop updating: "
+        "subscribe again with the new one.",
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("meetings:my_schedule")
+    return redirect(target)

@@ -1,0 +1,130 @@
+"""Journeys 3 and 4 of DESIGN.md section 4 in a real browser, with and without JavaScript."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from meetings.demo import seed_meetings
+from meetings.models import Meeting
+from members.models import School, User
+from networks.models import Network
+from tests import factories
+from tests.e2e.conftest import check_page
+from tests.e2e.test_networks import DEMO_PASSWORD, sign_in
+
+
+@pytest.fixture
+def demo(server):
+    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    networks = {network.slug: network for network in Network.objects.all()}
+    accounts = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
+    seed_meetings(networks, accounts, log=lambda message: None)
+    mail.outbox.clear()
+    return server
+
+
+def test_coordinator_creates_a_half_termly_series_at_rotating_schools_and_publishes_it(page, demo):
+    sign_in(page, demo, "coordinator@example.org")
+    page.goto(demo.url + "/networks/osshta/meetings/")
+    check_page(page, "network-schedule-coordinator")
+    page.get_by_role("link", name="Plan a series").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Plan a series")
+    check_page(page, "series-form")
+
+    page.get_by_role("button", name="Create the drafts").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Please correct the errors")
+    check_page(page, "series-form-errors")
+
+    page.get_by_label("How often").select_option(label="Once each half term")
+    page.get_by_label("First date").fill("2027-09-07")
+    page.get_by_label("Start time").fill("09:30")
+    page.get_by_label("End time").fill("12:00")
+    page.get_by_label(re.compile("Which week")).fill("3")
+    venues = page.get_by_role("group", name=re.compile("Rotate the venue"))
+    checkboxes = venues.get_by_role("checkbox")
+    for index in range(min(3, checkboxes.count())):
+        checkboxes.nth(index).check()
+    page.get_by_label("Title").fill("OSSHTA rotating meeting")
+    page.get_by_label("Kind").select_option(label="Network meeting")
+    page.get_by_label("Format").select_option(label="In person")
+    page.get_by_role("button", name="Create the drafts").click()
+
+    expect(page.get_by_text("6 meetings saved as drafts")).to_be_visible()
+    check_page(page, "meeting-draft")
+    page.get_by_role("button", name="Publish the series").click()
+    expect(page.get_by_text("6 meetings published")).to_be_visible()
+    meetings = Meeting.objects.filter(title="OSSHTA rotating meeting")
+    assert {meeting.state for meeting in meetings} == {"published"}
+    assert len({meeting.venue_school_id for meeting in meetings}) > 1
+    recipients = [message.to[0] for message in mail.outbox]
+    assert len(recipients) == len(set(recipients)) > 1  # one email per member
+
+
+def test_head_registers_sees_it_in_my_schedule_and_downloads_the_ics(page, demo):
+    network = Network.objects.get(slug="oxfordshire-primary-heads")
+    meeting = factories.make_meeting(
+        network=network, title="Primary heads: reading and writing", capacity=20
+    )
+    sign_in(page, demo, "primary.head@example.org")
+    page.goto(demo.url + "/meetings/")
+    check_page(page, "meetings-list")
+    page.get_by_role("link", name="See them month by month").click()
+    check_page(page, "meetings-month")
+    page.goto(demo.url + meeting.get_absolute_url())
+    check_page(page, "meeting-detail")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You have a place")).to_have_count(2)
+
+    page.goto(demo.url + "/me/calendar/")
+    expect(page.get_by_role("link", name="Primary heads: reading and writing")).to_be_visible()
+    check_page(page, "my-schedule")
+
+    page.get_by_role("link", name="Primary heads: reading and writing").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    calendar = Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Primary heads: reading and writing"
+
+
+def test_a_full_meeting_puts_the_next_head_on_the_waiting_list(page, demo):
+    full = Meeting.objects.get(capacity=3)
+    # A school of the register the demo loaded (a made-up URN could clash with it).
+    school = School.objects.filter(local_authority__code="931", posts__isnull=True).first()
+    head = factories.make_head(email="late.head@school.example", school=school)
+    network = full.network
+    factories.make_membership(person=head, network=network)
+
+    sign_in(page, demo, "late.head@school.example", password=factories.PASSWORD)
+    page.goto(demo.url + full.get_absolute_url())
+    expect(page.get_by_text("This meeting is full.")).to_be_visible()
+    page.get_by_role("button", name="Join the waiting list").click()
+    expect(page.get_by_text("you are on the waiting list", exact=False).first).to_be_visible()
+    check_page(page, "meeting-waiting-list")
+    assert full.registrations.get(person=head).is_waiting
+
+
+def test_the_other_coordinator_pages_pass_the_accessibility_checks(page, demo):
+    conference = Meeting.objects.get(title="OSSHTA annual conference")
+    sign_in(page, demo, "coordinator@example.org")
+    for name, path in [
+        ("meeting-edit", f"/meetings/{conference.pk}/edit/"),
+        ("meeting-attendees", f"/meetings/{conference.pk}/attendees/"),
+        ("meeting-cancel", f"/meetings/{conference.pk}/cancel/"),
+        ("paper-upload", f"/meetings/{conference.pk}/papers/new/"),
+        ("meeting-create", "/networks/osshta/meetings/new/"),
+        ("urgent-meeting", "/networks/osshta/meetings/urgent/"),
+        ("network-with-meetings", "/networks/osshta/"),
+    ]:
+        page.goto(demo.url + path)
+        check_page(page, name)
+    page.goto(demo.url + f"/meetings/{conference.pk}/cancel/")
+    page.get_by_role("button", name="Cancel the meeting").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    check_page(page, "meeting-cancel-errors")

@@ -1,0 +1,103 @@
+"""Schedules and feeds use a fixed number of queries however many meetings they show."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import schedule, services
+from meetings.models import Meeting
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Pinned: a new query per row breaks the equality checks; a new fixed one is a choice.
+LIST_MAX_QUERIES = 8  # session, viewer, memberships, count, page, choices (2), the filter's network
+SCHEDULE_MAX_QUERIES = 9
+MY_SCHEDULE_MAX_QUERIES = 2
+FEED_MAX_QUERIES = 8
+
+
+def _add(network, count, member=None):
+    school = factories.make_school()
+    for number in range(count):
+        meeting = factories.make_meeting(
+            network=network,
+            title=f"Meeting {number}",
+            starts_at=timezone.now() + datetime.timedelta(days=number + 1),
+            audience=Meeting.Audience.PUBLIC if number % 2 else Meeting.Audience.MEMBERS,
+            venue_school=school if number % 3 else None,
+            capacity=10,
+        )
+        past = factories.make_meeting(
+            network=network, starts_at=timezone.now() - datetime.timedelta(days=number + 2)
+        )
+        services.add_paper(
+            meeting=past, by=None, kind="minutes",
+            upload=SimpleUploadedFile("m.pdf", b"%PDF-1.4"),
+        )  # fmt: skip
+        factories.make_registration(meeting=meeting, person=factories.make_head())
+        if member:
+            factories.make_registration(meeting=meeting, person=member)
+
+
+def _queries(client, url, **query) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, query)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_schedules_and_feeds_do_not_grow_with_the_meetings_shown(
+    client, network, member, who, django_assert_max_num_queries
+):
+    if who == "member":
+        client.force_login(member)
+    feed = services.calendar_feed_for(member)
+    pages = [
+        (reverse("meetings:list"), {}, LIST_MAX_QUERIES),
+        (reverse("meetings:list"), {"network": network.slug, "kind": "network_meeting"},
+         LIST_MAX_QUERIES),
+        (reverse("meetings:list"), {"view": "month"}, LIST_MAX_QUERIES),
+        (reverse("meetings:network_schedule", args=[network.slug]), {}, SCHEDULE_MAX_QUERIES),
+        (reverse("meetings:network_feed", args=[network.slug]), {}, FEED_MAX_QUERIES),
+        (reverse("meetings:personal_feed", args=[feed.token]), {}, FEED_MAX_QUERIES),
+    ]  # fmt: skip
+    if who == "member":
+        pages.append((reverse("meetings:my_schedule"), {}, SCHEDULE_MAX_QUERIES))
+    _add(network, 2, member)
+    few = [_queries(client, url, **query) for url, query, _ in pages]
+
+    _add(network, 25, member)
+
+    many = []
+    for url, query, limit in pages:
+        with django_assert_max_num_queries(limit):
+            many.append(_queries(client, url, **query))
+    assert many == few
+
+
+def test_my_schedule_function_uses_two_queries(network, member, django_assert_num_queries):
+    _add(network, 3, member)
+    with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
+        few = schedule.my_schedule(member)
+    _add(network, 20, member)
+    with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
+        many = schedule.my_schedule(member)
+    assert len(many["meetings"]) > len(few["meetings"])
+    assert all(meeting.my_registration for meeting in many["meetings"])
+    for meeting in many["meetings"]:
+        assert meeting.going_count == 2  # someone else and the member
+
+
+def test_next_public_meetings_is_one_query(network, django_assert_num_queries):
+    _add(network, 6)
+    with django_assert_num_queries(1):
+        meetings = schedule.next_public_meetings(limit=3)
+    assert len(meetings) == 3
+    assert all(meeting.audience == Meeting.Audience.PUBLIC for meeting in meetings)
