@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import Designation, LocalAuthority, Post, School, User
+from .models import Designation, LocalAuthority, Post, PostDecision, School, User
+
+# A post's verification changes only through a decision (the claim page), which
+# records who decided and moves seats: never by editing the fields here.
+VERIFICATION_FIELDS = ["verification", "verified_how", "decided_at"]
 
 
 @admin.register(LocalAuthority)
@@ -17,11 +23,14 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["=urn", "name", "town", "postcode"]
     list_select_related = ["local_authority"]
     readonly_fields = ["updated_at"]
+    # The register's head name is for verifying claims; the import keeps it current.
+    exclude = ["head_title", "head_first_name", "head_last_name"]
 
 
 class PostInline(admin.TabularInline):
     model = Post
     autocomplete_fields = ["school"]
+    readonly_fields = VERIFICATION_FIELDS
     extra = 0
 
 
@@ -51,11 +60,32 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
+class PostDecisionInline(admin.TabularInline):
+    model = PostDecision
+    fields = ["outcome", "how", "decided_by", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["person", "role", "school", "started_on", "ended_on"]
-    list_filter = ["role"]
+    list_display = ["person", "role", "school", "started_on", "ended_on", "verification", "claim"]
+    list_filter = ["verification", "role"]
     search_fields = ["person__email", "person__last_name", "school__name", "=school__urn"]
     autocomplete_fields = ["person", "school"]
     list_select_related = ["person", "school"]
     date_hierarchy = "started_on"
+    readonly_fields = VERIFICATION_FIELDS
+    inlines = [PostDecisionInline]
+
+    @admin.display(description="Decide")
+    def claim(self, post):
+        if not post.is_claim:
+            return ""
+        return format_html(
+            '<a href="{}">Confirm or reject</a>', reverse("portal:claim", args=[post.pk])
+        )

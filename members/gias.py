@@ -22,11 +22,24 @@ POSTCODE = "Postcode"
 TOWN = "Town"
 WEBSITE = "SchoolWebsite"
 PHONE = "TelephoneNum"
+# The head's name: kept to verify who claims a headship, never shown.
+HEAD_TITLE = "HeadTitle (name)"
+HEAD_FIRST_NAME = "HeadFirstName"
+HEAD_LAST_NAME = "HeadLastName"
 
 # Without any of these a row cannot become a School; the register has had them
 # in every layout since at least 2021.
 REQUIRED_COLUMNS = (URN, NAME, LA_CODE, LA_NAME, TYPE, STATUS, PHASE)
-OPTIONAL_COLUMNS = (TYPE_GROUP, POSTCODE, TOWN, WEBSITE, PHONE)
+OPTIONAL_COLUMNS = (
+    TYPE_GROUP,
+    POSTCODE,
+    TOWN,
+    WEBSITE,
+    PHONE,
+    HEAD_TITLE,
+    HEAD_FIRST_NAME,
+    HEAD_LAST_NAME,
+)
 
 PHASES: dict[str, School.Phase] = {
     "Nursery": School.Phase.NURSERY,

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -93,6 +94,11 @@ class School(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     website = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    # The register's head of the school, kept only to verify who claims the headship:
+    # never shown on a page, in a list or in an export.
+    head_title = models.CharField(max_length=30, blank=True)
+    head_first_name = models.CharField(max_length=100, blank=True)
+    head_last_name = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -112,6 +118,32 @@ class School(models.Model):
     @property
     def is_open(self):
         return self.status != self.Status.CLOSED
+
+    @property
+    def web_domain(self) -> str:
+        """The school's own domain from its website: "www.x.sch.uk/about" gives "x.sch.uk"."""
+        website = self.website.strip().lower()
+        if not website:
+            return ""
+        host = urlsplit(website if "//" in website else f"//{website}").hostname or ""
+        host = host.removeprefix("www.")
+        # A bare word is no domain anyone could have an address at.
+        return host if "." in host else ""
+
+    def register_names_as_head(self, person) -> bool:
+        """Whether the register's head of the school has the person's first and last name.
+
+        Case and spacing do not count ("Mary  ann" is "Mary Ann"); the title is ignored.
+        """
+        register = (_name_key(self.head_first_name), _name_key(self.head_last_name))
+        return all(register) and register == (
+            _name_key(person.first_name),
+            _name_key(person.last_name),
+        )
+
+
+def _name_key(name: str) -> str:
+    return "".join(name.split()).casefold()
 
 
 class UserManager(BaseUserManager):
@@ -215,6 +247,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return [post for post in self.posts.all() if post.is_current(on)]
 
     @property
+    def current_post(self) -> "Post | None":
+        """The most recent current post: the one lists show beside the name."""
+        posts = self.current_posts()
+        return posts[0] if posts else None
+
+    @property
     def current_school(self) -> "School | None":
         """The school of the person's most recent current post (uses prefetched posts)."""
         posts = self.current_posts()
@@ -244,13 +282,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class PostQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
+        """Held on the day; a rejected claim is never held."""
         on = on or timezone.localdate()
-        return self.filter(started_on__lte=on).filter(
-            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=on)
+        return (
+            self.filter(started_on__lte=on)
+            .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=on))
+            .exclude(verification=Post.Verification.REJECTED)
         )
 
     def headships(self):
         return self.filter(role__in=Post.HEAD_ROLES)
+
+    def verified(self):
+        return self.filter(verification=Post.Verification.VERIFIED)
+
+    def claims(self):
+        """Unverified posts not yet ended: the claims waiting for someone to decide."""
+        today = timezone.localdate()
+        return self.filter(verification=Post.Verification.UNVERIFIED).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
+        )
 
 
 class Post(models.Model):
@@ -266,6 +317,20 @@ class Post(models.Model):
         CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
         LA_OFFICER = "la_officer", "Local authority officer"
 
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Not yet confirmed"
+        VERIFIED = "verified", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    class How(models.TextChoices):
+        """How a claim was decided: the evidence, or the capacity of the person deciding."""
+
+        REGISTER = "register", "Matches the register's head of the school"
+        SCHOOL_DOMAIN = "school_domain", "Verified address at the school's web domain"
+        SCHOOL_HEAD = "school_head", "By the school's head"
+        NETWORK_ADMINISTRATOR = "network_administrator", "By an administrator of its network"
+        SITE_STAFF = "site_staff", "By site staff"
+
     # The roles that lead a school: its "head" for networks of heads.
     HEAD_ROLES = (
         Role.HEADTEACHER,
@@ -279,6 +344,14 @@ class Post(models.Model):
     role = models.CharField(max_length=20, choices=Role)
     started_on = models.DateField("start date")
     ended_on = models.DateField("end date", null=True, blank=True)
+    # A declared post is a claim until it is verified: only a verified post takes a
+    # school's seat or counts for a school-based or automatic network. Decided
+    # through members.services (verify_post, reject_post), each decision recorded.
+    verification = models.CharField(
+        max_length=12, choices=Verification, default=Verification.UNVERIFIED
+    )
+    verified_how = models.CharField("how it was decided", max_length=25, choices=How, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PostQuerySet.as_manager()
@@ -294,6 +367,11 @@ class Post(models.Model):
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="members_post_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification="unverified", verified_how="")
+                | (~models.Q(verification="unverified") & ~models.Q(verified_how="")),
+                name="members_post_decided_says_how",
             ),
         ]
         indexes = [
@@ -312,9 +390,45 @@ class Post(models.Model):
     def is_headship(self) -> bool:
         return self.role in self.HEAD_ROLES
 
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == self.Verification.VERIFIED
+
+    @property
+    def is_claim(self) -> bool:
+        """Unverified and not ended: someone may still confirm or reject it."""
+        today = timezone.localdate()
+        return self.verification == self.Verification.UNVERIFIED and (
+            self.ended_on is None or self.ended_on >= today
+        )
+
     def is_current(self, on: datetime.date | None = None) -> bool:
+        """Held on the day (today by default); a rejected claim is never held."""
         on = on or timezone.localdate()
-        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+        return (
+            self.verification != self.Verification.REJECTED
+            and self.started_on <= on
+            and (self.ended_on is None or self.ended_on >= on)
+        )
+
+
+class PostDecision(models.Model):
+    """A decision on a claimed post: confirmed or rejected, how, by whom and when."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=12, choices=Post.Verification)
+    how = models.CharField(max_length=25, choices=Post.How)
+    # Empty for automatic checks, and once the person who decided closes their account.
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.post} ({self.get_how_display()})"
 
 
 class Designation(models.Model):

@@ -30,6 +30,8 @@ def personal_data(person: User) -> dict:
                 "urn": post.school.urn,
                 "started_on": iso(post.started_on),
                 "ended_on": iso(post.ended_on),
+                "verification": post.get_verification_display(),
+                "verified_how": post.get_verified_how_display(),
             }
             for post in person.posts.select_related("school")
         ],
@@ -41,5 +43,7 @@ def personal_data(person: User) -> dict:
 
 
 def forget_person(person: User) -> None:
-    """Delete the account: posts, designations and email addresses go with it."""
+    """Delete the account: posts (with the decisions on them), designations and email
+    addresses go with it; decisions the person made on others' posts stay, without them
+    (PostDecision.decided_by is SET_NULL)."""
     person.delete()

@@ -21,13 +21,16 @@ __all__ = ["ImportReport", "Rejection", "RegisterFileError", "import_schools"]
 # PositiveIntegerField's ceiling on PostgreSQL; real URNs have six digits.
 _MAX_URN = 2_147_483_647
 
-# The School fields an import may change. Town, postcode, website and phone are
-# only touched when the file has their column (see _parse_row).
+# The School fields an import may change. Town, postcode, website, phone and the
+# head's name are only touched when the file has their column (see _parse_row).
 _OPTIONAL_FIELDS = {
     gias.TOWN: "town",
     gias.POSTCODE: "postcode",
     gias.WEBSITE: "website",
     gias.PHONE: "phone",
+    gias.HEAD_TITLE: "head_title",
+    gias.HEAD_FIRST_NAME: "head_first_name",
+    gias.HEAD_LAST_NAME: "head_last_name",
 }
 
 

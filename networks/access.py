@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from members.models import Post
 
 from .models import Membership, Network, Workhub
 
@@ -164,3 +167,70 @@ def get_workhub(slug: str, workhub_slug: str) -> Workhub:
     return get_object_or_404(
         Workhub.objects.select_related("network__parent"), network__slug=slug, slug=workhub_slug
     )
+
+
+# Claimed posts ----------------------------------------------------------------
+
+
+def _seated_schools_of(network: Network):
+    """The schools holding a live seat in the network: its member schools."""
+    return Membership.objects.live().filter(network=network, school__isnull=False).values("school")
+
+
+def claims_for_network(network: Network):
+    """Claims waiting at the network's member schools, oldest first (the network's queue)."""
+    return (
+        Post.objects.claims()
+        .filter(school__in=_seated_schools_of(network))
+        .select_related("person", "school")
+        .order_by("created_at", "pk")
+    )
+
+
+def how_user_may_decide(user, post: Post) -> str:
+    """In what capacity the user may confirm or reject the claimed post ("" if they may not).
+
+    Site staff; the school's current verified head; an administrator of a network in
+    which the school holds a live seat. Never the claimant, whoever they are.
+    """
+    if not user.is_authenticated or not user.is_active or user.pk == post.person_id:
+        return ""
+    if user.is_superuser:
+        return Post.How.SITE_STAFF
+    heads_school = (
+        Post.objects.current()
+        .verified()
+        .headships()
+        .filter(person=user, school=post.school_id)
+        .exists()
+    )
+    if heads_school:
+        return Post.How.SCHOOL_HEAD
+    administers_its_network = (
+        Membership.objects.active()
+        .filter(
+            person=user, role=Membership.Role.ADMINISTRATOR, network__basis=Network.Basis.SCHOOL
+        )
+        .filter(
+            network__in=Membership.objects.live().filter(school=post.school_id).values("network")
+        )
+        .exists()
+    )
+    if administers_its_network:
+        return Post.How.NETWORK_ADMINISTRATOR
+    return ""
+
+
+def get_claim_to_decide(user, pk: int) -> tuple[Post, str]:
+    """A claim waiting for a decision and the capacity the user decides it in; 404 to anyone
+    who may not decide it, so nobody learns who claims what."""
+    post = (
+        Post.objects.claims()
+        .select_related("person", "school__local_authority")
+        .filter(pk=pk)
+        .first()
+    )
+    how = how_user_may_decide(user, post) if post is not None else ""
+    if not how:
+        raise Http404("No such claim.")
+    return post, how

@@ -120,10 +120,27 @@ class NetworkAdmin(NetworkScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    # Who a network reaches is site staff's to set: with "automatic", "open to all" or a
+    # wider area, the daily reconcile would enrol people by the thousand.
+    STAFF_ONLY_FIELDS = ["slug", "parent", "areas", "open_to_all"]
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return []
-        return ["slug", "parent", "areas"]
+        fields = list(self.STAFF_ONLY_FIELDS)
+        if obj is not None and obj.join_policy == Network.JoinPolicy.AUTOMATIC:
+            fields.append("join_policy")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        policy = form.base_fields.get("join_policy")
+        if policy is not None and not request.user.is_superuser:
+            # Offered, and accepted from a crafted POST, only without "automatic".
+            policy.choices = [
+                choice for choice in policy.choices if choice[0] != Network.JoinPolicy.AUTOMATIC
+            ]
+        return form
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}

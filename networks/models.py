@@ -206,13 +206,26 @@ class Network(models.Model):
         sectors = sectors_phrase(self.eligible_sectors, self.state_funded_only)
         return f"Open to {roles} of {sectors} {where}"
 
+    @property
+    def needs_verified_posts(self) -> bool:
+        """A school-based or automatic network counts only verified posts: a claim alone
+        must not take a school's seat or enrol anyone."""
+        return self.is_school_based or self.join_policy == self.JoinPolicy.AUTOMATIC
+
     def eligibility_for(
-        self, person, on: datetime.date | None = None, *, check_seat: bool = True
+        self,
+        person,
+        on: datetime.date | None = None,
+        *,
+        check_seat: bool = True,
+        count_claims: bool = False,
     ) -> Eligibility:
         """Whether the person may join, why not if not, and (school-based) for which school.
 
         Reads person.posts (prefetch posts__school to save queries). check_seat=False
-        skips the query for whether the school already holds a seat.
+        skips the query for whether the school already holds a seat. count_claims=True
+        counts unverified posts even where joining needs verified ones: whether a
+        member may stay, not whether they may come in.
         """
         if not person.is_authenticated:
             return Eligibility(False, "Sign in to join.")
@@ -231,8 +244,25 @@ class Network(models.Model):
                 held = "; ".join(f"{post.get_role_display()}, {post.school}" for post in current)
                 missing = f"Your current post ({held}) is not one it covers."
             return Eligibility(False, f"{self.eligibility_text}. {missing}")
+        if self.needs_verified_posts and not count_claims:
+            confirmed = [post for post in matching if post.is_verified]
+            if not confirmed:
+                return self._unconfirmed(matching[0])
+            matching = confirmed
         if not self.is_school_based or not check_seat:
             return Eligibility(True, school=matching[0].school)
+        return self._seat_eligibility(person, matching)
+
+    def _unconfirmed(self, post: Post) -> Eligibility:
+        return Eligibility(
+            False,
+            f"Your post as {post.get_role_display().lower()} at {post.school.name} "
+            f"is not yet confirmed. {self.label} counts only confirmed posts; the "
+            "school's head or an administrator of one of its networks can confirm it.",
+        )
+
+    def _seat_eligibility(self, person, matching: list[Post]) -> Eligibility:
+        """The first of the person's schools whose seat is free (or theirs)."""
         # School-based: the school is the member, so its seat must be free (or theirs).
         schools = [post.school for post in matching]
         held = {
@@ -310,7 +340,8 @@ class Network(models.Model):
         parent = self.parent
         if parent.memberships.active().filter(person=person).exists():
             return Eligibility(True)
-        schools = [post.school_id for post in current_posts]
+        # Staff of a member school: a claim to work there is not enough.
+        schools = [post.school_id for post in current_posts if post.is_verified]
         if schools and parent.memberships.active().filter(school__in=schools).exists():
             return Eligibility(True)
         return Eligibility(
@@ -453,6 +484,22 @@ class Membership(models.Model):
     @property
     def can_administer(self) -> bool:
         return self.is_active and self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def shown_post(self) -> Post | None:
+        """The post lists show beside the person: theirs at the seat's school, or their
+        most recent current one (uses prefetched posts)."""
+        if self.person is None:
+            return None
+        posts = self.person.current_posts()
+        at_school = [post for post in posts if post.school_id == self.school_id]
+        return (at_school or posts or [None])[0]
+
+    @property
+    def post_unconfirmed(self) -> bool:
+        """The post shown beside the person is a claim nobody has confirmed yet."""
+        post = self.shown_post
+        return post is not None and not post.is_verified
 
 
 def _invitation_token() -> str:

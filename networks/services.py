@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.email import queue_templated_email
+from members import services as members_services
 from members.models import Post, School, User
 
 from .eligibility import JoinKind
@@ -84,9 +85,19 @@ def leave_network(*, person: User, network: Network) -> Membership:
 @transaction.atomic
 def approve_membership(*, membership: Membership, by: User) -> Membership:
     """Make a pending request an active membership and tell the person."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "network", "school")
+        .get(pk=membership.pk)
+    )
     if not membership.is_pending:
         raise ValidationError("This request has already been decided.")
+    if membership.network.needs_verified_posts and not _has_confirmed_post(membership):
+        where = f" at {membership.school.name}" if membership.school else ""
+        raise ValidationError(
+            f"{membership.person}'s post{where} is not yet confirmed, so "
+            f"{membership.network.label} cannot take them in yet. Confirm the post first."
+        )
     now = timezone.now()
     membership.status = Membership.Status.ACTIVE
     membership.started_at = now
@@ -99,6 +110,14 @@ def approve_membership(*, membership: Membership, by: User) -> Membership:
         context={"membership": membership, "network": membership.network},
     )
     return membership
+
+
+def _has_confirmed_post(membership: Membership) -> bool:
+    """A current verified post (at the seat's school, for a seat) behind the request."""
+    posts = Post.objects.current().verified().filter(person=membership.person)
+    if membership.school_id:
+        posts = posts.filter(school=membership.school_id)
+    return posts.exists()
 
 
 @transaction.atomic
@@ -179,13 +198,21 @@ def sync_automatic_memberships(*, person: User) -> list[Membership]:
     enrolled = []
     for network in networks:
         membership = memberships.get(network.pk)
-        eligibility = network.eligibility_for(person)
         if membership and membership.is_live:
-            stays = eligibility or membership.role != Membership.Role.MEMBER
+            # Coming in takes a verified post; staying takes a current one, so members
+            # from before posts were verified keep their place until their claim is
+            # decided (a rejected post ends, and they lapse then).
+            stays = (
+                network.eligibility_for(person, count_claims=True)
+                or membership.role != Membership.Role.MEMBER
+            )
             if not stays and not network.is_school_based:
                 _lapse(membership)
             continue
-        if not eligibility or (membership and membership.status == Membership.Status.LEFT):
+        if membership and membership.status == Membership.Status.LEFT:
+            continue
+        eligibility = network.eligibility_for(person)
+        if not eligibility:
             continue
         new, created = _create_live(
             person=person,
@@ -292,7 +319,8 @@ SEAT_ROLE_ORDER = {
 
 
 def _school_head_posts(school: School, on: datetime.date | None = None) -> list[Post]:
-    """Everyone leading the school on the day, first claim to its seats first."""
+    """Everyone leading the school on the day (verified or not), first claim to its seats
+    first."""
     posts = Post.objects.current(on).headships().filter(school=school).select_related("person")
     return sorted(
         posts, key=lambda post: (SEAT_ROLE_ORDER[post.role], -post.started_on.toordinal())
@@ -310,7 +338,9 @@ def _seat_successor(
     for post in head_posts:
         if holder is not None and post.person_id == holder.pk:
             return holder
-        if _live_membership(post.person, network) is None:
+        # Only a verified head takes a seat: a claim takes nothing from anyone. (The
+        # holder keeps theirs, above, while they lead the school, verified or not.)
+        if post.is_verified and _live_membership(post.person, network) is None:
             return post.person
     return None
 
@@ -393,7 +423,7 @@ def _another_free_seat(person: User, network: Network, *, excluding: School) -> 
     for post in person.current_posts():
         if post.school_id == excluding.pk or not post.is_headship:
             continue
-        if not network._post_qualifies(post, area_ids):
+        if not post.is_verified or not network._post_qualifies(post, area_ids):
             continue
         seat_taken = Membership.objects.live().filter(network=network, school=post.school).exists()
         if not seat_taken:
@@ -420,13 +450,57 @@ def _give_seat(head: User, network: Network, school: School) -> Membership | Non
     return membership if created else None
 
 
-# Workhubs -------------------------------------------------------------------
-
-
 def follow_post_change(*, person: User, school: School) -> None:
-    """After a post is added or ends: the school's seats and the person's automatic networks."""
+    """After a post is added, ends or is decided: the school's seats and the person's
+    automatic networks."""
     hand_over_school_seats(school=school)
     sync_automatic_memberships(person=person)
+
+
+# Claimed posts ----------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_claim(*, post: Post, how: str, by: User) -> Post:
+    """Verify a claimed post; the normal hand-over follows (seats pass, both heads emailed)."""
+    post = members_services.verify_post(post=post, how=how, by=by)
+    follow_post_change(person=post.person, school=post.school)
+    return post
+
+
+@transaction.atomic
+def reject_claim(*, post: Post, how: str, by: User) -> Post:
+    """Reject a claimed post: it ends, the claimant is emailed, their networks follow."""
+    post = members_services.reject_post(post=post, how=how, by=by)
+    follow_post_change(person=post.person, school=post.school)
+    return post
+
+
+def ask_heads_to_confirm(*, post: Post) -> list[str]:
+    """Email the school's verified heads (its seat holders among them) a link to decide a
+    new claim there. Returns the addresses written to."""
+    if post.is_verified:
+        return []
+    heads = (
+        Post.objects.current()
+        .verified()
+        .headships()
+        .filter(school=post.school)
+        .exclude(person=post.person)
+        .values_list("person__email", flat=True)
+        .distinct()
+    )
+    recipients = sorted(heads)
+    if recipients:
+        queue_templated_email(
+            "networks/email/claim_to_confirm",
+            to=recipients,
+            context={"post": post, "claim_path": reverse("portal:claim", args=[post.pk])},
+        )
+    return recipients
+
+
+# Workhubs -------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -165,17 +165,35 @@ def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
     if decision not in {"approve", "decline"} or not chosen or not form.is_valid():
         messages.error(request, "Choose at least one request, then approve or decline.")
         return redirect("networks:requests", network.slug)
+    done = []
     for membership in chosen:
-        if decision == "approve":
-            services.approve_membership(membership=membership, by=request.user)
+        try:
+            if decision == "approve":
+                services.approve_membership(membership=membership, by=request.user)
+            else:
+                services.decline_membership(
+                    membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
-            services.decline_membership(
-                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
-            )
-    verb = "Approved" if decision == "approve" else "Declined"
-    names = ", ".join(str(membership.person) for membership in chosen)
-    messages.success(request, f"{verb}: {names}. They have been emailed.")
+            done.append(membership)
+    if done:
+        verb = "Approved" if decision == "approve" else "Declined"
+        names = ", ".join(str(membership.person) for membership in done)
+        messages.success(request, f"{verb}: {names}. They have been emailed.")
     return redirect("networks:requests", network.slug)
+
+
+@login_required
+def network_claims(request: HttpRequest, slug: str) -> HttpResponse:
+    """Claimed posts at the network's member schools, for its administrators to decide."""
+    network = access.get_network_to_administer(request.user, slug).network
+    return render(
+        request,
+        "networks/network_claims.html",
+        {"network": network, "claims": access.claims_for_network(network)},
+    )
 
 
 @require_POST

@@ -322,6 +322,7 @@ class Seeder:
         networks = self.networks()
         accounts = self.accounts()
         self.memberships(networks, accounts)
+        self.claim_waiting()
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
         self.log("Demo data ready. Sign in with any demo account and the password given.")
@@ -408,7 +409,16 @@ class Seeder:
             self._used_schools.add(school.pk)
             if not user.posts.filter(school=school).exists():
                 started = self.today - datetime.timedelta(days=365 * years_in_post + 30)
-                Post.objects.create(person=user, school=school, role=role, started_on=started)
+                # The demo's heads are who they say they are: their posts are verified.
+                Post.objects.create(
+                    person=user,
+                    school=school,
+                    role=role,
+                    started_on=started,
+                    verification=Post.Verification.VERIFIED,
+                    verified_how=Post.How.SITE_STAFF,
+                    decided_at=timezone.now(),
+                )
         return user
 
     def existing_school(self, email: str) -> School | None:
@@ -508,6 +518,25 @@ class Seeder:
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
             network_services.sync_automatic_memberships(person=accounts[slug])
         place(oxon_secondary[0], "osshta", role=coordinator)
+
+    def claim_waiting(self) -> None:
+        """A fictional person claims the headship of an OSSHTA member school: the claim
+        waits in OSSHTA's queue (administrator@example.org), and takes nothing meanwhile."""
+        seat = (
+            Membership.objects.active()
+            .filter(network__slug="osshta", person__email__startswith="oxon.secondary.head")
+            .select_related("school")
+            .order_by("school__urn")
+            .last()
+        )
+        claimant = self.person("claimant@example.org", "Rory", "Pendle")
+        if not claimant.posts.exists():
+            Post.objects.create(
+                person=claimant,
+                school=seat.school,
+                role=Post.Role.HEADTEACHER,
+                started_on=self.today - datetime.timedelta(days=3),
+            )
 
     def workhubs(self, alliance: Network, accounts: dict[str, User]) -> None:
         this_year = academic_year_of(self.today)

@@ -29,12 +29,16 @@ def add_post(
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
 ) -> Post:
-    """Record a post; a new head takes their school's seats and automatic networks follow."""
+    """Record a post; once verified, a new head takes their school's seats and automatic
+    networks follow. An unverified post takes nothing: the school's heads are asked to
+    confirm it."""
     post, created = members_services.record_post(
         person=person, school=school, role=role, started_on=started_on, ended_on=ended_on
     )
     if created:
         networks_services.follow_post_change(person=person, school=school)
+        if not post.is_verified:
+            networks_services.ask_heads_to_confirm(post=post)
     return post
 
 

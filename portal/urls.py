@@ -12,4 +12,7 @@ urlpatterns = [
     path("me/data/download/", views.data_download, name="data_download"),
     path("me/close/", views.account_close, name="account_close"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/confirm/", views.claim_confirm, name="claim_confirm"),
+    path("claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
 ]

@@ -11,18 +11,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from meetings import schedule
 from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
-from members.models import School, User
+from members.models import Post, School, User
 from networks import access
+from networks import services as networks_services
 from networks.models import Membership, Network, WorkhubMembership
 
 from . import services
 
 SEARCH_RESULTS = 25
+DECIDING_AS = {
+    Post.How.SCHOOL_HEAD: "as the school's head",
+    Post.How.NETWORK_ADMINISTRATOR: "as an administrator of one of the school's networks",
+    Post.How.SITE_STAFF: "as Headnet's staff",
+}
 HOME_NETWORKS = 6
 HOME_MEETINGS = 5
 
@@ -139,6 +147,61 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_email": access.can_see_email(request.user, person),
         },
     )
+
+
+@login_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claimed post, for someone who may confirm or reject it; 404 for everyone else."""
+    post, how = access.get_claim_to_decide(request.user, pk)
+    other_heads = [
+        other
+        for other in post.school.posts.current().headships().select_related("person")
+        if other.pk != post.pk
+    ]
+    return render(
+        request,
+        "portal/claim_detail.html",
+        {
+            "post": post,
+            "capacity": DECIDING_AS[how],
+            "other_heads": other_heads,
+            "next": _safe_next(request, request.GET.get("next")),
+        },
+    )
+
+
+@require_POST
+@login_required
+def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    post, how = access.get_claim_to_decide(request.user, pk)
+    networks_services.confirm_claim(post=post, how=how, by=request.user)
+    messages.success(
+        request,
+        f"Confirmed: {post.person} is {post.get_role_display().lower()} at {post.school.name}.",
+    )
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+@require_POST
+@login_required
+def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    post, how = access.get_claim_to_decide(request.user, pk)
+    networks_services.reject_claim(post=post, how=how, by=request.user)
+    messages.success(
+        request,
+        f"Rejected: {post.person}'s post at {post.school.name} has been removed. "
+        "They have been emailed.",
+    )
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    """Where to go after a decision: a page of this site the form named, or "My networks"."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("me")
 
 
 @login_required

@@ -42,7 +42,10 @@ def make_school(
     state_funded: bool = True,
     town: str = "Banbury",
     urn: int | None = None,
+    website: str = "",
+    head: User | None = None,
 ) -> School:
+    """A school; `head`: the person the register names as its head (what verifies a claim)."""
     number = next(_sequence)
     return School.objects.create(
         urn=urn or 100000 + number,
@@ -54,6 +57,9 @@ def make_school(
         status=status,
         state_funded=state_funded,
         town=town,
+        website=website,
+        head_first_name=head.first_name if head else "",
+        head_last_name=head.last_name if head else "",
     )
 
 
@@ -65,6 +71,13 @@ def _settled_start() -> datetime.date:
     return datetime.date(academic_year_of() - 3, 9, 1)
 
 
+def name_in_register(school: School, person: User) -> School:
+    """The register now names the person as the school's head (as after a change of head)."""
+    school.head_first_name, school.head_last_name = person.first_name, person.last_name
+    school.save(update_fields=["head_first_name", "head_last_name"])
+    return school
+
+
 def make_post(
     *,
     person: User,
@@ -72,20 +85,25 @@ def make_post(
     role: str = Post.Role.HEADTEACHER,
     started_on: datetime.date | None = None,
     ended_on: datetime.date | None = None,
+    verified: bool = True,
 ) -> Post:
+    """A post, verified (by site staff) unless told otherwise: a claim nobody has decided."""
     return Post.objects.create(
         person=person,
         school=school or make_school(),
         role=role,
         started_on=started_on or _settled_start(),
         ended_on=ended_on,
+        verification=Post.Verification.VERIFIED if verified else Post.Verification.UNVERIFIED,
+        verified_how=Post.How.SITE_STAFF if verified else "",
     )
 
 
-def make_head(*, school: School | None = None, **user_fields) -> User:
-    """A person who is head of a school now (a primary in Oxfordshire unless told)."""
+def make_head(*, school: School | None = None, verified: bool = True, **user_fields) -> User:
+    """A person who is head of a school now (a primary in Oxfordshire unless told), their
+    headship verified unless told otherwise."""
     person = make_user(**user_fields)
-    make_post(person=person, school=school or make_school())
+    make_post(person=person, school=school or make_school(), verified=verified)
     return person
 
 

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
+from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -102,12 +102,21 @@ def scene(network, other_network):
         network=network, sender_name="Ann", sender_email="ann@school.example",
         subject="Hello", message="A question",
     )  # fmt: skip
+    # School-based, so a claim to head the colleague's school, which holds a seat here,
+    # is this network's administrators' to decide.
+    Network.objects.filter(pk=network.pk).update(basis=Network.Basis.SCHOOL)
+    network.refresh_from_db()
+    school = colleague.posts.get().school
+    Membership.objects.filter(person=colleague, network=network).update(school=school)
+    claimant = factories.make_user(email="claimant@school.example")
+    claim = factories.make_post(person=claimant, school=school, verified=False)
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     return {
         "network": network,
         "other_network": other_network,
+        "claim": claim,
         "meeting": meeting,
         "draft": factories.make_meeting(network=network, state=Meeting.State.DRAFT),
         "other_meeting": other_meeting,
@@ -131,6 +140,10 @@ def _network(scene):
 
 def _workhub(scene):
     return [scene["network"].slug, scene["workhub"].slug]
+
+
+def _claim(scene):
+    return [scene["claim"].pk]
 
 
 def _meeting(scene):
@@ -236,6 +249,17 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "portal:person": [
         Case(lambda scene: [scene["colleague"].pk], _only(MEMBERS, 200, 404)),
+    ],
+    # Claims of a post: the network's administrators (the school holds a seat) and staff.
+    "networks:claims": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    "portal:claim": [Case(_claim, _only(ADMINISTRATORS, 200, 404))],
+    "portal:claim_confirm": [
+        Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
+        Case(_claim, _everyone(405)),
+    ],
+    "portal:claim_reject": [
+        Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
+        Case(_claim, _everyone(405)),
     ],
     # Meetings: members' meetings by default; drafts only for the network's coordinators.
     "meetings:list": [Case(_no_args, _everyone(200))],

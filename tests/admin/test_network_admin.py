@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from networks.models import Membership
-from tests.factories import make_head, make_membership
+from networks.models import Membership, Network
+from tests.factories import make_head, make_la, make_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,123 @@ def test_site_staff_see_every_network(admin_client_for, staff, pending, other_pe
 
     shown = {membership.pk for membership in response.context["cl"].result_list}
     assert {pending.pk, other_pending.pk} <= shown
+
+
+# Who a network reaches (join policy "automatic", open to all, areas) is site staff's
+# to set (issue 10, finding 2): the daily reconcile enrols whoever those let in.
+
+
+def _change_form(network, **changes):
+    """Everything the network's change form posts, with the changes made."""
+    data = {
+        "name": network.name,
+        "short_name": network.short_name,
+        "slug": network.slug,
+        "kind": network.kind,
+        "summary": network.summary,
+        "about": network.about,
+        "meeting_rhythm": network.meeting_rhythm,
+        "eligible_sectors": network.eligible_sectors,
+        "eligible_roles": network.eligible_roles,
+        "audience": network.audience,
+        "join_policy": network.join_policy,
+        "basis": network.basis,
+        "annual_fee_pence": "",
+        "member_list_visibility": network.member_list_visibility,
+        "areas": [area.pk for area in network.areas.all()],
+        "purposes-TOTAL_FORMS": "0",
+        "purposes-INITIAL_FORMS": "0",
+        "purposes-MIN_NUM_FORMS": "0",
+        "purposes-MAX_NUM_FORMS": "1000",
+    }
+    return data | changes
+
+
+def test_network_administrator_cannot_make_their_network_automatic_or_open_to_all(
+    admin_client_for, administrator, network
+):
+    client = admin_client_for(administrator)
+    url = reverse("admin:networks_network_change", args=[network.pk])
+    page = client.get(url).content.decode()
+    assert 'value="automatic"' not in page
+
+    essex = make_la(code="881", name="Essex")
+    response = client.post(
+        url,
+        _change_form(
+            network,
+            summary="Crafted",
+            join_policy=Network.JoinPolicy.AUTOMATIC,
+            open_to_all="on",
+            areas=[essex.pk],
+        ),
+    )
+
+    network.refresh_from_db()
+    assert network.join_policy == Network.JoinPolicy.OPEN
+    assert not network.open_to_all
+    assert [area.code for area in network.areas.all()] == ["931"]
+    assert response.status_code == 200  # the form is shown again: "automatic" is no choice
+    assert network.summary != "Crafted"
+
+
+def test_network_administrator_changes_the_rest_but_not_the_reach(
+    admin_client_for, administrator, network
+):
+    client = admin_client_for(administrator)
+    essex = make_la(code="881", name="Essex")
+
+    response = client.post(
+        reverse("admin:networks_network_change", args=[network.pk]),
+        _change_form(
+            network,
+            summary="Primary heads, together",
+            join_policy=Network.JoinPolicy.APPROVAL,
+            open_to_all="on",
+            areas=[essex.pk],
+        ),
+    )
+
+    assert response.status_code == 302
+    network.refresh_from_db()
+    assert network.summary == "Primary heads, together"
+    assert network.join_policy == Network.JoinPolicy.APPROVAL
+    assert not network.open_to_all  # read-only for them: the posted value is ignored
+    assert [area.code for area in network.areas.all()] == ["931"]
+
+
+def test_an_automatic_networks_administrator_cannot_change_its_join_policy(
+    admin_client_for, administrator, network
+):
+    Network.objects.filter(pk=network.pk).update(join_policy=Network.JoinPolicy.AUTOMATIC)
+    network.refresh_from_db()
+    client = admin_client_for(administrator)
+
+    client.post(
+        reverse("admin:networks_network_change", args=[network.pk]),
+        _change_form(network, join_policy=Network.JoinPolicy.OPEN),
+    )
+
+    network.refresh_from_db()
+    assert network.join_policy == Network.JoinPolicy.AUTOMATIC
+
+
+def test_site_staff_set_join_policy_open_to_all_and_areas(admin_client_for, staff, network):
+    client = admin_client_for(staff)
+    essex = make_la(code="881", name="Essex")
+
+    response = client.post(
+        reverse("admin:networks_network_change", args=[network.pk]),
+        _change_form(
+            network,
+            join_policy=Network.JoinPolicy.AUTOMATIC,
+            open_to_all="on",
+            areas=[essex.pk],
+        ),
+    )
+
+    assert response.status_code == 302
+    network.refresh_from_db()
+    assert network.join_policy == Network.JoinPolicy.AUTOMATIC
+    assert network.open_to_all
+    assert [area.code for area in network.areas.all()] == ["881"]

@@ -36,19 +36,25 @@ def sign_out(page):
 
 
 def test_new_head_signs_up_finds_their_school_and_sees_networks_to_join(page, demo):
-    school = School.objects.filter(
-        local_authority__code="931", sector="special", status="open", posts__isnull=True
-    ).first()
+    school = (
+        School.objects.filter(
+            local_authority__code="931", sector="special", status="open", posts__isnull=True
+        )
+        .exclude(website="")
+        .first()
+    )
+    # Signing up with an address at the school's own domain verifies the headship at once.
+    email = f"new.special.head@{school.web_domain}"
 
     page.goto(demo.url + "/accounts/signup/")
-    page.get_by_label("Email").fill("new.special.head@school.example")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)*").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
     page.goto(demo.url + link)
     page.get_by_role("button", name="Confirm").click()
-    page.get_by_label("Email").fill("new.special.head@school.example")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 
@@ -201,3 +207,20 @@ def test_administrator_approves_a_request_in_the_admin_site(page, demo):
     page.get_by_role("button", name="Run").click()
     expect(page.get_by_text("1 request(s) approved.")).to_be_visible()
     assert any("approved" in message.subject for message in mail.outbox)
+
+
+def test_administrator_rejects_a_claimed_headship_at_a_member_school(page, demo):
+    sign_in(page, demo, "administrator@example.org")
+    page.goto(demo.url + "/networks/osshta/")
+    page.get_by_role("link", name="Posts to confirm at member schools").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Posts to confirm")
+    check_page(page, "claims-queue")
+    page.get_by_role("link", name=re.compile("Confirm or reject")).first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rory Pendle")
+    check_page(page, "claim")
+    page.get_by_role("button", name="Reject").click()
+
+    expect(page.get_by_text(re.compile("Rejected: Rory Pendle"))).to_be_visible()
+    expect(page.get_by_text("There are no posts waiting to be confirmed.")).to_be_visible()

@@ -32,7 +32,9 @@ def school():
 
 
 def _head_of(school, role=Post.Role.HEADTEACHER, **fields):
+    """A head whose post is verified, as the register names them."""
     person = factories.make_user(**fields)
+    factories.name_in_register(school, person)
     post = portal_services.add_post(person=person, school=school, role=role, started_on=LONG_AGO)
     return person, post
 
@@ -45,6 +47,7 @@ def test_the_seat_passes_to_a_new_head_when_their_post_begins(school_based, scho
     old_head, _ = _head_of(school, email="old.head@school.example")
     old_seat = services.join_network(person=old_head, network=school_based)
     new_head = factories.make_user(email="new.head@school.example")
+    factories.name_in_register(school, new_head)
     mail.outbox.clear()
 
     portal_services.add_post(
@@ -87,6 +90,7 @@ def test_a_seat_with_no_head_waits_for_the_next_one(school_based, school):
     assert not Membership.objects.live().filter(network=school_based).exists()
 
     new_head = factories.make_user()
+    factories.name_in_register(school, new_head)
     portal_services.add_post(
         person=new_head, school=school, role=Post.Role.INTERIM_HEAD, started_on=TODAY
     )
@@ -120,6 +124,8 @@ def test_in_a_person_based_network_a_head_keeps_their_membership_when_they_chang
 def test_an_executive_head_of_two_schools_keeps_their_seat_when_one_post_ends(school_based):
     first, second = factories.make_school(), factories.make_school(name="Second School")
     executive = factories.make_user(email="exec@school.example")
+    factories.name_in_register(first, executive)
+    factories.name_in_register(second, executive)
     posts = {
         school: portal_services.add_post(
             person=executive, school=school, role=Post.Role.EXECUTIVE_HEAD, started_on=LONG_AGO
@@ -143,7 +149,8 @@ def test_an_executive_head_of_two_schools_keeps_their_seat_when_one_post_ends(sc
 def test_a_head_of_school_keeps_their_schools_seat_beside_an_executive_head_seated_elsewhere(
     school_based,
 ):
-    first, second = factories.make_school(), factories.make_school(name="Federated School")
+    first = factories.make_school()
+    second = factories.make_school(name="Federated School", website="www.federated.sch.uk")
     executive = factories.make_user()
     for school in (first, second):
         factories.make_post(person=executive, school=school, role=Post.Role.EXECUTIVE_HEAD)
@@ -154,7 +161,13 @@ def test_a_head_of_school_keeps_their_schools_seat_beside_an_executive_head_seat
     mail.outbox.clear()
 
     # Another change at the school, and the nightly reconcile, both leave it alone.
-    _head_of(second, Post.Role.SENIOR_LEADER)
+    # (A deputy whose verified address is at the school's domain: verified at once.)
+    portal_services.add_post(
+        person=factories.make_user(email="deputy@federated.sch.uk"),
+        school=second,
+        role=Post.Role.SENIOR_LEADER,
+        started_on=YESTERDAY,
+    )
     call_command("reconcile_memberships", stdout=StringIO())
 
     seat.refresh_from_db()

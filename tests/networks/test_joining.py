@@ -117,7 +117,7 @@ def test_a_new_post_enrols_the_person_in_automatic_networks_they_are_eligible_fo
 
     portal_services.add_post(
         person=person,
-        school=factories.make_school(sector="secondary"),
+        school=factories.make_school(sector="secondary", head=person),
         role=Post.Role.HEADTEACHER,
         started_on=timezone.localdate(),
     )
@@ -132,7 +132,7 @@ def test_a_post_the_automatic_network_does_not_cover_enrols_nobody():
 
     portal_services.add_post(
         person=person,
-        school=factories.make_school(sector="primary"),
+        school=factories.make_school(sector="primary", head=person),
         role=Post.Role.HEADTEACHER,
         started_on=timezone.localdate(),
     )
@@ -145,7 +145,7 @@ def test_a_person_based_automatic_membership_lapses_when_the_post_ends():
     person = factories.make_user()
     post = portal_services.add_post(
         person=person,
-        school=factories.make_school(sector="secondary"),
+        school=factories.make_school(sector="secondary", head=person),
         role=Post.Role.HEADTEACHER,
         started_on=timezone.localdate() - datetime.timedelta(days=400),
     )
@@ -161,7 +161,7 @@ def test_someone_who_left_an_automatic_network_is_not_put_back_by_a_post_change(
     person = factories.make_user()
     portal_services.add_post(
         person=person,
-        school=factories.make_school(sector="secondary"),
+        school=factories.make_school(sector="secondary", head=person),
         role=Post.Role.HEADTEACHER,
         started_on=timezone.localdate() - datetime.timedelta(days=400),
     )
@@ -169,7 +169,7 @@ def test_someone_who_left_an_automatic_network_is_not_put_back_by_a_post_change(
 
     portal_services.add_post(
         person=person,
-        school=factories.make_school(sector="secondary"),
+        school=factories.make_school(sector="secondary", head=person),
         role=Post.Role.EXECUTIVE_HEAD,
         started_on=timezone.localdate(),
     )

@@ -32,6 +32,7 @@ from tests.factories import (
     make_school,
     make_user,
     make_workhub,
+    name_in_register,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +166,8 @@ def test_download_is_a_json_file_of_the_person_s_data(client, person, network, c
             "urn": post.school.urn,
             "started_on": post.started_on.isoformat(),
             "ended_on": None,
+            "verification": "Confirmed",
+            "verified_how": "By site staff",
         }
     ]
     assert [(m["network"], m["role"], m["status"]) for m in data["memberships"]] == [
@@ -342,6 +345,7 @@ def test_a_schools_seat_waits_for_its_next_head_when_its_only_head_closes_their_
     assert not Membership.objects.live().filter(network=network).exists()
 
     new_head = make_user(email="new.head@school.example")
+    name_in_register(school, new_head)
     portal_services.add_post(
         person=new_head,
         school=school,

@@ -285,6 +285,20 @@ def test_demo_accounts_have_verified_addresses(seeded):
     assert not unverified.exists()
 
 
+def test_demo_heads_posts_are_verified_and_one_claim_waits_in_osshtas_queue(seeded, client):
+    claims = Post.objects.exclude(verification=Post.Verification.VERIFIED)
+    [claim] = claims.select_related("person", "school")
+    assert claim.person.email == "claimant@example.org"
+    assert claim.is_claim and claim.is_headship
+    osshta = Network.objects.get(name=OSSHTA)
+    seat = Membership.objects.live().get(network=osshta, school=claim.school)
+    assert seat.person != claim.person  # the claim has taken nothing
+    client.force_login(_account("administrator@example.org"))
+    queue = client.get(reverse("networks:claims", args=[osshta.slug])).content.decode()
+    assert reverse("portal:claim", args=[claim.pk]) in queue
+    assert client.get(reverse("portal:claim", args=[claim.pk])).status_code == 200
+
+
 def test_fictional_members_hold_only_memberships_the_rules_allow(seeded):
 
     members = (
