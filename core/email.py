@@ -1,8 +1,9 @@
 """Outgoing email goes through Django's tasks framework.
 
-A request never waits on the mail server: it enqueues a task and carries on.
-With the database queue a failed send is tried again later, with a growing
-pause, before it is given up and logged.
+A request never waits on the mail server: it stores the email and enqueues a
+task with its id. With the database queue a failed send is tried again later,
+with a growing pause, before it is given up and logged. Task rows carry no
+message, and a sent email is deleted, so neither keeps sign-in codes or links.
 """
 
 import logging
@@ -14,6 +15,8 @@ from django.tasks import Task, default_task_backend, task
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
+
+from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +32,16 @@ def queue_email(
     reply_to: list[str] | None = None,
     from_email: str | None = None,
 ) -> None:
-    """Send an email in the background."""
-    send_email.enqueue(
+    """Send an email in the background: stored, then sent by a task that carries its id."""
+    email = OutgoingEmail.objects.create(
         subject=subject,
         body=body,
         to=list(to),
         html_body=html_body,
         reply_to=list(reply_to or []),
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        attempt=1,
     )
+    send_email.enqueue(email_id=email.pk, attempt=1)
 
 
 def _render_text(template_name: str, context: dict) -> str:
@@ -95,36 +98,28 @@ def retry_later(failed_task: Task, *, attempt: int, **kwargs) -> bool:
 
 
 @task()
-def send_email(
-    *,
-    subject: str,
-    body: str,
-    to: list[str],
-    html_body: str,
-    reply_to: list[str],
-    from_email: str,
-    attempt: int,
-) -> None:
-    """Deliver one email now; on failure queue another attempt if the queue can wait."""
+def send_email(*, email_id: int, attempt: int) -> None:
+    """Deliver one stored email now and forget it; on failure try again later if the queue
+    can wait."""
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return  # already sent (a task run twice), or its person closed their account
     message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=from_email, to=to, reply_to=reply_to
+        subject=email.subject,
+        body=email.body,
+        from_email=email.from_email,
+        to=email.to,
+        reply_to=email.reply_to,
     )
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
     try:
         message.send()
     except Exception:
-        retrying = retry_later(
-            send_email,
-            attempt=attempt,
-            subject=subject,
-            body=body,
-            to=to,
-            html_body=html_body,
-            reply_to=reply_to,
-            from_email=from_email,
-        )
-        if not retrying:
-            logger.exception("Email %r to %s failed on attempt %s", subject, to, attempt)
+        OutgoingEmail.objects.filter(pk=email.pk).update(attempts=attempt)
+        if not retry_later(send_email, attempt=attempt, email_id=email.pk):
+            logger.exception("Email %s failed on attempt %s; giving up", email.pk, attempt)
             raise
-        logger.warning("Email %r to %s failed on attempt %s; will retry", subject, to, attempt)
+        logger.warning("Email %s failed on attempt %s; will retry", email.pk, attempt)
+        return
+    email.delete()

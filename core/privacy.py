@@ -1,4 +1,6 @@
-"""What the framework keeps about a person: queued email and admin history (see portal.privacy).
+"""The ground floor's part of a person's data: unsent email and admin history.
+
+See portal.privacy.
 
 Imports no app of ours: it reads the person's pk, email and name off the object.
 """
@@ -7,24 +9,19 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django_tasks_db.models import DBTaskResult
 
 from .dates import iso
+from .models import OutgoingEmail
 
 FORMER_MEMBER = "Former member"
 
 
-def _email_tasks(person):
-    """Task rows of email addressed to, or replying to, the person."""
-    email = person.email.lower()
+def _waiting_email(person) -> list[OutgoingEmail]:
+    """Email to, or replying to, the person that is not sent yet (sent email is deleted)."""
+    address = person.email.lower()
     # A first cut in the database, then exact matching: "ann@x" is inside "joann@x".
-    rows = DBTaskResult.objects.filter(args_kwargs__icontains=email)
-    return [row for row in rows if email in _addresses(row)]
-
-
-def _addresses(row) -> set[str]:
-    kwargs = (row.args_kwargs or {}).get("kwargs", {})
-    return {address.lower() for address in [*kwargs.get("to", []), *kwargs.get("reply_to", [])]}
+    rows = OutgoingEmail.objects.filter(Q(to__icontains=address) | Q(reply_to__icontains=address))
+    return [row for row in rows if address in {a.lower() for a in [*row.to, *row.reply_to]}]
 
 
 def _log_entries_naming(person):
@@ -41,13 +38,9 @@ def _log_entries_naming(person):
 def personal_data(person) -> dict:
     """Email queued for the person and the admin site's history by and about them."""
     return {
-        "email_sent": [
-            {
-                "subject": row.args_kwargs.get("kwargs", {}).get("subject", ""),
-                "queued_at": iso(row.enqueued_at),
-                "status": row.status,
-            }
-            for row in _email_tasks(person)
+        "email_waiting": [
+            {"subject": row.subject, "queued_at": iso(row.created_at), "tries": row.attempts}
+            for row in _waiting_email(person)
         ],
         "admin_history": [
             {
@@ -65,6 +58,6 @@ def personal_data(person) -> dict:
 
 
 def forget_person(person) -> None:
-    """Delete email queued for the person; keep admin history, without their name."""
-    DBTaskResult.objects.filter(pk__in=[row.pk for row in _email_tasks(person)]).delete()
+    """Delete email waiting for the person; keep admin history, without their name."""
+    OutgoingEmail.objects.filter(pk__in=[row.pk for row in _waiting_email(person)]).delete()
     _log_entries_naming(person).update(object_repr=FORMER_MEMBER)

@@ -1,4 +1,4 @@
-"""prune_tasks: finished task rows (whole emails in their arguments) are kept only a short time."""
+"""prune_tasks: finished task rows and email that could not be sent are kept only a short time."""
 
 from datetime import timedelta
 from io import StringIO
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.email import queue_email
+from core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,17 @@ def test_prune_tasks_follows_the_configured_retention(settings):
     call_command("prune_tasks", stdout=StringIO())
 
     assert not DBTaskResult.objects.exists()
+
+
+def test_prune_tasks_deletes_email_that_could_not_be_sent_within_the_retention(settings):
+    settings.TASK_RETENTION_DAYS = 7
+    settings.TASKS = DATABASE_TASKS  # nothing is sent: the emails wait
+    queue_email(subject="Old reset link", body="...", to=["head@school.example"])
+    queue_email(subject="Recent code", body="...", to=["head@school.example"])
+    OutgoingEmail.objects.filter(subject="Old reset link").update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+
+    call_command("prune_tasks", stdout=StringIO())
+
+    assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["Recent code"]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from core.email import send_email
+from core.models import OutgoingEmail
 from meetings import services
 from meetings.models import LONDON, Meeting, Registration
 from meetings.series import SeriesSpec
@@ -133,4 +134,5 @@ def test_with_the_mail_server_down_reminders_are_queued_again_not_lost(settings,
 
     retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
-    assert "Tomorrow" in retry.args_kwargs["kwargs"]["subject"]
+    waiting = OutgoingEmail.objects.get(pk=retry.args_kwargs["kwargs"]["email_id"])
+    assert "Tomorrow" in waiting.subject

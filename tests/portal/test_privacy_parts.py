@@ -10,6 +10,7 @@ from django.db import models
 from django_tasks_db.models import DBTaskResult
 
 from core.email import queue_email
+from core.models import OutgoingEmail
 from networks.models import ContactMessage, Invitation, Membership, WorkhubMembership
 from portal import services
 from tests import factories
@@ -123,7 +124,7 @@ def test_messages_sent_signed_out_under_the_person_s_address_are_theirs(network)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_queued_email_to_the_person_is_in_the_download_and_goes_with_the_account(settings):
+def test_email_waiting_for_the_person_is_in_the_download_and_goes_with_the_account(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     person = factories.make_head(email="ann@school.example")
     queue_email(subject="Your seat in OSSHTA", body="...", to=["ann@school.example"])
@@ -132,9 +133,13 @@ def test_queued_email_to_the_person_is_in_the_download_and_goes_with_the_account
     data = services.personal_data(person)
     services.close_account(person=person)
 
-    assert [row["subject"] for row in data["email_sent"]] == ["Your seat in OSSHTA"]
-    remaining = [row.args_kwargs["kwargs"]["subject"] for row in DBTaskResult.objects.all()]
-    assert remaining == ["For Jo"]
+    assert [row["subject"] for row in data["email_waiting"]] == ["Your seat in OSSHTA"]
+    assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["For Jo"]
+    # The queue itself holds no messages, only which stored email to send.
+    assert all(
+        set(row.args_kwargs["kwargs"]) == {"email_id", "attempt"}
+        for row in DBTaskResult.objects.all()
+    )
 
 
 def test_admin_history_about_the_person_is_kept_without_their_name(staff):

@@ -5,15 +5,21 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.models import OutgoingEmail
+
 
 class Command(BaseCommand):
     help = (
-        "Delete finished background tasks older than TASK_RETENTION_DAYS. Their arguments "
-        "hold whole emails (sign-in codes, reset links), so they are not kept. Run daily."
+        "Delete finished background tasks older than TASK_RETENTION_DAYS, and email that "
+        "could not be sent by then (it may hold sign-in codes or reset links). Run daily."
     )
 
     def handle(self, *args, **options):
         cutoff = timezone.now() - timedelta(days=settings.TASK_RETENTION_DAYS)
         # Only finished rows: waiting and running tasks still have work to do.
         deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-        self.stdout.write(f"Deleted {deleted} finished tasks older than {cutoff:%Y-%m-%d %H:%M}.")
+        given_up, _ = OutgoingEmail.objects.filter(created_at__lt=cutoff).delete()
+        self.stdout.write(
+            f"Deleted {deleted} finished tasks and {given_up} unsent emails "
+            f"older than {cutoff:%Y-%m-%d %H:%M}."
+        )
