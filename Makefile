@@ -9,6 +9,8 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PY := .venv/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/headnet
 PYTEST_ARGS ?=
+# Two processes: the machines have two cores, and the suite takes half the time.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run test test-postgres test-browser lint format migrations-check ci
 
@@ -28,11 +30,11 @@ run: install
 
 ## test: set up and run the test suite on the embedded SQLite database
 test: install
-	.venv/bin/pytest -rfE $(PYTEST_ARGS)
+	.venv/bin/pytest -rfE -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-postgres: the same suite against PostgreSQL (POSTGRES_URL)
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) .venv/bin/pytest -rfE $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) .venv/bin/pytest -rfE -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-browser: the real-browser journeys and accessibility checks in headless Chromium
 test-browser: install
