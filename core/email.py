@@ -18,6 +18,34 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+SITE_NAME = "Headnet"
+# RFC 5322's limit on a line of a message; Python's email package folds at 78 by default.
+LONGEST_LINE = 998
+
+
+def _transfer_encoding(body: str) -> str:
+    """7bit for plain ASCII, 8bit otherwise: never quoted-printable, whose soft line
+    breaks ("=" at column 76) cut long links in two wherever the raw text is read
+    (the development console, a copy from the message source, some clients)."""
+    if body.isascii() and all(len(line) <= LONGEST_LINE for line in body.splitlines()):
+        return "7bit"
+    return "8bit"
+
+
+class PlainTextEmail(EmailMultiAlternatives):
+    """An email whose plain-text body is sent unencoded, so a link stays on one line."""
+
+    def _add_bodies(self, msg):
+        super()._add_bodies(msg)
+        if not self.body:
+            return
+        part = msg.get_body(("plain",)) if msg.is_multipart() else msg
+        part.set_content(
+            self.body,
+            subtype="plain",
+            charset=self.encoding or settings.DEFAULT_CHARSET,
+            cte=_transfer_encoding(self.body),
+        )
 
 
 def queue_email(
@@ -106,7 +134,7 @@ def send_email(
     attempt: int,
 ) -> None:
     """Deliver one email now; on failure queue another attempt if the queue can wait."""
-    message = EmailMultiAlternatives(
+    message = PlainTextEmail(
         subject=subject, body=body, from_email=from_email, to=to, reply_to=reply_to
     )
     if html_body:

@@ -2,11 +2,10 @@ import logging
 from email.headerregistry import Address
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
 
-from core.email import render_email, retry_later
+from core.email import PlainTextEmail, render_email, retry_later
 
 from .models import ContactMessage
 
@@ -30,7 +29,7 @@ def deliver_contact_message(*, contact_id: int, attempt: int = 1) -> None:
     sender = Address(
         display_name=" ".join(contact.sender_name.split()), addr_spec=contact.sender_email
     )
-    message = EmailMessage(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
+    message = PlainTextEmail(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
     contact.send_attempts += 1
     try:
         message.send()
