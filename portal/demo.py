@@ -514,9 +514,9 @@ class Seeder:
 
         # Automatic networks enrol everyone eligible, as the reconcile command does daily.
         for person in [*oxon_secondary, *oldham_primary, *oldham_secondary]:
-            network_services.sync_automatic_memberships(person=person)
+            network_services.sync_automatic_memberships(person=person, welcome=False)
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
-            network_services.sync_automatic_memberships(person=accounts[slug])
+            network_services.sync_automatic_memberships(person=accounts[slug], welcome=False)
         place(oxon_secondary[0], "osshta", role=coordinator)
 
     def claim_waiting(self) -> None:
