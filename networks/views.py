@@ -11,7 +11,7 @@ from core.dates import academic_year_of
 from core.ratelimit import client_ip, is_limited
 from members.models import User
 
-from . import access, sections, services
+from . import access, contact, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
 
@@ -220,7 +220,14 @@ def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     """Write to the coordinators; their addresses are never shown."""
     network = access.get_network(slug)
+    route = contact.contact_route(network)
+    if not route.reaches_someone:
+        # Nobody would read it: say so, and never take a message only to drop it.
+        return render(
+            request, "networks/network_contact.html", {"network": network, "route": route}
+        )
     form = ContactForm(request.POST or None, user=request.user)
+    context = {"network": network, "form": form, "route": route}
     if form.is_valid():
         sender_name, sender_email = form.sender(request.user)
         if _contact_is_limited(request, sender_email):
@@ -229,7 +236,6 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
                 "You have sent several messages in the last hour. Please wait a while before "
                 "sending another; your earlier messages have reached the coordinators.",
             )
-            context = {"network": network, "form": form}
             return render(request, "networks/network_contact.html", context, status=429)
         if not form.is_spam:
             services.send_contact_message(
@@ -242,12 +248,10 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
             )
         # A bot sees the same thanks as a person, so it learns nothing.
         messages.success(
-            request,
-            f"Your message has been sent to the coordinators of {network.name}. "
-            "They will reply to you by email.",
+            request, f"Your message has been sent to {route.readers}. They will reply by email."
         )
         return redirect(network)
-    return render(request, "networks/network_contact.html", {"network": network, "form": form})
+    return render(request, "networks/network_contact.html", context)
 
 
 def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:

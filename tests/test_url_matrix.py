@@ -109,6 +109,8 @@ def scene(network, other_network):
     school = colleague.posts.get().school
     Membership.objects.filter(person=colleague, network=network).update(school=school)
     claimant = factories.make_user(email="claimant@school.example")
+    # Site staff read contact messages to a network without coordinators.
+    factories.make_user(email="reader@headnet.example", is_superuser=True)
     claim = factories.make_post(person=claimant, school=school, verified=False)
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
