@@ -98,6 +98,12 @@ def network_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.get_network(slug)
+    seat = access.membership_of(request.user, network)
+    if seat and seat.is_active and seat.school_id and request.POST.get("confirm") != "yes":
+        # A school's seat: say what leaving means for the school before it happens.
+        return render(
+            request, "networks/network_leave_confirm.html", {"network": network, "seat": seat}
+        )
     try:
         membership = services.leave_network(person=request.user, network=network)
     except ValidationError as error:
