@@ -294,6 +294,24 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
+def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's workhubs by academic year, this year first; earlier years are records."""
+    network = access.get_network(slug)
+    this_year = academic_year_of()
+    years = {}
+    for workhub in network.workhubs.order_by("-academic_year", "name"):
+        years.setdefault(workhub.academic_year, []).append(workhub)
+    return render(
+        request,
+        "networks/workhub_list.html",
+        {
+            "network": network,
+            "current": [(year, hubs) for year, hubs in years.items() if year >= this_year],
+            "earlier": [(year, hubs) for year, hubs in years.items() if year < this_year],
+        },
+    )
+
+
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network
@@ -315,7 +333,10 @@ def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRe
             "members": [place for place in people if not place.is_lead]
             if perms.is_member
             else None,
-            "can_join": perms.membership is not None and perms.is_member and not in_workhub,
+            "can_join": perms.membership is not None
+            and perms.is_member
+            and not in_workhub
+            and not workhub.is_past,
             "in_workhub": in_workhub,
         },
     )
@@ -337,6 +358,9 @@ def workhub_join(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResp
 @login_required
 def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
-    services.leave_workhub(person=request.user, workhub=workhub)
+    try:
+        services.leave_workhub(person=request.user, workhub=workhub)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
     messages.success(request, f"You have left the {workhub.name} workhub.")
     return redirect(workhub)

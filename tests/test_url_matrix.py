@@ -219,6 +219,7 @@ ROUTES: dict[str, list[Case]] = {
         Case(_network, _signed_in(REDIRECT), "post"),
         Case(_network, _signed_in(405, visitor=405), "get"),
     ],
+    "networks:workhubs": [Case(_network, _everyone(200))],
     "networks:workhub": [
         Case(_workhub, _everyone(200)),
         Case(_crossed_workhub, _everyone(404), label="crossed"),
