@@ -4,8 +4,9 @@ join next. Reads only; the workflows are in portal.services and networks.service
 import datetime
 from dataclasses import dataclass, field
 
+from meetings import schedule
 from members.models import Post, User
-from networks.models import Membership, Network
+from networks.models import Invitation, Membership, Network
 
 
 @dataclass
@@ -113,3 +114,46 @@ def suggested_networks(person: User, memberships: list[Membership]) -> list[Netw
             else network.eligibility_for(person, check_seat=False)
         )
     ]
+
+
+def waiting_invitations(person: User, memberships: list[Membership]) -> list[Invitation]:
+    """Invitations to the person's address not yet accepted, to networks they are not in."""
+    joined = {membership.network_id for membership in memberships}
+    return [
+        invitation
+        for invitation in Invitation.objects.filter(
+            email__iexact=person.email, accepted_at__isnull=True
+        )
+        .select_related("network", "invited_by")
+        .order_by("-created_at")
+        if invitation.network_id not in joined
+    ]
+
+
+@dataclass
+class Home:
+    """What the signed-in home page leads with: the person's own Headnet."""
+
+    memberships: list[Membership]
+    pending: list[Membership]
+    schedule: dict
+    suggestions: list[Network]
+    invitations: list[Invitation]
+
+
+def home_for(user: User, *, meetings: int = 5) -> Home:
+    """The person's networks, their next meetings and networks to join in their area."""
+    person = User.objects.with_posts().get(pk=user.pk)
+    live = list(
+        Membership.objects.live()
+        .filter(person=person)
+        .select_related("network", "school")
+        .order_by("network__name")
+    )
+    return Home(
+        memberships=[membership for membership in live if membership.is_active],
+        pending=[membership for membership in live if membership.is_pending],
+        schedule=schedule.my_schedule(person, limit=meetings),
+        suggestions=suggested_networks(person, live),
+        invitations=waiting_invitations(person, live),
+    )

@@ -255,6 +255,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
+            "mine": firstuse.home_for(request.user) if request.user.is_authenticated else None,
             "networks": networks,
             "network_count": Network.objects.count(),
             "meetings": schedule.next_public_meetings(HOME_MEETINGS),
@@ -283,6 +284,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "active": active,
             "pending": pending,
             "suggestions": suggestions,
+            "invitations": firstuse.waiting_invitations(person, list(memberships)),
             "workhub_places": workhubs,
             "profile_complete": person.has_complete_profile,
             "profile_url": reverse("portal:profile"),
