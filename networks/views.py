@@ -240,7 +240,7 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(
                 request,
                 "You have sent several messages in the last hour. Please wait a while before "
-                "sending another; your earlier messages have reached the coordinators.",
+                f"sending another; your earlier messages have gone to {route.readers}.",
             )
             return render(request, "networks/network_contact.html", context, status=429)
         if not form.is_spam:
