@@ -21,6 +21,34 @@ from .models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+SITE_NAME = "Headnet"
+# RFC 5322's limit on a line of a message; Python's email package folds at 78 by default.
+LONGEST_LINE = 998
+
+
+def _transfer_encoding(body: str) -> str:
+    """7bit for plain ASCII, 8bit otherwise: never quoted-printable, whose soft line
+    breaks ("=" at column 76) cut long links in two wherever the raw text is read
+    (the development console, a copy from the message source, some clients)."""
+    if body.isascii() and all(len(line) <= LONGEST_LINE for line in body.splitlines()):
+        return "7bit"
+    return "8bit"
+
+
+class PlainTextEmail(EmailMultiAlternatives):
+    """An email whose plain-text body is sent unencoded, so a link stays on one line."""
+
+    def _add_bodies(self, msg):
+        super()._add_bodies(msg)
+        if not self.body:
+            return
+        part = msg.get_body(("plain",)) if msg.is_multipart() else msg
+        part.set_content(
+            self.body,
+            subtype="plain",
+            charset=self.encoding or settings.DEFAULT_CHARSET,
+            cte=_transfer_encoding(self.body),
+        )
 
 
 def queue_email(
@@ -104,7 +132,7 @@ def send_email(*, email_id: int, attempt: int) -> None:
     email = OutgoingEmail.objects.filter(pk=email_id).first()
     if email is None:
         return  # already sent (a task run twice), or its person closed their account
-    message = EmailMultiAlternatives(
+    message = PlainTextEmail(
         subject=email.subject,
         body=email.body,
         from_email=email.from_email,

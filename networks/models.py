@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.dates import academic_year_label
+from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
 from members.models import LocalAuthority, Post, School
 
@@ -204,6 +204,9 @@ class Network(models.Model):
             return f"Open to members of {self.parent.label} and staff of its member schools"
         roles = roles_phrase(self.eligible_roles)
         sectors = sectors_phrase(self.eligible_sectors, self.state_funded_only)
+        if self.join_policy == self.JoinPolicy.INVITATION:
+            # Not "open to": nobody can simply join it.
+            return f"By invitation only, for {roles} of {sectors} {where}"
         return f"Open to {roles} of {sectors} {where}"
 
     @property
@@ -567,6 +570,18 @@ class Workhub(models.Model):
     @property
     def academic_year_label(self) -> str:
         return academic_year_label(self.academic_year)
+
+    @property
+    def is_past(self) -> bool:
+        """A workhub of an earlier academic year: kept as a record, read-only."""
+        return self.academic_year < academic_year_of()
+
+    @property
+    def shows_priority(self) -> bool:
+        """Whether the priority area says more than the name does."""
+        return bool(self.priority_area) and self.priority_area.strip().lower() != (
+            self.name.strip().lower()
+        )
 
 
 class WorkhubMembership(models.Model):

@@ -178,14 +178,15 @@ def _email_administrators_of_request(membership: Membership) -> None:
 # Automatic networks -------------------------------------------------------
 
 
-def sync_automatic_memberships(*, person: User) -> list[Membership]:
+def sync_automatic_memberships(*, person: User, welcome: bool = True) -> list[Membership]:
     """Bring the person's automatic memberships in line with their posts.
 
     Enrols them in every automatic network they are eligible for (except ones
     they chose to leave: they can rejoin) and lapses person-based automatic
     memberships they no longer qualify for. School seats move with
     hand_over_school_seats. Coordinators and administrators keep their place.
-    Returns the new memberships.
+    Returns the new memberships; each new member is emailed a welcome (unless
+    `welcome` is False: the demo's fictional people).
     """
     person = User.objects.with_posts().get(pk=person.pk)
     networks = Network.objects.filter(join_policy=Network.JoinPolicy.AUTOMATIC).prefetch_related(
@@ -223,7 +224,23 @@ def sync_automatic_memberships(*, person: User) -> list[Membership]:
         )
         if created:
             enrolled.append(new)
+            if welcome:
+                _welcome_to_automatic_network(new)
     return enrolled
+
+
+def _welcome_to_automatic_network(membership: Membership) -> None:
+    """Tell a person enrolled automatically what they are now part of, and what it means."""
+    queue_templated_email(
+        "networks/email/welcome_automatic",
+        to=[membership.person.email],
+        context={
+            "membership": membership,
+            "network": membership.network,
+            "school": membership.school,
+            "me_path": reverse("me"),
+        },
+    )
 
 
 def reconcile_automatic_memberships() -> tuple[int, int]:
@@ -450,11 +467,11 @@ def _give_seat(head: User, network: Network, school: School) -> Membership | Non
     return membership if created else None
 
 
-def follow_post_change(*, person: User, school: School) -> None:
+def follow_post_change(*, person: User, school: School) -> list[Membership]:
     """After a post is added, ends or is decided: the school's seats and the person's
-    automatic networks."""
-    hand_over_school_seats(school=school)
-    sync_automatic_memberships(person=person)
+    automatic networks. Returns the memberships it began."""
+    seats = hand_over_school_seats(school=school)
+    return seats + sync_automatic_memberships(person=person)
 
 
 # Claimed posts ----------------------------------------------------------------
@@ -505,7 +522,12 @@ def ask_heads_to_confirm(*, post: Post) -> list[str]:
 
 @transaction.atomic
 def join_workhub(*, person: User, workhub: Workhub) -> WorkhubMembership:
-    """Join a workhub of a network the person is an active member of."""
+    """Join a workhub of this academic year, of a network the person is an active member of."""
+    if workhub.is_past:
+        raise ValidationError(
+            f"The {workhub.name} workhub ran in {workhub.academic_year_label}; "
+            "it is kept as a record and takes no new members."
+        )
     if not workhub.network.memberships.active().filter(person=person).exists():
         raise ValidationError(f"Only members of {workhub.network.name} can join its workhubs.")
     membership, _ = WorkhubMembership.objects.get_or_create(workhub=workhub, person=person)
@@ -514,6 +536,11 @@ def join_workhub(*, person: User, workhub: Workhub) -> WorkhubMembership:
 
 @transaction.atomic
 def leave_workhub(*, person: User, workhub: Workhub) -> None:
+    """Leave a workhub of this academic year (an earlier year's is a record: it stays)."""
+    if workhub.is_past:
+        raise ValidationError(
+            f"The {workhub.name} workhub of {workhub.academic_year_label} is a record now."
+        )
     WorkhubMembership.objects.filter(workhub=workhub, person=person, is_lead=False).delete()
 
 

@@ -1,13 +1,12 @@
 import logging
 from email.headerregistry import Address
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
 
-from core.email import render_email, retry_later
+from core.email import PlainTextEmail, render_email, retry_later
 
+from .contact import contact_route
 from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
@@ -16,12 +15,16 @@ logger = logging.getLogger(__name__)
 @task()
 def deliver_contact_message(*, contact_id: int, attempt: int = 1) -> None:
     """Email a stored contact message to the network's coordinators; mark it sent."""
-    contact = ContactMessage.objects.select_related("network").get(pk=contact_id)
+    contact = ContactMessage.objects.select_related("network__parent").get(pk=contact_id)
     if contact.sent_at:
         return  # sent already (a retry raced the sweep)
     network = contact.network
-    # A network with nobody coordinating it still gets its messages read.
-    recipients = network.coordinator_emails() or [settings.SERVER_EMAIL]
+    # A network with nobody coordinating it still gets its messages read: its parent's
+    # coordinators or site staff. With nobody at all it stays unsent for the sweep.
+    recipients = contact_route(network).recipients
+    if not recipients:
+        logger.error("Contact message %s has nobody to go to; it is kept unsent", contact_id)
+        return
     subject, body = render_email(
         "networks/email/contact_message", {"contact": contact, "network": network}
     )
@@ -30,7 +33,7 @@ def deliver_contact_message(*, contact_id: int, attempt: int = 1) -> None:
     sender = Address(
         display_name=" ".join(contact.sender_name.split()), addr_spec=contact.sender_email
     )
-    message = EmailMessage(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
+    message = PlainTextEmail(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
     contact.send_attempts += 1
     try:
         message.send()

@@ -11,7 +11,7 @@ from core.dates import academic_year_of
 from core.ratelimit import client_ip, is_limited
 from members.models import User
 
-from . import access, sections, services
+from . import access, contact, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
 
@@ -98,6 +98,12 @@ def network_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.get_network(slug)
+    seat = access.membership_of(request.user, network)
+    if seat and seat.is_active and seat.school_id and request.POST.get("confirm") != "yes":
+        # A school's seat: say what leaving means for the school before it happens.
+        return render(
+            request, "networks/network_leave_confirm.html", {"network": network, "seat": seat}
+        )
     try:
         membership = services.leave_network(person=request.user, network=network)
     except ValidationError as error:
@@ -220,16 +226,22 @@ def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     """Write to the coordinators; their addresses are never shown."""
     network = access.get_network(slug)
+    route = contact.contact_route(network)
+    if not route.reaches_someone:
+        # Nobody would read it: say so, and never take a message only to drop it.
+        return render(
+            request, "networks/network_contact.html", {"network": network, "route": route}
+        )
     form = ContactForm(request.POST or None, user=request.user)
+    context = {"network": network, "form": form, "route": route}
     if form.is_valid():
         sender_name, sender_email = form.sender(request.user)
         if _contact_is_limited(request, sender_email):
             messages.error(
                 request,
                 "You have sent several messages in the last hour. Please wait a while before "
-                "sending another; your earlier messages have reached the coordinators.",
+                f"sending another; your earlier messages have gone to {route.readers}.",
             )
-            context = {"network": network, "form": form}
             return render(request, "networks/network_contact.html", context, status=429)
         if not form.is_spam:
             services.send_contact_message(
@@ -242,12 +254,10 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
             )
         # A bot sees the same thanks as a person, so it learns nothing.
         messages.success(
-            request,
-            f"Your message has been sent to the coordinators of {network.name}. "
-            "They will reply to you by email.",
+            request, f"Your message has been sent to {route.readers}. They will reply by email."
         )
         return redirect(network)
-    return render(request, "networks/network_contact.html", {"network": network, "form": form})
+    return render(request, "networks/network_contact.html", context)
 
 
 def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
@@ -284,6 +294,24 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
+def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's workhubs by academic year, this year first; earlier years are records."""
+    network = access.get_network(slug)
+    this_year = academic_year_of()
+    years = {}
+    for workhub in network.workhubs.order_by("-academic_year", "name"):
+        years.setdefault(workhub.academic_year, []).append(workhub)
+    return render(
+        request,
+        "networks/workhub_list.html",
+        {
+            "network": network,
+            "current": [(year, hubs) for year, hubs in years.items() if year >= this_year],
+            "earlier": [(year, hubs) for year, hubs in years.items() if year < this_year],
+        },
+    )
+
+
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network
@@ -305,7 +333,10 @@ def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRe
             "members": [place for place in people if not place.is_lead]
             if perms.is_member
             else None,
-            "can_join": perms.membership is not None and perms.is_member and not in_workhub,
+            "can_join": perms.membership is not None
+            and perms.is_member
+            and not in_workhub
+            and not workhub.is_past,
             "in_workhub": in_workhub,
         },
     )
@@ -327,6 +358,9 @@ def workhub_join(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResp
 @login_required
 def workhub_leave(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
-    services.leave_workhub(person=request.user, workhub=workhub)
+    try:
+        services.leave_workhub(person=request.user, workhub=workhub)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
     messages.success(request, f"You have left the {workhub.name} workhub.")
     return redirect(workhub)

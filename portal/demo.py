@@ -89,11 +89,13 @@ NETWORKS = [
             "a member automatically. Member schools pay an annual fee, which funds the "
             "conference and the association's administrator, who handles enquiries.\n\n"
             "The **Coordinating Group**, open to all members, plans the conference and "
-            "the meetings."
+            "the meetings.\n\n"
+            "When something urgent comes up, OSSHTA calls a **WAYDAY** meeting: short, "
+            "online and at short notice, so heads can agree a shared response the same day."
         ),
         rhythm=(
-            "Two morning meetings a year, an annual conference, and short online meetings "
-            "at short notice when something urgent comes up"
+            "Two morning meetings a year, an annual conference, and WAYDAY meetings "
+            "(short, urgent, online) at short notice"
         ),
         purposes=[
             "Represent the views of secondary heads to the local authority and beyond",
@@ -249,6 +251,15 @@ NETWORKS = [
         kind=Network.Kind.WORKING_GROUP,
         join_policy=Network.JoinPolicy.INVITATION,
         summary="A group of heads who publish their thinking and meet policy makers.",
+        about=(
+            "A small group of serving heads who write about policy, publish their thinking "
+            "and meet policy makers.\n\n"
+            "**How to be invited**: membership is by invitation from the Roundtable's "
+            "administrators. If you are a head and would like to take part, write to them "
+            "through the contact form on this page: say who you are, your school and what "
+            "you would bring. They reply to every message."
+        ),
+        audience="By invitation: serving heads anywhere in England",
         rhythm="Several times a year",
     ),
 ]
@@ -269,6 +280,24 @@ OLDHAM_WORKHUBS_2016 = [
     "Transition",
 ]
 OLDHAM_WORKHUBS_NOW = ["Attendance", "Early Reading", "SEND", "Leadership and Wellbeing"]
+# What each workhub does, in a line: its page says this rather than its name again.
+WORKHUB_DESCRIPTIONS = {
+    "Behaviour and Attendance": "Shared approaches to behaviour, exclusions and absence.",
+    "Business and Community": "Links with local employers, and schools' business management.",
+    "Early Years Foundation Stage": "Moderation and practice in nursery and reception classes.",
+    "Finance": "Budget planning, shared procurement and value for money.",
+    "Initial Teacher Training": "Placements for trainee teachers and support for new teachers.",
+    "Safeguarding and Wellbeing": "Safeguarding practice, and pupils' and staff's wellbeing.",
+    "SEND": "Provision for pupils with special educational needs and disabilities.",
+    "School to School Support": "Heads and staff supporting schools that ask for help.",
+    "Teaching and Learning": "Classroom practice, shared through visits and joint training.",
+    "The Oldham Curriculum": "A curriculum rooted in the borough's places and history.",
+    "The Oldham Leader": "Developing the borough's middle and senior leaders.",
+    "Transition": "Pupils' moves from primary to secondary school.",
+    "Attendance": "Getting every pupil to school every day: shared data and family work.",
+    "Early Reading": "Phonics and early reading in the borough's infant classes.",
+    "Leadership and Wellbeing": "Supporting heads and senior leaders to stay well and stay.",
+}
 
 FIRST_NAMES = [
     "Amara", "Ben", "Chloe", "Dev", "Ellen", "Farid", "Grace", "Hugh", "Imogen", "Jonah",
@@ -309,6 +338,7 @@ ACCOUNTS = [
 class Seeder:
     def __init__(self, *, password: str, log=print):
         # Hashed once: a slow hash per account would make seeding take many seconds.
+        self.password = password
         self.password_hash = make_password(password)
         self.log = log
         self.today = timezone.localdate()
@@ -325,7 +355,10 @@ class Seeder:
         self.claim_waiting()
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
-        self.log("Demo data ready. Sign in with any demo account and the password given.")
+        self.log(
+            "Demo data ready. Sign in with any demo account (for example "
+            f"secondary.head@example.org) and the password: {self.password}"
+        )
 
     def local_authorities(self) -> None:
         with open(DATA / "local-authorities.csv", encoding="utf-8", newline="") as file:
@@ -447,7 +480,7 @@ class Seeder:
         Designation.objects.get_or_create(
             person=accounts["primary.head@example.org"], kind=Designation.Kind.MENTOR
         )
-        self.log(f"Demo accounts: {len(accounts)} (password: the --password option)")
+        self.log(f"Demo accounts: {len(accounts)} (password: {self.password})")
         return accounts
 
     def fictional_heads(self, prefix: str, la: str, sector: str, count: int) -> list[User]:
@@ -514,9 +547,9 @@ class Seeder:
 
         # Automatic networks enrol everyone eligible, as the reconcile command does daily.
         for person in [*oxon_secondary, *oldham_primary, *oldham_secondary]:
-            network_services.sync_automatic_memberships(person=person)
+            network_services.sync_automatic_memberships(person=person, welcome=False)
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
-            network_services.sync_automatic_memberships(person=accounts[slug])
+            network_services.sync_automatic_memberships(person=accounts[slug], welcome=False)
         place(oxon_secondary[0], "osshta", role=coordinator)
 
     def claim_waiting(self) -> None:
@@ -546,7 +579,7 @@ class Seeder:
                     network=alliance,
                     academic_year=year,
                     name=name,
-                    defaults={"priority_area": name},
+                    defaults={"description": WORKHUB_DESCRIPTIONS[name]},
                 )
         send = alliance.workhubs.get(academic_year=this_year, name="SEND")
         WorkhubMembership.objects.get_or_create(

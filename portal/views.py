@@ -23,7 +23,7 @@ from networks import access
 from networks import services as networks_services
 from networks.models import Membership, Network, WorkhubMembership
 
-from . import services
+from . import firstuse, services
 
 SEARCH_RESULTS = 25
 DECIDING_AS = {
@@ -62,12 +62,20 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "portal/profile.html",
         {
+            "suggestions": _suggestions_for(person),
             "form": form,
             "posts": posts,
             "designations": person.designations.all(),
             "is_new_head": person.is_new_head(),
             "profile_complete": person.has_complete_profile,
         },
+    )
+
+
+def _suggestions_for(user) -> list[Network]:
+    person = User.objects.with_posts().get(pk=user.pk)
+    return firstuse.suggested_networks(
+        person, list(Membership.objects.live().filter(person=person))
     )
 
 
@@ -103,12 +111,15 @@ def post_add(request: HttpRequest) -> HttpResponse:
 
     form = PostForm(request.POST or None)
     if form.is_valid():
+        since = timezone.now()
         try:
-            services.add_post(person=request.user, school=school, **form.cleaned_data)
+            post = services.add_post(person=request.user, school=school, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Your post at {school.name} has been added.")
+            for line in firstuse.post_outcome(request.user, post, since=since).messages(post):
+                messages.info(request, line)
             return redirect("portal:profile")
     return render(request, "portal/post_form.html", {"form": form, "school": school})
 
@@ -244,6 +255,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
+            "mine": firstuse.home_for(request.user) if request.user.is_authenticated else None,
             "networks": networks,
             "network_count": Network.objects.count(),
             "meetings": schedule.next_public_meetings(HOME_MEETINGS),
@@ -263,25 +275,7 @@ def me(request: HttpRequest) -> HttpResponse:
     )
     active = [membership for membership in memberships if membership.is_active]
     pending = [membership for membership in memberships if membership.is_pending]
-    joined = {membership.network_id for membership in memberships}
-    member_of = {membership.network_id for membership in active}
-    candidates = (
-        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
-        .exclude(pk__in=joined)
-        .select_related("parent")
-        .prefetch_related("areas")
-    )
-    # Sub-groups are suggested to members of their parent; the rest by the rules
-    # (without the seat check, which would cost a query a network).
-    suggestions = [
-        network
-        for network in candidates
-        if (
-            network.parent_id in member_of
-            if network.requires_parent_membership
-            else network.eligibility_for(person, check_seat=False)
-        )
-    ]
+    suggestions = firstuse.suggested_networks(person, list(memberships))
     workhubs = WorkhubMembership.objects.filter(person=person).select_related("workhub__network")
     return render(
         request,
@@ -290,6 +284,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "active": active,
             "pending": pending,
             "suggestions": suggestions,
+            "invitations": firstuse.waiting_invitations(person, list(memberships)),
             "workhub_places": workhubs,
             "profile_complete": person.has_complete_profile,
             "profile_url": reverse("portal:profile"),

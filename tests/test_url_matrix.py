@@ -109,6 +109,8 @@ def scene(network, other_network):
     school = colleague.posts.get().school
     Membership.objects.filter(person=colleague, network=network).update(school=school)
     claimant = factories.make_user(email="claimant@school.example")
+    # Site staff read contact messages to a network without coordinators.
+    factories.make_user(email="reader@headnet.example", is_superuser=True)
     claim = factories.make_post(person=claimant, school=school, verified=False)
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
@@ -217,6 +219,7 @@ ROUTES: dict[str, list[Case]] = {
         Case(_network, _signed_in(REDIRECT), "post"),
         Case(_network, _signed_in(405, visitor=405), "get"),
     ],
+    "networks:workhubs": [Case(_network, _everyone(200))],
     "networks:workhub": [
         Case(_workhub, _everyone(200)),
         Case(_crossed_workhub, _everyone(404), label="crossed"),

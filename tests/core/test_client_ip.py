@@ -77,7 +77,7 @@ def _contact(client, network, forwarded_for, number):
 
 @pytest.mark.parametrize(("trusted", "other_client_status"), [(1, 302), (0, 429)])
 def test_contact_limits_follow_the_client_behind_a_trusted_proxy(
-    client, network, settings, trusted, other_client_status
+    client, network, coordinator, settings, trusted, other_client_status
 ):
     settings.TRUSTED_PROXY_COUNT = trusted
     for number in range(CONTACT_LIMIT_PER_IP):

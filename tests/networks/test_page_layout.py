@@ -29,7 +29,7 @@ def test_a_success_message_is_a_polite_status(client, head, network):
     assert '<div class="alert alert-success" role="status">You are now a member' in html
 
 
-def test_a_form_field_error_is_announced(client, network):
+def test_a_form_field_error_is_announced(client, network, coordinator):
     response = client.post(
         reverse("networks:contact", args=[network.slug]),
         {"name": "Ann", "email": "ann@school.example", "subject": "", "message": "Hello"},

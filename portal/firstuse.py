@@ -1,0 +1,159 @@
+"""What a person sees in their first steps: what a new post changed, which networks to
+join next. Reads only; the workflows are in portal.services and networks.services."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from meetings import schedule
+from members.models import Post, User
+from networks.models import Invitation, Membership, Network
+
+
+@dataclass
+class PostOutcome:
+    """What adding a post did, in words the person reads at once."""
+
+    joined: list[Membership] = field(default_factory=list)
+    waiting_for: list[Network] = field(default_factory=list)
+    confirmers: str = ""
+
+    def messages(self, post: Post) -> list[str]:
+        lines = [_joined_sentence(membership) for membership in self.joined]
+        if not post.is_verified:
+            lines.append(self._waiting_sentence(post))
+        return lines
+
+    def _waiting_sentence(self, post: Post) -> str:
+        sentence = (
+            f"Your post at {post.school.name} is waiting for confirmation by {self.confirmers}. "
+        )
+        if self.waiting_for:
+            names = ", ".join(network.label for network in self.waiting_for)
+            sentence += (
+                f"Once it is confirmed you will be a member of {names} automatically, and we "
+                "will email you. "
+            )
+        return sentence + (
+            "Until then it counts only for networks open to anyone with the post; "
+            "nothing else is needed from you."
+        )
+
+
+def _joined_sentence(membership: Membership) -> str:
+    network = membership.network
+    sentence = f"You are now a member of {network.display_name}"
+    if membership.school:
+        sentence += f": {membership.school.name} is the member school and you hold its seat"
+    if network.annual_fee_display:
+        sentence += f"; your school's annual fee is {network.annual_fee_display}"
+    return sentence + ". We have emailed you a welcome."
+
+
+def post_outcome(person: User, post: Post, *, since: datetime.datetime) -> PostOutcome:
+    """The memberships that began from `since` (when the post was added), and for a claim,
+    who is asked to confirm it and what it will bring once confirmed."""
+    joined = list(
+        Membership.objects.active()
+        .filter(person=person, started_at__gte=since)
+        .select_related("network", "school")
+        .order_by("network__name")
+    )
+    outcome = PostOutcome(joined=joined)
+    if post.is_verified:
+        return outcome
+    asked = (
+        Post.objects.current()
+        .verified()
+        .headships()
+        .filter(school=post.school)
+        .exclude(person=person)
+        .exists()
+    )
+    outcome.confirmers = (
+        "the school's head (we have emailed them)"
+        if asked
+        else "an administrator of one of the school's networks, or Headnet's staff"
+    )
+    person = User.objects.with_posts().get(pk=person.pk)
+    member_of = set(
+        Membership.objects.live().filter(person=person).values_list("network", flat=True)
+    )
+    automatic = (
+        Network.objects.filter(join_policy=Network.JoinPolicy.AUTOMATIC)
+        .exclude(pk__in=member_of)
+        .prefetch_related("areas")
+    )
+    outcome.waiting_for = [
+        network
+        for network in automatic
+        if network.eligibility_for(person, check_seat=False, count_claims=True)
+    ]
+    return outcome
+
+
+def suggested_networks(person: User, memberships: list[Membership]) -> list[Network]:
+    """Networks the person could join now (or ask to): sub-groups of their networks, and the
+    rest by the rules. `person` comes with posts prefetched; `memberships` are their live
+    ones. A fixed number of queries, whatever the number of networks."""
+    joined = {membership.network_id for membership in memberships}
+    member_of = {membership.network_id for membership in memberships if membership.is_active}
+    candidates = (
+        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
+        .exclude(pk__in=joined)
+        .select_related("parent")
+        .prefetch_related("areas")
+    )
+    # Sub-groups are suggested to members of their parent; the rest by the rules
+    # (without the seat check, which would cost a query a network).
+    return [
+        network
+        for network in candidates
+        if (
+            network.parent_id in member_of
+            if network.requires_parent_membership
+            else network.eligibility_for(person, check_seat=False)
+        )
+    ]
+
+
+def waiting_invitations(person: User, memberships: list[Membership]) -> list[Invitation]:
+    """Invitations to the person's address not yet accepted, to networks they are not in."""
+    joined = {membership.network_id for membership in memberships}
+    return [
+        invitation
+        for invitation in Invitation.objects.filter(
+            email__iexact=person.email, accepted_at__isnull=True
+        )
+        .select_related("network", "invited_by")
+        .order_by("-created_at")
+        if invitation.network_id not in joined
+    ]
+
+
+@dataclass
+class Home:
+    """What the signed-in home page leads with: the person's own Headnet."""
+
+    memberships: list[Membership]
+    pending: list[Membership]
+    schedule: dict
+    suggestions: list[Network]
+    invitations: list[Invitation]
+
+
+def home_for(user: User, *, meetings: int = 5) -> Home:
+    """The person's networks, their next meetings and networks to join in their area."""
+    person = User.objects.with_posts().get(pk=user.pk)
+    live = list(
+        Membership.objects.live()
+        .filter(person=person)
+        .select_related("network", "school")
+        .order_by("network__name")
+    )
+    return Home(
+        memberships=[membership for membership in live if membership.is_active],
+        pending=[membership for membership in live if membership.is_pending],
+        schedule=schedule.my_schedule(person, limit=meetings),
+        suggestions=suggested_networks(person, live),
+        invitations=waiting_invitations(person, live),
+    )
