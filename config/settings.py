@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "members",
     "networks",
     "meetings",
+    "support",
     "portal",
 ]
 
@@ -263,6 +264,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # Finished tasks keep their arguments (whole emails: sign-in codes, reset
 # links); `manage.py prune_tasks` deletes them after this many days.
 TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
+# Days a closed coaching request is kept before delete_closed_support_requests deletes it.
+SUPPORT_REQUEST_RETENTION_DAYS = env_int("SUPPORT_REQUEST_RETENTION_DAYS", 90)
 
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {

@@ -15,6 +15,8 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     # /meetings/..., /networks/<slug>/meetings... and /me/calendar/...
     path("", include("meetings.urls")),
+    # /mentoring/... and /networks/<slug>/support/...
+    path("", include("support.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

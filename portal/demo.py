@@ -20,6 +20,7 @@ from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
 from networks import services as network_services
 from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
+from support.demo import seed_support
 
 DATA = settings.BASE_DIR / "data"
 OXFORDSHIRE, OLDHAM, ESSEX = "931", "353", "881"
@@ -332,6 +333,8 @@ ACCOUNTS = [
     DemoAccount("administrator@example.org", "Laura", "Jessop", admin_site=True),
     DemoAccount("oldham.head@example.org", "Farid", "Iqbal", OLDHAM, S.PRIMARY),
     DemoAccount("staff@example.org", "Sam", "Carver", superuser=True),
+    DemoAccount("mentor@example.org", "Ruth", "Ellery", OXFORDSHIRE, S.SPECIAL, years_in_post=12),
+    DemoAccount("coach@example.org", "Helen", "Marsh"),
 ]
 
 
@@ -355,6 +358,7 @@ class Seeder:
         self.claim_waiting()
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
+        seed_support(networks, accounts, self.log)
         self.log(
             "Demo data ready. Sign in with any demo account (for example "
             f"secondary.head@example.org) and the password: {self.password}"

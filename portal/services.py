@@ -12,12 +12,19 @@ from members import services as members_services
 from members.models import Post, School, User
 from networks import privacy as networks_privacy
 from networks import services as networks_services
+from support import privacy as support_privacy
 
 # Each app's part of a person's data: personal_data(person) -> dict for the
 # download, forget_person(person) for closure. A new app joins by adding its
 # module here. Highest floor first: an app may still read the records of the
 # apps below it while it forgets; members comes last and deletes the account.
-PRIVACY_PARTS = (meetings_privacy, networks_privacy, core_privacy, members_privacy)
+PRIVACY_PARTS = (
+    support_privacy,
+    meetings_privacy,
+    networks_privacy,
+    core_privacy,
+    members_privacy,
+)
 
 
 @transaction.atomic

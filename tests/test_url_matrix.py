@@ -20,6 +20,7 @@ from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
+from tests.support.scene import support_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,7 @@ def scene(network, other_network):
         "applicant_membership": Membership.objects.get(person=applicant),
         "workhub": workhub,
         "other_workhub": other_workhub,
+        **support_scene(network, other_network, colleague),
     }
 
 
@@ -370,6 +372,95 @@ ROUTES: dict[str, list[Case]] = {
     ],
 }
 
+
+# Coaching: the requester and the network's coaches only; no persona is either, so every
+# request is a 404 to all (site staff included). Another network's under this address: 404.
+def _support_request(scene):
+    return [scene["network"].slug, scene["support_request"].pk]
+
+
+def _crossed_support_request(scene):
+    return [scene["network"].slug, scene["other_support_request"].pk]
+
+
+ROUTES |= {
+    "support:ask": [
+        Case(_network, _signed_in(200)),
+        Case(_network, _signed_in(REDIRECT), "post", {"help": "talk", "contact_by": "email"}),
+    ],
+    "support:coach": [Case(_network, _signed_in(404))],
+    "support:request": [
+        Case(_support_request, _signed_in(404)),
+        Case(_crossed_support_request, _signed_in(404), label="crossed"),
+    ],
+    **{
+        f"support:{action}": [
+            Case(_support_request, _signed_in(404), "post", {"text": "A note"}),
+            Case(_crossed_support_request, _signed_in(404), "post", label="crossed"),
+            Case(_support_request, _everyone(405)),
+        ]
+        for action in ["take", "note", "close", "withdraw"]
+    },
+}
+
+
+# Mentoring: a pairing is its two people's and its scheme's brokers'; no persona is any
+# of them. Site staff open one only through the audited action. The personas who head a
+# school may offer to mentor (they are not new heads, so none may ask for a mentor).
+def _scheme(scene):
+    return [scene["scheme"].slug]
+
+
+def _pairing(scene):
+    return [scene["pairing"].pk]
+
+
+HEADS = {"head", "member", "coordinator", "outsider_member", "outsider_coordinator"}
+ROUTES |= {
+    "support:mentoring": [Case(_no_args, _signed_in(200))],
+    "support:mentor_ask": [
+        Case(_scheme, _signed_in(200)),
+        Case(_scheme, _signed_in(200), "post", {"note": "Please"}, "refused"),
+    ],
+    "support:mentor_offer": [
+        Case(_scheme, _signed_in(200)),
+        Case(
+            _scheme,
+            {**_only(HEADS, REDIRECT, 200), "staff": 200},
+            "post",
+            {"sectors": ["primary"], "capacity": "1"},
+        ),
+    ],
+    "support:broker": [Case(_scheme, _signed_in(404))],
+    "support:propose": [
+        Case(
+            lambda scene: [scene["scheme"].slug, scene["mentor_request"].pk],
+            _signed_in(404),
+            "post",
+            {"offer": "{mentor_offer.pk}"},
+        ),
+        Case(
+            lambda scene: [scene["scheme"].slug, scene["other_mentor_request"].pk],
+            _signed_in(404),
+            "post",
+            {"offer": "{mentor_offer.pk}"},
+            "crossed",
+        ),
+        Case(lambda scene: [scene["scheme"].slug, scene["mentor_request"].pk], _everyone(405)),
+    ],
+    "support:pairing": [Case(_pairing, _signed_in(404))],
+    "support:pairing_accept": [
+        Case(_pairing, _signed_in(404), "post"),
+        Case(_pairing, _everyone(405)),
+    ],
+    "support:pairing_end": [
+        Case(_pairing, _signed_in(404), "post"),
+        Case(_pairing, _everyone(405)),
+    ],
+    "support:audit": [Case(_no_args, _only({"staff"}, 200, 404))],
+    "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -494,6 +585,8 @@ def _admin_object(model, scene):
         "Post": scene["colleague_post"],
         "School": scene["colleague_post"].school,
         "LocalAuthority": scene["colleague_post"].school.local_authority,
+        "MentoringScheme": scene["scheme"],
+        "Coach": scene["network"].coaches.first(),
     }
     if model.__name__ in by_model:
         return by_model[model.__name__]

@@ -34,6 +34,20 @@ PERSON_LINKS = {
     ("meetings", "CalendarFeed", "person"): "deleted",
     ("meetings", "Meeting", "created_by"): "kept without the person",
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
+    ("support", "Broker", "person"): "deleted",
+    ("support", "Broker", "added_by"): "kept without the person",
+    ("support", "Coach", "person"): "deleted",
+    ("support", "Coach", "added_by"): "kept without the person",
+    ("support", "MentorOffer", "mentor"): "deleted",
+    ("support", "MentorRequest", "mentee"): "deleted",
+    ("support", "Pairing", "mentor"): "deleted",
+    ("support", "Pairing", "mentee"): "deleted",
+    ("support", "Pairing", "proposed_by"): "kept without the person",
+    ("support", "PairingOpening", "opened_by"): "kept without the person",
+    ("support", "SupportRequest", "requester"): "deleted, with its notes",
+    ("support", "SupportRequest", "coach"): "kept without the person (back to the pool)",
+    ("support", "SupportNote", "author"): "kept without the person",
+    ("support", "SupportRequestOpening", "opened_by"): "kept without the person",
 }
 
 

@@ -1,0 +1,131 @@
+"""Who may see what of mentoring and coaching. Every view asks here, for the object in hand.
+
+The rule for both: the people in it and the support role that serves it (a
+scheme's brokers, a network's coaches), nobody else. Not other members, not the
+network's administrators, not site staff: everyone else gets a 404, so nobody
+learns that a request or a pairing exists. Site staff reach a pairing only through
+the audited action (open_pairing_for_audit), and a support request never.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from networks.access import get_network
+from networks.models import Network
+
+from .models import Broker, Coach, MentoringScheme, Pairing, SupportRequest
+
+# Coaching ----------------------------------------------------------------------------
+
+
+def is_coach(user, network: Network) -> bool:
+    """Whether the user is in the network's coach pool."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Coach.objects.filter(network=network, person=user).exists()
+
+
+def coached_network_ids(user) -> set[int]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(Coach.objects.filter(person=user).values_list("network_id", flat=True))
+
+
+def get_support_network(slug: str) -> Network:
+    """A network that offers coaching (it has a coach pool), or 404."""
+    network = get_network(slug)
+    if not network.coaches.exists():
+        raise Http404("This network does not offer coaching through Headnet.")
+    return network
+
+
+def request_role(user, support_request: SupportRequest) -> str:
+    """ "requester", "coach" or "" (may not see it).
+
+    A coach sees a request waiting for the pool, and afterwards only the one they took.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return ""
+    if support_request.requester_id == user.pk:
+        return "requester"
+    if support_request.coach_id == user.pk:
+        return "coach" if is_coach(user, support_request.network) else ""
+    if support_request.state == SupportRequest.State.WAITING and is_coach(
+        user, support_request.network
+    ):
+        return "coach"
+    return ""
+
+
+def get_request_for_user(user, network: Network, pk: int) -> tuple[SupportRequest, str]:
+    """The network's request and the user's part in it; 404 to everyone else (staff too)."""
+    support_request = get_object_or_404(
+        SupportRequest.objects.select_related("network", "requester", "coach"),
+        network=network,
+        pk=pk,
+    )
+    role = request_role(user, support_request)
+    if not role:
+        raise Http404("No such request.")
+    return support_request, role
+
+
+# Mentoring ---------------------------------------------------------------------------
+
+
+def get_scheme(slug: str) -> MentoringScheme:
+    return get_object_or_404(
+        MentoringScheme.objects.select_related("network", "local_authority"), slug=slug
+    )
+
+
+def is_broker(user, scheme: MentoringScheme) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Broker.objects.filter(scheme=scheme, person=user).exists()
+
+
+def get_scheme_to_broker(user, slug: str) -> MentoringScheme:
+    """The scheme if the user brokers it; 404 otherwise (brokers' pages are not advertised)."""
+    scheme = get_scheme(slug)
+    if not is_broker(user, scheme):
+        raise Http404("No such page.")
+    return scheme
+
+
+def pairing_role(user, pairing: Pairing) -> str:
+    """ "mentor", "mentee", "broker" or "" (may not see it)."""
+    if not user.is_authenticated or not user.is_active:
+        return ""
+    if pairing.mentor_id == user.pk:
+        return "mentor"
+    if pairing.mentee_id == user.pk:
+        return "mentee"
+    if is_broker(user, pairing.scheme):
+        return "broker"
+    return ""
+
+
+def _pairing(pk: int) -> Pairing:
+    return get_object_or_404(
+        Pairing.objects.select_related(
+            "scheme__network", "mentor", "mentee", "request", "proposed_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_pairing_for_user(user, pk: int) -> tuple[Pairing, str]:
+    """The pairing and the user's part in it; 404 to everyone else, site staff included."""
+    pairing = _pairing(pk)
+    role = pairing_role(user, pairing)
+    if not role:
+        raise Http404("No such pairing.")
+    return pairing, role
+
+
+def get_pairing_for_audit(user, pk: int) -> Pairing:
+    """Site staff's audited way in to a pairing (the view records the opening); 404 to others."""
+    if not (user.is_authenticated and user.is_active and user.is_superuser):
+        raise Http404("No such page.")
+    return _pairing(pk)

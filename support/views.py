@@ -1,0 +1,385 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from members.models import Post, User
+
+from . import access, coaching, mentoring
+from .forms import (
+    MentorOfferForm,
+    MentorRequestForm,
+    NoteForm,
+    SupportRequestForm,
+    scheme_areas,
+)
+from .matching import rank_mentors
+from .models import MentoringScheme, MentorOffer, MentorRequest, Pairing, SupportRequest
+
+# Coaching ----------------------------------------------------------------------------
+
+
+def _refuse(request, error: ValidationError):
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def support_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the network's coaches for help; the person's own requests there."""
+    network = access.get_support_network(slug)
+    form = SupportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_request = coaching.ask_for_support(
+                network=network, requester=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your request is with the coaches. Only they can read it.")
+            return redirect("support:request", slug=network.slug, pk=support_request.pk)
+    mine = SupportRequest.objects.filter(network=network, requester=request.user).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "support/support_ask.html",
+        {
+            "network": network,
+            "form": form,
+            "mine": mine,
+            "is_coach": access.is_coach(request.user, network),
+        },
+    )
+
+
+@login_required
+def support_coach(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coach's queue: requests waiting for the pool, and the ones they took."""
+    network = access.get_support_network(slug)
+    if not access.is_coach(request.user, network):
+        raise Http404("No such page.")
+    requests = network.support_requests.all()
+    return render(
+        request,
+        "support/support_coach.html",
+        {
+            "network": network,
+            "waiting": requests.waiting().exclude(requester=request.user),
+            "mine": requests.filter(coach=request.user).order_by("-created_at"),
+        },
+    )
+
+
+@login_required
+def support_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One request, for its requester or a coach. Every opening by a coach is recorded."""
+    network = access.get_support_network(slug)
+    support_request, role = access.get_request_for_user(request.user, network, pk)
+    if role == "coach":
+        coaching.record_opening(support_request=support_request, by=request.user)
+    is_holder = role == "coach" and support_request.coach_id == request.user.pk
+    return render(
+        request,
+        "support/support_request.html",
+        {
+            "network": network,
+            "support_request": support_request,
+            "role": role,
+            "is_holder": is_holder,
+            "notes": support_request.notes.select_related("author") if is_holder else [],
+            "openings": support_request.openings.select_related("opened_by")
+            if role == "requester"
+            else [],
+            "note_form": NoteForm() if is_holder and support_request.is_open else None,
+        },
+    )
+
+
+def _act(request, slug, pk, *, roles, action, done: str):
+    network = access.get_support_network(slug)
+    support_request, role = access.get_request_for_user(request.user, network, pk)
+    if role not in roles:
+        raise Http404("No such request.")
+    try:
+        action(support_request)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("support:request", slug=network.slug, pk=support_request.pk)
+
+
+@require_POST
+@login_required
+def support_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        slug,
+        pk,
+        roles={"coach"},
+        action=lambda item: coaching.take_request(support_request=item, coach=request.user),
+        done="You have taken this request. The other coaches no longer see it.",
+    )
+
+
+def _holds(request, item) -> SupportRequest:
+    if item.coach_id != request.user.pk:
+        raise ValidationError("Take the request first.")
+    return item
+
+
+@require_POST
+@login_required
+def support_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    return _act(
+        request,
+        slug,
+        pk,
+        roles={"coach"},
+        action=lambda item: coaching.add_note(
+            support_request=_holds(request, item), author=request.user, text=text
+        ),
+        done="Note saved.",
+    )
+
+
+@require_POST
+@login_required
+def support_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        slug,
+        pk,
+        roles={"coach"},
+        action=lambda item: coaching.close_request(support_request=_holds(request, item)),
+        done="Request closed. It will be deleted after the retention time.",
+    )
+
+
+@require_POST
+@login_required
+def support_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        slug,
+        pk,
+        roles={"requester"},
+        action=lambda item: coaching.withdraw_request(support_request=item),
+        done="You have withdrawn your request.",
+    )
+
+
+# Mentoring ---------------------------------------------------------------------------
+
+
+@login_required
+def mentoring_home(request: HttpRequest) -> HttpResponse:
+    """Mentoring for the signed-in person: schemes to ask or offer in, their pairings."""
+    person = User.objects.with_posts().get(pk=request.user.pk)
+    schemes = list(
+        MentoringScheme.objects.filter(is_open=True)
+        .select_related("network", "local_authority")
+        .prefetch_related("network__areas")
+    )
+    offers = {offer.scheme_id: offer for offer in person.mentor_offers.all()}
+    return render(
+        request,
+        "support/mentoring_home.html",
+        {
+            "schemes": [
+                {
+                    "scheme": scheme,
+                    "can_ask": not mentoring.why_cannot_ask(person, scheme),
+                    "can_offer": not mentoring.why_cannot_offer(person, scheme),
+                    "offer": offers.get(scheme.pk),
+                }
+                for scheme in schemes
+            ],
+            "requests": person.mentor_requests.select_related("scheme").order_by("-created_at"),
+            "pairings": Pairing.objects.for_person(person)
+            .select_related("scheme", "mentor", "mentee")
+            .order_by("-proposed_at"),
+            "brokered": MentoringScheme.objects.filter(brokers__person=person),
+        },
+    )
+
+
+@login_required
+def mentor_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new head asks the scheme for a mentor."""
+    scheme = access.get_scheme(slug)
+    person = User.objects.with_posts().get(pk=request.user.pk)
+    reason = mentoring.why_cannot_ask(person, scheme)
+    form = MentorRequestForm(request.POST or None)
+    if request.method == "POST" and not reason and form.is_valid():
+        try:
+            mentoring.ask_for_mentor(scheme=scheme, mentee=person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your request is with the scheme's brokers.")
+            return redirect("support:mentoring")
+    return render(
+        request, "support/mentor_ask.html", {"scheme": scheme, "form": form, "reason": reason}
+    )
+
+
+@login_required
+def mentor_offer(request: HttpRequest, slug: str) -> HttpResponse:
+    """An experienced head offers to mentor in the scheme (or changes their offer)."""
+    scheme = access.get_scheme(slug)
+    person = User.objects.with_posts().get(pk=request.user.pk)
+    reason = mentoring.why_cannot_offer(person, scheme)
+    offer = MentorOffer.objects.filter(scheme=scheme, mentor=person).first()
+    form = MentorOfferForm(request.POST or None, instance=offer, area_choices=scheme_areas(scheme))
+    if request.method == "POST" and not reason and form.is_valid():
+        try:
+            mentoring.offer_to_mentor(scheme=scheme, mentor=person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your offer is saved. The scheme's brokers can see it.")
+            return redirect("support:mentoring")
+    return render(
+        request,
+        "support/mentor_offer.html",
+        {"scheme": scheme, "form": form, "reason": reason, "offer": offer},
+    )
+
+
+@login_required
+def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """A broker's scheme: waiting requests with ranked suggestions, and its pairings."""
+    scheme = access.get_scheme_to_broker(request.user, slug)
+    candidates = mentoring.candidates(scheme)
+    waiting = (
+        scheme.requests.filter(state=MentorRequest.State.OPEN)
+        .select_related("mentee")
+        .prefetch_related(
+            Prefetch(
+                "mentee__posts", queryset=Post.objects.select_related("school__local_authority")
+            )
+        )
+    )
+    return render(
+        request,
+        "support/broker_home.html",
+        {
+            "scheme": scheme,
+            "waiting": [
+                {
+                    "request": item,
+                    "suggestions": rank_mentors(mentoring.mentee_profile(item.mentee), candidates)[
+                        : mentoring.MAX_SUGGESTIONS
+                    ],
+                }
+                for item in waiting
+            ],
+            "pairings": scheme.pairings.select_related("mentor", "mentee").order_by("-proposed_at"),
+            "offers": candidates,
+        },
+    )
+
+
+@require_POST
+@login_required
+def broker_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scheme = access.get_scheme_to_broker(request.user, slug)
+    item = get_object_or_404(scheme.requests.all(), pk=pk)
+    offer = scheme.offers.filter(pk=request.POST.get("offer", "").strip() or 0).first()
+    try:
+        if offer is None:
+            raise ValidationError("Choose a mentor from the suggestions.")
+        pairing = mentoring.propose_pairing(request=item, offer=offer, broker=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+        return redirect("support:broker", slug=scheme.slug)
+    messages.success(request, "Pairing proposed. It starts once both have accepted.")
+    return redirect("support:pairing", pk=pairing.pk)
+
+
+@login_required
+def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pairing, for its mentor, its new head and the scheme's brokers only."""
+    pairing, role = access.get_pairing_for_user(request.user, pk)
+    return _pairing_page(request, pairing, role)
+
+
+def _pairing_page(request, pairing, role):
+    accepted = {
+        "mentor": pairing.mentor_accepted_at,
+        "mentee": pairing.mentee_accepted_at,
+    }.get(role)
+    return render(
+        request,
+        "support/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "role": role,
+            "is_party": role in ("mentor", "mentee"),
+            "may_accept": role in ("mentor", "mentee")
+            and pairing.state == Pairing.State.PROPOSED
+            and not accepted,
+            "check_ins": pairing.check_ins.all(),
+        },
+    )
+
+
+def _pairing_action(request, pk, action, done):
+    pairing, role = access.get_pairing_for_user(request.user, pk)
+    if role not in ("mentor", "mentee"):
+        raise Http404("No such pairing.")
+    try:
+        action(pairing)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("support:pairing", pk=pairing.pk)
+
+
+@require_POST
+@login_required
+def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_action(
+        request,
+        pk,
+        lambda pairing: mentoring.accept_pairing(pairing=pairing, person=request.user),
+        "You have accepted. The pairing starts once you both have.",
+    )
+
+
+@require_POST
+@login_required
+def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_action(
+        request,
+        pk,
+        lambda pairing: mentoring.end_pairing(pairing=pairing, person=request.user),
+        "Done. The scheme's brokers can see that it has ended.",
+    )
+
+
+@login_required
+def pairing_audit_list(request: HttpRequest) -> HttpResponse:
+    """Site staff: pairings by number, scheme and state only (no names)."""
+    if not request.user.is_superuser:
+        raise Http404("No such page.")
+    pairings = Pairing.objects.select_related("scheme").order_by("-proposed_at")
+    page = Paginator(pairings, 50).get_page(request.GET.get("page"))
+    return render(request, "support/pairing_audit_list.html", {"page": page})
+
+
+@login_required
+def pairing_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Site staff's audited way in to one pairing: the opening is recorded first."""
+    pairing = access.get_pairing_for_audit(request.user, pk)
+    mentoring.record_audit_opening(pairing=pairing, by=request.user)
+    return _pairing_page(request, pairing, "staff")

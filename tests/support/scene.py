@@ -1,0 +1,53 @@
+"""Support objects for the permission matrix's scene (tests/test_url_matrix.py).
+
+`network` has a coach pool (the colleague) and a waiting coaching request from a head
+who is none of the personas; `other_network` has its own. No persona is a coach,
+a requester, a broker, a mentor or a mentee, so each of them must be refused.
+"""
+
+from support.models import (
+    Broker,
+    Coach,
+    MentoringScheme,
+    MentorOffer,
+    MentorRequest,
+    Pairing,
+    SupportRequest,
+)
+from tests import factories
+
+
+def support_scene(network, other_network, colleague) -> dict:
+    Coach.objects.create(network=network, person=colleague)
+    other_coach = factories.make_head(email="other.coach@school.example")
+    Coach.objects.create(network=other_network, person=other_coach)
+    requester = factories.make_head(email="asking@school.example")
+
+    def ask(where):
+        return SupportRequest.objects.create(
+            network=where, requester=requester, help="talk", contact_by="email", note="Private"
+        )
+
+    scheme = MentoringScheme.objects.create(name="Mentoring", slug="mentoring", network=network)
+    other_scheme = MentoringScheme.objects.create(
+        name="Elsewhere", slug="elsewhere", network=other_network
+    )
+    Broker.objects.create(scheme=scheme, person=factories.make_head(email="broker@school.ex"))
+    mentor = factories.make_head(email="mentor@school.example")
+    offer = MentorOffer.objects.create(scheme=scheme, mentor=mentor, capacity=2)
+    mentee = factories.make_head(email="mentee@school.example")
+    request = MentorRequest.objects.create(scheme=scheme, mentee=mentee)
+    other_mentee = factories.make_head(email="other.mentee@school.example")
+    return {
+        "support_request": ask(network),
+        "other_support_request": ask(other_network),
+        "scheme": scheme,
+        "mentor_request": request,
+        "other_mentor_request": MentorRequest.objects.create(
+            scheme=other_scheme, mentee=other_mentee
+        ),
+        "mentor_offer": offer,
+        "pairing": Pairing.objects.create(
+            scheme=scheme, mentor=mentor, mentee=other_mentee, request=None
+        ),
+    }
