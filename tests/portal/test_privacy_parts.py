@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 PERSON_LINKS = {
     ("members", "Post", "person"): "deleted",
     ("members", "Designation", "person"): "deleted",
+    ("members", "Designation", "decided_by"): "kept without the person",
     ("members", "PostDecision", "decided_by"): "kept without the person",
     ("networks", "Membership", "person"): "deleted or kept without the person",
     ("networks", "Membership", "decided_by"): "kept without the person",
