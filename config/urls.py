@@ -15,6 +15,8 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     # /meetings/..., /networks/<slug>/meetings... and /me/calendar/...
     path("", include("meetings.urls")),
+    # /networks/<slug>/articles... and /networks/<slug>/stories/...
+    path("", include("articles.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

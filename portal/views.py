@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from articles import selectors as articles_selectors
 from meetings import schedule
 from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
@@ -34,6 +35,7 @@ DECIDING_AS = {
 }
 HOME_NETWORKS = 6
 HOME_MEETINGS = 5
+HOME_ARTICLES = 3
 
 
 def _needs_password_again(request: HttpRequest) -> bool:
@@ -253,6 +255,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "networks": networks,
             "network_count": Network.objects.count(),
             "meetings": schedule.next_public_meetings(HOME_MEETINGS),
+            "latest_articles": articles_selectors.latest_public_articles(HOME_ARTICLES),
         },
     )
 

@@ -34,6 +34,8 @@ PERSON_LINKS = {
     ("meetings", "CalendarFeed", "person"): "deleted",
     ("meetings", "Meeting", "created_by"): "kept without the person",
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
+    ("articles", "Article", "created_by"): "kept without the person",
+    ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
 }
 
 
