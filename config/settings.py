@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "networks",
     "meetings",
     "articles",
+    "leaders",
     "portal",
 ]
 

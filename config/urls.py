@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     # /networks/<slug>/articles... and /networks/<slug>/stories/...
     path("", include("articles.urls")),
+    path("leaders/", include("leaders.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles import privacy as articles_privacy
 from core import privacy as core_privacy
+from leaders import privacy as leaders_privacy
 from meetings import privacy as meetings_privacy
 from members import privacy as members_privacy
 from members import services as members_services
@@ -20,6 +21,7 @@ from networks import services as networks_services
 # apps below it while it forgets; members comes last and deletes the account.
 PRIVACY_PARTS = (
     articles_privacy,
+    leaders_privacy,
     meetings_privacy,
     networks_privacy,
     core_privacy,

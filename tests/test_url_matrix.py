@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import StoryInbox
+from leaders import services as leader_services
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
@@ -35,7 +36,7 @@ PERSONAS = [
     "outsider_administrator",
     "staff",
 ]
-OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles"}
+OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders"}
 LOGIN = "login"
 REAUTH = "reauthenticate"
 REDIRECT = "redirect"  # elsewhere on the site: a page's own post/redirect/get
@@ -115,6 +116,12 @@ def scene(network, other_network):
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     StoryInbox.objects.create(network=network)
+    # A designation the colleague claims: this network's administrators decide it, as
+    # their network covers the colleague's area; the other network covers another area.
+    other_network.areas.set([factories.make_la(code="881", name="Essex")])
+    designation = leader_services.claim_designation(
+        person=colleague, kind="nle", evidence="On the DfE's list"
+    )
     voice = {
         "article": factories.make_article(network=network, title="Open letter"),
         "members_article": factories.make_article(network=network, audience="members"),
@@ -123,6 +130,7 @@ def scene(network, other_network):
         "story": factories.make_story(network=network, token="story-token"),
         "other_story": factories.make_story(network=other_network, token="other-token"),
         "published_story": factories.make_story(network=network, state="published"),
+        "designation": designation,
     }
     return voice | {
         "network": network,
@@ -424,6 +432,34 @@ ROUTES: dict[str, list[Case]] = {
         Case(_story("story"), _only(COORDINATORS, 200, 403)),
         Case(_story("story"), _only(COORDINATORS, ANY, 403), "post", {"decision": "reject"}),
         Case(_story("other_story"), _only(COORDINATORS, 404, 403), label="crossed"),
+    ],
+    # The leaders directory: heads with a confirmed post (the administrators here have none).
+    "leaders:directory": [
+        Case(_no_args, {**_signed_in(200), "administrator": 403, "outsider_administrator": 403})
+    ],
+    "leaders:mine": [Case(_no_args, _signed_in(200))],
+    "leaders:designation_add": [
+        Case(_no_args, _signed_in(REDIRECT), "post", {"kind": "mentor", "evidence": "Letter"}),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:listing_save": [
+        Case(_no_args, _signed_in(REDIRECT), "post", {"availability": "available"}),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:listing_withdraw": [
+        Case(_no_args, _signed_in(REDIRECT), "post"),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:confirmations": [Case(_no_args, _signed_in(200))],
+    "leaders:confirmation": [
+        Case(lambda scene: [scene["designation"].pk], _only(ADMINISTRATORS, 200, 404)),
+        # The first administrator confirms it; it is no longer a claim for the next.
+        Case(
+            lambda scene: [scene["designation"].pk],
+            _only(ADMINISTRATORS, ANY, 404),
+            "post",
+            {"decision": "confirm"},
+        ),
     ],
     # The admin site's own pages (its per-model pages have a test of their own below).
     "admin:index": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],

@@ -35,6 +35,7 @@ PERSON_LINKS = {
     ("meetings", "Meeting", "created_by"): "kept without the person",
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
     ("articles", "Article", "created_by"): "kept without the person",
+    ("leaders", "Listing", "person"): "deleted",
     ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
 }
 
