@@ -338,3 +338,10 @@ def test_services_refuse_to_return_a_story_already_decided(network, inbox):
 
     with pytest.raises(Exception, match="waiting"):
         services.return_story(story=story, note="Change it")
+
+
+def test_the_network_page_invites_stories_when_the_network_takes_them(client, network, inbox):
+    content = client.get(reverse("networks:detail", args=[network.slug])).content.decode()
+
+    assert reverse("articles:story_new", args=[network.slug]) in content
+    assert "Latest articles" not in content

@@ -16,8 +16,8 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # Session and viewer (signed in), the network with its areas, purposes and
 # sub-groups, the viewer's membership, workhubs, coordinators with their people
 # and posts, and the next meetings (the meetings app's section).
-# The latest articles section (articles, floor 4) costs one query.
-NETWORK_PAGE_MAX_QUERIES = {"visitor": 11, "head": 17, "member": 16}
+# The latest articles and stories section (articles, floor 4) costs two queries.
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 12, "head": 18, "member": 17}
 MEMBER_LIST_MAX_QUERIES = 8
 
 
