@@ -193,6 +193,9 @@ class Story(models.Model):
         "note to the author", blank=True, help_text="Shown on the author's private page."
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Coordinators hear of waiting stories in a batch, not at the moment one is sent:
+    # an email queued then would time-stamp the submission (see tell_story_moderators).
+    coordinators_told = models.BooleanField(default=False)
     # A date, not a time: a time could be matched against a server's access log.
     submitted_on = models.DateField(default=timezone.localdate)
     published_at = models.DateTimeField(null=True, blank=True)

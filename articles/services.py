@@ -118,8 +118,24 @@ def submit_story(
     story = Story.objects.create(
         network=network, title=title, body=body, author=author, token_hash=token_hash
     )
-    _tell_coordinators(network)
+    # No email now: its task row would record the moment the story was sent, which
+    # a server log of the author's other requests could match. tell_story_moderators
+    # tells coordinators in batches.
     return story, token
+
+
+def tell_coordinators_of_waiting_stories() -> int:
+    """Email each network's coordinators once about stories waiting that they have not
+    heard of (run every hour or so); returns how many networks were told."""
+    told = 0
+    waiting = Story.objects.waiting().filter(coordinators_told=False)
+    for network in Network.objects.filter(pk__in=waiting.values("network")):
+        with transaction.atomic():
+            marked = waiting.filter(network=network).update(coordinators_told=True)
+            if marked:
+                _tell_coordinators(network)
+                told += 1
+    return told
 
 
 def _locked(story: Story) -> Story:
@@ -170,8 +186,8 @@ def revise_story(*, story: Story, title: str, body: str) -> Story:
         raise ValidationError("Only a story returned to you can be changed.")
     story.title, story.body = title, body
     story.state = Story.State.SUBMITTED
+    story.coordinators_told = False
     story.save()
-    _tell_coordinators(story.network)
     return story
 
 

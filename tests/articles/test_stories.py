@@ -89,6 +89,9 @@ def test_coordinators_are_told_a_story_waits_without_a_word_about_who_sent_it(
     client.force_login(author)
 
     _share(client, network, shown_as="name")
+    assert mail.outbox == []  # not at the moment it is sent: that would time-stamp it
+    services.tell_coordinators_of_waiting_stories()
+    services.tell_coordinators_of_waiting_stories()  # once per batch of stories
 
     [email] = mail.outbox
     assert email.to == [coordinator.email]
@@ -143,6 +146,7 @@ def test_a_returned_story_shows_the_note_to_its_author_who_sends_a_new_version(
     story.refresh_from_db()
     assert "Please leave out the school&#x27;s name." in page
     assert (story.state, story.title) == (Story.State.SUBMITTED, "Revised")
+    assert not story.coordinators_told  # the next batch tells them it is back
 
 
 def test_returning_a_story_needs_a_note(client, network, inbox, coordinator):
@@ -276,6 +280,10 @@ def test_after_an_anonymous_story_no_row_anywhere_names_its_author(
     caplog.set_level(logging.DEBUG)
 
     response = _share(client, network)
+    from django_tasks_db.models import DBTaskResult
+
+    assert not DBTaskResult.objects.exists()  # nothing queued at the moment of sending
+    services.tell_coordinators_of_waiting_stories()  # the hourly batch
     story = Story.objects.get()
     client.force_login(coordinator)  # a coordinator reads and publishes it
     client.post(
@@ -293,8 +301,6 @@ def test_after_an_anonymous_story_no_row_anywhere_names_its_author(
     assert naming == []
     # The whole of the story's own tables, whatever their age.
     assert _names_the_person(Story.objects.values(), Story, author) == []
-    from django_tasks_db.models import DBTaskResult
-
     assert DBTaskResult.objects.exists()  # the email to coordinators was queued as a row
     log = "\n".join(record.getMessage() for record in caplog.records)
     assert author.email not in log and "Thistlewood" not in log
