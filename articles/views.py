@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
@@ -151,7 +152,7 @@ class ArticleFeed(Feed):
         return f"Articles of {network.name}"
 
     def link(self, network):
-        return network.get_absolute_url() + "articles/"
+        return reverse("articles:list", args=[network.slug])
 
     def subtitle(self, network):
         return network.summary or f"Articles published by {network.name} on Headnet."
