@@ -17,6 +17,8 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# Never logs the requests that could tie an anonymous story to an address.
+logger_class = "core.access_log.AccessLogger"
 errorlog = "-"
 # X-Forwarded-Proto makes gunicorn report HTTPS to Django. Trust it from the
 # local proxy only when Django is told to (TRUST_X_FORWARDED_PROTO), otherwise

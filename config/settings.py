@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "networks",
     "meetings",
     "support",
+    "articles",
+    "leaders",
     "portal",
 ]
 

@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("meetings.urls")),
     # /mentoring/... and /networks/<slug>/support/...
     path("", include("support.urls")),
+    # /networks/<slug>/articles... and /networks/<slug>/stories/...
+    path("", include("articles.urls")),
+    path("leaders/", include("leaders.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

@@ -36,6 +36,9 @@ class PostInline(admin.TabularInline):
 
 class DesignationInline(admin.TabularInline):
     model = Designation
+    fk_name = "person"
+    fields = ["kind", "since", "evidence", "state", "decided_by", "decided_at"]
+    readonly_fields = ["decided_by", "decided_at"]
     extra = 0
 
 

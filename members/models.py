@@ -431,20 +431,55 @@ class PostDecision(models.Model):
         return f"{self.get_outcome_display()}: {self.post} ({self.get_how_display()})"
 
 
+class DesignationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(state=Designation.State.CONFIRMED)
+
+    def claims(self):
+        """Designations people have added that nobody has confirmed or rejected yet."""
+        return self.filter(state=Designation.State.CLAIMED)
+
+
 class Designation(models.Model):
-    """A recognised role a person holds beyond their post (a national leader of education)."""
+    """A recognised role a person holds beyond their post (a national leader of education).
+
+    A person adds one with its evidence; it counts (the leaders directory shows it) only
+    once a network administrator of their area or site staff confirms it.
+    """
 
     class Kind(models.TextChoices):
         NATIONAL_LEADER = "nle", "National leader of education"
         LOCAL_LEADER = "lle", "Local leader of education"
         ADVISORY_HEAD = "advisory_head", "Advisory head"
         EXECUTIVE_HEAD = "executive_head", "Executive head"
+        INTERIM_HEAD = "interim_head", "Interim head available for deployment"
         PROFESSIONAL_PARTNER = "professional_partner", "Professional partner"
         MENTOR = "mentor", "Mentor"
+        NPQH_HOST_SCHOOL = "npqh_host_school", "NPQH host school"
+        ASSOCIATE_HEAD = "associate_head", "Associate head"
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Not confirmed"
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="designations")
     kind = models.CharField(max_length=25, choices=Kind)
     since = models.DateField(null=True, blank=True)
+    evidence = models.TextField(
+        blank=True,
+        help_text="Where the designation can be checked: the awarding body, a letter, a link.",
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.CLAIMED)
+    # Empty for designations staff set in the admin, and once the person who
+    # decided closes their account.
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind"]
@@ -454,3 +489,7 @@ class Designation(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == self.State.CONFIRMED

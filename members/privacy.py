@@ -36,7 +36,12 @@ def personal_data(person: User) -> dict:
             for post in person.posts.select_related("school")
         ],
         "designations": [
-            {"designation": designation.get_kind_display(), "since": iso(designation.since)}
+            {
+                "designation": designation.get_kind_display(),
+                "since": iso(designation.since),
+                "evidence": designation.evidence,
+                "state": designation.get_state_display(),
+            }
             for designation in person.designations.all()
         ],
     }

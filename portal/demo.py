@@ -14,7 +14,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from articles.demo import seed_articles
 from core.dates import academic_year_of
+from leaders.demo import seed_leaders
 from meetings.demo import seed_meetings
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
@@ -359,6 +361,9 @@ class Seeder:
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
         seed_support(networks, accounts, self.log)
+        seed_articles(networks, accounts, self.log)
+        seed_leaders(self.fictional_heads("essex.leader", ESSEX, S.SECONDARY, 6),
+                     networks["essex-sustainable-leadership"], self.log)  # fmt: skip
         self.log(
             "Demo data ready. Sign in with any demo account (for example "
             f"secondary.head@example.org) and the password: {self.password}"
@@ -478,11 +483,17 @@ class Seeder:
                 is_superuser=account.superuser,
                 is_staff=account.superuser or account.admin_site,
             )
+        # Set by staff, as designations were before people could add their own.
+        confirmed = {"state": Designation.State.CONFIRMED}
         Designation.objects.get_or_create(
-            person=accounts["coordinator@example.org"], kind=Designation.Kind.LOCAL_LEADER
+            person=accounts["coordinator@example.org"],
+            kind=Designation.Kind.LOCAL_LEADER,
+            defaults=confirmed,
         )
         Designation.objects.get_or_create(
-            person=accounts["primary.head@example.org"], kind=Designation.Kind.MENTOR
+            person=accounts["primary.head@example.org"],
+            kind=Designation.Kind.MENTOR,
+            defaults=confirmed,
         )
         self.log(f"Demo accounts: {len(accounts)} (password: {self.password})")
         return accounts

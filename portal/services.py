@@ -5,7 +5,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from articles import privacy as articles_privacy
 from core import privacy as core_privacy
+from leaders import privacy as leaders_privacy
 from meetings import privacy as meetings_privacy
 from members import privacy as members_privacy
 from members import services as members_services
@@ -20,6 +22,8 @@ from support import privacy as support_privacy
 # apps below it while it forgets; members comes last and deletes the account.
 PRIVACY_PARTS = (
     support_privacy,
+    articles_privacy,
+    leaders_privacy,
     meetings_privacy,
     networks_privacy,
     core_privacy,

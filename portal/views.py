@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +15,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from articles import selectors as articles_selectors
 from meetings import schedule
 from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
-from members.models import Post, School, User
+from members.models import Designation, Post, School, User
 from networks import access
 from networks import services as networks_services
 from networks.models import Membership, Network, WorkhubMembership
@@ -33,6 +35,7 @@ DECIDING_AS = {
 }
 HOME_NETWORKS = 6
 HOME_MEETINGS = 5
+HOME_ARTICLES = 3
 
 
 def _needs_password_again(request: HttpRequest) -> bool:
@@ -142,7 +145,12 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's professional profile, for people who share a network with them."""
     person = get_object_or_404(
-        User.objects.with_posts().filter(is_active=True).prefetch_related("designations"),
+        User.objects.with_posts()
+        .filter(is_active=True)
+        .prefetch_related(
+            # Others see a designation only once it is confirmed: a claim is not a fact.
+            Prefetch("designations", queryset=Designation.objects.confirmed())
+        ),
         pk=pk,
     )
     if not access.can_see_person(request.user, person):
@@ -259,6 +267,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "networks": networks,
             "network_count": Network.objects.count(),
             "meetings": schedule.next_public_meetings(HOME_MEETINGS),
+            "latest_articles": articles_selectors.latest_public_articles(HOME_ARTICLES),
         },
     )
 

@@ -6,6 +6,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
@@ -183,3 +184,47 @@ def make_registration(
     *, meeting: Meeting, person: User, status: str = Registration.Status.GOING
 ) -> Registration:
     return Registration.objects.create(meeting=meeting, person=person, status=status)
+
+
+def make_article(
+    *,
+    network: Network,
+    title: str = "What I have learned",
+    state: str = Article.State.PUBLISHED,
+    audience: str = Article.Audience.PUBLIC,
+    authors: list[User] = (),
+    **fields,
+) -> Article:
+    """A published public article unless told otherwise."""
+    fields.setdefault("summary", "A short summary.")
+    fields.setdefault("body", "Some *text*.")
+    if state == Article.State.PUBLISHED:
+        fields.setdefault("published_at", timezone.now())
+    article = Article.objects.create(
+        network=network, title=title, state=state, audience=audience, **fields
+    )
+    article.authors.set(authors)
+    return article
+
+
+def make_story(
+    *,
+    network: Network,
+    title: str = "My first year",
+    author: User | None = None,
+    state: str = Story.State.SUBMITTED,
+    token: str | None = None,
+) -> Story:
+    """An anonymous story waiting for moderation unless told otherwise; `token` is its
+    private token (a fresh one when not given)."""
+    StoryInbox.objects.get_or_create(network=network)
+    token_hash = new_story_token()[1] if token is None else hash_story_token(token)
+    return Story.objects.create(
+        network=network,
+        title=title,
+        body="It was hard, and then it was better.",
+        author=author,
+        state=state,
+        token_hash=token_hash,
+        published_at=timezone.now() if state == Story.State.PUBLISHED else None,
+    )

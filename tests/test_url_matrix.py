@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from articles.models import StoryInbox
+from leaders import services as leader_services
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
@@ -35,7 +37,7 @@ PERSONAS = [
     "outsider_administrator",
     "staff",
 ]
-OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles"}
+OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders"}
 LOGIN = "login"
 REAUTH = "reauthenticate"
 REDIRECT = "redirect"  # elsewhere on the site: a page's own post/redirect/get
@@ -116,7 +118,24 @@ def scene(network, other_network):
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
-    return {
+    StoryInbox.objects.create(network=network)
+    # A designation the colleague claims: this network's administrators decide it, as
+    # their network covers the colleague's area; the other network covers another area.
+    other_network.areas.set([factories.make_la(code="881", name="Essex")])
+    designation = leader_services.claim_designation(
+        person=colleague, kind="nle", evidence="On the DfE's list"
+    )
+    voice = {
+        "article": factories.make_article(network=network, title="Open letter"),
+        "members_article": factories.make_article(network=network, audience="members"),
+        "draft_article": factories.make_article(network=network, title="Draft", state="draft"),
+        "other_article": factories.make_article(network=other_network, title="Elsewhere"),
+        "story": factories.make_story(network=network, token="story-token"),
+        "other_story": factories.make_story(network=other_network, token="other-token"),
+        "published_story": factories.make_story(network=network, state="published"),
+        "designation": designation,
+    }
+    return voice | {
         "network": network,
         "other_network": other_network,
         "claim": claim,
@@ -170,6 +189,18 @@ def _crossed_paper(scene):
 def _crossed_workhub(scene):
     """Another network's workhub under this network's address."""
     return [scene["network"].slug, scene["other_workhub"].slug]
+
+
+def _article(key):
+    return lambda scene: [scene["network"].slug, scene[key].slug]
+
+
+def _story(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _token(token):
+    return lambda scene: [scene["network"].slug, token]
 
 
 ROUTES: dict[str, list[Case]] = {
@@ -337,6 +368,103 @@ ROUTES: dict[str, list[Case]] = {
     "meetings:personal_feed": [
         Case(lambda scene: [scene["feed"].token], _everyone(200)),
         Case(lambda scene: ["a-guess"], _everyone(404), label="guessed"),
+    ],
+    # Articles: public ones for all, members' ones for members, drafts for their writers.
+    "articles:list": [Case(_network, _everyone(200))],
+    "articles:feed": [Case(_network, _everyone(200))],
+    "articles:detail": [
+        Case(_article("article"), _everyone(200)),
+        Case(_article("members_article"), _only(MEMBERS, 200, 403), label="members"),
+        Case(
+            _article("draft_article"),
+            {**_only(COORDINATORS, 200, 404), "visitor": 404},
+            label="draft",
+        ),
+        Case(_article("other_article"), _everyone(404), label="crossed"),
+    ],  # fmt: skip
+    "articles:create": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
+    "articles:edit": [
+        Case(_article("article"), _only(COORDINATORS, 200, 403)),
+        Case(_article("draft_article"), _only(COORDINATORS, 200, 404), label="draft"),
+        Case(_article("article"), _only(COORDINATORS, ANY, 403), "post", {"title": "Changed"}),
+        Case(_article("other_article"), _signed_in(404), label="crossed"),
+    ],
+    "articles:publish": [
+        Case(_article("draft_article"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_article("draft_article"), _everyone(405)),
+    ],
+    "articles:unpublish": [
+        Case(_article("article"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_article("article"), _everyone(405)),
+    ],
+    # Stories: published ones for all; nothing else is anyone's but the coordinators'
+    # and the token holder's.
+    "articles:stories": [Case(_network, _everyone(200))],
+    "articles:story": [
+        Case(_story("published_story"), _everyone(200)),
+        Case(_story("story"), _everyone(404), label="unpublished"),
+        Case(_story("other_story"), _everyone(404), label="crossed"),
+    ],
+    "articles:story_new": [
+        Case(_network, _signed_in(200)),
+        Case(
+            _network,
+            _signed_in(200),
+            "post",
+            {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
+        ),
+    ],  # fmt: skip
+    "articles:story_private": [
+        Case(_token("story-token"), _everyone(200)),
+        Case(_token("other-token"), _everyone(404), label="crossed"),
+        Case(_token("a-guess"), _everyone(404), label="guessed"),
+    ],
+    "articles:story_withdraw": [
+        Case(_token("a-guess"), _everyone(404), "post", label="guessed"),
+        Case(_token("other-token"), _everyone(404), "post", label="crossed"),
+        Case(_token("story-token"), _everyone(405)),
+        # The first to hold the token withdraws it; it is gone for the rest.
+        Case(_token("story-token"), _everyone(ANY), "post"),
+    ],
+    "articles:moderation": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _only(COORDINATORS, REDIRECT, 403), "post", {"is_open": "on"}),
+    ],
+    "articles:story_moderate": [
+        Case(_story("story"), _only(COORDINATORS, 200, 403)),
+        Case(_story("story"), _only(COORDINATORS, ANY, 403), "post", {"decision": "reject"}),
+        Case(_story("other_story"), _only(COORDINATORS, 404, 403), label="crossed"),
+    ],
+    # The leaders directory: heads with a confirmed post (the administrators here have none).
+    "leaders:directory": [
+        Case(_no_args, {**_signed_in(200), "administrator": 403, "outsider_administrator": 403})
+    ],
+    "leaders:mine": [Case(_no_args, _signed_in(200))],
+    "leaders:designation_add": [
+        Case(_no_args, _signed_in(REDIRECT), "post", {"kind": "mentor", "evidence": "Letter"}),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:listing_save": [
+        Case(_no_args, _signed_in(REDIRECT), "post", {"availability": "available"}),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:listing_withdraw": [
+        Case(_no_args, _signed_in(REDIRECT), "post"),
+        Case(_no_args, _everyone(405)),
+    ],
+    "leaders:confirmations": [Case(_no_args, _signed_in(200))],
+    "leaders:confirmation": [
+        Case(lambda scene: [scene["designation"].pk], _only(ADMINISTRATORS, 200, 404)),
+        # The first administrator confirms it; it is no longer a claim for the next.
+        Case(
+            lambda scene: [scene["designation"].pk],
+            _only(ADMINISTRATORS, ANY, 404),
+            "post",
+            {"decision": "confirm"},
+        ),
     ],
     # The admin site's own pages (its per-model pages have a test of their own below).
     "admin:index": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],

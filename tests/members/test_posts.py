@@ -246,7 +246,10 @@ def test_designations_are_shown_on_the_person_s_own_profile(client):
 
 def test_designations_are_shown_to_others_on_the_person_s_page(client):
     person = make_head(first_name="Ruth", last_name="Marlowe")
-    Designation.objects.create(person=person, kind=Designation.Kind.LOCAL_LEADER)
+    Designation.objects.create(
+        person=person, kind=Designation.Kind.LOCAL_LEADER, state=Designation.State.CONFIRMED
+    )
+    Designation.objects.create(person=person, kind=Designation.Kind.NATIONAL_LEADER)  # a claim
     viewer = make_head()
     _share_a_network(person, viewer)
     client.force_login(viewer)
@@ -257,6 +260,7 @@ def test_designations_are_shown_to_others_on_the_person_s_page(client):
     content = response.content.decode()
     assert "Ruth Marlowe" in content
     assert "Local leader of education" in content
+    assert "National leader of education" not in content  # not confirmed yet
     assert "Advisory head" not in content
 
 

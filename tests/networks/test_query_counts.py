@@ -16,8 +16,9 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # Session and viewer (signed in), the network with its areas, purposes and
 # sub-groups, the viewer's membership, workhubs, coordinators with their people
 # and posts, and the next meetings (the meetings app's section).
-# support adds one query: whether the network offers coaching or mentoring.
-NETWORK_PAGE_MAX_QUERIES = {"visitor": 11, "head": 17, "member": 16}
+# Sections from floor 4: next meetings (one query), coaching and mentoring links (one),
+# the latest articles and stories (two).
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 13, "head": 19, "member": 18}
 MEMBER_LIST_MAX_QUERIES = 8
 
 

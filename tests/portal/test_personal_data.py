@@ -174,7 +174,14 @@ def test_download_is_a_json_file_of_the_person_s_data(client, person, network, c
         (network.name, "Coordinator", "Active")
     ]
     assert [(w["network"], w["lead"]) for w in data["workhubs"]] == [(network.name, True)]
-    assert data["designations"] == [{"designation": "Mentor", "since": None}]
+    assert data["designations"] == [
+        {
+            "designation": "Mentor",
+            "since": None,
+            "evidence": "",
+            "state": "Waiting for confirmation",
+        }
+    ]
     assert [m["subject"] for m in data["contact_messages"]] == ["Spring conference"]
 
 

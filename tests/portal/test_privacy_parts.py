@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PERSON_LINKS = {
     ("members", "Post", "person"): "deleted",
     ("members", "Designation", "person"): "deleted",
+    ("members", "Designation", "decided_by"): "kept without the person",
     ("members", "PostDecision", "decided_by"): "kept without the person",
     ("networks", "Membership", "person"): "deleted or kept without the person",
     ("networks", "Membership", "decided_by"): "kept without the person",
@@ -48,6 +49,9 @@ PERSON_LINKS = {
     ("support", "SupportRequest", "coach"): "kept without the person (back to the pool)",
     ("support", "SupportNote", "author"): "kept without the person",
     ("support", "SupportRequestOpening", "opened_by"): "kept without the person",
+    ("articles", "Article", "created_by"): "kept without the person",
+    ("leaders", "Listing", "person"): "deleted",
+    ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
 }
 
 

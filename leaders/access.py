@@ -1,0 +1,84 @@
+"""Who may see the leaders directory and who may confirm a designation. Views ask here.
+
+A designation is confirmed by site staff, or by an administrator of a network whose
+areas include the local authority of the person's current school: the people who
+know the heads of that area. Never by the person themselves.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from members.models import Designation, Post
+from networks.models import Membership
+
+
+def may_see_directory(user) -> bool:
+    """Site staff, and people who lead a school now by a confirmed post.
+
+    The directory names people and when they are free to be deployed: it is for
+    heads looking for help, not for anyone who can make an account.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Post.objects.current().verified().headships().filter(person=user).exists()
+
+
+def check_directory(user) -> None:
+    if not may_see_directory(user):
+        raise PermissionDenied(
+            "The leaders directory is for heads. Add your post to your profile: once it "
+            "is confirmed, you can see the directory."
+        )
+
+
+def _administered_area_ids(user):
+    """Local authorities covered by networks the user administers."""
+    return (
+        Membership.objects.active()
+        .filter(person=user, role=Membership.Role.ADMINISTRATOR)
+        .values("network__areas")
+    )
+
+
+def designations_to_decide(user):
+    """Claimed designations the user may confirm or reject, oldest first."""
+    claims = Designation.objects.claims().select_related("person").order_by("created_at", "pk")
+    if not user.is_authenticated:
+        return claims.none()
+    if user.is_superuser:
+        return claims.exclude(person=user)
+    today = timezone.localdate()
+    in_area = Post.objects.current(today).filter(
+        school__local_authority__in=_administered_area_ids(user)
+    )
+    return claims.filter(person__in=in_area.values("person")).exclude(person=user)
+
+
+def get_designation_to_decide(user, pk: int) -> Designation:
+    """A claim the user may decide; 404 for any other, so nobody learns who claims what."""
+    designation = designations_to_decide(user).filter(pk=pk).first()
+    if designation is None:
+        raise Http404("No such designation.")
+    return designation
+
+
+def directory_filter(*, kind="", sector="", area="", availability=""):
+    """The conditions on listings for the directory's filters (each optional)."""
+    condition = Q()
+    if kind:
+        condition &= Q(person__designations__kind=kind, person__designations__state="confirmed")
+    if availability:
+        condition &= Q(availability=availability)
+    if sector or area:
+        today = timezone.localdate()
+        posts = Post.objects.current(today)
+        if sector:
+            posts = posts.filter(school__sector=sector)
+        if area:
+            posts = posts.filter(school__local_authority__code=area)
+        condition &= Q(person__in=posts.values("person"))
+    return condition

@@ -1,0 +1,54 @@
+from django import forms
+
+from members.models import Designation, LocalAuthority, School
+
+from .models import Listing
+
+
+class DesignationForm(forms.Form):
+    kind = forms.ChoiceField(label="Designation", choices=Designation.Kind.choices)
+    since = forms.DateField(
+        label="Held since (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where it can be checked: the awarding body, a letter, a link.",
+    )
+
+
+class ListingForm(forms.ModelForm):
+    class Meta:
+        model = Listing
+        fields = ["availability", "note"]
+        labels = {"note": "Note for heads looking for help (optional)"}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", "Confirm it"), ("reject", "Reject it")], widget=forms.RadioSelect
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Designation", required=False, choices=[("", "Any")] + Designation.Kind.choices
+    )
+    sector = forms.ChoiceField(
+        label="Phase", required=False, choices=[("", "Any")] + School.Sector.choices
+    )
+    area = forms.ChoiceField(label="Area", required=False, choices=[])
+    availability = forms.ChoiceField(
+        required=False, choices=[("", "Any")] + Listing.Availability.choices
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Anywhere")] + [
+            (code, name)
+            for code, name in LocalAuthority.objects.filter(schools__posts__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        ]

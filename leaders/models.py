@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from members.models import Designation, Post
+
+
+class ListingQuerySet(models.QuerySet):
+    def for_directory(self):
+        """Listings with what the directory shows: the person, their posts and schools,
+        and their confirmed designations, in a fixed number of queries."""
+        return self.select_related("person").prefetch_related(
+            models.Prefetch(
+                "person__posts",
+                queryset=Post.objects.select_related("school__local_authority"),
+            ),
+            models.Prefetch(
+                "person__designations",
+                queryset=Designation.objects.confirmed(),
+                to_attr="confirmed_designations",
+            ),
+        )
+
+
+class Listing(models.Model):
+    """A person's choice to be listed in the leaders directory, with their availability.
+
+    The row is the opt-in: withdrawing deletes it, so the listing is gone at once.
+    """
+
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", "Available now"
+        LIMITED = "limited", "Some availability"
+        UNAVAILABLE = "unavailable", "Not available at the moment"
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_listing"
+    )
+    availability = models.CharField(
+        max_length=12, choices=Availability, default=Availability.AVAILABLE
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For example: two days a week from January; primary and special schools.",
+    )
+    listed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name", "pk"]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_availability_display()})"

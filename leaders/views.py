@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from members.models import Designation
+
+from . import access, services
+from .forms import DecisionForm, DesignationForm, DirectoryFilterForm, ListingForm
+from .models import Listing
+
+PAGE_SIZE = 20
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """Listed people with a confirmed designation, filtered; for heads only."""
+    access.check_directory(request.user)
+    form = DirectoryFilterForm(request.GET or None)
+    confirmed = Designation.objects.confirmed().filter(person=OuterRef("person"))
+    listings = Listing.objects.filter(Exists(confirmed))
+    if form.is_bound and form.is_valid():
+        listings = listings.filter(access.directory_filter(**form.cleaned_data)).distinct()
+    page = Paginator(listings.for_directory(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "leaders/directory.html", {"form": form, "page": page})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The person's designations and their listing."""
+    listing = Listing.objects.filter(person=request.user).first()
+    return render(
+        request,
+        "leaders/mine.html",
+        {
+            "designations": Designation.objects.filter(person=request.user),
+            "designation_form": DesignationForm(),
+            "listing": listing,
+            "listing_form": ListingForm(instance=listing),
+        },
+    )
+
+
+@require_POST
+@login_required
+def designation_add(request: HttpRequest) -> HttpResponse:
+    form = DesignationForm(request.POST)
+    if form.is_valid():
+        try:
+            designation = services.claim_designation(person=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{designation} is added. It shows in the directory once an administrator of "
+                "a network in your area confirms it.",
+            )
+    else:
+        messages.error(request, "Choose a designation and say where it can be checked.")
+    return redirect("leaders:mine")
+
+
+@require_POST
+@login_required
+def listing_save(request: HttpRequest) -> HttpResponse:
+    form = ListingForm(request.POST)
+    if form.is_valid():
+        services.list_person(person=request.user, **form.cleaned_data)
+        messages.success(request, "You are listed in the leaders directory.")
+    return redirect("leaders:mine")
+
+
+@require_POST
+@login_required
+def listing_withdraw(request: HttpRequest) -> HttpResponse:
+    services.withdraw_listing(person=request.user)
+    messages.success(request, "You are no longer listed in the leaders directory.")
+    return redirect("leaders:mine")
+
+
+@login_required
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """Designations waiting for the user's decision."""
+    claims = access.designations_to_decide(request.user).prefetch_related("person__posts__school")
+    return render(request, "leaders/confirmations.html", {"claims": claims})
+
+
+@login_required
+def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = access.get_designation_to_decide(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    if form.is_valid():
+        decide = (
+            services.confirm_designation
+            if form.cleaned_data["decision"] == "confirm"
+            else services.reject_designation
+        )
+        designation = decide(designation=designation, by=request.user)
+        messages.success(
+            request, f"{designation.person}: {designation} is {designation.get_state_display()}."
+        )
+        return redirect("leaders:confirmations")
+    return render(
+        request,
+        "leaders/confirmation.html",
+        {
+            "designation": designation,
+            "posts": designation.person.current_posts(),
+            "form": form,
+        },
+    )
