@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core import audit
+from core.admin import AuditHistoryMixin
+from core.models import AuditEvent
 from members.models import Post, School
 
 from . import access, services
@@ -69,6 +72,32 @@ class NetworkScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.has_view_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        before = type(obj).objects.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            self._audit_change(request, before, obj, form)
+
+    def _audit_change(self, request, before, obj, form) -> None:
+        """Record an edit made on the change page, field by field, in words."""
+        changes = audit.model_changes(before, obj, form.changed_data)
+        if not changes:
+            return
+        audit.record(
+            obj=obj,
+            action="admin.changed",
+            summary=f"Changed in the admin: {', '.join(changes)}",
+            actor=request.user,
+            subject=getattr(obj, "person", None),
+            network_id=self._network_id_of(obj),
+            changes=changes,
+            object_repr=self.audit_repr(obj),
+        )
+
+    def audit_repr(self, obj) -> str:
+        """How the history names the object, without naming any person."""
+        return str(obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "network" and not request.user.is_superuser:
             kwargs["queryset"] = Network.objects.filter(pk__in=administered_network_ids(request))
@@ -98,7 +127,7 @@ class PurposeInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(NetworkScopedAdmin):
+class NetworkAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     network_path = "pk"
     form = NetworkAdminForm
     list_display = ["name", "short_name", "kind", "join_policy", "basis", "parent"]
@@ -147,13 +176,17 @@ class NetworkAdmin(NetworkScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NetworkScopedAdmin):
+class MembershipAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
     list_filter = ["status", "role", "network"]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
     actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
     readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
+
+    def audit_repr(self, obj) -> str:
+        where = f" ({obj.school.name})" if obj.school_id else ""
+        return f"Membership of {obj.network.label}{where}"
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -248,3 +281,41 @@ class ContactMessageAdmin(NetworkScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # messages arrive through the contact form
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(NetworkScopedAdmin):
+    """The audit trail: read by site staff and (their networks' part) administrators; never
+    added to, changed or deleted here."""
+
+    network_path = "network_id"
+    list_display = ["created_at", "actor_label", "summary", "object_repr", "subject_label"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["summary", "object_repr"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at", "actor_label", "action", "summary", "object_repr", "subject_label",
+        "change_lines",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="who")
+    def actor_label(self, event):
+        return event.actor_label
+
+    @admin.display(description="about")
+    def subject_label(self, event):
+        return event.subject_label
+
+    @admin.display(description="changes")
+    def change_lines(self, event):
+        return "; ".join(event.change_lines)

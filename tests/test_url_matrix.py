@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core import audit
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
@@ -252,6 +253,7 @@ ROUTES: dict[str, list[Case]] = {
     ],
     # Claims of a post: the network's administrators (the school holds a seat) and staff.
     "networks:claims": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    "networks:history": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
     "portal:claim": [Case(_claim, _only(ADMINISTRATORS, 200, 404))],
     "portal:claim_confirm": [
         Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
@@ -491,6 +493,9 @@ def _admin_object(model, scene):
         "Post": scene["colleague_post"],
         "School": scene["colleague_post"].school,
         "LocalAuthority": scene["colleague_post"].school.local_authority,
+        "AuditEvent": audit.record(
+            obj=network, action="test", summary="A change", network_id=network.pk
+        ),
     }
     if model.__name__ in by_model:
         return by_model[model.__name__]

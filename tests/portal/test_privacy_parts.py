@@ -33,6 +33,8 @@ PERSON_LINKS = {
     ("meetings", "CalendarFeed", "person"): "deleted",
     ("meetings", "Meeting", "created_by"): "kept without the person",
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
+    ("core", "AuditEvent", "actor"): "kept without the person (name removed)",
+    ("core", "AuditEvent", "subject"): "kept without the person (name removed)",
 }
 
 
