@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "members",
     "networks",
     "meetings",
+    "fees",
     "portal",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     # /meetings/..., /networks/<slug>/meetings... and /me/calendar/...
     path("", include("meetings.urls")),
+    path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

@@ -94,6 +94,9 @@ class School(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     website = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    number_of_pupils = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The register's NumberOfPupils (fee bands use it)."
+    )
     # The register's head of the school, kept only to verify who claims the headship:
     # never shown on a page, in a list or in an export.
     head_title = models.CharField(max_length=30, blank=True)

@@ -154,9 +154,10 @@ class NetworkAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     STAFF_ONLY_FIELDS = ["slug", "parent", "areas", "open_to_all"]
 
     def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
         if request.user.is_superuser:
-            return []
-        fields = list(self.STAFF_ONLY_FIELDS)
+            return fields
+        fields += self.STAFF_ONLY_FIELDS
         if obj is not None and obj.join_policy == Network.JoinPolicy.AUTOMATIC:
             fields.append("join_policy")
         return fields
@@ -189,10 +190,11 @@ class MembershipAdmin(AuditHistoryMixin, NetworkScopedAdmin):
         return f"Membership of {obj.network.label}{where}"
 
     def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
         if request.user.is_superuser:
-            return self.readonly_fields
+            return fields
         # Network administrators change status and role; who and where is fixed.
-        return [*self.readonly_fields, "person", "network", "school"]
+        return [*fields, "person", "network", "school"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser  # others add people by invitation

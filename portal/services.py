@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import privacy as core_privacy
+from fees import privacy as fees_privacy
 from meetings import privacy as meetings_privacy
 from members import privacy as members_privacy
 from members import services as members_services
@@ -17,7 +18,7 @@ from networks import services as networks_services
 # download, forget_person(person) for closure. A new app joins by adding its
 # module here. Highest floor first: an app may still read the records of the
 # apps below it while it forgets; members comes last and deletes the account.
-PRIVACY_PARTS = (meetings_privacy, networks_privacy, core_privacy, members_privacy)
+PRIVACY_PARTS = (meetings_privacy, fees_privacy, networks_privacy, core_privacy, members_privacy)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core import audit
+from fees.models import FeeInvoice, FeeScheme
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
@@ -113,6 +114,15 @@ def scene(network, other_network):
     claim = factories.make_post(person=claimant, school=school, verified=False)
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
+    scheme = FeeScheme.objects.create(network=network, flat_amount_pence=45000,
+                                      reference_prefix="THIS")  # fmt: skip
+    invoice = FeeInvoice.objects.create(network=network, school=school, year=2026,
+                                        year_kind="academic", amount_pence=45000,
+                                        reference="THIS-2026-1")  # fmt: skip
+    other_invoice = FeeInvoice.objects.create(
+        network=other_network, school=factories.make_school(), year=2026, year_kind="academic",
+        amount_pence=100, reference="OTHER-2026-1",
+    )  # fmt: skip
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     return {
         "network": network,
@@ -128,6 +138,9 @@ def scene(network, other_network):
         "applicant_membership": Membership.objects.get(person=applicant),
         "workhub": workhub,
         "other_workhub": other_workhub,
+        "fee_scheme": scheme,
+        "invoice": invoice,
+        "other_invoice": other_invoice,
     }
 
 
@@ -254,6 +267,15 @@ ROUTES: dict[str, list[Case]] = {
     # Claims of a post: the network's administrators (the school holds a seat) and staff.
     "networks:claims": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
     "networks:history": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    # An invoice: the network's administrators, staff and the school's head (colleague).
+    "fees:invoice": [
+        Case(lambda scene: [scene["invoice"].pk], _only(ADMINISTRATORS, 200, 404)),
+        Case(
+            lambda scene: [scene["other_invoice"].pk],
+            _only({"outsider_administrator", "staff"}, 200, 404),
+            label="other",
+        ),
+    ],
     "portal:claim": [Case(_claim, _only(ADMINISTRATORS, 200, 404))],
     "portal:claim_confirm": [
         Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
@@ -493,6 +515,8 @@ def _admin_object(model, scene):
         "Post": scene["colleague_post"],
         "School": scene["colleague_post"].school,
         "LocalAuthority": scene["colleague_post"].school.local_authority,
+        "FeeScheme": scene["fee_scheme"],
+        "FeeInvoice": scene["invoice"],
         "AuditEvent": audit.record(
             obj=network, action="test", summary="A change", network_id=network.pk
         ),

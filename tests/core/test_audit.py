@@ -147,7 +147,7 @@ def test_a_network_setting_changed_in_the_admin_is_recorded(client, administrato
     ) in event.change_lines
     assert "Summary: (empty) → Primary heads, together" in event.change_lines
     page = client.get(reverse("admin:networks_network_change", args=[network.pk]))
-    assert "Primary heads, together" in page.content.decode()  # shown on its admin page
+    assert "Summary: (empty) → Primary heads, together" in page.content.decode()
 
 
 def test_the_history_page_shows_this_networks_events_only(

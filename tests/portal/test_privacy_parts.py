@@ -33,6 +33,7 @@ PERSON_LINKS = {
     ("meetings", "CalendarFeed", "person"): "deleted",
     ("meetings", "Meeting", "created_by"): "kept without the person",
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
+    ("fees", "FeeInvoice", "created_by"): "kept without the person (the school's record)",
     ("core", "AuditEvent", "actor"): "kept without the person (name removed)",
     ("core", "AuditEvent", "subject"): "kept without the person (name removed)",
 }

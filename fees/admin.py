@@ -1,0 +1,96 @@
+"""Fees in the admin, scoped like every network's data: administrators see their own
+networks' schemes and invoices, site staff all of them."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from core.admin import AuditHistoryMixin
+from core.money import format_pence
+from networks.admin import NetworkScopedAdmin
+
+from . import services
+from .models import FeeBand, FeeInvoice, FeeScheme
+
+
+class FeeBandInline(admin.TabularInline):
+    model = FeeBand
+    extra = 1
+
+
+@admin.register(FeeScheme)
+class FeeSchemeAdmin(AuditHistoryMixin, NetworkScopedAdmin):
+    list_display = ["network", "basis", "year_kind", "flat_fee", "reference_prefix"]
+    list_select_related = ["network"]
+    inlines = [FeeBandInline]
+    actions = ["raise_invoices"]
+
+    @admin.display(description="flat fee")
+    def flat_fee(self, scheme):
+        return format_pence(scheme.flat_amount_pence)
+
+    @admin.action(description="Raise this year's invoices for every member school")
+    def raise_invoices(self, request, queryset):
+        for scheme in queryset.select_related("network"):
+            try:
+                report = services.raise_invoices(network=scheme.network, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+                continue
+            self.message_user(request, f"{scheme.network.label}: {report}", messages.SUCCESS)
+
+
+@admin.register(FeeInvoice)
+class FeeInvoiceAdmin(AuditHistoryMixin, NetworkScopedAdmin):
+    list_display = ["reference", "school", "urn", "year_label", "amount", "state", "paid_on",
+                    "printable"]  # fmt: skip
+    list_filter = ["state", "year"]
+    search_fields = ["reference", "school__name", "=school__urn", "payment_reference"]
+    list_select_related = ["school", "network"]
+    actions = ["mark_paid_today"]
+    readonly_fields = ["reference", "created_at", "created_by", "reminded_at", "reminders_sent"]
+    STAFF_ONLY = ["network", "school", "year", "year_kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
+        if obj is not None or not request.user.is_superuser:
+            fields += self.STAFF_ONLY  # an invoice stays the school's, for its year
+        return fields
+
+    def has_add_permission(self, request):
+        return False  # raised from the fee scheme's list, one action for the whole year
+
+    def audit_repr(self, obj) -> str:
+        return f"Invoice {obj.reference} ({obj.school.name})"
+
+    @admin.display(description="URN", ordering="school__urn")
+    def urn(self, invoice):
+        return invoice.school.urn
+
+    @admin.display(description="year", ordering="year")
+    def year_label(self, invoice):
+        return invoice.year_label
+
+    @admin.display(description="amount", ordering="amount_pence")
+    def amount(self, invoice):
+        return invoice.amount_display
+
+    @admin.display(description="invoice")
+    def printable(self, invoice):
+        return format_html(
+            '<a href="{}">Print<span class="visually-hidden"> {}</span></a>',
+            reverse("fees:invoice", args=[invoice.pk]),
+            invoice.reference,
+        )
+
+    @admin.action(description="Mark the selected invoices paid today")
+    def mark_paid_today(self, request, queryset):
+        done = 0
+        for invoice in queryset.filter(state=FeeInvoice.State.DUE):
+            services.mark_paid(invoice=invoice, paid_on=timezone.localdate(), by=request.user)
+            done += 1
+        skipped = queryset.count() - done
+        note = f" ({skipped} not due, left as they were)" if skipped else ""
+        self.message_user(request, f"{done} invoice(s) marked paid{note}.", messages.SUCCESS)
