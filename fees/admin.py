@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from core.admin import AuditHistoryMixin
 from core.money import format_pence
-from networks.admin import NetworkScopedAdmin
+from networks.admin import NetworkScopedAdmin, network_filter
 
 from . import services
 from .models import FeeBand, FeeInvoice, FeeScheme
@@ -46,7 +46,7 @@ class FeeSchemeAdmin(AuditHistoryMixin, NetworkScopedAdmin):
 class FeeInvoiceAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["reference", "school", "urn", "year_label", "amount", "state", "paid_on",
                     "printable"]  # fmt: skip
-    list_filter = ["state", "year"]
+    list_filter = ["state", "year", network_filter("network")]
     search_fields = ["reference", "school__name", "=school__urn", "payment_reference"]
     list_select_related = ["school", "network"]
     actions = ["mark_paid_today"]

@@ -30,6 +30,63 @@ def administered_network_ids(request) -> set[int]:
     return access.administered_network_ids(request.user)
 
 
+class NetworkFilter(admin.SimpleListFilter):
+    """ "By network", listing only the networks the user administers (all, for site staff)."""
+
+    title = "network"
+    parameter_name = "network"
+    network_path = "network"  # how the rows reach their network
+
+    def lookups(self, request, model_admin):
+        networks = Network.objects.order_by("name")
+        if not request.user.is_superuser:
+            networks = networks.filter(pk__in=administered_network_ids(request))
+        return [(str(network.pk), network.label) for network in networks.only("name", "short_name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isdecimal():
+            return queryset
+        return queryset.filter(**{self.network_path: int(value)})
+
+
+def network_filter(path: str) -> type[NetworkFilter]:
+    """The network filter for an admin whose rows reach their network by `path`."""
+    return type("NetworkFilter", (NetworkFilter,), {"network_path": path})
+
+
+class ScopedInlineMixin:
+    """An inline that a network's administrators use on their own network's page: its
+    permissions follow the page's, not the model permissions they do not hold."""
+
+    parent_network_path = "network"
+
+    def _allowed(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        ids = administered_network_ids(request)
+        if not (request.user.is_active and request.user.is_staff and ids):
+            return False
+        if obj is None:
+            return True
+        target = obj
+        for part in self.parent_network_path.split("__"):
+            target = getattr(target, part)
+        return (target if isinstance(target, int) else target.pk) in ids
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
 class NetworkScopedAdmin(admin.ModelAdmin):
     """An admin whose rows belong to a network, reached by `network_path`."""
 
@@ -121,8 +178,9 @@ class NetworkAdminForm(forms.ModelForm):
     )
 
 
-class PurposeInline(admin.TabularInline):
+class PurposeInline(ScopedInlineMixin, admin.TabularInline):
     model = NetworkPurpose
+    parent_network_path = "pk"
     extra = 1
 
 
@@ -179,7 +237,7 @@ class NetworkAdmin(AuditHistoryMixin, NetworkScopedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
-    list_filter = ["status", "role", "network"]
+    list_filter = ["status", "role", network_filter("network")]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
     actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
@@ -249,8 +307,9 @@ class MembershipAdmin(AuditHistoryMixin, NetworkScopedAdmin):
         self.message_user(request, f"{len(chosen)} active member(s) are now {label}s{note}.")
 
 
-class WorkhubMembershipInline(admin.TabularInline):
+class WorkhubMembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = WorkhubMembership
+    parent_network_path = "network_id"
     raw_id_fields = ["person"]
     extra = 1
 
@@ -258,7 +317,7 @@ class WorkhubMembershipInline(admin.TabularInline):
 @admin.register(Workhub)
 class WorkhubAdmin(NetworkScopedAdmin):
     list_display = ["name", "network", "academic_year"]
-    list_filter = ["network", "academic_year"]
+    list_filter = [network_filter("network"), "academic_year"]
     search_fields = ["name", "priority_area"]
     inlines = [WorkhubMembershipInline]
 
@@ -266,7 +325,7 @@ class WorkhubAdmin(NetworkScopedAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(NetworkScopedAdmin):
     list_display = ["email", "network", "created_at", "accepted_at"]
-    list_filter = ["network"]
+    list_filter = [network_filter("network")]
     search_fields = ["email"]
     readonly_fields = ["email", "network", "token", "invited_by", "accepted_at"]
 
@@ -277,7 +336,7 @@ class InvitationAdmin(NetworkScopedAdmin):
 @admin.register(ContactMessage)
 class ContactMessageAdmin(NetworkScopedAdmin):
     list_display = ["subject", "network", "sender_name", "created_at", "sent_at"]
-    list_filter = ["network", "sent_at"]
+    list_filter = [network_filter("network"), "sent_at"]
     search_fields = ["subject", "sender_email", "sender_name"]
     readonly_fields = ["created_at", "sent_at", "send_attempts", "sender"]
 
@@ -292,7 +351,7 @@ class AuditEventAdmin(NetworkScopedAdmin):
 
     network_path = "network_id"
     list_display = ["created_at", "actor_label", "summary", "object_repr", "subject_label"]
-    list_filter = ["action", "content_type"]
+    list_filter = [network_filter("network_id"), "action"]
     search_fields = ["summary", "object_repr"]
     date_hierarchy = "created_at"
     fields = [
