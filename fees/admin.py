@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin import AuditHistoryMixin
-from core.money import format_pence
+from core.admin import AuditHistoryMixin, CsvExportMixin
+from core.money import format_pence, pounds_text
 from networks.admin import NetworkScopedAdmin, network_filter
 
 from . import services
 from .models import FeeBand, FeeInvoice, FeeScheme
+from .years import fee_year_label
 
 
 class FeeBandInline(admin.TabularInline):
@@ -43,7 +44,7 @@ class FeeSchemeAdmin(AuditHistoryMixin, NetworkScopedAdmin):
 
 
 @admin.register(FeeInvoice)
-class FeeInvoiceAdmin(AuditHistoryMixin, NetworkScopedAdmin):
+class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["reference", "school", "urn", "year_label", "amount", "state", "paid_on",
                     "printable"]  # fmt: skip
     list_filter = ["state", "year", network_filter("network")]
@@ -52,6 +53,24 @@ class FeeInvoiceAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     actions = ["mark_paid_today"]
     readonly_fields = ["reference", "created_at", "created_by", "reminded_at", "reminders_sent"]
     STAFF_ONLY = ["network", "school", "year", "year_kind"]
+    csv_filename = "invoices.csv"
+    csv_fields = [
+        "reference", "network__short_name", "network__name", "school__name", "school__urn",
+        "year", "year_kind", "amount_pence", "state", "paid_on", "payment_reference",
+        "waived_reason",
+    ]  # fmt: skip
+    csv_columns = [
+        ("Reference", lambda row: row["reference"]),
+        ("Network", lambda row: row["network__short_name"] or row["network__name"]),
+        ("School", lambda row: row["school__name"]),
+        ("URN", lambda row: row["school__urn"]),
+        ("Fee year", lambda row: fee_year_label(row["year_kind"], row["year"])),
+        ("Amount (£)", lambda row: pounds_text(row["amount_pence"])),
+        ("State", lambda row: FeeInvoice.State(row["state"]).label),
+        ("Paid on", lambda row: row["paid_on"].isoformat() if row["paid_on"] else ""),
+        ("Payment reference", lambda row: row["payment_reference"]),
+        ("Waived because", lambda row: row["waived_reason"]),
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))  # the history, on a change

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core import audit
-from core.admin import AuditHistoryMixin
+from core.admin import AuditHistoryMixin, CsvExportMixin
 from core.models import AuditEvent
 from members.models import Post, School
 
@@ -234,14 +234,43 @@ class NetworkAdmin(AuditHistoryMixin, NetworkScopedAdmin):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
 
+def _date(value) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def _person(row, part: str) -> str:
+    if row["person_id"] is None:
+        return "Former member" if part == "last_name" else ""
+    return row[f"person__{part}"]
+
+
 @admin.register(Membership)
-class MembershipAdmin(AuditHistoryMixin, NetworkScopedAdmin):
+class MembershipAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
     list_filter = ["status", "role", network_filter("network")]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
     actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
     readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
+    csv_filename = "members.csv"
+    csv_fields = [
+        "network__short_name", "network__name", "person_id", "person__first_name",
+        "person__last_name", "person__email", "school__name", "school__urn", "status", "role",
+        "requested_at", "started_at", "ended_at",
+    ]  # fmt: skip
+    csv_columns = [
+        ("Network", lambda row: row["network__short_name"] or row["network__name"]),
+        ("First name", lambda row: _person(row, "first_name")),
+        ("Last name", lambda row: _person(row, "last_name")),
+        ("Email", lambda row: _person(row, "email")),
+        ("School", lambda row: row["school__name"] or ""),
+        ("URN", lambda row: row["school__urn"] or ""),
+        ("Status", lambda row: Membership.Status(row["status"]).label),
+        ("Role", lambda row: Membership.Role(row["role"]).label),
+        ("Requested", lambda row: _date(row["requested_at"])),
+        ("Started", lambda row: _date(row["started_at"])),
+        ("Ended", lambda row: _date(row["ended_at"])),
+    ]
 
     def audit_repr(self, obj) -> str:
         where = f" ({obj.school.name})" if obj.school_id else ""

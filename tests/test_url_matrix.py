@@ -365,6 +365,9 @@ ROUTES: dict[str, list[Case]] = {
     "admin:login": [Case(_no_args, _only(ADMIN_SITE, REDIRECT, 403))],
     "admin:logout": [Case(_no_args, _everyone(ANY))],
     "admin:jsi18n": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    # Exports: each administrator gets their own networks' rows (tests/admin/test_exports.py).
+    "admin:networks_membership_export": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:fees_feeinvoice_export": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
     "admin:autocomplete": [Case(_no_args, _only(ADMIN_SITE, ANY, LOGIN))],
     "admin:password_change": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
     "admin:password_change_done": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
