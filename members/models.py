@@ -240,9 +240,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def has_complete_profile(self) -> bool:
-        """Named, with at least one post: enough for eligibility to be worked out."""
+        """Named, with at least one post: enough for eligibility to be worked out.
+
+        A network's administrator (is_staff comes with the role) needs no post: an
+        association's paid administrator is often not a head, and is not sent to
+        complete a profile on every sign-in.
+        """
+        if not (self.first_name and self.last_name):
+            return False
         # posts.all() rather than exists(), so prefetched posts cost no query.
-        return bool(self.first_name and self.last_name and self.posts.all())
+        return self.is_staff or bool(self.posts.all())
 
     def current_posts(self, on: datetime.date | None = None) -> list["Post"]:
         """Posts held on the day (today by default); uses prefetched posts if present."""

@@ -59,7 +59,12 @@ def _network_ids(user) -> set[int] | None:
 
 def dashboard_for(user) -> Dashboard:
     """The user's networks' pending requests, claims, members and this year's fees."""
-    ids = _network_ids(user)
+    return network_figures(_network_ids(user))
+
+
+def network_figures(ids: set[int] | None) -> Dashboard:
+    """Pending requests, claims, members and this year's fees of these networks (None:
+    site staff's view, the networks with most waiting)."""
     if ids is not None and not ids:
         return Dashboard()
     networks = Network.objects.order_by("name").only("name", "short_name", "slug")
@@ -130,3 +135,56 @@ def claims_as_head(user) -> list[Post]:
         .select_related("person", "school")
         .order_by("created_at")[:20]
     )
+
+
+@dataclass
+class MyWork:
+    """The top of /me/: what waits for the person, and their schools' fees this year."""
+
+    networks: list[NetworkWork] = field(default_factory=list)
+    claims: list[Post] = field(default_factory=list)
+    fees: list[tuple[Membership, FeeInvoice | None, str]] = field(default_factory=list)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.networks or self.claims)
+
+
+def my_work(person, active: list[Membership]) -> MyWork:
+    """Requests, claims and invoices waiting for the person; `active`: their active
+    memberships (with network and school), already fetched by the page."""
+    administered = [m.network_id for m in active if m.can_administer]
+    work = MyWork(claims=claims_as_head(person))
+    if administered:
+        dashboard = network_figures(set(administered))
+        work.networks = [row for row in dashboard.rows if row.waiting or row.due]
+    work.fees = school_fees(active)
+    return work
+
+
+def school_fees(active: list[Membership]) -> list[tuple[Membership, FeeInvoice | None, str]]:
+    """For each school seat the person holds in a network with a fee: this year's invoice
+    (None: not raised yet) and the fee year's name. Two queries."""
+    seats = [m for m in active if m.school_id]
+    if not seats:
+        return []
+    schemes = {
+        scheme.network_id: scheme
+        for scheme in FeeScheme.objects.filter(network__in=[m.network_id for m in seats])
+    }
+    wanted = Q(pk__in=[])
+    for seat in seats:
+        scheme = schemes.get(seat.network_id)
+        if scheme:
+            wanted |= Q(network=seat.network_id, school=seat.school_id,
+                        year=scheme.current_year(), year_kind=scheme.year_kind)  # fmt: skip
+    invoices = {(i.network_id, i.school_id): i for i in FeeInvoice.objects.filter(wanted)}
+    return [
+        (
+            seat,
+            invoices.get((seat.network_id, seat.school_id)),
+            schemes[seat.network_id].year_label(schemes[seat.network_id].current_year()),
+        )
+        for seat in seats
+        if seat.network_id in schemes
+    ]
