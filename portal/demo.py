@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from fees.demo import seed_fees
 from meetings.demo import seed_meetings
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
@@ -325,6 +326,7 @@ class Seeder:
         self.claim_waiting()
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
+        seed_fees(networks, accounts, self.log)
         self.log("Demo data ready. Sign in with any demo account and the password given.")
 
     def local_authorities(self) -> None:
@@ -518,6 +520,11 @@ class Seeder:
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
             network_services.sync_automatic_memberships(person=accounts[slug])
         place(oxon_secondary[0], "osshta", role=coordinator)
+        # Two requests to join OSSHTA wait for its administrator (administrator@example.org).
+        for applicant in self.fictional_heads("oxon.secondary.applicant", OXFORDSHIRE,
+                                              S.SECONDARY, 2):  # fmt: skip
+            if not Membership.objects.filter(person=applicant, network=networks["osshta"]).exists():
+                place(applicant, "osshta", status=Membership.Status.PENDING)
 
     def claim_waiting(self) -> None:
         """A fictional person claims the headship of an OSSHTA member school: the claim
