@@ -106,10 +106,13 @@ class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
 
     @admin.action(description="Mark the selected invoices paid today")
     def mark_paid_today(self, request, queryset):
+        # Counted first: the list may be filtered to due invoices, which these stop being.
+        selected = list(queryset)
         done = 0
-        for invoice in queryset.filter(state=FeeInvoice.State.DUE):
-            services.mark_paid(invoice=invoice, paid_on=timezone.localdate(), by=request.user)
-            done += 1
-        skipped = queryset.count() - done
+        for invoice in selected:
+            if invoice.is_due:
+                services.mark_paid(invoice=invoice, paid_on=timezone.localdate(), by=request.user)
+                done += 1
+        skipped = len(selected) - done
         note = f" ({skipped} not due, left as they were)" if skipped else ""
         self.message_user(request, f"{done} invoice(s) marked paid{note}.", messages.SUCCESS)

@@ -41,7 +41,7 @@ class NetworkFilter(admin.SimpleListFilter):
         networks = Network.objects.order_by("name")
         if not request.user.is_superuser:
             networks = networks.filter(pk__in=administered_network_ids(request))
-        return [(str(network.pk), network.label) for network in networks.only("name", "short_name")]
+        return [(str(network.pk), network.name) for network in networks.only("name")]
 
     def queryset(self, request, queryset):
         value = self.value()

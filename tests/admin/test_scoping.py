@@ -35,7 +35,7 @@ def test_the_by_network_filter_lists_only_the_administrators_networks(
 
     response = client.get(reverse(f"admin:{model}_changelist"))
 
-    assert _filter_choices(response) == {"All", network.label}
+    assert _filter_choices(response) == {"All", network.name}
 
 
 def test_site_staff_filter_by_every_network(client, staff, network, other_network):
@@ -43,7 +43,7 @@ def test_site_staff_filter_by_every_network(client, staff, network, other_networ
 
     response = client.get(reverse("admin:networks_membership_changelist"))
 
-    assert {network.label, other_network.label} <= _filter_choices(response)
+    assert {network.name, other_network.name} <= _filter_choices(response)
 
 
 def test_a_crafted_filter_for_another_network_shows_nothing_of_it(

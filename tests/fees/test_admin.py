@@ -97,8 +97,14 @@ def test_an_administrator_marks_an_invoice_paid_in_the_admin(client, administrat
     (invoice,) = services.raise_invoices(network=fee_network, by=administrator).raised
     client.force_login(administrator)
 
-    _act(client, "feeinvoice", "mark_paid_today", [invoice.pk])
+    response = client.post(
+        reverse("admin:fees_feeinvoice_changelist") + "?state__exact=due",
+        {"action": "mark_paid_today", "_selected_action": [str(invoice.pk)]},
+        follow=True,
+    )
 
+    assert "1 invoice(s) marked paid." in response.content.decode()
+    assert "not due" not in response.content.decode()
     invoice.refresh_from_db()
     assert invoice.state == "paid" and invoice.paid_on is not None
     page = client.get(reverse("admin:fees_feeinvoice_change", args=[invoice.pk]))
