@@ -43,10 +43,11 @@ def test_declining_records_the_reason(network, administrator):
 
     services.decline_membership(membership=membership, by=administrator, reason="Not a head")
 
-    assert _last(membership).change_lines == [
+    # A set: PostgreSQL's jsonb keeps keys in its own order.
+    assert set(_last(membership).change_lines) == {
         "Status: Pending approval → Declined",
         "Reason: (empty) → Not a head",
-    ]
+    }
 
 
 def test_a_role_change_is_recorded_and_setting_the_same_role_records_nothing(
@@ -116,7 +117,7 @@ def test_a_meetings_publication_change_and_cancellation_are_recorded(network, co
     ]
     assert events[2].change_lines == ["State: Draft → Published"]
     assert events[1].change_lines == ["Title: Autumn → Autumn meeting"]
-    assert events[0].change_lines[0] == "State: Published → Cancelled"
+    assert "State: Published → Cancelled" in events[0].change_lines
     assert {event.network_id for event in events} == {network.pk}
 
 

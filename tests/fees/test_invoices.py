@@ -110,11 +110,11 @@ def test_marking_paid_and_waiving_are_recorded_and_only_once(fee_network, admini
     paid.refresh_from_db()
     assert paid.state == "paid" and paid.paid_on == datetime.date(2026, 10, 1)
     lines = AuditEvent.objects.for_object(paid).first().change_lines
-    assert lines[:2] == ["State: Due → Paid", "Paid on: (empty) → 01 Oct 2026"]
-    assert AuditEvent.objects.for_object(waived).first().change_lines == [
+    assert {"State: Due → Paid", "Paid on: (empty) → 01 Oct 2026"} <= set(lines)
+    assert set(AuditEvent.objects.for_object(waived).first().change_lines) == {
         "State: Due → Waived",
         "Reason: (empty) → Closing in December",
-    ]
+    }
 
 
 def test_waiving_needs_a_reason(fee_network, administrator):
