@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "support",
     "articles",
     "leaders",
+    "fees",
     "portal",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     # /networks/<slug>/articles... and /networks/<slug>/stories/...
     path("", include("articles.urls")),
     path("leaders/", include("leaders.urls")),
+    path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,4 +1,86 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+
+FORMER_MEMBER = "Former member"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        """The object's events, newest first."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).order_by("-created_at", "-pk")
+
+    def for_network(self, network_id: int):
+        """A network's history, newest first."""
+        return self.filter(network_id=network_id).order_by("-created_at", "-pk")
+
+
+class AuditEvent(models.Model):
+    """One recorded change: who did what to which object, and from what to what. Never edited."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept when the person closes their account: the link empties and the name is
+    # blanked by forget_person, so the row still says what happened.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    # The person the change was about (a member whose role changed, a claimant).
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_name = models.CharField(max_length=200, blank=True)
+    # A plain number, not a foreign key: core stands below networks and cannot name it.
+    network_id = models.PositiveIntegerField(null=True, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    # What the object was, in words that name no person (names live in the two fields above).
+    object_repr = models.CharField("object", max_length=200)
+    action = models.CharField(max_length=60)
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
+    summary = models.CharField(max_length=500)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # An object's history on its admin page.
+            models.Index(fields=["content_type", "object_id"], name="core_audit_object"),
+            # A network's history page, newest first.
+            models.Index(fields=["network_id", "-created_at"], name="core_audit_network"),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it: their name, "Headnet" for a command or an automatic check, or
+        "Former member" once the person has closed their account."""
+        if self.changes.get("_automatic") is True:
+            return "Headnet"
+        return self.actor_name or FORMER_MEMBER
+
+    @property
+    def subject_label(self) -> str:
+        if not self.subject_name and self.subject_id is None:
+            return ""
+        return self.subject_name or FORMER_MEMBER
+
+    @property
+    def change_lines(self) -> list[str]:
+        """Each change in words: "Status: Pending approval → Active"."""
+        return [
+            f"{name}: {pair[0] or '(empty)'} → {pair[1] or '(empty)'}"
+            for name, pair in self.changes.items()
+            if not name.startswith("_")
+        ]
 
 
 class OutgoingEmail(models.Model):

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .dates import iso
-from .models import OutgoingEmail
+from .models import AuditEvent, OutgoingEmail
 
 FORMER_MEMBER = "Former member"
 
@@ -35,9 +35,25 @@ def _log_entries_naming(person):
     return LogEntry.objects.filter(about_account | naming)
 
 
+def _audit_events(person):
+    return AuditEvent.objects.filter(Q(actor=person) | Q(subject=person)).order_by("created_at")
+
+
 def personal_data(person) -> dict:
-    """Email queued for the person and the admin site's history by and about them."""
+    """Email queued for the person, the admin site's history and the audit trail by and
+    about them."""
     return {
+        "audit_trail": [
+            {
+                "when": iso(event.created_at),
+                "by_you": event.actor_id == person.pk,
+                "about_you": event.subject_id == person.pk,
+                "what": event.summary,
+                "object": event.object_repr,
+                "changes": event.change_lines,
+            }
+            for event in _audit_events(person)
+        ],
         "email_waiting": [
             {"subject": row.subject, "queued_at": iso(row.created_at), "tries": row.attempts}
             for row in _waiting_email(person)
@@ -58,6 +74,9 @@ def personal_data(person) -> dict:
 
 
 def forget_person(person) -> None:
-    """Delete email waiting for the person; keep admin history, without their name."""
+    """Delete email waiting for the person; keep admin history and the audit trail, without
+    their name."""
+    AuditEvent.objects.filter(actor=person).update(actor=None, actor_name="")
+    AuditEvent.objects.filter(subject=person).update(subject=None, subject_name="")
     OutgoingEmail.objects.filter(pk__in=[row.pk for row in _waiting_email(person)]).delete()
     _log_entries_naming(person).update(object_repr=FORMER_MEMBER)

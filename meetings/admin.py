@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import AuditHistoryMixin
+
 from .models import AcademicYear, CalendarFeed, Meeting, MeetingSeries, Paper, Registration, Term
 
 
@@ -45,7 +47,7 @@ class PaperInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """For site staff; coordinators run meetings from the site's own pages."""
 
     list_display = ["title", "network", "starts_at", "kind", "format", "state"]

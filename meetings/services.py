@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import audit
 from core.email import queue_templated_email
 from members.models import User
 from networks.models import Network
@@ -33,6 +34,18 @@ EDITABLE_FIELDS = (
 # A change to any of these reaches registered people by email and calendars by SEQUENCE.
 MATERIAL_FIELDS = ("title", "starts_at", "ends_at", "format", "venue_school", "venue_address",
                    "online_url")  # fmt: skip
+
+
+def _audit(meeting: Meeting, action: str, summary: str, by: User | None, changes: dict) -> None:
+    audit.record(
+        obj=meeting,
+        action=action,
+        summary=summary,
+        actor=by,
+        network_id=meeting.network_id,
+        changes=changes,
+        object_repr=f"{meeting.title} ({meeting.local_start:%d %b %Y})",
+    )
 
 
 def _checked(meeting: Meeting) -> Meeting:
@@ -94,7 +107,9 @@ def _this_and_following(meeting: Meeting, following: bool) -> list[Meeting]:
 
 
 @transaction.atomic
-def update_meeting(*, meeting: Meeting, changes: dict, following: bool = False) -> list[Meeting]:
+def update_meeting(
+    *, meeting: Meeting, changes: dict, following: bool = False, by: User | None = None
+) -> list[Meeting]:
     """Change one meeting, or this one and the later ones of its series.
 
     For the later ones a new time of day and length apply on each one's own date
@@ -121,9 +136,17 @@ def update_meeting(*, meeting: Meeting, changes: dict, following: bool = False) 
                     target, day_shift, new_start.timetz().replace(tzinfo=None), new_end - new_start
                 )
             )
+        before = Meeting.objects.get(pk=target.pk)
         target.sequence += 1
         _checked(target).save()
         updated.append(target)
+        _audit(
+            target,
+            "meeting.changed",
+            "Meeting changed",
+            by,
+            audit.model_changes(before, target, sorted(changed)),
+        )
         if "capacity" in changed:
             _fill_places(target)
     if changed & set(MATERIAL_FIELDS):
@@ -134,7 +157,7 @@ def update_meeting(*, meeting: Meeting, changes: dict, following: bool = False) 
 
 
 @transaction.atomic
-def publish_meetings(*, meetings: list[Meeting]) -> list[Meeting]:
+def publish_meetings(*, meetings: list[Meeting], by: User | None = None) -> list[Meeting]:
     """Publish drafts and email each member of each network once, listing all of them."""
     now = timezone.now()
     published = []
@@ -147,16 +170,25 @@ def publish_meetings(*, meetings: list[Meeting]) -> list[Meeting]:
         meeting.sequence += 1
         meeting.save(update_fields=["state", "published_at", "sequence", "updated_at"])
         published.append(meeting)
+        _audit(
+            meeting,
+            "meeting.published",
+            "Meeting published",
+            by,
+            {"State": [Meeting.State.DRAFT.label, Meeting.State.PUBLISHED.label]},
+        )
     _announce(published)
     return published
 
 
-def publish_meeting(*, meeting: Meeting, whole_series: bool = True) -> list[Meeting]:
+def publish_meeting(
+    *, meeting: Meeting, whole_series: bool = True, by: User | None = None
+) -> list[Meeting]:
     """Publish a draft and, if asked, the other drafts of its series (one email per person)."""
     meetings = [meeting]
     if whole_series and meeting.series_id:
         meetings = list(meeting.series.meetings.filter(state=Meeting.State.DRAFT))
-    return publish_meetings(meetings=meetings)
+    return publish_meetings(meetings=meetings, by=by)
 
 
 def _announce(meetings: list[Meeting]) -> None:
@@ -175,7 +207,7 @@ def _announce(meetings: list[Meeting]) -> None:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str) -> Meeting:
+def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> Meeting:
     """Cancel a meeting; it stays in calendars as cancelled and registered people are told."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
@@ -183,10 +215,18 @@ def cancel_meeting(*, meeting: Meeting, reason: str) -> Meeting:
     if not reason.strip():
         raise ValidationError("Say why the meeting is cancelled.")
     was_draft = meeting.is_draft
+    before = meeting.get_state_display()
     meeting.state = Meeting.State.CANCELLED
     meeting.cancel_reason = reason.strip()
     meeting.sequence += 1
     meeting.save(update_fields=["state", "cancel_reason", "sequence", "updated_at"])
+    _audit(
+        meeting,
+        "meeting.cancelled",
+        "Meeting cancelled",
+        by,
+        {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
+    )
     if not was_draft:
         _email_registered(meeting, "meetings/email/meeting_cancelled")
     return meeting
@@ -235,7 +275,7 @@ def create_urgent_meeting(
         registration_required=False,
         audience=Meeting.Audience.MEMBERS,
     )
-    publish_meetings(meetings=[meeting])
+    publish_meetings(meetings=[meeting], by=by)
     meeting.refresh_from_db()
     return meeting
 

@@ -276,7 +276,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {key: form.cleaned_data[key] for key in MeetingForm.Meta.fields}
         following = form.cleaned_data.get("scope") == "following"
         try:
-            updated = services.update_meeting(meeting=meeting, changes=changes, following=following)
+            updated = services.update_meeting(
+                meeting=meeting, changes=changes, following=following, by=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -300,7 +302,7 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
     try:
         published = services.publish_meeting(
-            meeting=meeting, whole_series=request.POST.get("whole_series") == "1"
+            meeting=meeting, whole_series=request.POST.get("whole_series") == "1", by=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -319,7 +321,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
-            services.cancel_meeting(meeting=meeting, reason=form.cleaned_data["reason"])
+            services.cancel_meeting(
+                meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import AuditHistoryMixin
+
 from .models import Designation, LocalAuthority, Post, PostDecision, School, User
 
 # A post's verification changes only through a decision (the claim page), which
@@ -75,7 +77,7 @@ class PostDecisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["person", "role", "school", "started_on", "ended_on", "verification", "claim"]
     list_filter = ["verification", "role"]
     search_fields = ["person__email", "person__last_name", "school__name", "=school__urn"]

@@ -26,6 +26,7 @@ PHONE = "TelephoneNum"
 HEAD_TITLE = "HeadTitle (name)"
 HEAD_FIRST_NAME = "HeadFirstName"
 HEAD_LAST_NAME = "HeadLastName"
+PUPILS = "NumberOfPupils"
 
 # Without any of these a row cannot become a School; the register has had them
 # in every layout since at least 2021.
@@ -39,6 +40,7 @@ OPTIONAL_COLUMNS = (
     HEAD_TITLE,
     HEAD_FIRST_NAME,
     HEAD_LAST_NAME,
+    PUPILS,
 )
 
 PHASES: dict[str, School.Phase] = {

@@ -94,6 +94,9 @@ class School(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     website = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    number_of_pupils = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The register's NumberOfPupils (fee bands use it)."
+    )
     # The register's head of the school, kept only to verify who claims the headship:
     # never shown on a page, in a list or in an export.
     head_title = models.CharField(max_length=30, blank=True)
@@ -237,9 +240,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def has_complete_profile(self) -> bool:
-        """Named, with at least one post: enough for eligibility to be worked out."""
+        """Named, with at least one post: enough for eligibility to be worked out.
+
+        A network's administrator (is_staff comes with the role) needs no post: an
+        association's paid administrator is often not a head, and is not sent to
+        complete a profile on every sign-in.
+        """
+        if not (self.first_name and self.last_name):
+            return False
         # posts.all() rather than exists(), so prefetched posts cost no query.
-        return bool(self.first_name and self.last_name and self.posts.all())
+        return self.is_staff or bool(self.posts.all())
 
     def current_posts(self, on: datetime.date | None = None) -> list["Post"]:
         """Posts held on the day (today by default); uses prefetched posts if present."""

@@ -174,6 +174,8 @@ def _parse_row(line: int, record: dict[str, str], report: ImportReport) -> _Row 
         problems.append("no type of establishment")
     values = _school_text(value)
     problems += _too_long(values, la_name)
+    if gias.PUPILS in value:
+        values["number_of_pupils"] = _pupils(value[gias.PUPILS], problems)
 
     if problems:
         report.rejections.append(Rejection(line, "; ".join(problems)))
@@ -196,6 +198,16 @@ def _urn(text: str, problems: list[str]) -> int | None:
     if not 0 < urn <= _MAX_URN:
         problems.append(f'URN "{text}" is out of range')
     return urn
+
+
+def _pupils(text: str, problems: list[str]) -> int | None:
+    """The number of pupils (the register leaves it empty for many schools), or None."""
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,7}", text):
+        problems.append(f'{gias.PUPILS} "{text}" is not a number')
+        return None
+    return int(text)
 
 
 def _local_authority(value: dict[str, str], problems: list[str]) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import audit
 from core.email import queue_templated_email
 
 from .models import Post, PostDecision, School, User
@@ -91,7 +92,22 @@ def verify_post(*, post: Post, how: str, by: User | None = None) -> Post:
     PostDecision.objects.create(
         post=post, outcome=Post.Verification.VERIFIED, how=how, decided_by=by, decided_at=now
     )
+    _audit_decision(post, "post.verified", "Post confirmed", by=by)
     return post
+
+
+def _audit_decision(post: Post, action: str, summary: str, *, by: User | None) -> None:
+    audit.record(
+        obj=post,
+        action=action,
+        summary=f"{summary} ({Post.How(post.verified_how).label.lower()})",
+        actor=by,
+        subject=post.person,
+        changes={
+            "Verification": [Post.Verification.UNVERIFIED.label, post.get_verification_display()]
+        },
+        object_repr=f"{post.get_role_display()} at {post.school.name}",
+    )
 
 
 @transaction.atomic
@@ -108,6 +124,7 @@ def reject_post(*, post: Post, how: str, by: User) -> Post:
     PostDecision.objects.create(
         post=post, outcome=Post.Verification.REJECTED, how=how, decided_by=by, decided_at=now
     )
+    _audit_decision(post, "post.rejected", "Post rejected", by=by)
     queue_templated_email(
         "members/email/post_rejected", to=[post.person.email], context={"post": post}
     )

@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core import audit
+from core.admin import AuditHistoryMixin, CsvExportMixin
+from core.models import AuditEvent
 from members.models import Post, School
 
 from . import access, services
@@ -25,6 +28,63 @@ from .models import (
 
 def administered_network_ids(request) -> set[int]:
     return access.administered_network_ids(request.user)
+
+
+class NetworkFilter(admin.SimpleListFilter):
+    """ "By network", listing only the networks the user administers (all, for site staff)."""
+
+    title = "network"
+    parameter_name = "network"
+    network_path = "network"  # how the rows reach their network
+
+    def lookups(self, request, model_admin):
+        networks = Network.objects.order_by("name")
+        if not request.user.is_superuser:
+            networks = networks.filter(pk__in=administered_network_ids(request))
+        return [(str(network.pk), network.name) for network in networks.only("name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isdecimal():
+            return queryset
+        return queryset.filter(**{self.network_path: int(value)})
+
+
+def network_filter(path: str) -> type[NetworkFilter]:
+    """The network filter for an admin whose rows reach their network by `path`."""
+    return type("NetworkFilter", (NetworkFilter,), {"network_path": path})
+
+
+class ScopedInlineMixin:
+    """An inline that a network's administrators use on their own network's page: its
+    permissions follow the page's, not the model permissions they do not hold."""
+
+    parent_network_path = "network"
+
+    def _allowed(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        ids = administered_network_ids(request)
+        if not (request.user.is_active and request.user.is_staff and ids):
+            return False
+        if obj is None:
+            return True
+        target = obj
+        for part in self.parent_network_path.split("__"):
+            target = getattr(target, part)
+        return (target if isinstance(target, int) else target.pk) in ids
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
 
 
 class NetworkScopedAdmin(admin.ModelAdmin):
@@ -69,6 +129,32 @@ class NetworkScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.has_view_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        before = type(obj).objects.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            self._audit_change(request, before, obj, form)
+
+    def _audit_change(self, request, before, obj, form) -> None:
+        """Record an edit made on the change page, field by field, in words."""
+        changes = audit.model_changes(before, obj, form.changed_data)
+        if not changes:
+            return
+        audit.record(
+            obj=obj,
+            action="admin.changed",
+            summary=f"Changed in the admin: {', '.join(changes)}",
+            actor=request.user,
+            subject=getattr(obj, "person", None),
+            network_id=self._network_id_of(obj),
+            changes=changes,
+            object_repr=self.audit_repr(obj),
+        )
+
+    def audit_repr(self, obj) -> str:
+        """How the history names the object, without naming any person."""
+        return str(obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "network" and not request.user.is_superuser:
             kwargs["queryset"] = Network.objects.filter(pk__in=administered_network_ids(request))
@@ -92,13 +178,14 @@ class NetworkAdminForm(forms.ModelForm):
     )
 
 
-class PurposeInline(admin.TabularInline):
+class PurposeInline(ScopedInlineMixin, admin.TabularInline):
     model = NetworkPurpose
+    parent_network_path = "pk"
     extra = 1
 
 
 @admin.register(Network)
-class NetworkAdmin(NetworkScopedAdmin):
+class NetworkAdmin(AuditHistoryMixin, NetworkScopedAdmin):
     network_path = "pk"
     form = NetworkAdminForm
     list_display = ["name", "short_name", "kind", "join_policy", "basis", "parent"]
@@ -125,9 +212,10 @@ class NetworkAdmin(NetworkScopedAdmin):
     STAFF_ONLY_FIELDS = ["slug", "parent", "areas", "open_to_all"]
 
     def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
         if request.user.is_superuser:
-            return []
-        fields = list(self.STAFF_ONLY_FIELDS)
+            return fields
+        fields += self.STAFF_ONLY_FIELDS
         if obj is not None and obj.join_policy == Network.JoinPolicy.AUTOMATIC:
             fields.append("join_policy")
         return fields
@@ -146,20 +234,54 @@ class NetworkAdmin(NetworkScopedAdmin):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
 
+def _date(value) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def _person(row, part: str) -> str:
+    if row["person_id"] is None:
+        return "Former member" if part == "last_name" else ""
+    return row[f"person__{part}"]
+
+
 @admin.register(Membership)
-class MembershipAdmin(NetworkScopedAdmin):
+class MembershipAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
-    list_filter = ["status", "role", "network"]
+    list_filter = ["status", "role", network_filter("network")]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
     actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
     readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
+    csv_filename = "members.csv"
+    csv_fields = [
+        "network__short_name", "network__name", "person_id", "person__first_name",
+        "person__last_name", "person__email", "school__name", "school__urn", "status", "role",
+        "requested_at", "started_at", "ended_at",
+    ]  # fmt: skip
+    csv_columns = [
+        ("Network", lambda row: row["network__short_name"] or row["network__name"]),
+        ("First name", lambda row: _person(row, "first_name")),
+        ("Last name", lambda row: _person(row, "last_name")),
+        ("Email", lambda row: _person(row, "email")),
+        ("School", lambda row: row["school__name"] or ""),
+        ("URN", lambda row: row["school__urn"] or ""),
+        ("Status", lambda row: Membership.Status(row["status"]).label),
+        ("Role", lambda row: Membership.Role(row["role"]).label),
+        ("Requested", lambda row: _date(row["requested_at"])),
+        ("Started", lambda row: _date(row["started_at"])),
+        ("Ended", lambda row: _date(row["ended_at"])),
+    ]
+
+    def audit_repr(self, obj) -> str:
+        where = f" ({obj.school.name})" if obj.school_id else ""
+        return f"Membership of {obj.network.label}{where}"
 
     def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
         if request.user.is_superuser:
-            return self.readonly_fields
+            return fields
         # Network administrators change status and role; who and where is fixed.
-        return [*self.readonly_fields, "person", "network", "school"]
+        return [*fields, "person", "network", "school"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser  # others add people by invitation
@@ -214,8 +336,9 @@ class MembershipAdmin(NetworkScopedAdmin):
         self.message_user(request, f"{len(chosen)} active member(s) are now {label}s{note}.")
 
 
-class WorkhubMembershipInline(admin.TabularInline):
+class WorkhubMembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = WorkhubMembership
+    parent_network_path = "network_id"
     raw_id_fields = ["person"]
     extra = 1
 
@@ -223,7 +346,7 @@ class WorkhubMembershipInline(admin.TabularInline):
 @admin.register(Workhub)
 class WorkhubAdmin(NetworkScopedAdmin):
     list_display = ["name", "network", "academic_year"]
-    list_filter = ["network", "academic_year"]
+    list_filter = [network_filter("network"), "academic_year"]
     search_fields = ["name", "priority_area"]
     inlines = [WorkhubMembershipInline]
 
@@ -231,7 +354,7 @@ class WorkhubAdmin(NetworkScopedAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(NetworkScopedAdmin):
     list_display = ["email", "network", "created_at", "accepted_at"]
-    list_filter = ["network"]
+    list_filter = [network_filter("network")]
     search_fields = ["email"]
     readonly_fields = ["email", "network", "token", "invited_by", "accepted_at"]
 
@@ -242,9 +365,47 @@ class InvitationAdmin(NetworkScopedAdmin):
 @admin.register(ContactMessage)
 class ContactMessageAdmin(NetworkScopedAdmin):
     list_display = ["subject", "network", "sender_name", "created_at", "sent_at"]
-    list_filter = ["network", "sent_at"]
+    list_filter = [network_filter("network"), "sent_at"]
     search_fields = ["subject", "sender_email", "sender_name"]
     readonly_fields = ["created_at", "sent_at", "send_attempts", "sender"]
 
     def has_add_permission(self, request):
         return False  # messages arrive through the contact form
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(NetworkScopedAdmin):
+    """The audit trail: read by site staff and (their networks' part) administrators; never
+    added to, changed or deleted here."""
+
+    network_path = "network_id"
+    list_display = ["created_at", "actor_label", "summary", "object_repr", "subject_label"]
+    list_filter = [network_filter("network_id"), "action"]
+    search_fields = ["summary", "object_repr"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at", "actor_label", "action", "summary", "object_repr", "subject_label",
+        "change_lines",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="who")
+    def actor_label(self, event):
+        return event.actor_label
+
+    @admin.display(description="about")
+    def subject_label(self, event):
+        return event.subject_label
+
+    @admin.display(description="changes")
+    def change_lines(self, event):
+        return "; ".join(event.change_lines)

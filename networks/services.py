@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from core.email import queue_templated_email
 from members import services as members_services
 from members.models import Post, School, User
@@ -14,6 +15,28 @@ from members.models import Post, School, User
 from .eligibility import JoinKind
 from .models import ContactMessage, Invitation, Membership, Network, Workhub, WorkhubMembership
 from .tasks import deliver_contact_message
+
+
+def _audit_membership(
+    membership: Membership, action: str, summary: str, *, by: User | None, changes: dict
+) -> None:
+    """Record a change to a membership; the person's name goes in `subject` only."""
+    network = membership.network
+    where = f" ({membership.school.name})" if membership.school_id else ""
+    audit.record(
+        obj=membership,
+        action=action,
+        summary=summary,
+        actor=by,
+        subject=membership.person,
+        network_id=network.pk,
+        changes=changes,
+        object_repr=f"Membership of {network.label}{where}",
+    )
+
+
+def _status_change(before: str, after: str) -> dict:
+    return {"Status": [Membership.Status(before).label, Membership.Status(after).label]}
 
 
 def _live_membership(person, network) -> Membership | None:
@@ -49,6 +72,13 @@ def join_network(*, person: User, network: Network) -> Membership:
             person=person, network=network, school=school, status=Membership.Status.PENDING
         )
         if created:
+            _audit_membership(
+                membership,
+                "membership.requested",
+                "Asked to join",
+                by=person,
+                changes={"Status": ["", Membership.Status.PENDING.label]},
+            )
             _email_administrators_of_request(membership)
         return membership
 
@@ -59,6 +89,14 @@ def join_network(*, person: User, network: Network) -> Membership:
         status=Membership.Status.ACTIVE,
         started_at=now,
     )
+    if created:
+        _audit_membership(
+            membership,
+            "membership.joined",
+            "Accepted an invitation" if option.invitation is not None else "Joined",
+            by=person,
+            changes={"Status": ["", Membership.Status.ACTIVE.label]},
+        )
     if option.invitation is not None and created:
         option.invitation.accepted_at = now
         option.invitation.save(update_fields=["accepted_at"])
@@ -73,9 +111,17 @@ def leave_network(*, person: User, network: Network) -> Membership:
     )
     if membership is None:
         raise ValidationError(f"You are not a member of {network.name}.")
+    before = membership.status
     membership.status = Membership.Status.LEFT
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
+    _audit_membership(
+        membership,
+        "membership.left",
+        "Withdrew the request" if before == Membership.Status.PENDING else "Left",
+        by=person,
+        changes=_status_change(before, membership.status),
+    )
     # Workhubs belong to the network: leaving it leaves them too.
     WorkhubMembership.objects.filter(person=person, workhub__network=network).delete()
     sync_admin_site_access(person)
@@ -104,6 +150,13 @@ def approve_membership(*, membership: Membership, by: User) -> Membership:
     membership.decided_by = by
     membership.decided_at = now
     membership.save(update_fields=["status", "started_at", "decided_by", "decided_at"])
+    _audit_membership(
+        membership,
+        "membership.approved",
+        "Request approved",
+        by=by,
+        changes=_status_change(Membership.Status.PENDING, membership.status),
+    )
     queue_templated_email(
         "networks/email/request_approved",
         to=[membership.person.email],
@@ -123,7 +176,11 @@ def _has_confirmed_post(membership: Membership) -> bool:
 @transaction.atomic
 def decline_membership(*, membership: Membership, by: User, reason: str = "") -> Membership:
     """Decline a pending request, with an optional reason, and tell the person."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "network", "school")
+        .get(pk=membership.pk)
+    )
     if not membership.is_pending:
         raise ValidationError("This request has already been decided.")
     now = timezone.now()
@@ -135,6 +192,10 @@ def decline_membership(*, membership: Membership, by: User, reason: str = "") ->
     membership.save(
         update_fields=["status", "decided_by", "decided_at", "ended_at", "decline_reason"]
     )
+    changes = _status_change(Membership.Status.PENDING, membership.status)
+    if membership.decline_reason:
+        changes["Reason"] = ["", membership.decline_reason]
+    _audit_membership(membership, "membership.declined", "Request declined", by=by, changes=changes)
     queue_templated_email(
         "networks/email/request_declined",
         to=[membership.person.email],
@@ -223,6 +284,13 @@ def sync_automatic_memberships(*, person: User, welcome: bool = True) -> list[Me
             started_at=timezone.now(),
         )
         if created:
+            _audit_membership(
+                new,
+                "membership.enrolled",
+                "Enrolled automatically",
+                by=None,
+                changes={"Status": ["", Membership.Status.ACTIVE.label]},
+            )
             enrolled.append(new)
             if welcome:
                 _welcome_to_automatic_network(new)
@@ -266,9 +334,17 @@ def reconcile_automatic_memberships() -> tuple[int, int]:
 
 
 def _lapse(membership: Membership) -> None:
+    before = membership.status
     membership.status = Membership.Status.LAPSED
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
+    _audit_membership(
+        membership,
+        "membership.lapsed",
+        "Lapsed: no longer eligible",
+        by=None,
+        changes=_status_change(before, membership.status),
+    )
     if membership.person is not None:
         sync_admin_site_access(membership.person)
 
@@ -297,6 +373,13 @@ def set_role(*, membership: Membership, role: str, by: User) -> Membership:
     previous = membership.get_role_display()
     membership.role = role
     membership.save(update_fields=["role"])
+    _audit_membership(
+        membership,
+        "membership.role",
+        f"Made {membership.get_role_display().lower()}",
+        by=by,
+        changes={"Role": [previous, membership.get_role_display()]},
+    )
     sync_admin_site_access(membership.person)
     queue_templated_email(
         "networks/email/role_changed",
@@ -459,6 +542,13 @@ def _give_seat(head: User, network: Network, school: School) -> Membership | Non
         started_at=timezone.now(),
     )
     if created:
+        _audit_membership(
+            membership,
+            "membership.seat",
+            f"Took {school.name}'s seat as its head",
+            by=None,
+            changes={"Status": ["", Membership.Status.ACTIVE.label]},
+        )
         queue_templated_email(
             "networks/email/seat_received",
             to=[head.email],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/leave/", views.network_leave, name="leave"),
     path("<slug:slug>/members/", views.network_members, name="members"),
     path("<slug:slug>/requests/", views.network_requests, name="requests"),
+    path("<slug:slug>/history/", views.network_history, name="history"),
     path("<slug:slug>/claims/", views.network_claims, name="claims"),
     path("<slug:slug>/invite/", views.network_invite, name="invite"),
     path("<slug:slug>/contact/", views.network_contact, name="contact"),

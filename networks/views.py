@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.dates import academic_year_of
+from core.models import AuditEvent
 from core.ratelimit import client_ip, is_limited
 from members.models import User
 
@@ -159,6 +160,18 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": network.invitations.filter(accepted_at__isnull=True),
         },
     )
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def network_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who changed what in the network, newest first: its administrators and site staff."""
+    network = access.get_network_to_administer(request.user, slug).network
+    events = AuditEvent.objects.for_network(network.pk)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "networks/network_history.html", {"network": network, "page": page})
 
 
 def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:

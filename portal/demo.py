@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.demo import seed_articles
 from core.dates import academic_year_of
 from leaders.demo import seed_leaders
+from fees.demo import seed_fees
 from meetings.demo import seed_meetings
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
@@ -364,6 +365,7 @@ class Seeder:
         seed_articles(networks, accounts, self.log)
         seed_leaders(self.fictional_heads("essex.leader", ESSEX, S.SECONDARY, 6),
                      networks["essex-sustainable-leadership"], self.log)  # fmt: skip
+        seed_fees(networks, accounts, self.log)
         self.log(
             "Demo data ready. Sign in with any demo account (for example "
             f"secondary.head@example.org) and the password: {self.password}"
@@ -566,6 +568,11 @@ class Seeder:
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
             network_services.sync_automatic_memberships(person=accounts[slug], welcome=False)
         place(oxon_secondary[0], "osshta", role=coordinator)
+        # Two requests to join OSSHTA wait for its administrator (administrator@example.org).
+        for applicant in self.fictional_heads("oxon.secondary.applicant", OXFORDSHIRE,
+                                              S.SECONDARY, 2):  # fmt: skip
+            if not Membership.objects.filter(person=applicant, network=networks["osshta"]).exists():
+                place(applicant, "osshta", status=Membership.Status.PENDING)
 
     def claim_waiting(self) -> None:
         """A fictional person claims the headship of an OSSHTA member school: the claim

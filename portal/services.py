@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles import privacy as articles_privacy
 from core import privacy as core_privacy
 from leaders import privacy as leaders_privacy
+from fees import privacy as fees_privacy
 from meetings import privacy as meetings_privacy
 from members import privacy as members_privacy
 from members import services as members_services
@@ -25,6 +26,7 @@ PRIVACY_PARTS = (
     articles_privacy,
     leaders_privacy,
     meetings_privacy,
+    fees_privacy,
     networks_privacy,
     core_privacy,
     members_privacy,

@@ -25,7 +25,7 @@ from networks import access
 from networks import services as networks_services
 from networks.models import Membership, Network, WorkhubMembership
 
-from . import firstuse, services
+from . import firstuse, services, work
 
 SEARCH_RESULTS = 25
 DECIDING_AS = {
@@ -298,6 +298,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "profile_complete": person.has_complete_profile,
             "profile_url": reverse("portal:profile"),
             "schedule": schedule.my_schedule(person),
+            "work": work.my_work(person, active),
             "feed_url": request.build_absolute_uri(
                 meeting_services.calendar_feed_for(person).get_absolute_url()
             ),

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import StoryInbox
 from leaders import services as leader_services
+from core import audit
+from fees.models import FeeInvoice, FeeScheme
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
@@ -117,6 +119,15 @@ def scene(network, other_network):
     claim = factories.make_post(person=claimant, school=school, verified=False)
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
+    scheme = FeeScheme.objects.create(network=network, flat_amount_pence=45000,
+                                      reference_prefix="THIS")  # fmt: skip
+    invoice = FeeInvoice.objects.create(network=network, school=school, year=2026,
+                                        year_kind="academic", amount_pence=45000,
+                                        reference="THIS-2026-1")  # fmt: skip
+    other_invoice = FeeInvoice.objects.create(
+        network=other_network, school=factories.make_school(), year=2026, year_kind="academic",
+        amount_pence=100, reference="OTHER-2026-1",
+    )  # fmt: skip
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     StoryInbox.objects.create(network=network)
     # A designation the colleague claims: this network's administrators decide it, as
@@ -150,6 +161,9 @@ def scene(network, other_network):
         "workhub": workhub,
         "other_workhub": other_workhub,
         **support_scene(network, other_network, colleague),
+        "fee_scheme": scheme,
+        "invoice": invoice,
+        "other_invoice": other_invoice,
     }
 
 
@@ -288,6 +302,16 @@ ROUTES: dict[str, list[Case]] = {
     ],
     # Claims of a post: the network's administrators (the school holds a seat) and staff.
     "networks:claims": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    "networks:history": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    # An invoice: the network's administrators, staff and the school's head (colleague).
+    "fees:invoice": [
+        Case(lambda scene: [scene["invoice"].pk], _only(ADMINISTRATORS, 200, 404)),
+        Case(
+            lambda scene: [scene["other_invoice"].pk],
+            _only({"outsider_administrator", "staff"}, 200, 404),
+            label="other",
+        ),
+    ],
     "portal:claim": [Case(_claim, _only(ADMINISTRATORS, 200, 404))],
     "portal:claim_confirm": [
         Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
@@ -474,6 +498,9 @@ ROUTES: dict[str, list[Case]] = {
     "admin:login": [Case(_no_args, _only(ADMIN_SITE, REDIRECT, 403))],
     "admin:logout": [Case(_no_args, _everyone(ANY))],
     "admin:jsi18n": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    # Exports: each administrator gets their own networks' rows (tests/admin/test_exports.py).
+    "admin:networks_membership_export": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
+    "admin:fees_feeinvoice_export": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
     "admin:autocomplete": [Case(_no_args, _only(ADMIN_SITE, ANY, LOGIN))],
     "admin:password_change": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
     "admin:password_change_done": [Case(_no_args, _only(ADMIN_SITE, 200, LOGIN))],
@@ -715,6 +742,11 @@ def _admin_object(model, scene):
         "LocalAuthority": scene["colleague_post"].school.local_authority,
         "MentoringScheme": scene["scheme"],
         "Coach": scene["network"].coaches.first(),
+        "FeeScheme": scene["fee_scheme"],
+        "FeeInvoice": scene["invoice"],
+        "AuditEvent": audit.record(
+            obj=network, action="test", summary="A change", network_id=network.pk
+        ),
     }
     if model.__name__ in by_model:
         return by_model[model.__name__]

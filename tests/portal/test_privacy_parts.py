@@ -52,6 +52,9 @@ PERSON_LINKS = {
     ("articles", "Article", "created_by"): "kept without the person",
     ("leaders", "Listing", "person"): "deleted",
     ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
+    ("fees", "FeeInvoice", "created_by"): "kept without the person (the school's record)",
+    ("core", "AuditEvent", "actor"): "kept without the person (name removed)",
+    ("core", "AuditEvent", "subject"): "kept without the person (name removed)",
 }
 
 

@@ -1,0 +1,80 @@
+"""The audit trail: `record(...)` from any service, in words people can read later.
+
+A small explicit log (in the manner of pretix's LogEntry) rather than a library that
+snapshots every save: services know *why* a row changed (an approval, a lapse, a
+payment), a generic diff of fields does not. See AuditEvent.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .models import AuditEvent
+
+
+def _name_of(person) -> str:
+    if person is None:
+        return ""
+    return person.get_full_name() or person.email
+
+
+def display_value(obj, field_name: str) -> str:
+    """The field's value as a person reads it: a choice's label, an object's name, a date."""
+    field = obj._meta.get_field(field_name)
+    if field.choices:
+        return str(getattr(obj, f"get_{field_name}_display")())
+    value = getattr(obj, field_name)
+    if value is None:
+        return ""
+    if isinstance(field, models.BooleanField):
+        return "yes" if value else "no"
+    if isinstance(field, models.DateTimeField):
+        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+    return str(value)
+
+
+def model_changes(before, after, field_names) -> dict[str, list[str]]:
+    """{verbose name: [before, after]} for the named concrete fields that differ."""
+    changes = {}
+    for name in field_names:
+        field = after._meta.get_field(name)
+        if not field.concrete or field.many_to_many:
+            continue
+        old, new = display_value(before, name), display_value(after, name)
+        if old != new:
+            changes[str(field.verbose_name).capitalize()] = [old, new]
+    return changes
+
+
+def record(
+    *,
+    obj: models.Model,
+    action: str,
+    summary: str,
+    actor=None,
+    subject=None,
+    network_id: int | None = None,
+    changes: dict | None = None,
+    object_repr: str = "",
+) -> AuditEvent:
+    """Record one change to `obj`; actor None: Headnet did it (a command, an automatic check).
+
+    `object_repr` and `summary` must not name people: names go in actor and subject,
+    so closing an account can remove them.
+    """
+    changes = dict(changes or {})
+    if actor is None:
+        changes["_automatic"] = True
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=_name_of(actor),
+        subject=subject,
+        subject_name=_name_of(subject),
+        network_id=network_id,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=(object_repr or str(obj))[:200],
+        action=action,
+        changes=changes,
+        summary=summary[:500],
+    )

@@ -1,0 +1,42 @@
+"""Demo fees for seed_demo: OSSHTA's £450 a year, invoiced this year, some paid."""
+
+import datetime
+
+from django.utils import timezone
+
+from members.models import User
+from networks.models import Network
+
+from . import services
+from .models import FeeInvoice, FeeScheme, YearKind
+
+HOW_TO_PAY = """By bank transfer to Oxfordshire Secondary Headteachers' Association
+Sort code 00-00-00, account 12345678 (a fictional account: this is demo data)
+Quote the invoice reference, so we can match your payment.
+Questions: the association's administrator, through the contact form on our page."""
+
+
+def seed_fees(networks: dict[str, Network], accounts: dict[str, User], log=print) -> None:
+    """OSSHTA's fee scheme and this year's invoices: every other one paid. Idempotent."""
+    osshta = networks["osshta"]
+    FeeScheme.objects.get_or_create(
+        network=osshta,
+        defaults={
+            "year_kind": YearKind.ACADEMIC,
+            "basis": FeeScheme.Basis.FLAT,
+            "flat_amount_pence": osshta.annual_fee_pence or 45000,
+            "reference_prefix": "OSSHTA",
+            "how_to_pay": HOW_TO_PAY,
+        },
+    )
+    administrator = accounts["administrator@example.org"]
+    services.raise_invoices(network=osshta, by=administrator)
+    due = FeeInvoice.objects.filter(network=osshta).due().order_by("school__urn")
+    if not FeeInvoice.objects.filter(network=osshta).paid().exists():
+        paid_on = timezone.localdate() - datetime.timedelta(days=10)
+        for invoice in list(due)[::2]:
+            services.mark_paid(invoice=invoice, paid_on=paid_on, by=administrator,
+                               reference=f"BACS {invoice.reference}")  # fmt: skip
+    counts = {state: FeeInvoice.objects.filter(network=osshta, state=state).count()
+              for state in ("due", "paid")}  # fmt: skip
+    log(f"OSSHTA invoices: {counts['paid']} paid, {counts['due']} due.")

@@ -1,0 +1,280 @@
+"""Fee workflows. No request, no permission checks: callers decide who may."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit
+from core.email import queue_templated_email
+from core.money import format_pence
+from members.models import Post, School, User
+from networks.models import Membership, Network
+
+from . import bank
+from .models import FeeInvoice, FeeScheme
+
+REMINDER_INTERVAL = datetime.timedelta(days=28)
+
+
+def _audit(invoice: FeeInvoice, action: str, summary: str, by: User | None, changes: dict):
+    audit.record(
+        obj=invoice,
+        action=action,
+        summary=summary,
+        actor=by,
+        network_id=invoice.network_id,
+        changes=changes,
+        object_repr=f"Invoice {invoice.reference} ({invoice.school.name})",
+    )
+
+
+def member_schools(network: Network):
+    """The schools holding an active seat in the network: those it invoices."""
+    return School.objects.filter(
+        memberships__network=network, memberships__status=Membership.Status.ACTIVE
+    ).distinct()
+
+
+@dataclass
+class RaiseReport:
+    """What raising a year's invoices did."""
+
+    raised: list[FeeInvoice] = field(default_factory=list)
+    already: int = 0
+    no_amount: list[School] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = f"{len(self.raised)} invoice(s) raised; {self.already} school(s) already had one"
+        if self.no_amount:
+            names = ", ".join(school.name for school in self.no_amount)
+            text += f"; no fee band fits (pupil number unknown): {names}"
+        return text + "."
+
+
+@transaction.atomic
+def raise_invoices(*, network: Network, by: User | None, year: int | None = None) -> RaiseReport:
+    """Invoice every member school that has no invoice for the year; running it twice
+    raises nothing new."""
+    scheme = FeeScheme.objects.prefetch_related("bands").filter(network=network).first()
+    if scheme is None:
+        raise ValidationError(f"{network.label} has no fee scheme: set its fees first.")
+    year = scheme.current_year() if year is None else year
+    report = RaiseReport()
+    invoiced = set(
+        FeeInvoice.objects.filter(
+            network=network, year=year, year_kind=scheme.year_kind
+        ).values_list("school_id", flat=True)
+    )
+    for school in member_schools(network).order_by("name"):
+        if school.pk in invoiced:
+            report.already += 1
+            continue
+        amount = scheme.amount_for(school)
+        if amount is None:
+            report.no_amount.append(school)
+            continue
+        invoice = _create_invoice(scheme, school, year, amount, by)
+        if invoice is None:
+            report.already += 1  # raised at the same moment by another request
+        else:
+            report.raised.append(invoice)
+    return report
+
+
+def _create_invoice(scheme, school, year, amount, by) -> FeeInvoice | None:
+    try:
+        with transaction.atomic():
+            invoice = FeeInvoice.objects.create(
+                network=scheme.network,
+                school=school,
+                year=year,
+                year_kind=scheme.year_kind,
+                amount_pence=amount,
+                reference=f"{scheme.reference_prefix}-{year}-{school.urn}",
+                created_by=by,
+            )
+    except IntegrityError:
+        return None  # the constraint decides a race: the other one raised it
+    _audit(
+        invoice,
+        "invoice.raised",
+        f"Invoice raised for {invoice.year_label}",
+        by,
+        {"Amount": ["", invoice.amount_display], "State": ["", invoice.get_state_display()]},
+    )
+    return invoice
+
+
+def _locked(invoice: FeeInvoice) -> FeeInvoice:
+    return (
+        FeeInvoice.objects.select_for_update(of=("self",))
+        .select_related("school", "network")
+        .get(pk=invoice.pk)
+    )
+
+
+@transaction.atomic
+def mark_paid(
+    *, invoice: FeeInvoice, paid_on: datetime.date, by: User | None, reference: str = ""
+) -> FeeInvoice:
+    """Record the payment of a due invoice."""
+    invoice = _locked(invoice)
+    if not invoice.is_due:
+        raise ValidationError(f"{invoice.reference} is already {invoice.get_state_display()}.")
+    invoice.state = FeeInvoice.State.PAID
+    invoice.paid_on = paid_on
+    invoice.payment_reference = reference.strip()[:100]
+    invoice.save(update_fields=["state", "paid_on", "payment_reference"])
+    changes = {"State": ["Due", "Paid"], "Paid on": ["", f"{paid_on:%d %b %Y}"]}
+    if invoice.payment_reference:
+        changes["Payment reference"] = ["", invoice.payment_reference]
+    _audit(invoice, "invoice.paid", "Marked paid", by, changes)
+    return invoice
+
+
+@transaction.atomic
+def waive(*, invoice: FeeInvoice, reason: str, by: User | None) -> FeeInvoice:
+    """Waive a due invoice, saying why."""
+    invoice = _locked(invoice)
+    if not reason.strip():
+        raise ValidationError("Say why the fee is waived.")
+    if not invoice.is_due:
+        raise ValidationError(f"{invoice.reference} is already {invoice.get_state_display()}.")
+    invoice.state = FeeInvoice.State.WAIVED
+    invoice.waived_reason = reason.strip()[:300]
+    invoice.save(update_fields=["state", "waived_reason"])
+    _audit(
+        invoice,
+        "invoice.waived",
+        "Waived",
+        by,
+        {"State": ["Due", "Waived"], "Reason": ["", invoice.waived_reason]},
+    )
+    return invoice
+
+
+# Reminders ------------------------------------------------------------------------
+
+
+def current_head_emails(school: School) -> list[str]:
+    """Addresses of the school's current verified heads: whoever leads it now is asked."""
+    return sorted(
+        set(
+            Post.objects.current()
+            .verified()
+            .headships()
+            .filter(school=school)
+            .values_list("person__email", flat=True)
+        )
+    )
+
+
+def send_reminders(
+    *, now: datetime.datetime | None = None, interval: datetime.timedelta = REMINDER_INTERVAL
+) -> int:
+    """Email the current heads of schools with a due invoice, once per invoice per interval.
+
+    Safe to run twice, or twice at once: an invoice is claimed by a conditional update
+    of its reminded_at before anyone is emailed. Returns how many invoices were reminded.
+    """
+    now = now or timezone.now()
+    cutoff = now - interval
+    candidates = (
+        FeeInvoice.objects.due()
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=cutoff))
+        .select_related("school", "network")
+    )
+    sent = 0
+    for invoice in candidates:
+        claimed = FeeInvoice.objects.filter(
+            pk=invoice.pk, state=FeeInvoice.State.DUE, reminded_at=invoice.reminded_at
+        ).update(reminded_at=now, reminders_sent=invoice.reminders_sent + 1)
+        if not claimed:
+            continue  # another run took it
+        recipients = current_head_emails(invoice.school)
+        if recipients:
+            queue_templated_email(
+                "fees/email/reminder",
+                to=recipients,
+                context={
+                    "invoice": invoice,
+                    "network": invoice.network,
+                    "invoice_path": reverse("fees:invoice", args=[invoice.pk]),
+                },
+            )
+            sent += 1
+    return sent
+
+
+# Bank statements ------------------------------------------------------------------
+
+
+@dataclass
+class MatchReport:
+    """What matching a bank statement found."""
+
+    paid: list[FeeInvoice] = field(default_factory=list)
+    already_paid: list[FeeInvoice] = field(default_factory=list)
+    unmatched: list[tuple[bank.StatementRow, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        verb = "would be marked paid" if self.dry_run else "marked paid"
+        lines = [f"{len(self.paid)} invoice(s) {verb}:"]
+        lines += [f"  {invoice.reference} {invoice.amount_display}" for invoice in self.paid]
+        lines.append(f"{len(self.already_paid)} already paid, left as they were.")
+        lines.append(f"{len(self.unmatched)} row(s) not matched:")
+        lines += [f"  line {row.line}: {row.describe()}: {why}" for row, why in self.unmatched]
+        return lines
+
+
+class _DryRun(Exception):
+    pass
+
+
+def match_bank_statement(
+    *, network: Network, rows: list[bank.StatementRow], by: User | None, dry_run: bool = False
+) -> MatchReport:
+    """Mark paid the network's due invoices that the statement's rows pay (reference and
+    amount both match); list the rows it could not match. A dry run changes nothing."""
+    report = MatchReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _match(network, rows, by, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _match(network, rows, by, report: MatchReport) -> None:
+    invoices = {
+        invoice.reference.upper(): invoice
+        for invoice in FeeInvoice.objects.filter(network=network).select_related("school")
+    }
+    for row in rows:
+        invoice = next((invoices[ref] for ref in row.candidates() if ref in invoices), None)
+        if row.problem:
+            report.unmatched.append((row, row.problem))
+        elif invoice is None:
+            report.unmatched.append((row, "no invoice of this network has that reference"))
+        elif row.amount_pence != invoice.amount_pence:
+            report.unmatched.append(
+                (row, f"{invoice.reference} is for {invoice.amount_display}, "
+                      f"not {format_pence(row.amount_pence)}")
+            )  # fmt: skip
+        elif invoice.state == FeeInvoice.State.PAID:
+            report.already_paid.append(invoice)
+        elif invoice.state == FeeInvoice.State.WAIVED:
+            report.unmatched.append((row, f"{invoice.reference} was waived"))
+        else:
+            invoices[invoice.reference.upper()] = mark_paid(
+                invoice=invoice, paid_on=row.date, by=by, reference=row.reference
+            )
+            report.paid.append(invoice)

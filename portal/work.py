@@ -1,0 +1,190 @@
+"""An administrator's waiting work, network by network: for the admin's dashboard and the
+top of /me/. A fixed number of queries however many networks (grouped counts)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from fees.models import FeeInvoice, FeeScheme
+from members.models import Post
+from networks import access
+from networks.models import Membership, Network
+
+# Site staff see every network; the dashboard lists those with something waiting, at most:
+STAFF_ROWS = 25
+
+
+@dataclass
+class NetworkWork:
+    """One network's figures."""
+
+    network: Network
+    pending: int = 0
+    claims: int = 0
+    members: int = 0
+    fee_year: str = ""
+    fee_year_start: int | None = None
+    due: int = 0
+    due_pence: int = 0
+    paid: int = 0
+    paid_pence: int = 0
+    has_fees: bool = False
+
+    @property
+    def waiting(self) -> int:
+        return self.pending + self.claims
+
+
+@dataclass
+class Dashboard:
+    rows: list[NetworkWork] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        return sum(row.waiting for row in self.rows)
+
+    @property
+    def due(self) -> int:
+        return sum(row.due for row in self.rows)
+
+
+def _counts(queryset, key: str = "network") -> dict[int, int]:
+    return dict(queryset.values_list(key).annotate(n=Count("pk", distinct=True)))
+
+
+def _network_ids(user) -> set[int] | None:
+    """The networks whose work is the user's: None meaning all (site staff)."""
+    return None if user.is_superuser else access.administered_network_ids(user)
+
+
+def dashboard_for(user) -> Dashboard:
+    """The user's networks' pending requests, claims, members and this year's fees."""
+    return network_figures(_network_ids(user))
+
+
+def network_figures(ids: set[int] | None) -> Dashboard:
+    """Pending requests, claims, members and this year's fees of these networks (None:
+    site staff's view, the networks with most waiting)."""
+    if ids is not None and not ids:
+        return Dashboard()
+    networks = Network.objects.order_by("name").only("name", "short_name", "slug")
+    memberships = Membership.objects.all()
+    if ids is not None:
+        networks = networks.filter(pk__in=ids)
+        memberships = memberships.filter(network__in=ids)
+    pending = _counts(memberships.pending())
+    claims = dict(
+        memberships.live()
+        .filter(school__posts__in=Post.objects.claims())
+        .values_list("network")
+        .annotate(n=Count("school__posts", distinct=True))
+    )
+    members = _counts(memberships.active())
+    if ids is None:  # staff: the networks with something waiting, not all three hundred
+        waiting = {pk: pending.get(pk, 0) + claims.get(pk, 0) for pk in {*pending, *claims}}
+        busy = sorted(waiting, key=lambda pk: -waiting[pk])
+        networks = networks.filter(pk__in=busy[:STAFF_ROWS])
+    rows = [
+        NetworkWork(
+            network=network,
+            pending=pending.get(network.pk, 0),
+            claims=claims.get(network.pk, 0),
+            members=members.get(network.pk, 0),
+        )
+        for network in networks
+    ]
+    _add_fees(rows)
+    return Dashboard(rows)
+
+
+def _add_fees(rows: list[NetworkWork]) -> None:
+    """This fee year's invoices due and paid, per network (two queries)."""
+    by_network = {row.network.pk: row for row in rows}
+    schemes = list(FeeScheme.objects.filter(network__in=by_network))
+    if not schemes:
+        return
+    this_year = Q()
+    for scheme in schemes:
+        row = by_network[scheme.network_id]
+        row.has_fees = True
+        row.fee_year_start = scheme.current_year()
+        row.fee_year = scheme.year_label(row.fee_year_start)
+        this_year |= Q(
+            network=scheme.network_id, year=row.fee_year_start, year_kind=scheme.year_kind
+        )
+    totals = (
+        FeeInvoice.objects.filter(this_year)
+        .values_list("network", "state")
+        .annotate(n=Count("pk"), pence=Sum("amount_pence"))
+    )
+    for network_id, state, count, pence in totals:
+        row = by_network[network_id]
+        if state == FeeInvoice.State.DUE:
+            row.due, row.due_pence = count, pence or 0
+        elif state == FeeInvoice.State.PAID:
+            row.paid, row.paid_pence = count, pence or 0
+
+
+def claims_as_head(user) -> list[Post]:
+    """Claims at schools the user leads (verified): theirs to confirm or reject."""
+    led = Post.objects.current().verified().headships().filter(person=user).values("school")
+    return list(
+        Post.objects.claims()
+        .filter(school__in=led)
+        .exclude(person=user)
+        .select_related("person", "school")
+        .order_by("created_at")[:20]
+    )
+
+
+@dataclass
+class MyWork:
+    """The top of /me/: what waits for the person, and their schools' fees this year."""
+
+    networks: list[NetworkWork] = field(default_factory=list)
+    claims: list[Post] = field(default_factory=list)
+    fees: list[tuple[Membership, FeeInvoice | None, str]] = field(default_factory=list)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.networks or self.claims)
+
+
+def my_work(person, active: list[Membership]) -> MyWork:
+    """Requests, claims and invoices waiting for the person; `active`: their active
+    memberships (with network and school), already fetched by the page."""
+    administered = [m.network_id for m in active if m.can_administer]
+    work = MyWork(claims=claims_as_head(person))
+    if administered:
+        dashboard = network_figures(set(administered))
+        work.networks = [row for row in dashboard.rows if row.waiting or row.due]
+    work.fees = school_fees(active)
+    return work
+
+
+def school_fees(active: list[Membership]) -> list[tuple[Membership, FeeInvoice | None, str]]:
+    """For each school seat the person holds in a network with a fee: this year's invoice
+    (None: not raised yet) and the fee year's name. Two queries."""
+    seats = [m for m in active if m.school_id]
+    if not seats:
+        return []
+    schemes = {
+        scheme.network_id: scheme
+        for scheme in FeeScheme.objects.filter(network__in=[m.network_id for m in seats])
+    }
+    wanted = Q(pk__in=[])
+    for seat in seats:
+        scheme = schemes.get(seat.network_id)
+        if scheme:
+            wanted |= Q(network=seat.network_id, school=seat.school_id,
+                        year=scheme.current_year(), year_kind=scheme.year_kind)  # fmt: skip
+    invoices = {(i.network_id, i.school_id): i for i in FeeInvoice.objects.filter(wanted)}
+    return [
+        (
+            seat,
+            invoices.get((seat.network_id, seat.school_id)),
+            schemes[seat.network_id].year_label(schemes[seat.network_id].current_year()),
+        )
+        for seat in seats
+        if seat.network_id in schemes
+    ]

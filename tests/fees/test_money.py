@@ -1,0 +1,30 @@
+import pytest
+
+from core.money import PoundsFormField, format_pence, parse_pounds
+
+
+@pytest.mark.parametrize(
+    ("text", "pence"),
+    [("450", 45000), ("450.00", 45000), ("£450.5", 45050), ("£1,234.56", 123456), (" 0.07 ", 7)],
+)
+def test_pounds_as_people_write_them_become_pence(text, pence):
+    assert parse_pounds(text) == pence
+
+
+@pytest.mark.parametrize("text", ["", "-5", "4.505", "£", "12,34x", "1e3", "nan"])
+def test_anything_else_is_not_an_amount(text):
+    with pytest.raises(ValueError):
+        parse_pounds(text)
+
+
+def test_pence_are_shown_in_pounds():
+    assert format_pence(45000) == "£450.00"
+    assert format_pence(123456) == "£1,234.56"
+    assert format_pence(None) == ""
+
+
+def test_the_form_field_takes_pounds_and_gives_pence():
+    field = PoundsFormField(required=False)
+    assert field.clean("450.00") == 45000
+    assert field.prepare_value(45000) == "450.00"
+    assert field.clean("") is None

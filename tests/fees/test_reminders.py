@@ -1,0 +1,52 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from fees import services
+from tests import factories
+
+from .conftest import seat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def due_invoice(fee_network, administrator):
+    seat(fee_network, email="head.one@school.example")
+    return services.raise_invoices(network=fee_network, by=administrator).raised[0]
+
+
+def test_a_reminder_reaches_the_schools_current_head_once_per_interval(due_invoice, capsys):
+    call_command("send_fee_reminders")
+    call_command("send_fee_reminders")
+
+    assert [message.to for message in mail.outbox] == [["head.one@school.example"]]
+    assert due_invoice.reference in mail.outbox[0].body
+    assert "due" in mail.outbox[0].subject
+
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=29)):
+        call_command("send_fee_reminders")
+    assert len(mail.outbox) == 2
+
+
+def test_paid_invoices_are_not_reminded(due_invoice, administrator):
+    services.mark_paid(invoice=due_invoice, paid_on=timezone.localdate(), by=administrator)
+
+    assert services.send_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_the_reminder_goes_to_whoever_leads_the_school_now(fee_network, due_invoice):
+    school = due_invoice.school
+    old = school.posts.get()
+    old.ended_on = timezone.localdate() - datetime.timedelta(days=1)
+    old.save()
+    factories.make_head(school=school, email="new.head@school.example")
+
+    services.send_reminders()
+
+    assert mail.outbox[0].to == ["new.head@school.example"]
