@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from articles.demo import seed_articles
 from core.dates import academic_year_of
-from leaders.demo import seed_leaders
 from fees.demo import seed_fees
+from leaders.demo import seed_leaders
 from meetings.demo import seed_meetings
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools

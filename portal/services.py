@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from articles import privacy as articles_privacy
 from core import privacy as core_privacy
-from leaders import privacy as leaders_privacy
 from fees import privacy as fees_privacy
+from leaders import privacy as leaders_privacy
 from meetings import privacy as meetings_privacy
 from members import privacy as members_privacy
 from members import services as members_services

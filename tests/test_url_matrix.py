@@ -17,9 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import StoryInbox
-from leaders import services as leader_services
 from core import audit
 from fees.models import FeeInvoice, FeeScheme
+from leaders import services as leader_services
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
