@@ -11,9 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .dates import iso
-from .models import AuditEvent, OutgoingEmail
-
-FORMER_MEMBER = "Former member"
+from .models import FORMER_MEMBER, AuditEvent, OutgoingEmail
 
 
 def _waiting_email(person) -> list[OutgoingEmail]:

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
+from core.redirects import safe_next
 from networks import access as network_access
 
 from . import access, calendars, schedule, services
@@ -531,7 +532,4 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
         "Your calendar feed has a new address. Calendars using the old one will stop updating: "
         "subscribe again with the new one.",
     )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("meetings:my_schedule")
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("meetings:my_schedule")))

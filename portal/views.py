@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from articles import selectors as articles_selectors
+from core.redirects import safe_next
 from meetings import schedule
 from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
@@ -184,7 +184,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "capacity": DECIDING_AS[how],
             "other_heads": other_heads,
-            "next": _safe_next(request, request.GET.get("next")),
+            "next": safe_next(request, request.GET.get("next"), reverse("me")),
         },
     )
 
@@ -198,7 +198,7 @@ def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"Confirmed: {post.person} is {post.get_role_display().lower()} at {post.school.name}.",
     )
-    return redirect(_safe_next(request, request.POST.get("next")))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("me")))
 
 
 @require_POST
@@ -211,16 +211,7 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
         f"Rejected: {post.person}'s post at {post.school.name} has been removed. "
         "They have been emailed.",
     )
-    return redirect(_safe_next(request, request.POST.get("next")))
-
-
-def _safe_next(request: HttpRequest, target: str | None) -> str:
-    """Where to go after a decision: a page of this site the form named, or "My networks"."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("me")
+    return redirect(safe_next(request, request.POST.get("next"), reverse("me")))
 
 
 @login_required
