@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from core.pagecache import cached_for_visitors
 from core.ratelimit import is_limited
 from networks import access as network_access
 
@@ -36,6 +37,7 @@ def _perms(request, slug):
 # Articles -----------------------------------------------------------------------
 
 
+@cached_for_visitors
 def article_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's published articles the viewer may read; drafts for those who write."""
     perms = _perms(request, slug)
@@ -57,6 +59,7 @@ def article_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def article_detail(request: HttpRequest, slug: str, article_slug: str) -> HttpResponse:
     try:
         article, perms = access.get_article_for_user(request.user, slug, article_slug)
@@ -179,12 +182,13 @@ class ArticleFeed(Feed):
         return article.revised_at or article.published_at
 
 
-article_feed = ArticleFeed()
+article_feed = cached_for_visitors(ArticleFeed())
 
 
 # Stories ----------------------------------------------------------------------
 
 
+@cached_for_visitors
 def story_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Published stories, newest first: public, like the network's page."""
     perms = _perms(request, slug)
@@ -204,6 +208,7 @@ def story_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def story_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     story = access.get_published_story(slug, pk)
     return render(request, "articles/story_detail.html", {"story": story, "network": story.network})

@@ -16,6 +16,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
+from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from networks import access as network_access
 
@@ -41,6 +42,7 @@ def _visible_meetings(user):
     return Meeting.objects.listed().visible_to(user, access.member_network_ids(user))
 
 
+@cached_for_visitors
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Meetings across networks, filtered by the query string; a list or a month grid."""
     form = ScheduleFilterForm(request.GET or None)
@@ -104,6 +106,7 @@ def _meeting_or_login(request, pk):
         raise
 
 
+@cached_for_visitors
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_access, refusal = _meeting_or_login(request, pk)
     if refusal:
@@ -166,6 +169,7 @@ def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
+@cached_for_visitors
 def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's upcoming and past meetings; coordinators see drafts too."""
     perms = network_access.for_network(request.user, network_access.get_network(slug))
@@ -452,6 +456,7 @@ def _feed_meetings(queryset):
     )
 
 
+@cached_for_visitors
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_access, refusal = _meeting_or_login(request, pk)
     if refusal:
@@ -469,6 +474,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     perms = network_access.for_network(request.user, network_access.get_network(slug))
     network = perms.network
@@ -487,6 +493,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's own feed at a secret address: no session, so calendar apps can poll it."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from core import pagecache
 from members import gias
 from members.gias import RegisterFileError
 from members.models import LocalAuthority, School
@@ -119,6 +120,8 @@ def import_schools(
                 _save_batch(batch, la_ids, now, report)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        pagecache.invalidate()  # bulk writes send no model signals
     return report
 
 

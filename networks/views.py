@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.dates import academic_year_of
 from core.models import AuditEvent
+from core.pagecache import cached_for_visitors
 from core.ratelimit import client_ip, is_limited
 from members.models import User
 
@@ -26,6 +27,7 @@ INVITE_LIMIT_PER_NETWORK = 30  # an hour
 INVITE_LIMIT_PER_ADDRESS = 3  # a day
 
 
+@cached_for_visitors
 def directory(request: HttpRequest) -> HttpResponse:
     """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
     form = DirectoryFilterForm(request.GET or None)
@@ -40,6 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(
         Network.objects.select_related("parent").prefetch_related("areas", "purposes", "subgroups"),
@@ -307,6 +310,7 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
+@cached_for_visitors
 def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's workhubs by academic year, this year first; earlier years are records."""
     network = access.get_network(slug)
@@ -325,6 +329,7 @@ def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_for_visitors
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles import selectors as articles_selectors
+from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from meetings import schedule
 from meetings import services as meeting_services
@@ -247,6 +248,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/my_data.html")
 
 
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     """What Headnet is, the next public meetings, and a first few networks to look at."""
     networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]

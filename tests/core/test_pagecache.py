@@ -1,0 +1,210 @@
+"""Public pages are served from the cache to visitors, and never older than the data."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import audit, pagecache
+from meetings import services as meeting_services
+from meetings.models import Meeting
+from members.school_import import import_schools
+from networks.models import Membership
+from tests import factories
+from tests.members.test_import_schools import school_row, write_register
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    assert response.status_code in (200, 304)
+    return response, len(queries)
+
+
+def test_a_visitor_gets_the_second_view_of_a_page_from_the_cache(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+
+    first, first_queries = _get(client, url)
+    second, second_queries = _get(client, url)
+
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_change_to_a_network_shows_at_once(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    _get(client, url)
+
+    network.name = "North Oxfordshire Primary Heads"
+    network.save()
+
+    assert "North Oxfordshire Primary Heads" in client.get(url).content.decode()
+
+
+def test_a_new_area_on_a_network_shows_in_the_filtered_directory_at_once(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    oldham = factories.make_la(code="353", name="Oldham")
+    factories.make_network(name="Oldham Heads", areas=[oldham])
+    url = reverse("networks:directory") + "?area=353"
+    assert "Cherwell Primary Heads" not in client.get(url).content.decode()
+
+    network.areas.add(oldham)  # a many-to-many change sends no save signal
+
+    assert "Cherwell Primary Heads" in client.get(url).content.decode()
+
+
+def test_a_cancelled_meeting_shows_as_cancelled_in_the_cached_feed(client):
+    network = factories.make_network()
+    meeting = factories.make_meeting(
+        network=network, title="Spring term meeting", audience=Meeting.Audience.PUBLIC
+    )
+    url = reverse("meetings:network_feed", args=[network.slug])
+    assert "STATUS:CANCELLED" not in client.get(url).content.decode()
+
+    meeting_services.cancel_meeting(meeting=meeting, reason="Snow")
+
+    assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.CANCELLED
+    assert "STATUS:CANCELLED" in client.get(url).content.decode()
+
+
+def test_a_calendar_app_asking_whether_the_feed_changed_gets_304_from_the_cache(client):
+    network = factories.make_network()
+    factories.make_meeting(network=network)
+    url = reverse("meetings:network_feed", args=[network.slug])
+    first, _ = _get(client, url)
+
+    again, queries = _get(client, url, if_none_match=first["ETag"])
+
+    assert again.status_code == 304
+    assert queries == 0
+
+
+def test_a_reset_personal_feed_address_stops_working_even_when_cached(client):
+    person = factories.make_head()
+    feed = meeting_services.calendar_feed_for(person)
+    old_url = feed.get_absolute_url()
+    _get(client, old_url)
+
+    meeting_services.reset_calendar_token(person=person)
+
+    assert client.get(old_url).status_code == 404
+
+
+def test_a_school_renamed_by_the_register_import_shows_at_once(client, tmp_path):
+    school = factories.make_school(name="Bicester Primary School")
+    network = factories.make_network()
+    factories.make_membership(
+        person=factories.make_head(school=school),
+        network=network,
+        role=Membership.Role.COORDINATOR,
+    )
+    url = reverse("networks:detail", args=[network.slug])
+    assert "Bicester Primary School" in client.get(url).content.decode()
+
+    register = write_register(
+        tmp_path / "register.csv", [school_row(school.urn, "Bicester Hill School")]
+    )
+    import_schools(register)
+
+    page = client.get(url).content.decode()
+    assert "Bicester Hill School" in page
+    assert "Bicester Primary School" not in page
+
+
+def test_signed_in_people_never_get_a_visitors_page(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    _get(client, url)
+    member = factories.make_head()
+    factories.make_membership(person=member, network=network)
+    client.force_login(member)
+
+    response, queries = _get(client, url)
+
+    assert queries > 0
+    assert response.context["perms"].is_member
+
+
+def test_a_visitor_with_a_message_waiting_gets_it_and_nobody_else_does(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    person = factories.make_user()
+    client.force_login(person)
+    client.post(reverse("account_logout"))  # leaves "You have signed out." waiting
+
+    with_message = client.get(url).content.decode()
+    after = client.get(url)
+
+    assert "signed out" in with_message
+    assert "signed out" not in after.content.decode()
+
+
+def _view_using_the_csrf_token(request):
+    return HttpResponse(f"<input value='{get_token(request)}'>")
+
+
+def _view_adding_a_message(request):
+    from django.contrib import messages
+
+    messages.info(request, "Welcome")
+    return HttpResponse("page")
+
+
+@pytest.mark.parametrize("view", [_view_using_the_csrf_token, _view_adding_a_message])
+def test_a_page_that_belongs_to_one_visitor_is_not_kept(rf: RequestFactory, view):
+    calls = []
+
+    def counted(request):
+        calls.append(request)
+        return view(request)
+
+    cached = pagecache.cached_for_visitors(counted)
+    for _ in range(2):
+        request = _visitor_request(rf)
+        assert cached(request).status_code == 200
+
+    assert len(calls) == 2  # rendered each time, never served from the cache
+    assert list(get_messages(request)) or view is _view_using_the_csrf_token
+
+
+def _visitor_request(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    request = rf.get("/a-page/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_a_write_in_a_transaction_replaces_the_version_again_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    before = pagecache._version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        factories.make_network()
+        during = pagecache._version()
+    for callback in callbacks:
+        callback()
+
+    assert during != before
+    assert pagecache._version() not in (before, during)
+
+
+def test_records_no_page_shows_leave_the_cache_alone():
+    network = factories.make_network()
+    before = pagecache._version()
+
+    audit.record(obj=network, action="test", summary="Something happened")
+
+    assert pagecache._version() == before
