@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Two processes: the machines have two cores, and the suite takes half the time.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-postgres test-browser lint format migrations-check ci
+.PHONY: install run test test-postgres test-browser lint format migrations-check ci bench
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -52,6 +52,12 @@ lint: install
 format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+## bench: England-sized data on PostgreSQL, each page under wrk against a bare view
+## (seeds the bench database on first use; BENCH_ARGS="--duration 20 --reseed")
+BENCH_ARGS ?=
+bench: install
+	$(PY) bench/run.py --database $(POSTGRES_URL)_bench $(BENCH_ARGS)
 
 ## ci: what CI runs (.ci/run)
 ci:
