@@ -149,6 +149,10 @@ def _name_key(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
+def posts_with_schools() -> models.Prefetch:
+    return models.Prefetch("posts", queryset=Post.objects.select_related("school__local_authority"))
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -158,11 +162,11 @@ class UserManager(BaseUserManager):
 
     def with_posts(self):
         """People with their posts and schools prefetched: what eligibility reads."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "posts", queryset=Post.objects.select_related("school__local_authority")
-            )
-        )
+        return self.prefetch_related(posts_with_schools())
+
+    def load_posts(self, people) -> None:
+        """Prefetch the posts of people already loaded (one query for all of them)."""
+        models.prefetch_related_objects(list(people), posts_with_schools())
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)

@@ -67,9 +67,14 @@ def membership_of(user, network: Network) -> Membership | None:
 
 def for_network(user, network: Network) -> NetworkAccess:
     """Everything the user may do in the network, in at most one query."""
+    return with_membership(user, network, membership_of(user, network))
+
+
+def with_membership(user, network: Network, membership: Membership | None) -> NetworkAccess:
+    """As for_network, for a caller that has looked up the user's live membership itself."""
     return NetworkAccess(
         network=network,
-        membership=membership_of(user, network),
+        membership=membership,
         is_signed_in=user.is_authenticated,
         is_site_staff=user.is_authenticated and user.is_superuser,
     )

@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,6 +17,28 @@ from .eligibility import Eligibility, JoinKind, JoinOption, roles_phrase, sector
 
 
 class NetworkQuerySet(models.QuerySet):
+    def page_family(self, slug: str, academic_year: int) -> tuple["Network | None", list]:
+        """The network with this slug and its sub-groups, in one query (the network page),
+        with `past_workhub_count`: its workhubs before last academic year."""
+        past_workhubs = (
+            Workhub.objects.filter(
+                network=models.OuterRef("pk"), academic_year__lt=academic_year - 1
+            )
+            .order_by()
+            .values("network")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        family = list(
+            self.select_related("parent")
+            .filter(models.Q(slug=slug) | models.Q(parent__slug=slug))
+            .annotate(past_workhub_count=Coalesce(models.Subquery(past_workhubs), 0))
+            .order_by("name")
+        )
+        network = next((member for member in family if member.slug == slug), None)
+        subgroups = [member for member in family if network and member.parent_id == network.pk]
+        return network, subgroups
+
     def for_directory(self):
         """With what a directory card shows, in a fixed number of queries."""
         return self.select_related("parent").prefetch_related("areas").order_by("name")
@@ -381,9 +404,21 @@ class MembershipQuerySet(models.QuerySet):
 
     def coordinating(self):
         """Active coordinators and administrators."""
-        return self.active().filter(
-            role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR]
+        return self.filter(self._coordinating)
+
+    @property
+    def _coordinating(self) -> models.Q:
+        return models.Q(
+            status=Membership.Status.ACTIVE,
+            role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR],
         )
+
+    def coordinating_or_of(self, person):
+        """The coordinators, and the person's own live membership (a network page's rows)."""
+        if not person.is_authenticated:
+            return self.coordinating()
+        own = models.Q(person=person, status__in=Membership.LIVE_STATUSES)
+        return self.filter(self._coordinating | own)
 
 
 class Membership(models.Model):

@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.dates import academic_year_of
@@ -44,33 +44,36 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @cached_for_visitors
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    network = get_object_or_404(
-        Network.objects.select_related("parent").prefetch_related("areas", "purposes", "subgroups"),
-        slug=slug,
-    )
-    user = request.user
-    if user.is_authenticated:
-        user = User.objects.with_posts().get(pk=user.pk)
-    perms = access.for_network(user, network)
-    coordinators = (
-        network.memberships.coordinating()
-        .select_related("school")
-        .prefetch_related(Prefetch("person", queryset=User.objects.with_posts()))
+    this_year = academic_year_of()
+    network, subgroups = Network.objects.page_family(slug, this_year)
+    if network is None:
+        raise Http404("No such network.")
+    prefetch_related_objects([network], "areas", "purposes")
+    viewer = request.user
+    # Who runs the network and the viewer's own membership, in one query.
+    memberships = list(
+        network.memberships.coordinating_or_of(viewer)
+        .select_related("person", "school")
         .order_by("-role", "person__last_name")
     )
-    this_year = academic_year_of()
-    workhubs = network.workhubs.filter(academic_year__gte=this_year - 1)
+    own = next((m for m in memberships if viewer.pk and m.person_id == viewer.pk), None)
+    coordinators = [m for m in memberships if m.can_coordinate]
+    # The viewer's posts (what eligibility reads) with the coordinators', in one query.
+    people = [membership.person for membership in coordinators]
+    User.objects.load_posts([viewer, *people] if viewer.is_authenticated else people)
+    perms = access.with_membership(viewer, network, own)
     return render(
         request,
         "networks/network_detail.html",
         {
             "network": network,
+            "subgroups": subgroups,
             "perms": perms,
-            "option": network.join_option_for(user, perms.membership),
+            "option": network.join_option_for(viewer, own),
             "sections": sections.sections_for(request, perms),
             "coordinators": coordinators,
-            "workhubs": workhubs,
-            "past_workhub_count": network.workhubs.filter(academic_year__lt=this_year - 1).count(),
+            "workhubs": network.workhubs.filter(academic_year__gte=this_year - 1),
+            "past_workhub_count": network.past_workhub_count,
         },
     )
 
