@@ -1,7 +1,7 @@
 """England-sized data for benchmarks (DESIGN.md section 6), made by `manage.py seed_scale`.
 
-At scale 1.0: about 24,000 schools in 153 local authorities, 30,000 people, 320
-networks, 20,000 meetings with their registrations, fees, articles, mentoring and
+At scale 1.0: about 24,000 schools in 153 local authorities, 30,000 people, about
+320 networks, 20,000 meetings with their registrations, fees, articles, mentoring and
 leaders. Everything comes from one random.Random(seed) and is written with bulk
 inserts: nothing is emailed, no audit event is written and no service is called per
 row, so the run takes seconds rather than hours. The schools go through
@@ -320,6 +320,8 @@ ARTICLE_BODY = (
 
 @dataclass
 class SchoolRow:
+    """A school as planned for the register file; pk once imported."""
+
     urn: int
     la: int
     phase: str
@@ -344,6 +346,8 @@ class SchoolRow:
 
 @dataclass
 class PersonRow:
+    """A person as planned, with their posts; pk once inserted."""
+
     email: str
     title: str
     first: str
@@ -357,6 +361,8 @@ class PersonRow:
 
 @dataclass
 class NetworkSpec:
+    """A network to make, with its rules and how many of the eligible join it."""
+
     slug: str
     name: str
     kind: str
@@ -381,13 +387,11 @@ class NetworkSpec:
 
 @dataclass
 class Report:
+    """What a run made: seconds per part, counts, the known accounts' calendar feeds."""
+
     timings: list[tuple[str, float]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def total(self) -> float:
-        return sum(seconds for _, seconds in self.timings)
 
 
 class ScaleSeeder:
