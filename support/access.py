@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from networks.access import get_network
 from networks.models import Network
 
-from .models import Broker, Coach, MentoringScheme, Pairing, SupportRequest
+from .models import Broker, CheckIn, Coach, MentoringScheme, MentorRequest, Pairing, SupportRequest
 
 # Coaching ----------------------------------------------------------------------------
 
@@ -122,6 +122,22 @@ def get_pairing_for_user(user, pk: int) -> tuple[Pairing, str]:
     if not role:
         raise Http404("No such pairing.")
     return pairing, role
+
+
+def get_check_in_for_party(user, pk: int, months: int) -> tuple[CheckIn, str]:
+    """A check-in of the pairing and the user's part ("mentor" or "mentee"); 404 to
+    everyone else, brokers included (they read the answers, they do not give them)."""
+    pairing, role = get_pairing_for_user(user, pk)
+    if role not in ("mentor", "mentee"):
+        raise Http404("No such page.")
+    check_in = get_object_or_404(pairing.check_ins.all(), months=months)
+    check_in.pairing = pairing
+    return check_in, role
+
+
+def get_own_mentor_request(user, pk: int) -> MentorRequest:
+    """The user's own request for a mentor; 404 to everyone else."""
+    return get_object_or_404(MentorRequest.objects.select_related("scheme"), pk=pk, mentee=user)
 
 
 def get_pairing_for_audit(user, pk: int) -> Pairing:

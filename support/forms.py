@@ -2,7 +2,7 @@ from django import forms
 
 from members.models import LocalAuthority, School
 
-from .models import MentorOffer, MentorRequest, SupportRequest
+from .models import CheckInReply, MentorOffer, MentorRequest, SupportRequest
 
 
 class SupportRequestForm(forms.ModelForm):
@@ -28,6 +28,18 @@ class MentorRequestForm(forms.ModelForm):
         fields = ["note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"note": "Optional: only the scheme's brokers and your mentor read it."}
+
+
+class CheckInReplyForm(forms.ModelForm):
+    # Declared so that the radio buttons have no empty "select an option" choice.
+    answer = forms.ChoiceField(
+        label="How is it going", choices=CheckInReply.Answer.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = CheckInReply
+        fields = ["answer", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class MentorOfferForm(forms.ModelForm):

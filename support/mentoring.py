@@ -8,12 +8,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from core.email import queue_templated_email
-from members.models import Post, User
+from members.models import NEW_HEAD_YEARS, Post, User
 
 from . import matching
 from .models import (
     CHECK_IN_MONTHS,
     CheckIn,
+    CheckInReply,
     MentoringScheme,
     MentorOffer,
     MentorRequest,
@@ -42,6 +43,10 @@ def why_cannot_ask(person: User, scheme: MentoringScheme) -> str:
     (first two years) with a verified headship at a school the scheme serves."""
     if not scheme.is_open:
         return "This scheme is not taking requests just now."
+    return _why_not_a_new_head_it_serves(person, scheme)
+
+
+def _why_not_a_new_head_it_serves(person: User, scheme: MentoringScheme) -> str:
     headship = _current_headship(person)
     if headship is None:
         return "Mentoring schemes are for heads whose headship has been confirmed."
@@ -95,6 +100,9 @@ def ask_for_mentor(*, scheme: MentoringScheme, mentee: User, note: str = "") -> 
 
 @transaction.atomic
 def withdraw_mentor_request(*, request: MentorRequest) -> MentorRequest:
+    """The new head withdraws a request still waiting; brokers no longer see it."""
+    # Locked as propose_pairing locks it: a broker's click and the withdrawal take turns.
+    request = MentorRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != MentorRequest.State.OPEN:
         raise ValidationError("This request is no longer waiting.")
     request.state = MentorRequest.State.WITHDRAWN
@@ -191,22 +199,69 @@ def candidates(scheme: MentoringScheme) -> list[matching.Candidate]:
 # Pairings ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def propose_pairing(*, request: MentorRequest, offer: MentorOffer, broker: User) -> Pairing:
-    """A broker proposes the offer's mentor to the new head; both must accept."""
-    request = MentorRequest.objects.select_for_update().get(pk=request.pk)
-    if request.state != MentorRequest.State.OPEN:
-        raise ValidationError("This request is no longer waiting for a mentor.")
-    if offer.scheme_id != request.scheme_id or not offer.is_active:
+def unasked_new_heads(
+    scheme: MentoringScheme,
+    *,
+    broker: User,
+    only: int | None = None,
+    on: datetime.date | None = None,
+) -> list[User]:
+    """New heads the scheme serves who have not asked it and have no live pairing in it
+    (or just the one numbered `only`), by name, with their posts: two queries and the
+    scheme's areas."""
+    on = on or timezone.localdate()
+    if scheme.network_id:  # read once here, not once for each person checked below
+        models.prefetch_related_objects([scheme], "network__areas")
+    # A cheap superset in the database (a current verified headship begun within about two
+    # years at a school the scheme serves); the exact rule is then the one asking uses.
+    since = on - datetime.timedelta(days=366 * NEW_HEAD_YEARS + 2)
+    headships = Post.objects.current(on).headships().verified().filter(started_on__gt=since)
+    areas, sectors = scheme.area_ids(), scheme.sectors()
+    if areas:
+        headships = headships.filter(school__local_authority_id__in=areas)
+    if sectors:
+        headships = headships.filter(school__sector__in=sectors)
+    people = (
+        User.objects.with_posts()
+        .filter(is_active=True)
+        .filter(models.Exists(headships.filter(person=models.OuterRef("pk"))))
+        .exclude(
+            models.Exists(
+                Pairing.objects.live().filter(scheme=scheme, mentee=models.OuterRef("pk"))
+            )
+        )
+        .exclude(
+            models.Exists(
+                MentorRequest.objects.filter(
+                    scheme=scheme, mentee=models.OuterRef("pk"), state=MentorRequest.State.OPEN
+                )
+            )
+        )
+        .exclude(pk=broker.pk)
+        .order_by("last_name", "first_name", "pk")
+    )
+    if only is not None:
+        people = people.filter(pk=only)
+    return [person for person in people if not _why_not_a_new_head_it_serves(person, scheme)]
+
+
+def _propose(
+    *,
+    scheme: MentoringScheme,
+    mentee: User,
+    offer: MentorOffer,
+    broker: User,
+    request: MentorRequest | None,
+) -> Pairing:
+    if offer.scheme_id != scheme.pk or not offer.is_active:
         raise ValidationError("That mentor is not offering in this scheme.")
-    mentee = User.objects.with_posts().get(pk=request.mentee_id)
-    candidate = next((c for c in candidates(request.scheme) if c.offer_id == offer.pk), None)
+    candidate = next((c for c in candidates(scheme) if c.offer_id == offer.pk), None)
     if candidate is None or matching.excluded(mentee_profile(mentee), candidate):
         raise ValidationError("That mentor cannot mentor this head (same school, or full).")
     try:
         with transaction.atomic():
-            pairing = Pairing.objects.create(
-                scheme=request.scheme,
+            return Pairing.objects.create(
+                scheme=scheme,
                 request=request,
                 mentor=offer.mentor,
                 mentee=mentee,
@@ -214,9 +269,43 @@ def propose_pairing(*, request: MentorRequest, offer: MentorOffer, broker: User)
             )
     except IntegrityError:
         raise ValidationError("This head already has a mentor proposed in this scheme.") from None
+
+
+@transaction.atomic
+def propose_pairing(*, request: MentorRequest, offer: MentorOffer, broker: User) -> Pairing:
+    """A broker proposes the offer's mentor to the new head; both must accept."""
+    request = MentorRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != MentorRequest.State.OPEN:
+        raise ValidationError("This request is no longer waiting for a mentor.")
+    mentee = User.objects.with_posts().get(pk=request.mentee_id)
+    pairing = _propose(
+        scheme=request.scheme, mentee=mentee, offer=offer, broker=broker, request=request
+    )
     request.state = MentorRequest.State.PAIRED
     request.save(update_fields=["state"])
     _neutral_email([offer.mentor, mentee])
+    return pairing
+
+
+@transaction.atomic
+def propose_unasked(
+    *, scheme: MentoringScheme, mentee: User, offer: MentorOffer, broker: User
+) -> Pairing:
+    """A broker proposes a mentor to a new head who has not asked. As with a request, both
+    must accept; the head may simply decline. The head's email says only that much."""
+    mentee = User.objects.with_posts().get(pk=mentee.pk)
+    if mentee.pk == broker.pk:
+        raise ValidationError("A broker does not propose a mentor for themselves.")
+    reason = _why_not_a_new_head_it_serves(mentee, scheme)
+    if reason or not mentee.is_active:
+        raise ValidationError(reason or "This person can no longer be proposed a mentor.")
+    if MentorRequest.objects.filter(
+        scheme=scheme, mentee=mentee, state=MentorRequest.State.OPEN
+    ).exists():
+        raise ValidationError("This head has asked for a mentor: propose one from their request.")
+    pairing = _propose(scheme=scheme, mentee=mentee, offer=offer, broker=broker, request=None)
+    queue_templated_email("support/email/proposed", to=[mentee.email], context={})
+    _neutral_email([offer.mentor])
     return pairing
 
 
@@ -299,7 +388,32 @@ def send_check_ins(*, today: datetime.date | None = None) -> int:
                 queue_templated_email(
                     "support/email/check_in",
                     to=[person.email],
-                    context={"months": months, "person": person},
+                    context={"months": months, "person": person, "pairing": pairing},
                 )
             sent += 1
     return sent
+
+
+@transaction.atomic
+def reply_to_check_in(
+    *, check_in: CheckIn, person: User, answer: str, note: str = ""
+) -> CheckInReply:
+    """The mentor or the new head answers a check-in (answering again changes the answer).
+    Asking the broker to get in touch sends the scheme's brokers a neutral email."""
+    pairing = Pairing.objects.select_for_update().get(pk=check_in.pairing_id)
+    if person.pk not in (pairing.mentor_id, pairing.mentee_id):
+        raise ValidationError("Only the mentor and the new head answer a check-in.")
+    if pairing.state != Pairing.State.ACTIVE:
+        raise ValidationError("This pairing is no longer under way.")
+    if answer not in CheckInReply.Answer.values:
+        raise ValidationError("Choose how it is going.")
+    before = CheckInReply.objects.filter(check_in=check_in, person=person).first()
+    reply, _ = CheckInReply.objects.update_or_create(
+        check_in=check_in,
+        person=person,
+        defaults={"answer": answer, "note": note.strip(), "replied_at": timezone.now()},
+    )
+    if reply.wants_contact and not (before and before.wants_contact):
+        brokers = pairing.scheme.brokers.select_related("person")
+        _neutral_email([broker.person for broker in brokers])
+    return reply

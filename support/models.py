@@ -199,8 +199,15 @@ class Pairing(models.Model):
     LIVE_STATES = (State.PROPOSED, State.ACTIVE)
 
     scheme = models.ForeignKey(MentoringScheme, on_delete=models.CASCADE, related_name="pairings")
+    # Empty when a broker proposed a mentor to a new head who had not asked: that head
+    # may decline, and nothing waits again afterwards (a request goes only with its head).
     request = models.ForeignKey(
-        MentorRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="pairings"
+        MentorRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairings",
+        help_text="The new head's request; empty if a broker proposed without one.",
     )
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pairings_as_mentor"
@@ -241,6 +248,11 @@ class Pairing(models.Model):
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
 
+    @property
+    def was_asked_for(self) -> bool:
+        """True if the new head asked; False if a broker proposed a mentor unasked."""
+        return self.request_id is not None
+
     def check_in_due(self, months: int) -> datetime.date | None:
         """The day a check-in falls due, months after the pairing started."""
         if self.started_at is None:
@@ -272,6 +284,43 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.months}-month check-in of pairing {self.pairing_id}"
+
+
+class CheckInReply(models.Model):
+    """One person's answer to a check-in: seen by them and the scheme's brokers only
+    (not by the other person in the pairing)."""
+
+    class Answer(models.TextChoices):
+        GOING_WELL = "going_well", "Going well"
+        CONCERNS = "concerns", "Some concerns"
+        GET_IN_TOUCH = "get_in_touch", "I would like the broker to get in touch"
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="replies")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_in_replies"
+    )
+    answer = models.CharField("how is it going", max_length=12, choices=Answer)
+    note = models.TextField(
+        "anything to add",
+        max_length=1000,
+        blank=True,
+        help_text="Optional. Only you and the scheme's brokers read it.",
+    )
+    replied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["replied_at", "pk"]
+        constraints = [
+            # Replying again changes the reply: one each per check-in.
+            models.UniqueConstraint(fields=["check_in", "person"], name="support_reply_once"),
+        ]
+
+    def __str__(self):
+        return f"Reply to check-in {self.check_in_id}"
+
+    @property
+    def wants_contact(self) -> bool:
+        return self.answer == self.Answer.GET_IN_TOUCH
 
 
 class PairingOpening(models.Model):

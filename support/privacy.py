@@ -2,7 +2,8 @@
 
 A requester closing their account: their coaching requests go, with the notes on
 them. A coach leaving: requests they held go back to the pool. Pairings go with
-either person; the records of who opened what stay, without the person.
+either person (with their check-ins and both people's answers); the records of who
+opened what stay, without the person.
 """
 
 from django.db import models, transaction
@@ -12,6 +13,7 @@ from members.models import User
 
 from .models import (
     Broker,
+    CheckInReply,
     Coach,
     MentorOffer,
     MentorRequest,
@@ -80,11 +82,24 @@ def _mentoring(person: User) -> dict:
             }
             for pairing in pairings
         ],
+        "check_in_replies": [
+            {
+                "scheme": reply.check_in.pairing.scheme.name,
+                "months": reply.check_in.months,
+                "answer": reply.get_answer_display(),
+                "note": reply.note,
+                "replied_at": iso(reply.replied_at),
+            }
+            for reply in CheckInReply.objects.filter(person=person).select_related(
+                "check_in__pairing__scheme"
+            )
+        ],
     }
 
 
 def personal_data(person: User) -> dict:
-    """Coaching requests made, mentoring offers, requests and pairings, support roles."""
+    """Coaching requests made, mentoring offers, requests, pairings and check-in answers,
+    support roles."""
     return {
         "support_requests": _support_requests(person),
         **_mentoring(person),
@@ -103,6 +118,7 @@ def forget_person(person: User) -> None:
     SupportRequest.objects.filter(coach=person).update(coach=None)
     SupportNote.objects.filter(author=person).update(author=None)
     SupportRequestOpening.objects.filter(opened_by=person).update(opened_by=None)
+    CheckInReply.objects.filter(person=person).delete()
     Pairing.objects.filter(models.Q(mentor=person) | models.Q(mentee=person)).delete()
     Pairing.objects.filter(proposed_by=person).update(proposed_by=None)
     PairingOpening.objects.filter(opened_by=person).update(opened_by=None)

@@ -23,11 +23,27 @@ mentoring = [
     path("mentoring/pairings/<int:pk>/", views.pairing_detail, name="pairing"),
     path("mentoring/pairings/<int:pk>/accept/", views.pairing_accept, name="pairing_accept"),
     path("mentoring/pairings/<int:pk>/end/", views.pairing_end, name="pairing_end"),
+    path(
+        "mentoring/pairings/<int:pk>/check-ins/<int:months>/",
+        views.check_in_reply,
+        name="check_in",
+    ),
+    path(
+        "mentoring/requests/<int:pk>/withdraw/",
+        views.mentor_request_withdraw,
+        name="mentor_request_withdraw",
+    ),
     path("mentoring/audit/", views.pairing_audit_list, name="audit"),
     path("mentoring/audit/<int:pk>/", views.pairing_audit, name="pairing_audit"),
     path("mentoring/<slug:slug>/ask/", views.mentor_ask, name="mentor_ask"),
     path("mentoring/<slug:slug>/offer/", views.mentor_offer, name="mentor_offer"),
     path("mentoring/<slug:slug>/broker/", views.broker_home, name="broker"),
+    path("mentoring/<slug:slug>/broker/new-heads/", views.broker_new_heads, name="new_heads"),
+    path(
+        "mentoring/<slug:slug>/broker/new-heads/<int:pk>/",
+        views.broker_new_head,
+        name="new_head",
+    ),
     path(
         "mentoring/<slug:slug>/broker/requests/<int:pk>/propose/",
         views.broker_propose,

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from members.models import Post, User
 
 from . import access, coaching, mentoring
 from .forms import (
+    CheckInReplyForm,
     MentorOfferForm,
     MentorRequestForm,
     NoteForm,
@@ -18,7 +19,15 @@ from .forms import (
     scheme_areas,
 )
 from .matching import rank_mentors
-from .models import MentoringScheme, MentorOffer, MentorRequest, Pairing, SupportRequest
+from .models import (
+    CheckIn,
+    CheckInReply,
+    MentoringScheme,
+    MentorOffer,
+    MentorRequest,
+    Pairing,
+    SupportRequest,
+)
 
 # Coaching ----------------------------------------------------------------------------
 
@@ -181,7 +190,8 @@ def support_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def mentoring_home(request: HttpRequest) -> HttpResponse:
-    """Mentoring for the signed-in person: schemes to ask or offer in, their pairings."""
+    """Mentoring for the signed-in person: schemes to ask or offer in, their requests (with a
+    way to withdraw one still waiting), their pairings and check-ins to answer."""
     person = User.objects.with_posts().get(pk=request.user.pk)
     schemes = list(
         MentoringScheme.objects.filter(is_open=True)
@@ -189,6 +199,15 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
         .prefetch_related("network__areas")
     )
     offers = {offer.scheme_id: offer for offer in person.mentor_offers.all()}
+    answered = CheckInReply.objects.filter(check_in=OuterRef("pk"), person=person)
+    pairings = (
+        Pairing.objects.for_person(person)
+        .select_related("scheme", "mentor", "mentee")
+        .prefetch_related(
+            Prefetch("check_ins", queryset=CheckIn.objects.annotate(answered=Exists(answered)))
+        )
+        .order_by("-proposed_at")
+    )
     return render(
         request,
         "support/mentoring_home.html",
@@ -203,12 +222,35 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
                 for scheme in schemes
             ],
             "requests": person.mentor_requests.select_related("scheme").order_by("-created_at"),
-            "pairings": Pairing.objects.for_person(person)
-            .select_related("scheme", "mentor", "mentee")
-            .order_by("-proposed_at"),
+            "pairings": [
+                {"pairing": pairing, "to_answer": _check_in_to_answer(pairing)}
+                for pairing in pairings
+            ],
             "brokered": MentoringScheme.objects.filter(brokers__person=person),
         },
     )
+
+
+def _check_in_to_answer(pairing: Pairing) -> CheckIn | None:
+    """The latest check-in of a pairing under way, if the person has not answered it."""
+    check_ins = list(pairing.check_ins.all())
+    if pairing.state != Pairing.State.ACTIVE or not check_ins or check_ins[-1].answered:
+        return None
+    return check_ins[-1]
+
+
+@require_POST
+@login_required
+def mentor_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new head withdraws their own request while it waits; 404 to everyone else."""
+    item = access.get_own_mentor_request(request.user, pk)
+    try:
+        mentoring.withdraw_mentor_request(request=item)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, "You have withdrawn your request for a mentor.")
+    return redirect("support:mentoring")
 
 
 @login_required
@@ -254,9 +296,23 @@ def mentor_offer(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _scheme_pairings(scheme: MentoringScheme):
+    """The scheme's pairings with their check-ins and the answers to them (three queries)."""
+    return scheme.pairings.select_related("mentor", "mentee").prefetch_related(
+        "check_ins",
+        Prefetch("check_ins__replies", queryset=CheckInReply.objects.select_related("person")),
+    )
+
+
+def _latest_replies(pairing: Pairing) -> list[CheckInReply]:
+    check_ins = list(pairing.check_ins.all())
+    return list(check_ins[-1].replies.all()) if check_ins else []
+
+
 @login_required
 def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
-    """A broker's scheme: waiting requests with ranked suggestions, and its pairings."""
+    """A broker's scheme: waiting requests with ranked suggestions, its pairings with the
+    answers to their latest check-in (those asking the broker to get in touch first)."""
     scheme = access.get_scheme_to_broker(request.user, slug)
     candidates = mentoring.candidates(scheme)
     waiting = (
@@ -268,6 +324,10 @@ def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
             )
         )
     )
+    pairings = [
+        {"pairing": pairing, "replies": _latest_replies(pairing)}
+        for pairing in _scheme_pairings(scheme).order_by("-proposed_at")
+    ]
     return render(
         request,
         "support/broker_home.html",
@@ -282,8 +342,61 @@ def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
                 }
                 for item in waiting
             ],
-            "pairings": scheme.pairings.select_related("mentor", "mentee").order_by("-proposed_at"),
+            "get_in_touch": [
+                {"pairing": row["pairing"], "reply": reply}
+                for row in pairings
+                if row["pairing"].state == Pairing.State.ACTIVE
+                for reply in row["replies"]
+                if reply.wants_contact
+            ],
+            "pairings": pairings,
             "offers": candidates,
+        },
+    )
+
+
+@login_required
+def broker_new_heads(request: HttpRequest, slug: str) -> HttpResponse:
+    """New heads the scheme serves who have not asked and have no pairing: a broker may
+    propose a mentor to one of them."""
+    scheme = access.get_scheme_to_broker(request.user, slug)
+    people = mentoring.unasked_new_heads(scheme, broker=request.user)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "support/broker_new_heads.html", {"scheme": scheme, "page": page})
+
+
+@login_required
+def broker_new_head(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ranked mentors for one new head who has not asked; proposing one (POST)."""
+    scheme = access.get_scheme_to_broker(request.user, slug)
+    mentee = next(iter(mentoring.unasked_new_heads(scheme, broker=request.user, only=pk)), None)
+    if request.method == "POST":
+        offer = scheme.offers.filter(pk=request.POST.get("offer", "").strip() or 0).first()
+        try:
+            if mentee is None:
+                raise ValidationError("This head can no longer be proposed a mentor here.")
+            if offer is None:
+                raise ValidationError("Choose a mentor from the suggestions.")
+            pairing = mentoring.propose_unasked(
+                scheme=scheme, mentee=mentee, offer=offer, broker=request.user
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+            return redirect("support:new_heads", slug=scheme.slug)
+        messages.success(
+            request, "Mentor proposed. It starts once both have accepted; the head may decline."
+        )
+        return redirect("support:pairing", pk=pairing.pk)
+    if mentee is None:
+        raise Http404("No such new head.")
+    suggestions = rank_mentors(mentoring.mentee_profile(mentee), mentoring.candidates(scheme))
+    return render(
+        request,
+        "support/broker_new_head.html",
+        {
+            "scheme": scheme,
+            "mentee": mentee,
+            "suggestions": suggestions[: mentoring.MAX_SUGGESTIONS],
         },
     )
 
@@ -317,17 +430,29 @@ def _pairing_page(request, pairing, role):
         "mentor": pairing.mentor_accepted_at,
         "mentee": pairing.mentee_accepted_at,
     }.get(role)
+    is_party = role in ("mentor", "mentee")
+    # Answers to check-ins: the brokers read them all, each person only their own, and site
+    # staff (the audited view) none.
+    replies = CheckInReply.objects.filter(check_in__pairing=pairing).select_related(
+        "check_in", "person"
+    )
+    if is_party:
+        replies = replies.filter(person=request.user)
+    elif role != "broker":
+        replies = replies.none()
+    check_ins = pairing.check_ins.all()
     return render(
         request,
         "support/pairing_detail.html",
         {
             "pairing": pairing,
             "role": role,
-            "is_party": role in ("mentor", "mentee"),
-            "may_accept": role in ("mentor", "mentee")
-            and pairing.state == Pairing.State.PROPOSED
-            and not accepted,
-            "check_ins": pairing.check_ins.all(),
+            "is_party": is_party,
+            "unasked": role == "mentee" and not pairing.was_asked_for,
+            "may_accept": is_party and pairing.state == Pairing.State.PROPOSED and not accepted,
+            "check_ins": check_ins,
+            "may_answer": is_party and pairing.state == Pairing.State.ACTIVE,
+            "replies": replies,
         },
     )
 
@@ -364,6 +489,35 @@ def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda pairing: mentoring.end_pairing(pairing=pairing, person=request.user),
         "Done. The scheme's brokers can see that it has ended.",
+    )
+
+
+@login_required
+def check_in_reply(request: HttpRequest, pk: int, months: int) -> HttpResponse:
+    """The mentor or the new head tells the scheme's brokers how the pairing is going."""
+    check_in, role = access.get_check_in_for_party(request.user, pk, months)
+    pairing = check_in.pairing
+    mine = check_in.replies.filter(person=request.user).first()
+    form = CheckInReplyForm(request.POST or None, instance=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentoring.reply_to_check_in(check_in=check_in, person=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you. The scheme's brokers can see your answer.")
+            return redirect("support:pairing", pk=pairing.pk)
+    other = pairing.mentee if role == "mentor" else pairing.mentor
+    return render(
+        request,
+        "support/check_in_reply.html",
+        {
+            "pairing": pairing,
+            "check_in": check_in,
+            "form": form,
+            "other": other,
+            "may_answer": pairing.state == Pairing.State.ACTIVE,
+        },
     )
 
 

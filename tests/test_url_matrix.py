@@ -570,6 +570,11 @@ def _pairing(scene):
     return [scene["pairing"].pk]
 
 
+def _scheme_mentee(scene):
+    """A head with no request in the scheme: the personas may not propose them a mentor."""
+    return [scene["scheme"].slug, scene["pairing"].mentee.pk]
+
+
 HEADS = {"head", "member", "coordinator", "outsider_member", "outsider_coordinator"}
 ROUTES |= {
     "support:mentoring": [Case(_no_args, _signed_in(200))],
@@ -611,6 +616,28 @@ ROUTES |= {
     "support:pairing_end": [
         Case(_pairing, _signed_in(404), "post"),
         Case(_pairing, _everyone(405)),
+    ],
+    # The scheme's new heads who have not asked, and proposing a mentor to one: its
+    # brokers' only (404 to network administrators and staff too).
+    "support:new_heads": [Case(_scheme, _signed_in(404))],
+    "support:new_head": [
+        Case(_scheme_mentee, _signed_in(404)),
+        Case(_scheme_mentee, _signed_in(404), "post", {"offer": "{mentor_offer.pk}"}),
+    ],
+    # Withdrawing a request: the requester's only.
+    "support:mentor_request_withdraw": [
+        Case(lambda scene: [scene["mentor_request"].pk], _signed_in(404), "post"),
+        Case(lambda scene: [scene["mentor_request"].pk], _everyone(405)),
+    ],
+    # Answering a check-in: the pairing's two people only.
+    "support:check_in": [
+        Case(lambda scene: [scene["pairing"].pk, 3], _signed_in(404)),
+        Case(
+            lambda scene: [scene["pairing"].pk, 3],
+            _signed_in(404),
+            "post",
+            {"answer": "get_in_touch"},
+        ),
     ],
     "support:audit": [Case(_no_args, _only({"staff"}, 200, 404))],
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],

@@ -1,16 +1,21 @@
 """Journeys 7 and 8 of DESIGN.md section 4 on the demo data, with and without JavaScript:
-a new head is paired with a mentor by a broker; a head in crisis asks Heads Up's coaches
-and one takes it. Nobody else sees either."""
+a new head is paired with a mentor by a broker (or is proposed one unasked, or withdraws
+a request, or answers a check-in); a head in crisis asks Heads Up's coaches and one takes
+it. Nobody else sees either."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from support.models import Pairing, SupportRequest
+from members.models import User
+from support import mentoring
+from support.models import MentoringScheme, Pairing, SupportRequest
 from tests.e2e.conftest import check_page
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
@@ -105,3 +110,90 @@ def test_a_head_in_crisis_asks_heads_up_and_one_coach_takes_it(page, demo):
     expect(page.get_by_text("A coach has taken it")).to_be_visible()
     # Opened twice: from the queue, and again on the page shown after taking it.
     expect(page.get_by_text(re.compile("Helen Marsh,"))).to_have_count(2)
+
+
+def test_a_broker_proposes_a_mentor_to_a_new_head_who_had_not_asked_and_they_decline(page, demo):
+    sign_in(page, demo, "oxon.special.head1@example.org")
+    page.goto(demo.url + "/mentoring/oassh-mentoring/broker/")
+    page.get_by_role("link", name=re.compile("New heads who have not asked")).click()
+    check_page(page, "broker-new-heads")
+    page.get_by_role("link", name=re.compile("Grace Okafor")).click()
+    check_page(page, "broker-new-head")
+    page.get_by_role("button", name=re.compile("Propose Ruth Ellery")).click()
+    expect(page.get_by_text("Mentor proposed.")).to_be_visible()
+    pairing = Pairing.objects.get(mentee__email="special.head@example.org")
+    assert pairing.request_id is None
+    [email] = [m for m in mail.outbox if m.to == ["special.head@example.org"]]
+    assert email.subject.endswith("A mentor has been proposed for you")
+    sign_out(page)
+
+    sign_in(page, demo, "special.head@example.org")
+    page.goto(demo.url + "/mentoring/")
+    page.get_by_role("link", name=re.compile("Mentored by Ruth Ellery")).click()
+    expect(page.get_by_text("you had not asked")).to_be_visible()
+    check_page(page, "pairing-proposed-unasked")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.get_by_text("Done.")).to_be_visible()
+    pairing.refresh_from_db()
+    assert pairing.state == "declined"
+    sign_out(page)
+
+    for email in ["coordinator@example.org", "staff@example.org", "mentor@example.org"]:
+        sign_in(page, demo, email)
+        assert _status(page, demo.url + "/mentoring/oassh-mentoring/broker/new-heads/") == 404
+        sign_out(page)
+
+
+def test_a_new_head_asks_and_then_withdraws_the_request(page, demo):
+    sign_in(page, demo, "special.head@example.org")
+    page.goto(demo.url + "/mentoring/oassh-mentoring/ask/")
+    page.get_by_role("button", name="Ask for a mentor").click()
+    expect(page.get_by_text("Your request is with the scheme's brokers.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Withdraw your request")).click()
+    expect(page.get_by_text("You have withdrawn your request")).to_be_visible()
+    check_page(page, "mentoring-home-withdrawn")
+    expect(page.get_by_role("button", name=re.compile("Withdraw"))).to_have_count(0)
+    sign_out(page)
+
+    sign_in(page, demo, "oxon.special.head1@example.org")
+    page.goto(demo.url + "/mentoring/oassh-mentoring/broker/")
+    expect(page.get_by_text("No request is waiting.")).to_be_visible()
+
+
+def test_a_new_head_answers_a_check_in_and_the_broker_sees_it(page, demo):
+    scheme = MentoringScheme.objects.get(slug="oassh-mentoring")
+    people = User.objects.with_posts()
+    head = people.get(email="special.head@example.org")
+    request = mentoring.ask_for_mentor(scheme=scheme, mentee=head)
+    offer = scheme.offers.get(mentor__email="mentor@example.org")
+    broker = people.get(email="oxon.special.head1@example.org")
+    pairing = mentoring.propose_pairing(request=request, offer=offer, broker=broker)
+    for person in (offer.mentor, head):
+        mentoring.accept_pairing(pairing=pairing, person=person)
+    Pairing.objects.filter(pk=pairing.pk).update(
+        started_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    assert mentoring.send_check_ins() == 1
+
+    sign_in(page, demo, "special.head@example.org")
+    page.goto(demo.url + "/mentoring/")
+    page.get_by_role("link", name="Answer the 3-month check-in").click()
+    check_page(page, "check-in-reply")
+    page.get_by_label("I would like the broker to get in touch").check()
+    page.get_by_label("Anything to add").fill("We have not managed to meet")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("The scheme's brokers can see your answer")).to_be_visible()
+    check_page(page, "pairing-with-answer")
+    sign_out(page)
+
+    sign_in(page, demo, "mentor@example.org")
+    page.goto(f"{demo.url}/mentoring/pairings/{pairing.pk}/")
+    expect(page.get_by_text("We have not managed to meet")).to_have_count(0)
+    assert _status(page, f"{demo.url}/mentoring/pairings/{pairing.pk}/check-ins/3/") == 200
+    sign_out(page)
+
+    sign_in(page, demo, "oxon.special.head1@example.org")
+    page.goto(demo.url + "/mentoring/oassh-mentoring/broker/")
+    touch = page.get_by_role("region", name="Asking you to get in touch")
+    expect(touch).to_contain_text("We have not managed to meet")
+    check_page(page, "broker-home-get-in-touch")

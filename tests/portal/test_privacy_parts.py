@@ -37,6 +37,7 @@ PERSON_LINKS = {
     ("meetings", "Paper", "uploaded_by"): "kept without the person",
     ("support", "Broker", "person"): "deleted",
     ("support", "Broker", "added_by"): "kept without the person",
+    ("support", "CheckInReply", "person"): "deleted",
     ("support", "Coach", "person"): "deleted",
     ("support", "Coach", "added_by"): "kept without the person",
     ("support", "MentorOffer", "mentor"): "deleted",

@@ -7,6 +7,7 @@ a requester, a broker, a mentor or a mentee, so each of them must be refused.
 
 from support.models import (
     Broker,
+    CheckIn,
     Coach,
     MentoringScheme,
     MentorOffer,
@@ -38,6 +39,10 @@ def support_scene(network, other_network, colleague) -> dict:
     mentee = factories.make_head(email="mentee@school.example")
     request = MentorRequest.objects.create(scheme=scheme, mentee=mentee)
     other_mentee = factories.make_head(email="other.mentee@school.example")
+    pairing = Pairing.objects.create(
+        scheme=scheme, mentor=mentor, mentee=other_mentee, request=None, state="active"
+    )
+    CheckIn.objects.create(pairing=pairing, months=3)
     return {
         "support_request": ask(network),
         "other_support_request": ask(other_network),
@@ -47,7 +52,5 @@ def support_scene(network, other_network, colleague) -> dict:
             scheme=other_scheme, mentee=other_mentee
         ),
         "mentor_offer": offer,
-        "pairing": Pairing.objects.create(
-            scheme=scheme, mentor=mentor, mentee=other_mentee, request=None
-        ),
+        "pairing": pairing,
     }
