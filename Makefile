@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Two processes: the machines have two cores, and the suite takes half the time.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-postgres test-browser lint format migrations-check ci bench
+.PHONY: install run test test-postgres test-browser load load-short load-tools lint format migrations-check ci bench
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -41,6 +41,20 @@ test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	.venv/bin/pytest -rfE -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The load runs need PostgreSQL's server programs (their own cluster) and redis-server.
+load-tools:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+	  echo "Installing PostgreSQL and Redis (apt-get)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; fi
+
+## load: the load and fault runs at full length, on loopback (README, "Load and faults")
+load: install load-tools
+	$(PY) -m loadtest $(LOAD_ARGS)
+
+## load-short: the same runs a few seconds each, as CI runs them
+load-short: install load-tools
+	$(PY) -m loadtest --short $(LOAD_ARGS)
 
 ## lint: ruff's checks and formatting, the floors (import-linter), no missing migrations
 lint: install

@@ -264,6 +264,10 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "databas
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# A failed send waits this long before its second attempt, the pause doubling each
+# time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 120)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 60 * 60)
 # Finished tasks keep their arguments (whole emails: sign-in codes, reset
 # links); `manage.py prune_tasks` deletes them after this many days.
 TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)

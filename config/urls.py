@@ -28,3 +28,6 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 (try again), anything else 500.
+handler500 = "core.views.server_error"

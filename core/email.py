@@ -1,16 +1,23 @@
 """Outgoing email goes through Django's tasks framework.
 
 A request never waits on the mail server: it stores the email and enqueues a
-task with its id. With the database queue a failed send is tried again later,
-with a growing pause, before it is given up and logged. Task rows carry no
-message, and a sent email is deleted, so neither keeps sign-in codes or links.
+task with its id, in one transaction. With the database queue a failed send is
+tried again later, with a growing pause, for about a day before it is given up
+and logged. Every attempt carries the same Message-ID, so a send the mail server
+took but did not confirm, then sent again, is one message to the receiving
+servers. Task rows carry no message, and a sent email is deleted, so neither
+keeps sign-in codes or links.
 """
 
+import hashlib
+import hmac
 import logging
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
 from django.tasks import Task, default_task_backend, task
 from django.template import Context
 from django.template.loader import get_template
@@ -20,7 +27,13 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
+# Contact messages (networks.tasks) give up after this many; their sweep command
+# (send_unsent_contact_messages) sends what is left.
 MAX_ATTEMPTS = 5
+# An email has no sweep, so it keeps trying: with the default pauses (2 minutes,
+# doubling up to an hour) 30 attempts last about a day, and a mail server that is
+# down overnight loses nothing.
+EMAIL_MAX_ATTEMPTS = 30
 SITE_NAME = "Headnet"
 # RFC 5322's limit on a line of a message; Python's email package folds at 78 by default.
 LONGEST_LINE = 998
@@ -61,15 +74,27 @@ def queue_email(
     from_email: str | None = None,
 ) -> None:
     """Send an email in the background: stored, then sent by a task that carries its id."""
-    email = OutgoingEmail.objects.create(
-        subject=subject,
-        body=body,
-        to=list(to),
-        html_body=html_body,
-        reply_to=list(reply_to or []),
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-    )
-    send_email.enqueue(email_id=email.pk, attempt=1)
+    # One transaction: an email stored without its task would never be sent.
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(
+            subject=subject,
+            body=body,
+            to=list(to),
+            html_body=html_body,
+            reply_to=list(reply_to or []),
+            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        )
+        send_email.enqueue(email_id=email.pk, attempt=1)
+
+
+def message_id_for(email: OutgoingEmail) -> str:
+    """The same Message-ID for every attempt at one email, telling nothing about it."""
+    # Keyed with the secret, so the header neither counts our emails nor can be guessed.
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"outgoing-email:{email.pk}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    domain = parseaddr(email.from_email)[1].rpartition("@")[2] or "headnet.localhost"
+    return f"<{digest}@{domain}>"
 
 
 def _render_text(template_name: str, context: dict) -> str:
@@ -112,15 +137,23 @@ def queue_message(message: EmailMessage) -> None:
     )
 
 
-def retry_later(failed_task: Task, *, attempt: int, **kwargs) -> bool:
+def retry_pause(attempt: int) -> timedelta:
+    """How long to wait after the given failed attempt: doubling, up to a ceiling."""
+    seconds = settings.EMAIL_RETRY_SECONDS * 2 ** (attempt - 1)
+    return timedelta(seconds=min(seconds, settings.EMAIL_RETRY_MAX_SECONDS))
+
+
+def retry_later(
+    failed_task: Task, *, attempt: int, max_attempts: int = MAX_ATTEMPTS, **kwargs
+) -> bool:
     """Queue the task again after a growing pause; False when it should give up.
 
     Only a queue that can wait (the database one) can retry; the immediate
     backend of the embedded default cannot.
     """
-    if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+    if attempt >= max_attempts or not default_task_backend.supports_defer:
         return False
-    run_after = timezone.now() + timedelta(minutes=2**attempt)
+    run_after = timezone.now() + retry_pause(attempt)
     failed_task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
     return True
 
@@ -138,6 +171,7 @@ def send_email(*, email_id: int, attempt: int) -> None:
         from_email=email.from_email,
         to=email.to,
         reply_to=email.reply_to,
+        headers={"Message-ID": message_id_for(email)},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
@@ -145,7 +179,10 @@ def send_email(*, email_id: int, attempt: int) -> None:
         message.send()
     except Exception:
         OutgoingEmail.objects.filter(pk=email.pk).update(attempts=attempt)
-        if not retry_later(send_email, attempt=attempt, email_id=email.pk):
+        retried = retry_later(
+            send_email, attempt=attempt, max_attempts=EMAIL_MAX_ATTEMPTS, email_id=email.pk
+        )
+        if not retried:
             logger.exception("Email %s failed on attempt %s; giving up", email.pk, attempt)
             raise
         logger.warning("Email %s failed on attempt %s; will retry", email.pk, attempt)

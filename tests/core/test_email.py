@@ -1,11 +1,13 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from core.email import MAX_ATTEMPTS, queue_email, send_email
+from core.email import EMAIL_MAX_ATTEMPTS, message_id_for, queue_email, retry_pause, send_email
 from core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +67,75 @@ def test_the_last_attempt_gives_up_loudly(settings):
     email = _store()
 
     with pytest.raises(Exception, match="Connection unexpectedly closed"):
-        send_email.call(email_id=email.pk, attempt=MAX_ATTEMPTS)
+        send_email.call(email_id=email.pk, attempt=EMAIL_MAX_ATTEMPTS)
 
     assert not DBTaskResult.objects.exists()
+    assert OutgoingEmail.objects.get().attempts == EMAIL_MAX_ATTEMPTS  # kept for prune_tasks
+
+
+def test_an_email_keeps_trying_for_about_a_day_pausing_at_most_an_hour():
+    pauses = [retry_pause(attempt) for attempt in range(1, EMAIL_MAX_ATTEMPTS)]
+
+    assert pauses[:3] == [timedelta(minutes=2), timedelta(minutes=4), timedelta(minutes=8)]
+    assert max(pauses) == timedelta(hours=1)
+    # The mail server down for a night: the email is still being tried next morning.
+    assert timedelta(hours=20) < sum(pauses, timedelta()) < timedelta(hours=30)
+
+
+def test_the_pauses_come_from_the_settings(settings):
+    settings.EMAIL_RETRY_SECONDS = 2
+    settings.EMAIL_RETRY_MAX_SECONDS = 5
+
+    assert [retry_pause(attempt).seconds for attempt in (1, 2, 3, 4)] == [2, 4, 5, 5]
+
+
+def test_a_mail_server_down_for_hours_loses_no_email(settings):
+    """Attempt after attempt fails; once the server is back, the email goes out once."""
+    settings.TASKS = DATABASE_TASKS
+    settings.MAILERS = FAILING_MAIL
+    email = _store()
+    attempt = 1
+    for _ in range(10):  # 2 + 4 + ... + 60 minutes: about six hours down
+        send_email.call(email_id=email.pk, attempt=attempt)
+        retry = DBTaskResult.objects.get(status="READY")
+        retry.delete()
+        attempt = retry.args_kwargs["kwargs"]["attempt"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+    send_email.call(email_id=email.pk, attempt=attempt)
+
+    assert len(mail.outbox) == 1
+    assert not OutgoingEmail.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_every_attempt_at_an_email_carries_the_same_message_id(settings):
+    """A send the server took without confirming, then sent again, is one message to
+    the receiving servers: they drop a Message-ID they have already seen."""
+    email = _store()
+    other = _store()
+    message_id = message_id_for(email)
+
+    assert message_id == message_id_for(OutgoingEmail.objects.get(pk=email.pk))
+    assert message_id != message_id_for(other)
+    assert message_id.endswith("@headnet.example>")
+
+    send_email.call(email_id=email.pk, attempt=3)
+
+    assert mail.outbox[0].message()["Message-ID"] == message_id
+
+
+def test_an_email_is_never_stored_without_its_task(settings):
+    """If queueing the task fails, the email is not left behind, unsendable."""
+    settings.TASKS = DATABASE_TASKS
+
+    with (
+        mock.patch.object(DatabaseBackend, "enqueue", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        queue_email(subject="Hello", body="Body", to=["head@school.example"])
+
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_a_send_run_twice_delivers_once():
