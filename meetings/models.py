@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,10 +153,17 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_lists(self):
         """With what a list row shows, in a fixed number of queries."""
+        # A subquery, not a join and GROUP BY: PostgreSQL then counts only for the
+        # rows a page shows, after sorting and LIMIT, not for every meeting that matches.
+        going = (
+            Registration.objects.filter(meeting=models.OuterRef("pk"), status="going")
+            .order_by()
+            .values("meeting")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
         return self.select_related("network", "workhub", "venue_school").annotate(
-            going_count=models.Count(
-                "registrations", filter=models.Q(registrations__status="going")
-            )
+            going_count=Coalesce(models.Subquery(going), 0)
         )
 
 
