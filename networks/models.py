@@ -39,6 +39,17 @@ class NetworkQuerySet(models.QuerySet):
         subgroups = [member for member in family if network and member.parent_id == network.pk]
         return network, subgroups
 
+    def within_reach(self, area_ids: set[int], member_of: set[int]):
+        """A first sieve for suggestions, so eligibility_for runs on a few networks, not
+        all: open to all, national, covering one of the areas, or a sub-group of a
+        network the person is in. eligibility_for still decides."""
+        return self.filter(
+            models.Q(open_to_all=True)
+            | models.Q(areas__isnull=True)
+            | models.Q(areas__in=area_ids)
+            | models.Q(parent__in=member_of)
+        ).distinct()
+
     def for_directory(self):
         """With what a directory card shows, in a fixed number of queries."""
         return self.select_related("parent").prefetch_related("areas").order_by("name")

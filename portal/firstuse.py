@@ -97,8 +97,10 @@ def suggested_networks(person: User, memberships: list[Membership]) -> list[Netw
     ones. A fixed number of queries, whatever the number of networks."""
     joined = {membership.network_id for membership in memberships}
     member_of = {membership.network_id for membership in memberships if membership.is_active}
+    area_ids = {post.school.local_authority_id for post in person.current_posts()}
     candidates = (
-        Network.objects.exclude(join_policy=Network.JoinPolicy.INVITATION)
+        Network.objects.within_reach(area_ids, member_of)
+        .exclude(join_policy=Network.JoinPolicy.INVITATION)
         .exclude(pk__in=joined)
         .select_related("parent")
         .prefetch_related("areas")
