@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Story, StoryInbox
+from core import pagecache
 from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
 from fees.models import FeeBand, FeeInvoice, FeeScheme, YearKind
@@ -433,6 +434,7 @@ class ScaleSeeder:
         with transaction.atomic():
             for name, part in parts:
                 self._timed(name, part)
+            pagecache.invalidate()  # bulk inserts send no model signals
         self._timed("analyze", self.analyze)
         return self.report
 
