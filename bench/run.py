@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -70,6 +71,33 @@ def ensure_wrk() -> None:
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         **quiet,
     )
+
+
+def ensure_services(args: argparse.Namespace) -> None:
+    """PostgreSQL and Redis up, started (or installed) the way .ci/run does if not."""
+    server = args.database.rsplit("/", 1)[0]
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        print("Starting PostgreSQL", flush=True)
+        if not Path("/etc/postgresql").exists():
+            sys.exit("PostgreSQL is not installed: run .ci/run once, or apt-get install postgresql")
+        version = sorted(os.listdir("/etc/postgresql"))[0]
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=False
+        )
+        time.sleep(3)
+    try:
+        redis.Redis.from_url(args.redis, socket_connect_timeout=3).ping()
+    except redis.ConnectionError:
+        print("Starting Redis", flush=True)
+        if not shutil.which("redis-server"):
+            subprocess.run(["apt-get", "install", "-y", "-qq", "redis-server"], check=True)
+        subprocess.run(
+            ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
+             "--save", "", "--appendonly", "no"],
+            check=True,
+        )  # fmt: skip
 
 
 def environment(args: argparse.Namespace) -> dict[str, str]:
@@ -231,6 +259,7 @@ def table(pages: list[dict], bare: list[float], stock_rps: float | None) -> str:
 def main() -> None:
     args = parse_args()
     ensure_wrk()
+    ensure_services(args)
     env = environment(args)
     prepare_database(args, env)
     found = subprocess.run(
