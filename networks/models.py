@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from core.dates import academic_year_label, academic_year_of
@@ -488,15 +489,23 @@ class Membership(models.Model):
     def can_administer(self) -> bool:
         return self.is_active and self.role == self.Role.ADMINISTRATOR
 
-    @property
+    @cached_property
     def shown_post(self) -> Post | None:
         """The post lists show beside the person: theirs at the seat's school, or their
-        most recent current one (uses prefetched posts)."""
+        most recent current one (uses prefetched posts; worked out once per row)."""
         if self.person is None:
             return None
         posts = self.person.current_posts()
         at_school = [post for post in posts if post.school_id == self.school_id]
         return (at_school or posts or [None])[0]
+
+    @property
+    def shown_school_name(self) -> str:
+        """The school lists show beside the person: the seat's, or that of the post shown."""
+        if self.school_id:
+            return self.school.name
+        post = self.shown_post
+        return post.school.name if post else ""
 
     @property
     def post_unconfirmed(self) -> bool:
