@@ -463,6 +463,11 @@ class Membership(models.Model):
         indexes = [
             # Member lists and coordinator lists: a network's live memberships.
             models.Index(fields=["network", "status", "role"], name="networks_membership_list"),
+            # The admin's list of a network's memberships, newest first (Meta.ordering,
+            # and the admin's tie-break on the key): its pages are read off this index.
+            models.Index(
+                fields=["network", "-requested_at", "-id"], name="networks_membership_newest"
+            ),
         ]
 
     def __str__(self):
