@@ -6,10 +6,11 @@ in every POST of the change form, and there is nothing in it anyone may submit.
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -113,16 +114,27 @@ class KeysFirstPaginator(Paginator):
 class QuickChangeList(ChangeList):
     """The stock change list, with row links made without resolving a URL per row."""
 
+    PK_PLACEHOLDER = "__pk__"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Django's row link passes each row's URL through add_preserved_filters, which
         # resolves it against every URL pattern: the query it adds is the same for all.
         self.row_link_query = self.preserved_filters
         self.preserved_filters = ""
+        self._row_url = None
 
     def url_for_result(self, result):
-        url = super().url_for_result(result)
-        return f"{url}?{self.row_link_query}" if self.row_link_query else url
+        if self._row_url is None:  # reversed once, for every row of the page
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self.PK_PLACEHOLDER,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._row_url = f"{url}?{self.row_link_query}" if self.row_link_query else url
+        # quote() leaves a key of letters, digits and "_" (the project's keys are numbers).
+        pk = str(quote(getattr(result, self.pk_attname)))
+        return self._row_url.replace(self.PK_PLACEHOLDER, pk, 1)
 
 
 class QuickListMixin:
