@@ -221,6 +221,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(email=Lower("email")), name="members_user_email_lowercase"
             ),
         ]
+        indexes = [
+            # A network's member list in name order (networks.views.network_members): the
+            # database walks this index and stops after a page, from either end.
+            models.Index(fields=["last_name", "first_name", "id"], name="members_user_name_order"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core import audit
-from core.admin import AuditHistoryMixin, CsvExportMixin
+from core.admin import AuditHistoryMixin, CsvExportMixin, QuickListMixin
 from core.models import AuditEvent
 from members.models import Post, School
 
@@ -245,11 +245,12 @@ def _person(row, part: str) -> str:
 
 
 @admin.register(Membership)
-class MembershipAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
+class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
     list_filter = ["status", "role", network_filter("network")]
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
+    list_per_page = 50
     actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
     readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
     csv_filename = "members.csv"
@@ -271,6 +272,13 @@ class MembershipAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
         ("Started", lambda row: _date(row["started_at"])),
         ("Ended", lambda row: _date(row["ended_at"])),
     ]
+
+    def get_list_display(self, request):
+        # Filtered to one network (how its administrators use the list), a column
+        # repeating its name on every row is left out.
+        if NetworkFilter.parameter_name in request.GET:
+            return [column for column in self.list_display if column != "network"]
+        return self.list_display
 
     def audit_repr(self, obj) -> str:
         where = f" ({obj.school.name})" if obj.school_id else ""

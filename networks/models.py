@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from core.dates import academic_year_label, academic_year_of
@@ -508,6 +509,11 @@ class Membership(models.Model):
         indexes = [
             # Member lists and coordinator lists: a network's live memberships.
             models.Index(fields=["network", "status", "role"], name="networks_membership_list"),
+            # The admin's list of a network's memberships, newest first (Meta.ordering,
+            # and the admin's tie-break on the key): its pages are read off this index.
+            models.Index(
+                fields=["network", "-requested_at", "-id"], name="networks_membership_newest"
+            ),
         ]
 
     def __str__(self):
@@ -534,15 +540,23 @@ class Membership(models.Model):
     def can_administer(self) -> bool:
         return self.is_active and self.role == self.Role.ADMINISTRATOR
 
-    @property
+    @cached_property
     def shown_post(self) -> Post | None:
         """The post lists show beside the person: theirs at the seat's school, or their
-        most recent current one (uses prefetched posts)."""
+        most recent current one (uses prefetched posts; worked out once per row)."""
         if self.person is None:
             return None
         posts = self.person.current_posts()
         at_school = [post for post in posts if post.school_id == self.school_id]
         return (at_school or posts or [None])[0]
+
+    @property
+    def shown_school_name(self) -> str:
+        """The school lists show beside the person: the seat's, or that of the post shown."""
+        if self.school_id:
+            return self.school.name
+        post = self.shown_post
+        return post.school.name if post else ""
 
     @property
     def post_unconfirmed(self) -> bool:

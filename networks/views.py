@@ -5,13 +5,15 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from core import keyset
 from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
 from core.ratelimit import client_ip, is_limited
-from members.models import User
+from members.models import Post, User
 
 from . import access, contact, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
@@ -19,6 +21,12 @@ from .models import Network
 
 DIRECTORY_PAGE_SIZE = 20
 MEMBERS_PAGE_SIZE = 50
+MEMBERS_ORDER = ["person__last_name", "person__first_name", "person_id"]
+# What the member list shows, and no more (no password hashes, no school addresses).
+MEMBER_LIST_FIELDS = [
+    "role", "school_id", "school__name", "person_id", "person__title", "person__first_name",
+    "person__last_name", "person__email", "person__show_email_to_members",
+]  # fmt: skip
 # Contact form limits: enough for a person, too few for a spammer.
 CONTACT_LIMIT_PER_IP = 10
 CONTACT_LIMIT_PER_ADDRESS = 5
@@ -130,17 +138,44 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     network = perms.network
     members = (
         network.memberships.active()
-        .select_related("school")
-        .prefetch_related(Prefetch("person", queryset=User.objects.with_posts()))
-        .order_by("person__last_name", "person__first_name", "pk")
+        # Always true, as an active membership has a person; it makes the join to the
+        # user an inner one, which lets PostgreSQL walk the name index from either end.
+        .filter(person__last_name__isnull=False)
+        .select_related("person", "school")
+        .only(*MEMBER_LIST_FIELDS)
+        .prefetch_related(Prefetch("person__posts", queryset=Post.objects.select_related("school")))
     )
-    page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # By name; the person's id breaks ties (one live membership each). An index on
+    # the user table serves this order, so the last page costs what the first does.
+    page = keyset.paginate(members, MEMBERS_ORDER, request.GET, MEMBERS_PAGE_SIZE)
     rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
+    total = network.memberships.active().count()
     return render(
         request,
         "networks/network_members.html",
-        {"network": network, "page": page, "rows": rows},
+        {
+            "network": network,
+            "page": page,
+            "rows": rows,
+            "total": total,
+            "position": _member_list_position(page, total),
+        },
     )
+
+
+def _member_list_position(page: keyset.KeysetPage, total: int) -> str:
+    """Where the page is in the list, in words (a keyset page knows its neighbours, not
+    its number, so a page in the middle is placed by the names it starts and ends with)."""
+    shown = len(page)
+    if not page.has_other_pages:
+        return f"Showing all {shown:,} member{pluralize(shown)}."
+    if page.is_first:
+        return f"Showing members 1 to {shown:,} of {total:,}."
+    if page.is_last:
+        return f"Showing members {max(total - shown + 1, 1):,} to {total:,} of {total:,}."
+    first = page.rows[0].person.get_full_name() or "a member"
+    last = page.rows[-1].person.get_full_name() or "a member"
+    return f"Showing {shown:,} members, from {first} to {last}."
 
 
 @login_required

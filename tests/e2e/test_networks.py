@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import School
+from networks import views as network_views
 from tests.e2e.conftest import check_axe, check_page
 from tests.factories import PASSWORD
 
@@ -123,6 +124,25 @@ def test_head_filters_the_directory_and_joins_an_open_network(page, demo):
     page.goto(demo.url + "/networks/oashp/")
     expect(page.get_by_text("You cannot join this network")).to_contain_text("Oldham")
     check_page(page, "network-not-eligible")
+
+
+def test_member_pages_through_a_long_member_list(page, demo, monkeypatch):
+    # Pages of three: the demo network's list runs to several.
+    monkeypatch.setattr(network_views, "MEMBERS_PAGE_SIZE", 3)
+    sign_in(page, demo, "administrator@example.org")
+    page.goto(demo.url + "/networks/osshta/members/")
+    pages = page.get_by_role("navigation", name="Member list pages")
+    expect(page.get_by_text("Showing members 1 to 3 of")).to_be_visible()
+    check_page(page, "member-list-first")
+
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text(re.compile(r"Showing 3 members, from .+ to .+\."))).to_be_visible()
+    pages.get_by_role("link", name="Last page").click()
+    expect(pages.get_by_role("link", name="Next page")).to_have_count(0)
+    check_page(page, "member-list-last")
+    pages.get_by_role("link", name="Previous page").click()
+    pages.get_by_role("link", name="First page").click()
+    expect(page.get_by_text("Showing members 1 to 3 of")).to_be_visible()
 
 
 def test_head_requests_to_join_and_an_administrator_approves(page, demo):

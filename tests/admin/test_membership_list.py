@@ -1,0 +1,130 @@
+"""The admin's membership list for a large network: the right rows, page by page, at a
+fixed number of queries; the links and checkboxes the stock admin would make."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from networks.models import Membership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PER_PAGE = 5
+# Session and user, the administered networks, the "By network" choices, the count,
+# the page's keys, the page's rows, the user's permissions (two).
+MEMBERSHIP_LIST_MAX_QUERIES = 9
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(admin.site.get_model_admin(Membership), "list_per_page", PER_PAGE)
+
+
+def _add(network, count, status=Membership.Status.ACTIVE):
+    start = timezone.now() - datetime.timedelta(days=1)
+    for number in range(count):
+        membership = factories.make_membership(
+            person=factories.make_head(), network=network, status=status
+        )
+        # Two by two at the same moment: the key breaks the ties.
+        at = start + datetime.timedelta(minutes=number // 2)
+        Membership.objects.filter(pk=membership.pk).update(requested_at=at)
+
+
+def _page(client, network, page=None):
+    query = {"network": network.pk}
+    if page:
+        query["p"] = page
+    response = client.get(reverse("admin:networks_membership_changelist"), query)
+    assert response.status_code == 200
+    return response
+
+
+def test_every_page_of_a_network_shows_its_memberships_once_newest_first(
+    client, administrator, network, other_network, small_pages
+):
+    _add(network, 17)
+    _add(network, 3, status=Membership.Status.LEFT)
+    _add(other_network, 4)
+    client.force_login(administrator)
+
+    first = _page(client, network)
+    pages = first.context["cl"].paginator.num_pages
+    seen = [row.pk for page in range(1, pages + 1) for row in _rows(client, network, page)]
+
+    expected = Membership.objects.filter(network=network).order_by("-requested_at", "-pk")
+    assert seen == list(expected.values_list("pk", flat=True))
+    assert len(seen) == 21  # with the administrator's own
+    assert f"p={pages}" in first.content.decode()  # the page links still reach the end
+
+
+def _rows(client, network, page):
+    rows = _page(client, network, page).context["cl"].result_list
+    assert len(rows) <= PER_PAGE
+    return rows
+
+
+def test_a_network_administrator_still_sees_no_other_network_in_the_list(
+    client, administrator, network, other_network, small_pages
+):
+    _add(other_network, 6)
+    client.force_login(administrator)
+
+    for query in ({}, {"network": other_network.pk}, {"network": other_network.pk, "p": 2}):
+        response = client.get(reverse("admin:networks_membership_changelist"), query)
+        rows = response.context["cl"].result_list if response.status_code == 200 else []
+        assert {row.network_id for row in rows} <= {network.pk}
+
+
+@pytest.mark.parametrize("page", ["first", "last"])
+def test_the_membership_list_costs_the_same_queries_for_few_rows_or_many(
+    client, administrator, network, page, small_pages
+):
+    client.force_login(administrator)
+
+    def queries():
+        last = _page(client, network).context["cl"].paginator.num_pages
+        with CaptureQueriesContext(connection) as captured:
+            _page(client, network, last if page == "last" else None)
+        return len(captured)
+
+    _add(network, 5)
+    few = queries()
+    _add(network, 120)
+
+    many = queries()
+
+    assert many == few <= MEMBERSHIP_LIST_MAX_QUERIES
+
+
+def test_row_links_keep_the_filter_and_checkboxes_are_the_stock_ones(
+    client, administrator, network
+):
+    _add(network, 2)
+    client.force_login(administrator)
+    model_admin = admin.site.get_model_admin(Membership)
+
+    html = _page(client, network).content.decode()
+
+    membership = Membership.objects.filter(network=network).first()
+    change = reverse("admin:networks_membership_change", args=[membership.pk])
+    assert f'href="{change}?_changelist_filters=network%3D{network.pk}"' in html
+    stock = admin.ModelAdmin.action_checkbox(model_admin, membership)
+    assert model_admin.action_checkbox(membership) == stock
+    assert stock in html
+
+
+def test_the_network_column_shows_only_when_the_list_is_not_for_one_network(
+    client, administrator, network
+):
+    client.force_login(administrator)
+    url = reverse("admin:networks_membership_changelist")
+
+    assert "network" in client.get(url).context["cl"].list_display
+    assert "network" not in client.get(url, {"network": network.pk}).context["cl"].list_display
