@@ -61,7 +61,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Who runs the network and the viewer's own membership, in one query.
     memberships = list(
         network.memberships.coordinating_or_of(viewer)
-        .select_related("person", "school")
+        .select_related("person")
         .order_by("-role", "person__last_name")
     )
     own = next((m for m in memberships if viewer.pk and m.person_id == viewer.pk), None)

@@ -5,7 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.models import StoryInbox
 from core import keyset
+from meetings.models import Meeting
 from networks import views
 from networks.models import Membership, NetworkPurpose
 from tests import factories
@@ -19,7 +21,8 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # who runs it with the viewer's own membership, the posts of both, this year's
 # workhubs; the viewer (signed in; the session comes from the cache); an invitation
 # waiting (a head who is not a member); and the sections of floor 4: next meetings,
-# coaching and mentoring links, the latest articles and whether stories are taken.
+# coaching and mentoring links, the latest articles with whether stories are taken,
+# their authors.
 NETWORK_PAGE_MAX_QUERIES = {"visitor": 10, "head": 12, "member": 11}
 # The viewer (the session comes from the cache), the network, the viewer's
 # membership, the page of members with their people and schools, their posts, the count.
@@ -65,10 +68,14 @@ def test_the_directory_query_count_does_not_grow_with_the_number_of_networks(
 
 @pytest.fixture
 def busy_network(network):
-    """A network page with everything it can show: purposes, sub-groups, workhubs."""
+    """A network page with everything it can show: purposes, sub-groups, workhubs, its
+    next meetings, articles by named authors and an open story inbox."""
     NetworkPurpose.objects.create(network=network, position=1, text="A collective voice")
     factories.make_network(name="A sub-group", parent=network)
     factories.make_workhub(network=network)
+    factories.make_meeting(network=network, audience=Meeting.Audience.PUBLIC)
+    factories.make_article(network=network, authors=[factories.make_head()])
+    StoryInbox.objects.create(network=network)
     return network
 
 
