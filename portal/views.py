@@ -268,7 +268,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """The person's networks, their pending requests, and networks they could join."""
-    person = User.objects.with_posts().get(pk=request.user.pk)
+    person = request.user
+    User.objects.load_posts([person])
     memberships = (
         Membership.objects.live()
         .filter(person=person)
