@@ -421,8 +421,13 @@ def add_paper(
 
 
 def calendar_feed_for(person: User) -> CalendarFeed:
-    """The person's feed, made on first use."""
-    return CalendarFeed.objects.get_or_create(person=person)[0]
+    """The person's feed, made on first use (one query once it exists, three the first
+    time: no savepoint, and two first visits at once still make one feed)."""
+    feed = CalendarFeed.objects.filter(person=person).first()
+    if feed is None:
+        CalendarFeed.objects.bulk_create([CalendarFeed(person=person)], ignore_conflicts=True)
+        feed = CalendarFeed.objects.get(person=person)
+    return feed
 
 
 @transaction.atomic

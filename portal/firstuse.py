@@ -145,7 +145,8 @@ class Home:
 
 def home_for(user: User, *, meetings: int = 5) -> Home:
     """The person's networks, their next meetings and networks to join in their area."""
-    person = User.objects.with_posts().get(pk=user.pk)
+    person = user
+    User.objects.load_posts([person])  # on the request's user, so the page's header uses them
     live = list(
         Membership.objects.live()
         .filter(person=person)

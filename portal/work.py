@@ -3,7 +3,8 @@ top of /me/. A fixed number of queries however many networks (grouped counts).""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from fees.models import FeeInvoice, FeeScheme
 from members.models import Post
@@ -48,8 +49,18 @@ class Dashboard:
         return sum(row.due for row in self.rows)
 
 
-def _counts(queryset, key: str = "network") -> dict[int, int]:
-    return dict(queryset.values_list(key).annotate(n=Count("pk", distinct=True)))
+def _count_per_network(queryset, counted: str = "pk"):
+    """A count of the queryset's rows for each network of an outer query (a subquery)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(network=OuterRef("pk"))
+            .order_by()
+            .values("network")
+            .annotate(n=Count(counted, distinct=True))
+            .values("n")
+        ),
+        0,
+    )
 
 
 def _network_ids(user) -> set[int] | None:
@@ -67,40 +78,42 @@ def network_figures(ids: set[int] | None) -> Dashboard:
     site staff's view, the networks with most waiting)."""
     if ids is not None and not ids:
         return Dashboard()
-    networks = Network.objects.order_by("name").only("name", "short_name", "slug")
-    memberships = Membership.objects.all()
+    # The networks with their counts and fee scheme, in one query.
+    networks = (
+        Network.objects.order_by("name")
+        .select_related("fee_scheme")
+        .annotate(
+            pending_count=_count_per_network(Membership.objects.pending()),
+            claim_count=_count_per_network(
+                Membership.objects.live().filter(school__posts__in=Post.objects.claims()),
+                counted="school__posts",
+            ),
+            member_count=_count_per_network(Membership.objects.active()),
+        )
+    )
     if ids is not None:
         networks = networks.filter(pk__in=ids)
-        memberships = memberships.filter(network__in=ids)
-    pending = _counts(memberships.pending())
-    claims = dict(
-        memberships.live()
-        .filter(school__posts__in=Post.objects.claims())
-        .values_list("network")
-        .annotate(n=Count("school__posts", distinct=True))
-    )
-    members = _counts(memberships.active())
-    if ids is None:  # staff: the networks with something waiting, not all three hundred
-        waiting = {pk: pending.get(pk, 0) + claims.get(pk, 0) for pk in {*pending, *claims}}
-        busy = sorted(waiting, key=lambda pk: -waiting[pk])
-        networks = networks.filter(pk__in=busy[:STAFF_ROWS])
     rows = [
         NetworkWork(
             network=network,
-            pending=pending.get(network.pk, 0),
-            claims=claims.get(network.pk, 0),
-            members=members.get(network.pk, 0),
+            pending=network.pending_count,
+            claims=network.claim_count,
+            members=network.member_count,
         )
         for network in networks
     ]
+    if ids is None:  # staff: the networks with something waiting, not all three hundred
+        busy = sorted((row for row in rows if row.waiting), key=lambda row: -row.waiting)
+        rows = sorted(busy[:STAFF_ROWS], key=lambda row: row.network.name)
     _add_fees(rows)
     return Dashboard(rows)
 
 
 def _add_fees(rows: list[NetworkWork]) -> None:
-    """This fee year's invoices due and paid, per network (two queries)."""
+    """This fee year's invoices due and paid, per network (one query; the schemes came
+    with the networks)."""
     by_network = {row.network.pk: row for row in rows}
-    schemes = list(FeeScheme.objects.filter(network__in=by_network))
+    schemes = [_scheme_of(row.network) for row in rows if _scheme_of(row.network)]
     if not schemes:
         return
     this_year = Q()
@@ -123,6 +136,13 @@ def _add_fees(rows: list[NetworkWork]) -> None:
             row.due, row.due_pence = count, pence or 0
         elif state == FeeInvoice.State.PAID:
             row.paid, row.paid_pence = count, pence or 0
+
+
+def _scheme_of(network: Network) -> FeeScheme | None:
+    try:
+        return network.fee_scheme
+    except FeeScheme.DoesNotExist:
+        return None
 
 
 def claims_as_head(user) -> list[Post]:

@@ -86,9 +86,16 @@ def is_broker(user, scheme: MentoringScheme) -> bool:
 
 
 def get_scheme_to_broker(user, slug: str) -> MentoringScheme:
-    """The scheme if the user brokers it; 404 otherwise (brokers' pages are not advertised)."""
-    scheme = get_scheme(slug)
-    if not is_broker(user, scheme):
+    """The scheme if the user brokers it; 404 otherwise (brokers' pages are not advertised).
+    One query: the scheme is looked for only among those the user brokers."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such page.")
+    scheme = (
+        MentoringScheme.objects.select_related("network", "local_authority")
+        .filter(slug=slug, brokers__person=user)
+        .first()
+    )
+    if scheme is None:
         raise Http404("No such page.")
     return scheme
 

@@ -3,7 +3,8 @@
 The URLs come from the URL configuration itself, so a new URL is covered the day
 it is added: one without a rule below fails `test_every_url_has_a_rule`. Each
 rule says what each persona gets (a login redirect, 403, 404, 405 or 200). A
-refusal must also leave every table of ours exactly as it was.
+refusal must also leave every table of ours exactly as it was. And every page
+answered 200 stays within the query budget (at the end of this file).
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import StoryInbox
@@ -815,3 +818,94 @@ def test_the_admin_site_shows_nothing_to_people_outside_it_or_outside_the_networ
             # 403: an action nobody may take here (adding an invitation, say).
             wrong[persona] = f"GET {get}"
     assert wrong == {}
+
+
+# The query budget ------------------------------------------------------------
+
+# DESIGN.md section 8: every page at most 12 queries, whatever the data size (each
+# list page's growth has its own test, in tests/*/test_query_counts.py and beside it).
+QUERY_BUDGET = 12
+# Pages allowed more, each with its ceiling and why. Each must still need it: an entry
+# for a page back within the budget fails the test, so the list only shrinks.
+OVER_BUDGET = {
+    # An administrator's /me/ leads with their dashboard (the networks with their counts,
+    # this year's invoices, claims at their school): 15; anyone's first visit also makes
+    # their calendar address (three queries once, one after): 13.
+    "me": 15,
+    # A head who is not a member of a school-based network: whether their school already
+    # holds its seat is one more question than a person-based network asks (13).
+    "networks:detail": 13,
+    # The admin's delete confirmation lists everything that would go with the object:
+    # Django's collector asks once for each related model, at every level below.
+    "admin:members_user_delete": 29,
+    "admin:networks_network_delete": 42,
+    "admin:support_mentoringscheme_delete": 14,
+}
+
+
+def _pages_only_insiders_see():
+    """Pages no persona may see, as the people in the thing (the scene's)."""
+    return [
+        ("support:coach", _network, ["colleague"]),
+        ("support:request", _support_request, ["colleague", "requester"]),
+        ("support:mentoring", _no_args, ["mentor", "mentee", "paired_mentee", "broker"]),
+        ("support:broker", _scheme, ["broker"]),
+        ("support:new_heads", _scheme, ["broker"]),
+        ("support:new_head", lambda scene: [scene["scheme"].slug, scene["new_head"].pk],
+         ["broker"]),
+        ("support:pairing", _pairing, ["mentor", "paired_mentee", "broker"]),
+        ("support:check_in", lambda scene: [scene["pairing"].pk, 3], ["mentor", "paired_mentee"]),
+    ]  # fmt: skip
+
+
+def _budget_cases():
+    for name, cases in ROUTES.items():
+        for number, case in enumerate(cases):
+            shown = [person for person in PERSONAS if case.expect[person] in (200, ANY)]
+            if case.method == "get" and shown:
+                yield pytest.param(name, case.args, shown, id=f"{name}-{case.label or number}")
+    for name, args, people in _pages_only_insiders_see():
+        yield pytest.param(name, args, people, id=f"{name}-insiders")
+    for model, action, name in (case.values for case in _admin_cases()):
+        yield pytest.param(name, _admin_args(model, action), sorted(ADMIN_SITE), id=name)
+
+
+def _admin_args(model, action):
+    def args(scene):
+        if action not in ("change", "history", "delete"):
+            return []
+        obj = _admin_object(model, scene)
+        if obj is None:
+            pytest.skip(f"no {model.__name__} in the scene")
+        return [obj.pk]
+
+    return args
+
+
+def _describe(captured) -> str:
+    return "\n".join(f"  {query['sql'][:160]}" for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize(("name", "args", "people"), _budget_cases())
+def test_no_page_uses_more_than_twelve_queries(client, personas, scene, name, args, people):
+    """Every page answered 200, as everyone who sees it, on its first request (visitors'
+    pages are then cached; sessions come from the cache, so none costs a query)."""
+    url = reverse(name, args=args(scene))
+    ceiling = OVER_BUDGET.get(name, QUERY_BUDGET)
+    over, most = {}, 0
+    for person in people:
+        client.logout()
+        user = personas[person] if person in personas else scene[person]
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if person not in personas:  # the insiders are listed because they see the page
+            assert response.status_code == 200, f"{name} as {person}"
+        if response.status_code == 200:
+            most = max(most, len(captured))
+            if len(captured) > ceiling:
+                over[person] = f"{len(captured)} queries:\n{_describe(captured)}"
+    assert over == {}, f"GET {name} over {ceiling} queries"
+    if name in OVER_BUDGET:
+        assert most > QUERY_BUDGET, f"{name} now takes {most}: remove it from OVER_BUDGET"

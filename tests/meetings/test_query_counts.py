@@ -20,6 +20,9 @@ LIST_MAX_QUERIES = 8  # session, viewer, memberships, count, page, choices (2), 
 SCHEDULE_MAX_QUERIES = 9
 MY_SCHEDULE_MAX_QUERIES = 2
 FEED_MAX_QUERIES = 8
+# The viewer, the meeting with its network, the viewer's memberships, then the people
+# going with their posts (attendees, the CSV) or the papers and the viewer's place (detail).
+MEETING_PAGE_MAX_QUERIES = {"detail": 7, "attendees": 5, "attendees_csv": 5, "ics": 6}
 
 
 def _add(network, count, member=None):
@@ -101,3 +104,29 @@ def test_next_public_meetings_is_one_query(network, django_assert_num_queries):
         meetings = schedule.next_public_meetings(limit=3)
     assert len(meetings) == 3
     assert all(meeting.audience == Meeting.Audience.PUBLIC for meeting in meetings)
+
+
+@pytest.mark.parametrize("page", ["detail", "attendees", "attendees_csv", "ics"])
+def test_a_meeting_s_pages_do_not_grow_with_the_people_going_or_its_papers(
+    client, network, coordinator, page, django_assert_max_num_queries
+):
+    meeting = factories.make_meeting(network=network, capacity=100)
+    client.force_login(coordinator)
+    url = reverse(f"meetings:{page}", args=[meeting.pk])
+
+    def add(count):
+        for _ in range(count):
+            factories.make_registration(meeting=meeting, person=factories.make_head())
+            services.add_paper(
+                meeting=meeting, by=None, kind="minutes",
+                upload=SimpleUploadedFile("m.pdf", b"%PDF-1.4"),
+            )  # fmt: skip
+
+    add(2)
+    few = _queries(client, url)
+
+    add(20)
+
+    with django_assert_max_num_queries(MEETING_PAGE_MAX_QUERIES[page]):
+        many = _queries(client, url)
+    assert many == few

@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import StoryInbox
-from core import keyset
+from core import audit, keyset
 from meetings.models import Meeting
 from networks import views
-from networks.models import Membership, NetworkPurpose
+from networks.models import Invitation, Membership, Network, NetworkPurpose, WorkhubMembership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,11 @@ NETWORK_PAGE_MAX_QUERIES = {"visitor": 10, "head": 12, "member": 11}
 # The viewer (the session comes from the cache), the network, the viewer's
 # membership, the page of members with their people and schools, their posts, the count.
 MEMBER_LIST_MAX_QUERIES = 7
+# The viewer and their administration of the network, then: join requests, the people
+# asking, their posts, invitations (requests); the claims with their people and schools
+# (claims); the count and page of events (history); the workhub, its members, their
+# posts (workhub).
+ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 4, "history": 5, "workhub": 6}
 
 
 def _queries(client, url, **query) -> int:
@@ -119,4 +124,44 @@ def test_the_member_list_query_count_does_not_grow_with_the_number_of_members(
 
     with django_assert_max_num_queries(MEMBER_LIST_MAX_QUERIES):
         many = _queries(client, url, **query())
+    assert many == few
+
+
+def _add_waiting_work(network, workhub, count: int):
+    """Each time: a member school with a claim to head it, a join request, an invitation,
+    a workhub member and a change in the network's history naming two people."""
+    for _ in range(count):
+        school = factories.make_school()
+        head = factories.make_head(school=school)
+        factories.make_membership(person=head, network=network, school=school)
+        WorkhubMembership.objects.create(workhub=workhub, person=head)
+        factories.make_post(person=factories.make_user(), school=school, verified=False)
+        asking = factories.make_head()
+        factories.make_membership(person=asking, network=network, status="pending")
+        Invitation.objects.create(network=network, email=f"invited.{asking.pk}@school.example")
+        audit.record(
+            obj=network, action="test", summary="A change", actor=head, subject=asking,
+            network_id=network.pk,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("page", ["requests", "claims", "history", "workhub"])
+def test_the_administrators_pages_do_not_grow_with_what_waits_on_them(
+    client, network, administrator, member, page, django_assert_max_num_queries
+):
+    Network.objects.filter(pk=network.pk).update(basis=Network.Basis.SCHOOL)
+    workhub = factories.make_workhub(network=network)
+    if page == "workhub":  # its members are shown to the network's members
+        client.force_login(member)
+        url = reverse("networks:workhub", args=[network.slug, workhub.slug])
+    else:
+        client.force_login(administrator)
+        url = reverse(f"networks:{page}", args=[network.slug])
+    _add_waiting_work(network, workhub, 2)
+    few = _queries(client, url)
+
+    _add_waiting_work(network, workhub, 20)
+
+    with django_assert_max_num_queries(ADMIN_PAGE_MAX_QUERIES[page]):
+        many = _queries(client, url)
     assert many == few

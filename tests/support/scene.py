@@ -5,6 +5,10 @@ who is none of the personas; `other_network` has its own. No persona is a coach,
 a requester, a broker, a mentor or a mentee, so each of them must be refused.
 """
 
+import datetime
+
+from django.utils import timezone
+
 from support.models import (
     Broker,
     CheckIn,
@@ -33,7 +37,8 @@ def support_scene(network, other_network, colleague) -> dict:
     other_scheme = MentoringScheme.objects.create(
         name="Elsewhere", slug="elsewhere", network=other_network
     )
-    Broker.objects.create(scheme=scheme, person=factories.make_head(email="broker@school.ex"))
+    broker = factories.make_head(email="broker@school.ex")
+    Broker.objects.create(scheme=scheme, person=broker)
     mentor = factories.make_head(email="mentor@school.example")
     offer = MentorOffer.objects.create(scheme=scheme, mentor=mentor, capacity=2)
     mentee = factories.make_head(email="mentee@school.example")
@@ -43,6 +48,13 @@ def support_scene(network, other_network, colleague) -> dict:
         scheme=scheme, mentor=mentor, mentee=other_mentee, request=None, state="active"
     )
     CheckIn.objects.create(pairing=pairing, months=3)
+    # A head in post for four months who has not asked: a broker may propose them a mentor.
+    new_head = factories.make_user(email="new.head@school.example")
+    factories.make_post(
+        person=new_head,
+        school=factories.make_school(),
+        started_on=timezone.localdate() - datetime.timedelta(days=120),
+    )
     return {
         "support_request": ask(network),
         "other_support_request": ask(other_network),
@@ -53,4 +65,11 @@ def support_scene(network, other_network, colleague) -> dict:
         ),
         "mentor_offer": offer,
         "pairing": pairing,
+        # The people in them, for the pages only they see (the query budget's test).
+        "requester": requester,
+        "broker": broker,
+        "mentor": mentor,
+        "mentee": mentee,
+        "paired_mentee": other_mentee,
+        "new_head": new_head,
     }

@@ -1,0 +1,44 @@
+"""The designations waiting for a decision use a fixed number of queries however many."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leaders import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Pinned: the viewer, the claims with their people (the areas an administrator decides
+# for are a subquery), the people's posts, and the posts' schools.
+CONFIRMATIONS_MAX_QUERIES = 4
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _claims(count):
+    for _ in range(count):
+        services.claim_designation(person=factories.make_head(), kind="nle", evidence="Listed")
+
+
+@pytest.mark.parametrize("viewer", ["administrator", "staff"])
+def test_the_confirmations_do_not_grow_with_the_claims_waiting(
+    client, viewer, request, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("leaders:confirmations")
+    _claims(2)
+    few = _queries(client, url)
+
+    _claims(20)
+
+    with django_assert_max_num_queries(CONFIRMATIONS_MAX_QUERIES):
+        many = _queries(client, url)
+    assert many == few
+    assert client.get(url).content.decode().count("Number") >= 22
