@@ -20,8 +20,8 @@ preload_app = True
 # sites, or the load test's pair) would take each other's.
 control_socket_disable = True
 # Restart workers now and then so a slow leak can never take a server down.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = "-"
 # Never logs the requests that could tie an anonymous story to an address.
 logger_class = "core.access_log.AccessLogger"
