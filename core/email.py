@@ -12,12 +12,13 @@ keeps sign-in codes or links.
 import hashlib
 import hmac
 import logging
+import time
 from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.tasks import Task, default_task_backend, task
 from django.template import Context
 from django.template.loader import get_template
@@ -158,11 +159,30 @@ def retry_later(
     return True
 
 
+# A database restart takes a second or two. The worker exits if the database is
+# away when it records a task's end, leaving the task "running" for ever, so
+# the task's own reads and writes wait that long rather than fail at once.
+DATABASE_WAIT_SECONDS = 15
+
+
+def _through_a_restart(query):
+    """Run a database call, waiting out a restart of the database server."""
+    deadline = time.monotonic() + DATABASE_WAIT_SECONDS
+    while True:
+        try:
+            return query()
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            connection.close()  # the next call connects again
+            time.sleep(0.5)
+
+
 @task()
 def send_email(*, email_id: int, attempt: int) -> None:
     """Deliver one stored email now and forget it; on failure try again later if the queue
     can wait."""
-    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    email = _through_a_restart(OutgoingEmail.objects.filter(pk=email_id).first)
     if email is None:
         return  # already sent (a task run twice), or its person closed their account
     message = PlainTextEmail(
@@ -187,4 +207,5 @@ def send_email(*, email_id: int, attempt: int) -> None:
             raise
         logger.warning("Email %s failed on attempt %s; will retry", email.pk, attempt)
         return
-    email.delete()
+    # Sent: a failure to forget it now would leave it to be sent again.
+    _through_a_restart(OutgoingEmail.objects.filter(pk=email.pk).delete)

@@ -3,11 +3,19 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from core.email import EMAIL_MAX_ATTEMPTS, message_id_for, queue_email, retry_pause, send_email
+from core.email import (
+    EMAIL_MAX_ATTEMPTS,
+    _through_a_restart,
+    message_id_for,
+    queue_email,
+    retry_pause,
+    send_email,
+)
 from core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +153,47 @@ def test_a_send_run_twice_delivers_once():
     send_email.call(email_id=email.pk, attempt=1)
 
     assert len(mail.outbox) == 1
+
+
+def test_a_sent_email_is_forgotten_even_if_the_database_restarts_at_that_moment():
+    email = _store()
+    real_filter = OutgoingEmail.objects.filter
+    calls = {"delete": 0}
+
+    def filter_with_one_restart(*args, **kwargs):
+        queryset = real_filter(*args, **kwargs)
+        real_delete = queryset.delete
+
+        def delete():
+            calls["delete"] += 1
+            if calls["delete"] == 1:
+                raise OperationalError("the database system is shutting down")
+            return real_delete()
+
+        queryset.delete = delete
+        return queryset
+
+    with (
+        mock.patch.object(OutgoingEmail.objects, "filter", side_effect=filter_with_one_restart),
+        mock.patch("core.email.connection.close"),  # the test's transaction must stay open
+        mock.patch("core.email.time.sleep"),
+    ):
+        send_email.call(email_id=email.pk, attempt=1)
+
+    assert len(mail.outbox) == 1
+    assert calls["delete"] == 2
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_a_database_away_for_longer_than_a_restart_still_fails_the_task():
+    def away():
+        raise OperationalError("connection refused")
+
+    clock = iter(range(0, 1000, 5))
+    with (
+        mock.patch("core.email.connection.close"),
+        mock.patch("core.email.time.sleep"),
+        mock.patch("core.email.time.monotonic", side_effect=lambda: next(clock)),
+        pytest.raises(OperationalError),
+    ):
+        _through_a_restart(away)
