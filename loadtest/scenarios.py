@@ -14,15 +14,23 @@ DRAIN_SECONDS = 120
 
 def _emails(stack: Stack) -> dict:
     """Where the email queue stands (plain SQL: a Django process per poll is slow)."""
-    last_id, unsent, waiting, failed = stack.sql(
+    # Only READY tasks wait: a task left RUNNING by a worker that exited (the
+    # database went away as it recorded the end) never runs again, and is shown apart.
+    last_id, unsent, waiting, stranded, failed = stack.sql(
         "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
         "        FROM core_outgoingemail_id_seq),"
         " (SELECT count(*) FROM core_outgoingemail),"
-        " (SELECT count(*) FROM django_tasks_database_dbtaskresult"
-        "  WHERE status IN ('READY', 'RUNNING')),"
+        " (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'),"
+        " (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'),"
         " (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED')"
     )
-    return {"last_id": last_id, "unsent": unsent, "tasks_waiting": waiting, "tasks_failed": failed}
+    return {
+        "last_id": last_id,
+        "unsent": unsent,
+        "tasks_waiting": waiting,
+        "tasks_running": stranded,
+        "tasks_failed": failed,
+    }
 
 
 def _verify_writes(stack: Stack, stats: Stats) -> dict:
