@@ -113,7 +113,7 @@ def _add_fees(rows: list[NetworkWork]) -> None:
     """This fee year's invoices due and paid, per network (one query; the schemes came
     with the networks)."""
     by_network = {row.network.pk: row for row in rows}
-    schemes = [_scheme_of(row.network) for row in rows if _scheme_of(row.network)]
+    schemes = [scheme for row in rows if (scheme := _scheme_of(row.network))]
     if not schemes:
         return
     this_year = Q()
