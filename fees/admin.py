@@ -1,8 +1,11 @@
 """Fees in the admin, scoped like every network's data: administrators see their own
 networks' schemes and invoices, site staff all of them."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -50,8 +53,13 @@ class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_filter = ["state", "year", network_filter("network")]
     search_fields = ["reference", "school__name", "=school__urn", "payment_reference"]
     list_select_related = ["school", "network"]
-    actions = ["mark_paid_today"]
-    readonly_fields = ["reference", "created_at", "created_by", "reminded_at", "reminders_sent"]
+    actions = ["mark_paid_today", "waive_selected"]
+    # State and money change only through the services (the actions), each audited: a form
+    # that wrote them could take a paid invoice back to due or change an issued amount.
+    readonly_fields = [
+        "reference", "amount_pence", "state", "paid_on", "payment_reference", "waived_reason",
+        "created_at", "created_by", "reminded_at", "reminders_sent",
+    ]  # fmt: skip
     STAFF_ONLY = ["network", "school", "year", "year_kind"]
     csv_filename = "invoices.csv"
     csv_fields = [
@@ -116,3 +124,34 @@ class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
         skipped = len(selected) - done
         note = f" ({skipped} not due, left as they were)" if skipped else ""
         self.message_user(request, f"{done} invoice(s) marked paid{note}.", messages.SUCCESS)
+
+    @admin.action(description="Waive the selected invoices…")
+    def waive_selected(self, request, queryset):
+        due = [invoice for invoice in queryset.select_related("school") if invoice.is_due]
+        form = WaiveForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/fees/feeinvoice/waive.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Waive invoices",
+                    "opts": self.model._meta,
+                    "form": form,
+                    "invoices": due,
+                    "skipped": queryset.count() - len(due),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for invoice in due:
+            services.waive(invoice=invoice, reason=form.cleaned_data["reason"], by=request.user)
+        self.message_user(request, f"{len(due)} invoice(s) waived.", messages.SUCCESS)
+        return None
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the fee waived?",
+        max_length=300,
+        help_text="Kept with each invoice and in its history.",
+    )

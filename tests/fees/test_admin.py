@@ -133,3 +133,73 @@ def test_the_fee_is_entered_in_pounds_and_kept_in_pence(client, administrator, f
     page = client.get(reverse("admin:fees_feescheme_change", args=[scheme.pk])).content.decode()
     assert 'value="475.50"' in page
     assert FeeScheme.objects.count() == 1
+
+
+def test_a_paid_invoice_cannot_be_taken_back_to_due_or_its_amount_changed_in_the_admin(
+    client, administrator, fee_network
+):
+    seat(fee_network)
+    (invoice,) = services.raise_invoices(network=fee_network, by=administrator).raised
+    services.mark_paid(invoice=invoice, paid_on=invoice.created_at.date(), by=administrator)
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:fees_feeinvoice_change", args=[invoice.pk]),
+        {"state": "due", "amount_pence": "1", "paid_on": "", "notes": "Checked"},
+    )
+
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.amount_pence, invoice.notes) == ("paid", 45000, "Checked")
+    page = client.get(reverse("admin:fees_feeinvoice_change", args=[invoice.pk])).content.decode()
+    assert 'name="state"' not in page and 'name="amount_pence"' not in page
+
+
+def test_an_administrator_waives_invoices_with_a_reason_through_the_action(
+    client, administrator, fee_network
+):
+    seat(fee_network)
+    seat(fee_network)
+    first, second = services.raise_invoices(network=fee_network, by=administrator).raised
+    services.mark_paid(invoice=second, paid_on=second.created_at.date(), by=administrator)
+    client.force_login(administrator)
+    selected = {"action": "waive_selected", "_selected_action": [str(first.pk), str(second.pk)]}
+
+    asked = client.post(reverse("admin:fees_feeinvoice_changelist"), selected)
+    blank = client.post(reverse("admin:fees_feeinvoice_changelist"), {**selected, "reason": " "})
+    first.refresh_from_db()
+    assert first.state == "due"
+    assert "Why is the fee waived?" in asked.content.decode()
+    assert first.reference in asked.content.decode()
+    assert "1 selected invoice not due" in asked.content.decode()
+    assert "This field is required." in blank.content.decode()
+
+    done = client.post(
+        reverse("admin:fees_feeinvoice_changelist"),
+        {**selected, "reason": "School closed in March"},
+        follow=True,
+    )
+
+    assert "1 invoice(s) waived." in done.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.waived_reason) == ("waived", "School closed in March")
+    assert second.state == "paid"
+    page = client.get(reverse("admin:fees_feeinvoice_change", args=[first.pk])).content.decode()
+    assert "State: Due → Waived" in page
+
+
+def test_a_crafted_waive_action_on_another_networks_invoice_does_nothing(
+    client, administrator, fee_network, other_fee_network, staff
+):
+    services.raise_invoices(network=other_fee_network, by=staff)
+    theirs = FeeInvoice.objects.get(network=other_fee_network)
+    client.force_login(administrator)
+
+    client.post(
+        reverse("admin:fees_feeinvoice_changelist"),
+        {"action": "waive_selected", "_selected_action": [str(theirs.pk)], "reason": "Crafted"},
+    )
+
+    theirs.refresh_from_db()
+    assert theirs.state == "due"
