@@ -107,6 +107,17 @@ INSTALLED_APPS = [
     "portal",
 ]
 
+# Writes to these apps' models change what a page cached for visitors may show
+# (core.pagecache), except the models listed after: records no page shows, written
+# often or deleted in bulk, which keep Django's fast delete.
+PAGE_CACHE_APPS = ["members", "networks", "meetings", "fees", "support", "articles", "leaders"]
+PAGE_CACHE_UNSHOWN_MODELS = [
+    "support.SupportRequest",
+    "support.SupportNote",
+    "support.SupportRequestOpening",
+    "support.PairingOpening",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

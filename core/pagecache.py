@@ -9,6 +9,11 @@ the version, so no page served from the cache is older than the last change
 to the data. Writes that bypass the model signals (bulk inserts, queryset
 updates of what pages show) call `invalidate()` themselves.
 
+Which models' writes count is declared where the apps are wired together
+(settings PAGE_CACHE_APPS and PAGE_CACHE_UNSHOWN_MODELS): this floor names no
+app above it. The signals are connected for those models only, so every other
+model keeps Django's fast delete (one DELETE, no row-by-row signals).
+
 Pages also depend on the time (the next meetings, this year's workhubs), so an
 entry lives at most PAGE_SECONDS. Never cached: anyone with a session or a
 message waiting, anything but GET, any response but 200, a response that sets
@@ -19,6 +24,7 @@ import functools
 import hashlib
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,10 +35,6 @@ from django.utils.http import parse_http_date_safe
 
 VERSION_KEY = "pagecache:version"
 PAGE_SECONDS = 5 * 60
-# Our apps: a write to any of their models changes what a page may show.
-OUR_APPS = {"core", "members", "networks", "meetings", "fees", "support", "articles", "leaders"}
-# Records no page shows, written often: they leave cached pages alone.
-NOT_SHOWN = {("core", "outgoingemail"), ("core", "auditevent")}
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
 
 
@@ -115,31 +117,43 @@ def cached_for_visitors(view):
     return wrapper
 
 
-def _changes_pages(sender) -> bool:
-    meta = sender._meta
-    return meta.app_label in OUR_APPS and (meta.app_label, meta.model_name) not in NOT_SHOWN
+def watched_models() -> list[type]:
+    """The models whose writes change what a cached page may show."""
+    unshown = {label.lower() for label in settings.PAGE_CACHE_UNSHOWN_MODELS}
+    return [
+        model
+        for app_label in settings.PAGE_CACHE_APPS
+        for model in apps.get_app_config(app_label).get_models()
+        if model._meta.label_lower not in unshown
+    ]
 
 
 def _on_save(sender, update_fields=None, **kwargs) -> None:
     # Signing in writes last_login, which no page shows.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    if _changes_pages(sender):
-        invalidate()
+    invalidate()
 
 
 def _on_change(sender, **kwargs) -> None:
-    if _changes_pages(sender):
-        invalidate()
+    invalidate()
 
 
-def _on_m2m_change(sender, action, instance, **kwargs) -> None:
-    if action.startswith("post_") and _changes_pages(type(instance)):
+def _on_m2m_change(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
         invalidate()
 
 
 def connect_signals() -> None:
-    """Called once from CoreConfig.ready."""
-    post_save.connect(_on_save, dispatch_uid="pagecache-save")
-    post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
-    m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m")
+    """Called once from CoreConfig.ready: each watched model, and its many-to-many tables."""
+    for model in watched_models():
+        label = model._meta.label_lower
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"pagecache-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _on_m2m_change,
+                sender=through,
+                dispatch_uid=f"pagecache-m2m-{through._meta.label_lower}",
+            )

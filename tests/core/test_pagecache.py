@@ -3,17 +3,21 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.db.models.deletion import Collector
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from core import audit, pagecache
+from core.models import AuditEvent, OutgoingEmail
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from members.school_import import import_schools
 from networks.models import Membership
+from support.models import SupportNote, SupportRequestOpening
 from tests import factories
 from tests.members.test_import_schools import school_row, write_register
 
@@ -208,3 +212,23 @@ def test_records_no_page_shows_leave_the_cache_alone():
     audit.record(obj=network, action="test", summary="Something happened")
 
     assert pagecache._version() == before
+
+
+def test_records_no_page_shows_keep_djangos_fast_delete():
+    """Deleting old tasks, email and closed coaching requests is one DELETE, not a signal a row."""
+    collector = Collector(using="default")
+
+    for model in (DBTaskResult, OutgoingEmail, AuditEvent, SupportNote, SupportRequestOpening):
+        assert collector.can_fast_delete(model.objects.all()), model
+
+
+def test_pages_are_still_forgotten_when_a_watched_model_is_deleted(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    doomed = factories.make_network(name="Wantage Heads Together")
+    url = reverse("networks:directory")
+    assert "Wantage Heads Together" in client.get(url).content.decode()
+
+    doomed.delete()
+
+    assert "Wantage Heads Together" not in client.get(url).content.decode()
+    assert network.name in client.get(url).content.decode()
