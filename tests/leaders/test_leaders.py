@@ -1,6 +1,8 @@
 """The leaders directory: designations claimed with evidence and confirmed by the area's
 network administrators, an opt-in listing withdrawn at once, filters, for heads only."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -207,3 +209,30 @@ def test_the_area_is_that_of_the_current_school(client, head, essex):
     client.force_login(head)
 
     assert "Moved Head" not in _directory(client, area="881")
+
+
+def test_a_designation_is_decided_by_the_area_of_the_current_post_not_a_past_one(
+    client, network, administrator, essex
+):
+    """A head who left an Oxfordshire school for Essex is Essex's to confirm, not the
+    Oxfordshire network's administrators'."""
+    claimant = factories.make_user(first_name="Moved", last_name="Away")
+    factories.make_post(
+        person=claimant,
+        school=factories.make_school(),  # Oxfordshire: the network's area
+        started_on=datetime.date(2015, 9, 1),
+        ended_on=datetime.date(2020, 8, 31),
+    )
+    factories.make_post(person=claimant, school=factories.make_school(la=essex))
+    designation = services.claim_designation(person=claimant, kind="nle", evidence="DfE")
+    client.force_login(administrator)
+
+    queue = client.get(reverse("leaders:confirmations")).content.decode()
+    response = client.post(
+        reverse("leaders:confirmation", args=[designation.pk]), {"decision": "confirm"}
+    )
+
+    assert "Moved Away" not in queue
+    assert response.status_code == 404
+    designation.refresh_from_db()
+    assert designation.state == Designation.State.CLAIMED
