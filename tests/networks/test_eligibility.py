@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Post, School
@@ -155,6 +156,24 @@ def test_staff_of_a_member_school_may_join_the_subgroup():
     data_lead = _person_leading(school, Post.Role.BUSINESS_LEADER)
 
     assert subgroup.eligibility_for(data_lead)
+
+
+def test_an_unconfirmed_post_at_a_member_school_does_not_open_the_subgroup(client):
+    """Anyone can claim to work at a member school: the claim opens nothing until confirmed."""
+    parent, subgroup = _subgroup_of_school_based_parent()
+    school = factories.make_school(sector=School.Sector.SPECIAL)
+    factories.make_membership(person=_person_leading(school), network=parent, school=school)
+    claimant = factories.make_user()
+    factories.make_post(person=claimant, school=school, role=Post.Role.SENIOR_LEADER,
+                        verified=False)  # fmt: skip
+
+    eligibility = subgroup.eligibility_for(claimant)
+    client.force_login(claimant)
+    page = client.get(reverse("networks:detail", args=[subgroup.slug])).content.decode()
+
+    assert not eligibility
+    assert "You are not a member of OASSH" in eligibility.reason
+    assert "You are not a member of OASSH" in page
 
 
 def test_people_outside_the_parent_network_may_not_join_its_subgroup():
