@@ -1,4 +1,5 @@
-"""Demo articles and stories (DESIGN.md section 1): the Roundtable's posts, Heads Up's stories.
+"""Demo articles and stories (docs/product.md, "The networks it is built for"): the
+Roundtable's posts, Heads Up's stories.
 
 Called by seed_demo (on the floor above) with the networks and accounts it made.
 Idempotent: an article or story already there (by title) is left as it is.

@@ -1,4 +1,5 @@
-"""Demo leaders (DESIGN.md section 1): the rosters Essex keeps, listed in the directory.
+"""Demo leaders (docs/product.md, "The networks it is built for"): the rosters Essex keeps,
+listed in the directory.
 
 Called by seed_demo (on the floor above) with Essex heads it made. Idempotent.
 """

@@ -1,4 +1,5 @@
-"""Demo meetings: each network's real rhythm (DESIGN.md section 1) across this school year.
+"""Demo meetings: each network's real rhythm (docs/product.md, "The networks it is built
+for") across this school year.
 
 Called by seed_demo (on the floor above) with the networks and accounts it made.
 Idempotent: a network that already has meetings is left as it is.

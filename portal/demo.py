@@ -1,4 +1,5 @@
-"""Demo data: the real networks of DESIGN.md section 1, with fictional schools and people.
+"""Demo data: the real networks of docs/product.md ("The networks it is built for"), with
+fictional schools and people.
 
 Every step looks its object up before making it, so running it again changes nothing.
 """

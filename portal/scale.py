@@ -1,4 +1,5 @@
-"""England-sized data for benchmarks (DESIGN.md section 6), made by `manage.py seed_scale`.
+"""England-sized data for benchmarks (docs/architecture.md, "Speed"), made by
+`manage.py seed_scale`.
 
 At scale 1.0: about 24,000 schools in 153 local authorities, 30,000 people, about
 320 networks, 20,000 meetings with their registrations, fees, articles, mentoring and

@@ -1,4 +1,5 @@
-"""Demo mentoring and coaching (DESIGN.md section 7), called by seed_demo on the floor above.
+"""Demo mentoring and coaching (the demo accounts in README.md), called by seed_demo on the
+floor above.
 
 OASSH's scheme with two mentors (mentor@example.org among them) and a broker;
 special.head@example.org, a new special-school head, is ready to ask. Essex's

@@ -1,5 +1,5 @@
-"""Journey 5 of DESIGN.md section 4: OSSHTA's administrator runs a year of membership and
-fees from Headnet alone, and sees nothing of any other network."""
+"""Journey 5 of docs/product.md ("Journeys"): OSSHTA's administrator runs a year of
+membership and fees from Headnet alone, and sees nothing of any other network."""
 
 import csv
 import io

@@ -1,4 +1,5 @@
-"""Journeys 3 and 4 of DESIGN.md section 4 in a real browser, with and without JavaScript."""
+"""Journeys 3 and 4 of docs/product.md ("Journeys") in a real browser, with and without
+JavaScript."""
 
 import io
 import re

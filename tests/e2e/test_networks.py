@@ -1,4 +1,5 @@
-"""Journeys 1, 2 and 6 of DESIGN.md section 4, as a head would make them in a browser."""
+"""Journeys 1, 2 and 6 of docs/product.md ("Journeys"), as a head would make them in a
+browser."""
 
 import datetime
 import io

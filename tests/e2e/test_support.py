@@ -1,4 +1,4 @@
-"""Journeys 7 and 8 of DESIGN.md section 4 on the demo data, with and without JavaScript:
+"""Journeys 7 and 8 of docs/product.md ("Journeys") on the demo data, with and without JavaScript:
 a new head is paired with a mentor by a broker (or is proposed one unasked, or withdraws
 a request, or answers a check-in); a head in crisis asks Heads Up's coaches and one takes
 it. Nobody else sees either."""

@@ -1,4 +1,4 @@
-"""Journeys 9 and 10 of DESIGN.md section 4 in a real browser, with and without JavaScript:
+"""Journeys 9 and 10 of docs/product.md ("Journeys") in a real browser, with and without JavaScript:
 an anonymous story a coordinator publishes, the Roundtable's articles, the leaders directory."""
 
 import io

@@ -1,4 +1,4 @@
-"""seed_demo: the networks of DESIGN.md section 1 and the demo accounts of section 7."""
+"""seed_demo: the networks of docs/product.md and the demo accounts of README.md."""
 
 import datetime
 import io
@@ -23,7 +23,7 @@ OASSH = "Oxfordshire Association of Special School Headteachers"
 OLDHAM_ALLIANCE = "Oldham Schools Alliance"
 
 J, B = Network.JoinPolicy, Network.Basis
-# DESIGN.md section 1, "How each joins": name, join policy, membership basis, areas.
+# docs/product.md, "The networks it is built for": name, join policy, membership basis, areas.
 NETWORKS = [
     (OPHN, J.OPEN, B.PERSON, {OXFORDSHIRE}),
     (OSSHTA, J.AUTOMATIC, B.SCHOOL, {OXFORDSHIRE}),
@@ -166,7 +166,7 @@ def test_each_demo_area_has_primary_secondary_and_special_schools_and_a_closed_o
     assert schools.filter(status=School.Status.CLOSED).exists()
 
 
-# Demo accounts (DESIGN.md section 7) ----------------------------------------
+# Demo accounts (README.md) ---------------------------------------------------
 
 
 def test_the_demo_password_signs_in_to_every_demo_account(seeded, client):
@@ -312,7 +312,7 @@ def test_fictional_members_hold_only_memberships_the_rules_allow(seeded):
         assert membership.network.eligibility_for(person), (person.email, membership.network)
 
 
-# Networks (DESIGN.md section 1) ------------------------------------------------
+# Networks (docs/product.md) --------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "join_policy", "basis", "areas"), NETWORKS)

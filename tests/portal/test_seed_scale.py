@@ -1,4 +1,5 @@
-"""seed_scale: England-sized benchmark data (DESIGN.md section 6), run here at a hundredth."""
+"""seed_scale: England-sized benchmark data (docs/architecture.md, "Speed"), run here at a
+hundredth."""
 
 import hashlib
 import io

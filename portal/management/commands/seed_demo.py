@@ -6,7 +6,7 @@ from portal.demo import Seeder
 
 class Command(BaseCommand):
     help = (
-        "Load the demo: the networks of DESIGN.md section 1, fictional schools and people, "
+        "Load the demo: the networks of docs/product.md, fictional schools and people, "
         "and one account per role. Safe to run again. For local use only."
     )
 

@@ -13,7 +13,7 @@ from portal.scale import DEFAULT_PASSWORD, KNOWN_ACCOUNTS, LARGEST_SLUG, ScaleSe
 class Command(BaseCommand):
     help = (
         "Fill an empty database with England-sized data for benchmarks: 24,000 schools, "
-        "30,000 people, about 320 networks, 20,000 meetings (DESIGN.md section 6). "
+        "30,000 people, about 320 networks, 20,000 meetings (docs/architecture.md, Speed). "
         "For local use only."
     )
 
