@@ -183,6 +183,6 @@ def test_admin_list_pages_cost_the_same_queries_for_few_rows_or_many(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
-    with django_assert_max_num_queries(12):  # the query budget (DESIGN.md section 8)
+    with django_assert_max_num_queries(12):  # the query budget (docs/architecture.md, "Tests")
         client.get(url)
     assert Membership.objects.filter(network=network).count() > 20
