@@ -113,6 +113,28 @@ def pairing_role(user, pairing: Pairing) -> str:
     return ""
 
 
+def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:
+    """Whether one of the scheme's brokers reads the pairing's check-in answers: only where
+    they are not its mentor or new head (there they read no more than that person does)."""
+    return person_id not in (pairing.mentor_id, pairing.mentee_id)
+
+
+def readable_replies(user, pairing: Pairing, replies, *, as_broker: bool) -> list:
+    """The answers the user may read of those given: their own, and everyone's where they
+    read them as a broker (the broker page and the pairing page both ask here)."""
+    others = as_broker and broker_reads_answers(user.pk, pairing)
+    return [reply for reply in replies if reply.person_id == user.pk or others]
+
+
+def brokers_to_tell(pairing: Pairing) -> list:
+    """The scheme's brokers told that someone asked them to get in touch: those who read it."""
+    return [
+        broker.person
+        for broker in pairing.scheme.brokers.select_related("person")
+        if broker_reads_answers(broker.person_id, pairing)
+    ]
+
+
 def _pairing(pk: int) -> Pairing:
     return get_object_or_404(
         Pairing.objects.select_related(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.email import queue_templated_email
 from members.models import NEW_HEAD_YEARS, Post, User
 
-from . import matching
+from . import access, matching
 from .models import (
     CHECK_IN_MONTHS,
     CheckIn,
@@ -414,6 +414,5 @@ def reply_to_check_in(
         defaults={"answer": answer, "note": note.strip(), "replied_at": timezone.now()},
     )
     if reply.wants_contact and not (before and before.wants_contact):
-        brokers = pairing.scheme.brokers.select_related("person")
-        _neutral_email([broker.person for broker in brokers])
+        _neutral_email(access.brokers_to_tell(pairing))
     return reply

@@ -304,9 +304,10 @@ def _scheme_pairings(scheme: MentoringScheme):
     )
 
 
-def _latest_replies(pairing: Pairing) -> list[CheckInReply]:
+def _latest_replies(user, pairing: Pairing) -> list[CheckInReply]:
     check_ins = list(pairing.check_ins.all())
-    return list(check_ins[-1].replies.all()) if check_ins else []
+    replies = check_ins[-1].replies.all() if check_ins else []
+    return access.readable_replies(user, pairing, replies, as_broker=True)
 
 
 @login_required
@@ -325,7 +326,7 @@ def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     pairings = [
-        {"pairing": pairing, "replies": _latest_replies(pairing)}
+        {"pairing": pairing, "replies": _latest_replies(request.user, pairing)}
         for pairing in _scheme_pairings(scheme).order_by("-proposed_at")
     ]
     return render(
@@ -431,15 +432,14 @@ def _pairing_page(request, pairing, role):
         "mentee": pairing.mentee_accepted_at,
     }.get(role)
     is_party = role in ("mentor", "mentee")
-    # Answers to check-ins: the brokers read them all, each person only their own, and site
-    # staff (the audited view) none.
-    replies = CheckInReply.objects.filter(check_in__pairing=pairing).select_related(
-        "check_in", "person"
+    # Answers to check-ins: each person their own, the brokers the others' (not in a
+    # pairing of their own), and site staff (the audited view) none.
+    replies = access.readable_replies(
+        request.user,
+        pairing,
+        CheckInReply.objects.filter(check_in__pairing=pairing).select_related("check_in", "person"),
+        as_broker=role == "broker",
     )
-    if is_party:
-        replies = replies.filter(person=request.user)
-    elif role != "broker":
-        replies = replies.none()
     check_ins = pairing.check_ins.all()
     return render(
         request,
