@@ -10,10 +10,25 @@ the audited action (open_pairing_for_audit), and a support request never.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from networks.access import get_network
-from networks.models import Network
+from members.models import User
+from networks.access import administered_network_ids, get_network
+from networks.models import Membership, Network
 
 from .models import Broker, CheckIn, Coach, MentoringScheme, MentorRequest, Pairing, SupportRequest
+
+# Who may be named to a support role ---------------------------------------------------
+
+
+def people_who_may_be_named_by(user):
+    """The accounts the user may name as a coach or broker: any open one for site staff;
+    for a network's administrators, the active members of the networks they administer.
+    Naming anyone else finds nobody, so the form tells them nothing about a stranger."""
+    people = User.objects.filter(is_active=True)
+    if user.is_superuser:
+        return people
+    members = Membership.objects.active().filter(network_id__in=administered_network_ids(user))
+    return people.filter(pk__in=members.values("person_id"))
+
 
 # Coaching ----------------------------------------------------------------------------
 
