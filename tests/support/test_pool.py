@@ -304,3 +304,16 @@ def test_only_the_coach_holding_a_request_notes_or_closes_it(coach, other_coach,
         coaching.close_request(support_request=waiting, coach=other_coach)
     coaching.add_note(support_request=waiting, author=coach, text="Called")
     assert coaching.close_request(support_request=waiting, coach=coach).state == "closed"
+
+
+def test_a_coach_out_of_the_pool_no_longer_opens_a_request_they_closed(
+    client, staff, coach, waiting
+):
+    """Issue 20's mutation: a coach kept access to a request after leaving the pool."""
+    coaching.take_request(support_request=waiting, coach=coach)
+    coaching.close_request(support_request=waiting, coach=coach)
+    client.force_login(coach)
+    url = reverse("support:request", args=[waiting.network.slug, waiting.pk])
+    assert client.get(url).status_code == 200
+    coaching.remove_coach(coach=Coach.objects.get(person=coach), by=staff)
+    assert client.get(url).status_code == 404
