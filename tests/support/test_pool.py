@@ -317,3 +317,24 @@ def test_a_coach_out_of_the_pool_no_longer_opens_a_request_they_closed(
     assert client.get(url).status_code == 200
     coaching.remove_coach(coach=Coach.objects.get(person=coach), by=staff)
     assert client.get(url).status_code == 404
+
+
+def test_a_scheme_page_lists_its_brokers_to_read_and_still_saves(client, staff, scheme, broker):
+    client.force_login(staff)
+    url = reverse("admin:support_mentoringscheme_change", args=[scheme.pk])
+    page = client.get(url).content.decode()
+    assert "Bo Ker" in page and 'name="brokers-0-person"' not in page
+    management = {
+        "brokers-TOTAL_FORMS": "1", "brokers-INITIAL_FORMS": "1", "brokers-MIN_NUM_FORMS": "0",
+        "brokers-MAX_NUM_FORMS": "1000", "brokers-0-id": Broker.objects.get().pk,
+        "brokers-0-scheme": scheme.pk,
+    }  # fmt: skip
+    response = client.post(
+        url,
+        {"name": "OASSH mentoring for new heads", "slug": scheme.slug,
+         "network": scheme.network_id, "is_open": "on", **management},
+    )  # fmt: skip
+    assert response.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.name == "OASSH mentoring for new heads"
+    assert list(Broker.objects.values_list("person", flat=True)) == [broker.pk]
