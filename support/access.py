@@ -10,10 +10,25 @@ the audited action (open_pairing_for_audit), and a support request never.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from networks.access import get_network
-from networks.models import Network
+from members.models import User
+from networks.access import administered_network_ids, get_network
+from networks.models import Membership, Network
 
 from .models import Broker, CheckIn, Coach, MentoringScheme, MentorRequest, Pairing, SupportRequest
+
+# Who may be named to a support role ---------------------------------------------------
+
+
+def people_who_may_be_named_by(user):
+    """The accounts the user may name as a coach or broker: any open one for site staff;
+    for a network's administrators, the active members of the networks they administer.
+    Naming anyone else finds nobody, so the form tells them nothing about a stranger."""
+    people = User.objects.filter(is_active=True)
+    if user.is_superuser:
+        return people
+    members = Membership.objects.active().filter(network_id__in=administered_network_ids(user))
+    return people.filter(pk__in=members.values("person_id"))
+
 
 # Coaching ----------------------------------------------------------------------------
 
@@ -111,6 +126,28 @@ def pairing_role(user, pairing: Pairing) -> str:
     if is_broker(user, pairing.scheme):
         return "broker"
     return ""
+
+
+def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:
+    """Whether one of the scheme's brokers reads the pairing's check-in answers: only where
+    they are not its mentor or new head (there they read no more than that person does)."""
+    return person_id not in (pairing.mentor_id, pairing.mentee_id)
+
+
+def readable_replies(user, pairing: Pairing, replies, *, as_broker: bool) -> list:
+    """The answers the user may read of those given: their own, and everyone's where they
+    read them as a broker (the broker page and the pairing page both ask here)."""
+    others = as_broker and broker_reads_answers(user.pk, pairing)
+    return [reply for reply in replies if reply.person_id == user.pk or others]
+
+
+def brokers_to_tell(pairing: Pairing) -> list:
+    """The scheme's brokers told that someone asked them to get in touch: those who read it."""
+    return [
+        broker.person
+        for broker in pairing.scheme.brokers.select_related("person")
+        if broker_reads_answers(broker.person_id, pairing)
+    ]
 
 
 def _pairing(pk: int) -> Pairing:

@@ -1,17 +1,24 @@
-"""Confidential coaching requests (Heads Up): ask, take, note, close, withdraw, forget.
+"""Confidential coaching requests (Heads Up): ask, take, note, close, withdraw, forget;
+and the coach pool itself: adding and removing coaches.
 
-Every email here is content-free: a neutral subject and a link to sign in. The
-request's kind, words, the requester's name and the network are never in an email,
+Every email about a request is content-free: a neutral subject and a link to sign in.
+The request's kind, words, the requester's name and the network are never in an email,
 because email is stored and forwarded in places Headnet cannot see.
+
+Joining the pool is the way in to people's requests, so nobody adds themselves: a
+network's administrator or site staff adds someone else, the audit trail records who
+added whom, and the pool is told by email. Staff and administrators see the pool,
+never a request.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import audit
 from core.email import queue_templated_email
 from members.models import User
 from networks.models import Network
@@ -66,9 +73,24 @@ def _locked(support_request: SupportRequest) -> SupportRequest:
     return SupportRequest.objects.select_for_update().get(pk=support_request.pk)
 
 
+def _check_holds(support_request: SupportRequest, coach: User) -> None:
+    """Notes and closing are for the coach who holds the request (who took it), no other."""
+    if support_request.coach_id is None or support_request.coach_id != coach.pk:
+        raise ValidationError("Take the request first.")
+
+
 @transaction.atomic
 def take_request(*, support_request: SupportRequest, coach: User) -> SupportRequest:
     """One coach takes a waiting request; the other coaches then no longer see it."""
+    # The pool row first, locked: a coach removed meanwhile takes nothing, and this is
+    # the order remove_coach locks in (pool row, then requests).
+    in_pool = (
+        Coach.objects.select_for_update()
+        .filter(network_id=support_request.network_id, person=coach)
+        .first()
+    )
+    if in_pool is None:
+        raise ValidationError("Only the network's coaches take its requests.")
     locked = _locked(support_request)
     if locked.state != SupportRequest.State.WAITING:
         raise ValidationError("Another coach has already taken this request, or it was closed.")
@@ -85,6 +107,8 @@ def take_request(*, support_request: SupportRequest, coach: User) -> SupportRequ
 @transaction.atomic
 def add_note(*, support_request: SupportRequest, author: User, text: str) -> SupportNote:
     """The coach's own note on a request they hold."""
+    support_request = _locked(support_request)
+    _check_holds(support_request, author)
     if not support_request.is_open:
         raise ValidationError("This request is closed.")
     if not text.strip():
@@ -103,8 +127,10 @@ def _close(support_request: SupportRequest, state: str) -> SupportRequest:
 
 
 @transaction.atomic
-def close_request(*, support_request: SupportRequest) -> SupportRequest:
-    """The coach closes the request; it is deleted once the retention time has passed."""
+def close_request(*, support_request: SupportRequest, coach: User) -> SupportRequest:
+    """The coach who holds the request closes it; it is deleted once the retention time
+    has passed."""
+    _check_holds(_locked(support_request), coach)
     return _close(support_request, SupportRequest.State.CLOSED)
 
 
@@ -136,3 +162,116 @@ def delete_closed_requests(*, now: datetime.datetime | None = None) -> int:
     SupportRequestOpening.objects.filter(request__in=expired).update(request=None)
     expired.delete()
     return count
+
+
+# The coach pool ------------------------------------------------------------------------
+
+
+def why_cannot_add_coach(*, network: Network, person: User, by: User) -> str:
+    """Why `by` may not add `person` to the network's coach pool ("" if they may)."""
+    if person.pk == by.pk:
+        return (
+            "Nobody adds themselves to a coach pool: coaches read people's requests for "
+            "help, so someone else adds you."
+        )
+    if not person.is_active:
+        return "That account is closed."
+    if Coach.objects.filter(network=network, person=person).exists():
+        return "They are already in this coach pool."
+    return ""
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.email
+
+
+def _tell_pool(*, network: Network, people: list[User], person: User, by: User, added: bool):
+    """Each of them, separately: who joined or left the pool and who did it. Nothing about
+    any request."""
+    context = {
+        "pool": f"the coach pool of {network.name}",
+        "person_name": _name(person),
+        "by_name": _name(by),
+        "added": added,
+    }
+    for email in sorted({someone.email for someone in people}):
+        queue_templated_email("support/email/pool_changed", to=[email], context=context)
+
+
+def _pool(network: Network) -> list[User]:
+    return [
+        coach.person
+        for coach in Coach.objects.filter(network=network, person__is_active=True).select_related(
+            "person"
+        )
+    ]
+
+
+def _record(coach: Coach, *, action: str, summary: str, by: User) -> None:
+    audit.record(
+        obj=coach,
+        action=action,
+        summary=summary,
+        actor=by,
+        subject=coach.person,
+        network_id=coach.network_id,
+        object_repr=f"Coach pool of {coach.network.label}",
+    )
+
+
+@transaction.atomic
+def add_coach(*, network: Network, person: User, by: User) -> Coach:
+    """Add someone (never oneself) to the network's coach pool: recorded in the audit trail,
+    and the pool, the new coach included, is told who added whom."""
+    reason = why_cannot_add_coach(network=network, person=person, by=by)
+    if reason:
+        raise ValidationError(reason)
+    try:
+        with transaction.atomic():
+            coach = Coach.objects.create(network=network, person=person, added_by=by)
+    except IntegrityError:  # added by someone else at the same moment
+        raise ValidationError("They are already in this coach pool.") from None
+    _record(coach, action="support.coach_added", summary="Added to the coach pool", by=by)
+    _tell_pool(network=network, people=_pool(network), person=person, by=by, added=True)
+    return coach
+
+
+@transaction.atomic
+def remove_coach(*, coach: Coach, by: User) -> None:
+    """Take someone out of a coach pool. The requests they held go back to the pool in the
+    same step (nobody is left holding a request they can no longer open); the pool and
+    the person are told who removed whom, and the coaches that something waits."""
+    coach = Coach.objects.select_for_update().select_related("network", "person").get(pk=coach.pk)
+    _record(coach, action="support.coach_removed", summary="Removed from the coach pool", by=by)
+    coach.delete()
+    return_held_requests(coach=coach.person, network=coach.network)
+    people = [*_pool(coach.network), coach.person]
+    _tell_pool(network=coach.network, people=people, person=coach.person, by=by, added=False)
+
+
+def return_held_requests(*, coach: User, network: Network | None = None) -> int:
+    """The open requests the person holds (in one network, or in all when they close their
+    account) wait for their pool again; its other coaches get the neutral email. Runs
+    inside the caller's transaction."""
+    held = SupportRequest.objects.select_for_update().filter(
+        coach=coach, state=SupportRequest.State.TAKEN
+    )
+    if network is not None:
+        held = held.filter(network=network)
+    held = list(held.values("pk", "network_id", "requester_id"))
+    if not held:
+        return 0
+    SupportRequest.objects.filter(pk__in=[row["pk"] for row in held]).update(
+        state=SupportRequest.State.WAITING, coach=None, taken_at=None
+    )
+    for network_id in sorted({row["network_id"] for row in held}):
+        requesters = {row["requester_id"] for row in held if row["network_id"] == network_id}
+        _notify(
+            list(
+                Coach.objects.filter(network_id=network_id, person__is_active=True)
+                .exclude(person=coach)
+                .exclude(person_id__in=requesters)
+                .values_list("person__email", flat=True)
+            )
+        )
+    return len(held)

@@ -1,5 +1,10 @@
-"""Mentoring workflows: ask, offer, propose, accept, end, check in. No permission checks
-here (support.access does those); each rule that must hold whatever the caller is here."""
+"""Mentoring workflows: ask, offer, propose, accept, end, check in; adding and removing a
+scheme's brokers. No permission checks here (support.access does those); each rule that
+must hold whatever the caller is here.
+
+A broker reads every pairing of the scheme and the answers to its check-ins, so nobody
+makes themselves one: someone else adds them, the audit trail records it, and the
+scheme's brokers are told."""
 
 import datetime
 
@@ -7,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core import audit
 from core.email import queue_templated_email
 from members.models import NEW_HEAD_YEARS, Post, User
 
-from . import matching
+from . import access, matching
 from .models import (
     CHECK_IN_MONTHS,
+    Broker,
     CheckIn,
     CheckInReply,
     MentoringScheme,
@@ -414,6 +421,78 @@ def reply_to_check_in(
         defaults={"answer": answer, "note": note.strip(), "replied_at": timezone.now()},
     )
     if reply.wants_contact and not (before and before.wants_contact):
-        brokers = pairing.scheme.brokers.select_related("person")
-        _neutral_email([broker.person for broker in brokers])
+        _neutral_email(access.brokers_to_tell(pairing))
     return reply
+
+
+# Brokers -------------------------------------------------------------------------------
+
+
+def why_cannot_add_broker(*, scheme: MentoringScheme, person: User, by: User) -> str:
+    """Why `by` may not make `person` a broker of the scheme ("" if they may)."""
+    if person.pk == by.pk:
+        return (
+            "Nobody makes themselves a broker: brokers read the scheme's pairings and "
+            "check-ins, so someone else adds you."
+        )
+    if not person.is_active:
+        return "That account is closed."
+    if Broker.objects.filter(scheme=scheme, person=person).exists():
+        return "They are already a broker of this scheme."
+    return ""
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.email
+
+
+def _tell_brokers(*, scheme: MentoringScheme, person: User, by: User, added: bool) -> None:
+    """The scheme's brokers and the person, each separately: who joined or left, and who
+    did it. Nothing about any pairing."""
+    brokers = scheme.brokers.filter(person__is_active=True).values_list("person__email", flat=True)
+    context = {
+        "pool": f"the brokers of {scheme.name}",
+        "person_name": _name(person),
+        "by_name": _name(by),
+        "added": added,
+    }
+    for email in sorted({*brokers, person.email}):
+        queue_templated_email("support/email/pool_changed", to=[email], context=context)
+
+
+def _record_broker(broker: Broker, *, action: str, summary: str, by: User) -> None:
+    audit.record(
+        obj=broker,
+        action=action,
+        summary=summary,
+        actor=by,
+        subject=broker.person,
+        network_id=broker.scheme.network_id,
+        object_repr=f"Brokers of {broker.scheme.name}",
+    )
+
+
+@transaction.atomic
+def add_broker(*, scheme: MentoringScheme, person: User, by: User) -> Broker:
+    """Make someone (never oneself) a broker of the scheme: recorded in the audit trail,
+    and the scheme's brokers, the new one included, are told who added whom."""
+    reason = why_cannot_add_broker(scheme=scheme, person=person, by=by)
+    if reason:
+        raise ValidationError(reason)
+    try:
+        with transaction.atomic():
+            broker = Broker.objects.create(scheme=scheme, person=person, added_by=by)
+    except IntegrityError:  # added by someone else at the same moment
+        raise ValidationError("They are already a broker of this scheme.") from None
+    _record_broker(broker, action="support.broker_added", summary="Made a broker", by=by)
+    _tell_brokers(scheme=scheme, person=person, by=by, added=True)
+    return broker
+
+
+@transaction.atomic
+def remove_broker(*, broker: Broker, by: User) -> None:
+    """Take someone off the scheme's brokers; they and the others are told who did it."""
+    broker = Broker.objects.select_related("scheme", "person").get(pk=broker.pk)
+    _record_broker(broker, action="support.broker_removed", summary="No longer a broker", by=by)
+    broker.delete()
+    _tell_brokers(scheme=broker.scheme, person=broker.person, by=by, added=False)

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from core.dates import iso
 from members.models import User
 
+from . import coaching
 from .models import (
     Broker,
     CheckInReply,
@@ -112,9 +113,7 @@ def personal_data(person: User) -> dict:
 def forget_person(person: User) -> None:
     """Delete what is the person's; return held requests to the pool; keep the audit trail."""
     SupportRequest.objects.filter(requester=person).delete()  # notes go with them
-    SupportRequest.objects.filter(coach=person, state=SupportRequest.State.TAKEN).update(
-        coach=None, state=SupportRequest.State.WAITING, taken_at=None
-    )
+    coaching.return_held_requests(coach=person)
     SupportRequest.objects.filter(coach=person).update(coach=None)
     SupportNote.objects.filter(author=person).update(author=None)
     SupportRequestOpening.objects.filter(opened_by=person).update(opened_by=None)

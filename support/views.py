@@ -136,12 +136,6 @@ def support_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _holds(request, item) -> SupportRequest:
-    if item.coach_id != request.user.pk:
-        raise ValidationError("Take the request first.")
-    return item
-
-
 @require_POST
 @login_required
 def support_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -152,9 +146,7 @@ def support_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug,
         pk,
         roles={"coach"},
-        action=lambda item: coaching.add_note(
-            support_request=_holds(request, item), author=request.user, text=text
-        ),
+        action=lambda item: coaching.add_note(support_request=item, author=request.user, text=text),
         done="Note saved.",
     )
 
@@ -167,7 +159,7 @@ def support_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug,
         pk,
         roles={"coach"},
-        action=lambda item: coaching.close_request(support_request=_holds(request, item)),
+        action=lambda item: coaching.close_request(support_request=item, coach=request.user),
         done="Request closed. It will be deleted after the retention time.",
     )
 
@@ -304,9 +296,10 @@ def _scheme_pairings(scheme: MentoringScheme):
     )
 
 
-def _latest_replies(pairing: Pairing) -> list[CheckInReply]:
+def _latest_replies(user, pairing: Pairing) -> list[CheckInReply]:
     check_ins = list(pairing.check_ins.all())
-    return list(check_ins[-1].replies.all()) if check_ins else []
+    replies = check_ins[-1].replies.all() if check_ins else []
+    return access.readable_replies(user, pairing, replies, as_broker=True)
 
 
 @login_required
@@ -325,7 +318,7 @@ def broker_home(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     pairings = [
-        {"pairing": pairing, "replies": _latest_replies(pairing)}
+        {"pairing": pairing, "replies": _latest_replies(request.user, pairing)}
         for pairing in _scheme_pairings(scheme).order_by("-proposed_at")
     ]
     return render(
@@ -431,15 +424,14 @@ def _pairing_page(request, pairing, role):
         "mentee": pairing.mentee_accepted_at,
     }.get(role)
     is_party = role in ("mentor", "mentee")
-    # Answers to check-ins: the brokers read them all, each person only their own, and site
-    # staff (the audited view) none.
-    replies = CheckInReply.objects.filter(check_in__pairing=pairing).select_related(
-        "check_in", "person"
+    # Answers to check-ins: each person their own, the brokers the others' (not in a
+    # pairing of their own), and site staff (the audited view) none.
+    replies = access.readable_replies(
+        request.user,
+        pairing,
+        CheckInReply.objects.filter(check_in__pairing=pairing).select_related("check_in", "person"),
+        as_broker=role == "broker",
     )
-    if is_party:
-        replies = replies.filter(person=request.user)
-    elif role != "broker":
-        replies = replies.none()
     check_ins = pairing.check_ins.all()
     return render(
         request,

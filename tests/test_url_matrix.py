@@ -772,6 +772,7 @@ def _admin_object(model, scene):
         "LocalAuthority": scene["colleague_post"].school.local_authority,
         "MentoringScheme": scene["scheme"],
         "Coach": scene["network"].coaches.first(),
+        "Broker": scene["scheme"].brokers.first(),
         "FeeScheme": scene["fee_scheme"],
         "FeeInvoice": scene["invoice"],
         "AuditEvent": audit.record(

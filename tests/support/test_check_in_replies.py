@@ -225,3 +225,52 @@ def test_my_mentoring_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("support:mentoring")).content.decode()
     assert page.count("Answer the 3-month check-in") == count
+
+
+def test_a_mentor_who_also_brokers_the_scheme_reads_no_more_of_their_mentee_than_a_mentor(
+    client, pairing, scheme, new_head, mentor, broker
+):
+    """Finding 6 of the security test: a mentor who brokers the same scheme read their
+    mentee's private answer on the broker page. As a broker they see their own pairing's
+    answers no more than as its mentor: their own only. The other broker sees all."""
+    Broker.objects.create(scheme=scheme, person=mentor)
+    check_in = pairing.check_ins.get()
+    mentoring.reply_to_check_in(check_in=check_in, person=mentor, answer="going_well", note="Fine")
+    mail.outbox.clear()
+    mentoring.reply_to_check_in(
+        check_in=check_in, person=new_head, answer="get_in_touch", note="He never listens"
+    )
+    # The neutral email goes to the brokers outside the pairing only: its timing would
+    # tell the mentor that their mentee asked.
+    assert [m.to for m in mail.outbox] == [[broker.email]]
+
+    client.force_login(mentor)
+    broker_page = client.get(reverse("support:broker", args=[scheme.slug])).content.decode()
+    detail = client.get(reverse("support:pairing", args=[pairing.pk])).content.decode()
+    for page in (broker_page, detail):
+        assert "He never listens" not in page
+        assert "I would like the broker to get in touch" not in page
+    assert 'id="touch-heading"' not in broker_page
+    assert "Fine" in detail  # their own answer, as the mentor may
+
+    client.force_login(broker)
+    broker_page = client.get(reverse("support:broker", args=[scheme.slug])).content.decode()
+    detail = client.get(reverse("support:pairing", args=[pairing.pk])).content.decode()
+    for page in (broker_page, detail):
+        assert "He never listens" in page and "Fine" in page
+
+
+def test_a_broker_who_is_the_new_head_reads_no_more_of_their_mentor_than_a_new_head(
+    client, pairing, scheme, new_head, mentor
+):
+    Broker.objects.create(scheme=scheme, person=new_head)
+    mentoring.reply_to_check_in(
+        check_in=pairing.check_ins.get(), person=mentor, answer="concerns", note="Never on time"
+    )
+    client.force_login(new_head)
+    for url in (
+        reverse("support:broker", args=[scheme.slug]),
+        reverse("support:pairing", args=[pairing.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Never on time" not in page and "Some concerns" not in page, url

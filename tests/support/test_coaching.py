@@ -198,7 +198,7 @@ def test_closed_requests_and_their_notes_go_after_the_retention_time_the_opening
         coaching.take_request(support_request=old, coach=coach)
         coaching.record_opening(support_request=old, by=coach)
         coaching.add_note(support_request=old, author=coach, text="Private")
-        coaching.close_request(support_request=old)
+        coaching.close_request(support_request=old, coach=coach)
     recent = _ask(heads_up, requester, note="Recent")
     coaching.withdraw_request(support_request=recent)
     still_open = _ask(heads_up, requester, note="Open")
