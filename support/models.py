@@ -14,7 +14,7 @@ from django.utils import timezone
 from members.models import LocalAuthority
 from networks.models import Network
 
-# Check-ins after a pairing starts, in months (DESIGN.md section 2).
+# Check-ins after a pairing starts, in months (docs/rules.md, "Confidentiality of coaching and mentoring").
 CHECK_IN_MONTHS = (3, 6, 12)
 
 

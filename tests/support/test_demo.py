@@ -1,4 +1,4 @@
-"""The demo's mentoring and coaching (DESIGN.md section 7), and the journeys on it."""
+"""The demo's mentoring and coaching (the demo accounts in README.md), and the journeys on it."""
 
 import io
 
