@@ -14,7 +14,8 @@ from django.utils import timezone
 from members.models import LocalAuthority
 from networks.models import Network
 
-# Check-ins after a pairing starts, in months (docs/rules.md, "Confidentiality of coaching and mentoring").
+# Check-ins after a pairing starts, in months
+# (docs/rules.md, "Confidentiality of coaching and mentoring").
 CHECK_IN_MONTHS = (3, 6, 12)
 
 
