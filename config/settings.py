@@ -208,6 +208,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # session that signed up; a link opened elsewhere still asks for the password).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# One address per account: a new one replaces the old only once confirmed, and only
+# by someone signed in to the account (members.adapters.AccountAdapter.confirm_email).
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -215,8 +217,18 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Headnet] "  # the same as EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "members.signup.SignupForm"}  # no timing tells a known address
+ACCOUNT_FORMS = {
+    "signup": "members.signup.SignupForm",  # no timing tells a known address
+    # An account without a password proves itself with an emailed code first.
+    "add_email": "members.forms.ChangeEmailForm",
+    "set_password": "members.forms.SetPasswordForm",
+}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as fresh
+# Adding, removing or switching an address asks for the password again (a session
+# someone else signed in cannot move the account to their address), and the
+# address in use hears of every change to the address and the password.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: sign-in, sign-up, reset, codes
 
 # Message levels as Bootstrap's alert names (alert-danger, alert-success...).

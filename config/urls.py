@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.admin_login import admin_login
+from members.reauthentication import reauthenticate_by_code
 from portal import views as portal_views
 
 admin.site.site_header = "Headnet administration"
@@ -23,6 +24,12 @@ urlpatterns = [
     path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),
     path("", include("portal.urls")),
+    # allauth's "confirm access", by a code, for an account without a password.
+    path(
+        "accounts/reauthenticate/code/",
+        reauthenticate_by_code,
+        name="account_reauthenticate_by_code",
+    ),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own URLs, so its unthrottled password form is never reached.
     path("admin/login/", admin_login, name="admin_login"),

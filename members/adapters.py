@@ -3,9 +3,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from core.email import SITE_NAME, queue_message
 from core.ratelimit import client_ip
@@ -52,6 +57,35 @@ class AccountAdapter(DefaultAccountAdapter):
         # Downloading data or closing the account accepts a fresh sign-in in
         # place of typing the password again (members.views.recent_sign_in).
         request.session[SIGNED_IN_AT] = time.time()
+
+    def get_reauthentication_methods(self, user):
+        """The password again; for an account without one, a code sent to its address."""
+        if user.is_authenticated and not user.has_usable_password():
+            url = reverse("account_reauthenticate_by_code")
+            return [{"id": "code", "description": "Get a code by email", "url": url}]
+        return super().get_reauthentication_methods(user)
+
+    def confirm_email(self, request, email_address):
+        """A new address replaces the one in use only when confirmed by the account itself.
+
+        The link proves the new mailbox is the confirmer's, not that the account is: a
+        session someone else signed in could add their own address and confirm it from
+        their own browser. So a change (the account has a confirmed address already) is
+        confirmed only in a browser signed in to the account; a new account's first
+        address is confirmed by its link alone, as before.
+        """
+        is_change = (
+            EmailAddress.objects.filter(user_id=email_address.user_id, verified=True)
+            .exclude(pk=email_address.pk)
+            .exists()
+        )
+        if is_change and request.user.pk != email_address.user_id:
+            messages.info(request, "Sign in to your account to confirm the change of its address.")
+            login = reverse("account_login")
+            raise ImmediateHttpResponse(
+                HttpResponseRedirect(f"{login}?{urlencode({'next': request.path})}")
+            )
+        return super().confirm_email(request, email_address)
 
     def get_signup_redirect_url(self, request):
         """Where confirming a new account's address lands: the profile, to name a school."""

@@ -1,9 +1,14 @@
 import datetime
 
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
 
 from .models import Post, User
+from .reauthentication import require_code_if_no_password
 
 
 class ProfileForm(forms.ModelForm):
@@ -71,3 +76,36 @@ class CloseAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand that my account, posts and memberships will be removed for good",
     )
+
+
+# The account pages (allauth's, with Headnet's rules).
+
+
+class ChangeEmailForm(allauth_forms.AddEmailForm):
+    """A new address for the account, and a word to the one in use straight away."""
+
+    def save(self, request):
+        # allauth has asked for the password already; an account without one gives a code.
+        require_code_if_no_password(request)
+        in_use = EmailAddress.objects.filter(user=self.user, verified=True).first()
+        address = super().save(request)
+        if in_use and address.pk:
+            # If it was not them, the owner hears of it before anything changes, with what
+            # to do (a password reset signs everyone else out), from the address in use.
+            get_adapter(request).send_notification_mail(
+                "account/email/email_change_requested",
+                self.user,
+                {"from_email": in_use.email, "to_email": address.email},
+                email=in_use.email,
+            )
+        return address
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    """A first password, for an account that proved itself with an emailed code."""
+
+    def __init__(self, *args, **kwargs):
+        # Asked before the form is even shown: a password set from a session someone
+        # else signed in would let them back in, and reauthenticate, at will.
+        require_code_if_no_password(allauth_context.request)
+        super().__init__(*args, **kwargs)

@@ -166,11 +166,14 @@ def test_sign_out_needs_a_post(client):
 def test_change_of_email_is_verified_before_it_takes_effect(client):
     user = make_user(email="old@school.example")
     client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
 
     client.post(reverse("account_email"), {"action_add": "", "email": "new@school.example"})
 
-    assert mail.outbox[-1].to == ["new@school.example"]
-    client.post(_link_in(mail.outbox[-1]))
+    user.refresh_from_db()
+    assert user.email == "old@school.example"
+    (confirmation,) = [message for message in mail.outbox if message.to == ["new@school.example"]]
+    client.post(_link_in(confirmation))
     user.refresh_from_db()
     assert user.email == "new@school.example"
 
