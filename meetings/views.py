@@ -323,6 +323,8 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    if meeting.is_draft and request.method == "GET":
+        return redirect("meetings:discard", meeting.pk)  # a draft is discarded, not cancelled
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
@@ -335,6 +337,36 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Meeting cancelled; registered people have been told.")
             return redirect(meeting)
     return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def meeting_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a draft (or its series' drafts); a published meeting is cancelled."""
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    if request.method == "POST":
+        try:
+            count = services.discard_draft(
+                meeting=meeting,
+                whole_series=request.POST.get("whole_series") == "1",
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(meeting)
+        messages.success(request, f"{count} draft{'s' if count != 1 else ''} discarded.")
+        return redirect("meetings:network_schedule", meeting.network.slug)
+    if not meeting.is_draft:
+        return redirect("meetings:cancel", meeting.pk)
+    series_drafts = (
+        meeting.series.meetings.filter(state=Meeting.State.DRAFT).count()
+        if meeting.series_id
+        else 1
+    )
+    return render(
+        request,
+        "meetings/meeting_discard.html",
+        {"meeting": meeting, "series_drafts": series_drafts},
+    )
 
 
 @require_POST
