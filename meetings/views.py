@@ -47,27 +47,28 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     """Meetings across networks, filtered by the query string; a list or a month grid."""
     form = ScheduleFilterForm(request.GET or None)
     meetings = _visible_meetings(request.user).for_lists()
-    if form.is_bound and form.is_valid():
+    # A filter that does not parse (or a date out of range) is the asker's mistake: the
+    # page says which, unfiltered, with a 400.
+    valid = form.is_bound and form.is_valid()
+    status = 400 if form.is_bound and not valid else 200
+    if valid:
         meetings = form.filter(meetings)
-        has_from = bool(form.cleaned_data.get("from"))
-    else:
-        has_from = False
+    has_from = valid and bool(form.cleaned_data.get("from"))
     if request.GET.get("view") == "month":
-        return _month_view(request, form, meetings)
+        month = form.cleaned_data.get("month") if form.is_bound else None  # if it parsed
+        return _month_view(request, form, meetings, month, status)
     meetings = meetings.order_by("starts_at", "pk")
     if not has_from:
         meetings = meetings.filter(ends_at__gte=timezone.now())
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "meetings/meeting_list.html", {"form": form, "page": page})
+    return render(
+        request, "meetings/meeting_list.html", {"form": form, "page": page}, status=status
+    )
 
 
-def _month_view(request, form, meetings):
+def _month_view(request, form, meetings, first: datetime.date | None, status: int):
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = first or today.replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     starts = datetime.datetime.combine(first, datetime.time(), tzinfo=LONDON)
@@ -93,6 +94,7 @@ def _month_view(request, form, meetings):
             "count": sum(len(items) for items in by_day.values()),
             "today": today,
         },
+        status=status,
     )
 
 
