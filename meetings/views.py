@@ -1,5 +1,4 @@
 import calendar as month_calendar
-import csv
 import datetime
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
+from core.csv_export import stream_csv
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from networks import access as network_access
@@ -405,30 +405,25 @@ def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ATTENDEE_COLUMNS = [
+    ("First name", lambda registration: registration.person.first_name),
+    ("Last name", lambda registration: registration.person.last_name),
+    ("Email", lambda registration: registration.person.email),
+    ("Status", lambda registration: registration.get_status_display()),
+    ("Registered at", lambda r: r.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")),
+]
+
+
 @login_required
 def meeting_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is coming, for a spreadsheet: written by the one formula-safe CSV writer."""
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["First name", "Last name", "Email", "Status", "Registered at"])
-    for registration in _attendees(meeting):
-        person = registration.person
-        writer.writerow(
-            [
-                _csv_safe(person.first_name),
-                _csv_safe(person.last_name),
-                person.email,
-                registration.get_status_display(),
-                registration.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return stream_csv(
+        f"meeting-{meeting.pk}-attendees.csv",
+        [header for header, _column in ATTENDEE_COLUMNS],
+        _attendees(meeting),
+        [column for _header, column in ATTENDEE_COLUMNS],
+    )
 
 
 @login_required
