@@ -524,7 +524,11 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cached_for_visitors
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A person's own feed at a secret address: no session, so calendar apps can poll it."""
+    """A person's own feed at a secret address: no session, so calendar apps can poll it.
+
+    A switched-off account's feed is an empty calendar rather than an error: calendar
+    apps keep their last copy of a feed that fails (online links and all) but empty
+    their copy of one without events, and the holder of the address learns nothing."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
     person = feed.person
     member_of = access.member_network_ids(person)
