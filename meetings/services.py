@@ -252,7 +252,7 @@ def discard_draft(*, meeting: Meeting, whole_series: bool = False, by: User | No
         )
     files = list(Paper.objects.filter(meeting__in=drafts).values_list("file", flat=True))
     for draft in drafts:
-        _audit(draft, "meeting.discarded", "Draft discarded", by, {"State": ["Draft", ""]})
+        _audit(draft, "meeting.discarded", "Draft discarded", by, {"State": ["Draft", "Discarded"]})
     Meeting.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
     if meeting.series_id and not Meeting.objects.filter(series=meeting.series_id).exists():
         MeetingSeries.objects.filter(pk=meeting.series_id).delete()

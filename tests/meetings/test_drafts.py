@@ -85,7 +85,7 @@ def test_the_cancel_service_refuses_a_draft(draft, coordinator):
 
 
 def test_a_coordinator_discards_a_draft_and_it_is_gone_for_everyone(
-    client, coordinator, member, network, draft, django_capture_on_commit_callbacks
+    client, coordinator, administrator, member, network, draft, django_capture_on_commit_callbacks
 ):
     services.add_paper(
         meeting=draft, by=coordinator, kind="agenda",
@@ -109,6 +109,9 @@ def test_a_coordinator_discards_a_draft_and_it_is_gone_for_everyone(
     event = AuditEvent.objects.get(action="meeting.discarded")
     assert event.actor == coordinator and event.network_id == network.pk
     assert TITLE in event.object_repr
+    client.force_login(administrator)
+    history = client.get(reverse("networks:history", args=[network.slug])).content.decode()
+    assert "Draft discarded" in history and TITLE in history
     for person in (member, coordinator, None):
         assert TITLE not in _everything_the_audience_reads(client, network, person)
     assert mail.outbox == []
