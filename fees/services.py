@@ -216,10 +216,13 @@ def send_reminders(
 
 @dataclass
 class MatchReport:
-    """What matching a bank statement found."""
+    """What matching a bank statement found. Nothing is passed over: a row pays an
+    invoice, is that invoice's payment already recorded, pays an invoice already paid
+    (to refund or credit), or is not matched, saying why."""
 
     paid: list[FeeInvoice] = field(default_factory=list)
     already_paid: list[FeeInvoice] = field(default_factory=list)
+    paid_twice: list[tuple[bank.StatementRow, FeeInvoice]] = field(default_factory=list)
     unmatched: list[tuple[bank.StatementRow, str]] = field(default_factory=list)
     dry_run: bool = False
 
@@ -227,10 +230,25 @@ class MatchReport:
         verb = "would be marked paid" if self.dry_run else "marked paid"
         lines = [f"{len(self.paid)} invoice(s) {verb}:"]
         lines += [f"  {invoice.reference} {invoice.amount_display}" for invoice in self.paid]
-        lines.append(f"{len(self.already_paid)} already paid, left as they were.")
+        lines.append(
+            f"{len(self.already_paid)} already paid by these same rows, left as they were."
+        )
+        lines.append(
+            f"{len(self.paid_twice)} payment(s) of an invoice already paid: "
+            "check them and refund or credit:"
+        )
+        lines += [
+            f"  line {row.line}: {row.describe()}: {_paid_before(invoice)}"
+            for row, invoice in self.paid_twice
+        ]
         lines.append(f"{len(self.unmatched)} row(s) not matched:")
         lines += [f"  line {row.line}: {row.describe()}: {why}" for row, why in self.unmatched]
         return lines
+
+
+def _paid_before(invoice: FeeInvoice) -> str:
+    text = f"{invoice.reference} was already paid on {invoice.paid_on:%d %b %Y}"
+    return text + (f" ({invoice.payment_reference!r})" if invoice.payment_reference else "")
 
 
 class _DryRun(Exception):
@@ -240,8 +258,11 @@ class _DryRun(Exception):
 def match_bank_statement(
     *, network: Network, rows: list[bank.StatementRow], by: User | None, dry_run: bool = False
 ) -> MatchReport:
-    """Mark paid the network's due invoices that the statement's rows pay (reference and
-    amount both match); list the rows it could not match. A dry run changes nothing."""
+    """Mark paid the network's due invoices that the statement's rows pay: a row naming
+    exactly one of its invoices, for exactly its amount. Report the rest: a row naming
+    several invoices, paying more or less, or paying an invoice already paid (unless it
+    is the very payment recorded, as when the same statement is matched again). A dry
+    run changes nothing."""
     report = MatchReport(dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -253,28 +274,54 @@ def match_bank_statement(
     return report
 
 
+def _is_recorded_payment(invoice: FeeInvoice, row: bank.StatementRow) -> bool:
+    """The row is the payment already recorded on the invoice (matched before)."""
+    return (
+        invoice.paid_on == row.date
+        and invoice.payment_reference == row.reference.strip()[:100]
+        and invoice.amount_pence == row.amount_pence
+    )
+
+
 def _match(network, rows, by, report: MatchReport) -> None:
     invoices = {
-        invoice.reference.upper(): invoice
+        invoice.reference: invoice
         for invoice in FeeInvoice.objects.filter(network=network).select_related("school")
     }
+    index = bank.ReferenceIndex(invoices)
+    claimed: set[int] = set()  # invoices a row of this statement has paid or shown paid
     for row in rows:
-        invoice = next((invoices[ref] for ref in row.candidates() if ref in invoices), None)
         if row.problem:
             report.unmatched.append((row, row.problem))
-        elif invoice is None:
+            continue
+        named = index.found_in(row.reference)
+        if not named:
             report.unmatched.append((row, "no invoice of this network has that reference"))
+            continue
+        if len(named) > 1:
+            report.unmatched.append(
+                (row, f"names {len(named)} invoices ({', '.join(named)}): match it by hand")
+            )
+            continue
+        invoice = invoices[named[0]]
+        if invoice.state == FeeInvoice.State.WAIVED:
+            report.unmatched.append((row, f"{invoice.reference} was waived"))
+        elif invoice.state == FeeInvoice.State.PAID:
+            if invoice.pk not in claimed and _is_recorded_payment(invoice, row):
+                report.already_paid.append(invoice)
+            else:
+                report.paid_twice.append((row, invoice))
+            claimed.add(invoice.pk)
         elif row.amount_pence != invoice.amount_pence:
+            more = row.amount_pence > invoice.amount_pence
             report.unmatched.append(
                 (row, f"{invoice.reference} is for {invoice.amount_display}, "
-                      f"not {format_pence(row.amount_pence)}")
+                      f"not {format_pence(row.amount_pence)}: "
+                      f"{'more' if more else 'less'} than is due")
             )  # fmt: skip
-        elif invoice.state == FeeInvoice.State.PAID:
-            report.already_paid.append(invoice)
-        elif invoice.state == FeeInvoice.State.WAIVED:
-            report.unmatched.append((row, f"{invoice.reference} was waived"))
         else:
-            invoices[invoice.reference.upper()] = mark_paid(
+            invoices[invoice.reference] = mark_paid(
                 invoice=invoice, paid_on=row.date, by=by, reference=row.reference
             )
+            claimed.add(invoice.pk)
             report.paid.append(invoice)

@@ -55,7 +55,11 @@ class MeetingAdmin(AuditHistoryMixin, admin.ModelAdmin):
     search_fields = ["title", "network__name", "network__short_name"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["venue_school", "workhub", "series", "created_by"]
-    readonly_fields = ["uid", "sequence", "created_at", "updated_at", "published_at"]
+    # A meeting's state changes only through the services (publish, cancel, discard):
+    # set here, a cancelled draft would reach its audience and nobody would be told.
+    readonly_fields = [
+        "uid", "state", "cancel_reason", "sequence", "created_at", "updated_at", "published_at",
+    ]  # fmt: skip
     inlines = [RegistrationInline, PaperInline]
 
     def has_module_permission(self, request):

@@ -18,7 +18,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
-from .models import LONDON, Meeting
+from .models import LONDON, Meeting, one_line
 
 PRODID = "-//Headnet//Meetings//EN"
 
@@ -42,7 +42,7 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", "Europe/London")
     site = settings.SITE_URL.rstrip("/")
     facts = [_facts_of(meeting, site, show_link(meeting)) for meeting in meetings]
@@ -76,15 +76,18 @@ class _EventFacts:
 
 
 def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
+    # Text as people typed it (a title saved before titles were kept on one line, a
+    # network's name) goes through one_line: a line break in the wrong property breaks
+    # the file, and control characters have no place in one.
     url = site + meeting.get_absolute_url()
-    lines = [f"{meeting.network.name}. {meeting.get_kind_display()}."]
+    lines = [f"{one_line(meeting.network.name)}. {meeting.get_kind_display()}."]
     if meeting.is_cancelled and meeting.cancel_reason:
-        lines.append(f"Cancelled: {meeting.cancel_reason}")
+        lines.append(f"Cancelled: {one_line(meeting.cancel_reason)}")
     link = meeting.online_url if meeting.is_online and may_see_link else ""
     if link:
         lines.append(f"Join online: {link}")
     lines.append(f"Details: {url}")
-    location = meeting.venue if meeting.format != Meeting.Format.ONLINE else ""
+    location = one_line(meeting.venue, ", ") if meeting.format != Meeting.Format.ONLINE else ""
     if link and meeting.format == Meeting.Format.ONLINE:
         location = link
     return _EventFacts(
@@ -94,7 +97,9 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         created_at=meeting.created_at,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        title=f"Cancelled: {meeting.title}" if meeting.is_cancelled else meeting.title,
+        title=f"Cancelled: {one_line(meeting.title)}"
+        if meeting.is_cancelled
+        else one_line(meeting.title),
         cancelled=meeting.is_cancelled,
         url=url,
         description="\n".join(lines),

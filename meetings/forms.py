@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
@@ -7,8 +8,11 @@ from django.utils import timezone
 from members.models import LocalAuthority, School
 from networks.models import Membership, Network
 
-from .models import LONDON, Meeting, MeetingSeries, Paper
+from .models import LONDON, Meeting, MeetingSeries, Paper, check_date_in_range
 from .papers import ACCEPTED, MAX_PAPER_BYTES
+
+MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+SERIES_YEARS = 10  # 60 meetings at most; six a year fill ten years
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,13 +95,17 @@ class SeriesForm(forms.ModelForm):
         choices=[c for c in MeetingSeries.Rule.choices if c[0] != MeetingSeries.Rule.SESSIONS],
     )
     first_date = forms.DateField(
-        label="First date", widget=DATE, help_text="The series meets on this day of the week."
+        label="First date",
+        widget=DATE,
+        help_text="The series meets on this day of the week.",
+        validators=[check_date_in_range],
     )
     until = forms.DateField(
         label="Last date (optional)",
         widget=DATE,
         required=False,
         help_text="Empty: to the end of the academic year.",
+        validators=[check_date_in_range],
     )
     start_time = forms.TimeField(label="Start time", widget=TIME)
     end_time = forms.TimeField(label="End time", widget=TIME)
@@ -141,6 +149,8 @@ class SeriesForm(forms.ModelForm):
         first, until = data.get("first_date"), data.get("until")
         if first and until and until < first:
             self.add_error("until", "The last date must be after the first.")
+        elif first and until and until.year - first.year > SERIES_YEARS:
+            self.add_error("until", f"A series runs for {SERIES_YEARS} years at most.")
         fmt = data.get("format")
         if fmt in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not data.get("online_url"):
             self.add_error("online_url", "An online or hybrid meeting needs its link.")
@@ -212,8 +222,28 @@ class ScheduleFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The query string says `from` and `to`, which are not Python names.
-        self.fields["from"] = forms.DateField(label="From", widget=DATE, required=False)
-        self.fields["to"] = forms.DateField(label="To", widget=DATE, required=False)
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                label=label, widget=DATE, required=False, validators=[check_date_in_range]
+            )
+        # The month view's month (YYYY-MM), sent by its links rather than typed.
+        self.fields["month"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_month(self) -> datetime.date | None:
+        """The first day of the month asked for, or None for this month."""
+        text = self.cleaned_data["month"].strip()
+        if not text:
+            return None
+        match = MONTH.fullmatch(text)
+        try:
+            first = datetime.date(int(match[1]), int(match[2]), 1) if match else None
+            if first:
+                check_date_in_range(first)
+        except (ValueError, forms.ValidationError):
+            first = None
+        if first is None:
+            raise forms.ValidationError("Give a month as YYYY-MM, between 1900 and 2999.")
+        return first
 
     def filter(self, meetings):
         data = self.cleaned_data

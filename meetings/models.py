@@ -1,5 +1,6 @@
 import datetime
 import secrets
+import unicodedata
 import uuid
 import zoneinfo
 
@@ -16,6 +17,35 @@ from members.models import LocalAuthority, School
 from networks.models import Network, Workhub
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+# The dates Headnet deals in: wide enough for any real meeting, and far from the ends
+# of Python's calendar (years 1 and 9999), where a day or a month either side of a
+# date, or a move to another time zone, is no longer a date (a server error).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+DATE_RANGE_MESSAGE = "Give a date between 1 January 1900 and 31 December 2999."
+
+
+def check_date_in_range(value: datetime.date | datetime.datetime) -> None:
+    """A validator: the date (or a moment's London date) is one Headnet deals in."""
+    if isinstance(value, datetime.datetime):
+        try:
+            value = value.astimezone(LONDON).date()
+        except OverflowError:  # the first or last hours of the calendar
+            value = value.date()
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="out_of_range")
+
+
+def one_line(text: str, joiner: str = " ") -> str:
+    """The text on one line: its lines joined by `joiner`, control characters and runs of
+    spaces gone. Titles and places are one line wherever they are shown; a calendar file
+    refuses a line break in some properties (its name) and garbles it in others."""
+    lines = (
+        " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in line).split())
+        for line in text.splitlines()
+    )
+    return joiner.join(line for line in lines if line)
 
 
 class AcademicYear(models.Model):
@@ -256,6 +286,14 @@ class Meeting(models.Model):
         return reverse("meetings:detail", args=[self.pk])
 
     def clean(self):
+        self.title = one_line(self.title)
+        self.venue_address = one_line(self.venue_address, ", ")
+        for name in ("starts_at", "ends_at"):
+            if getattr(self, name):
+                try:
+                    check_date_in_range(getattr(self, name))
+                except ValidationError as error:
+                    raise ValidationError({name: error}) from error
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The meeting must end after it starts."})
         if self.format in (self.Format.ONLINE, self.Format.HYBRID) and not self.online_url:

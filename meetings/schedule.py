@@ -38,7 +38,10 @@ def network_upcoming(network, perms, limit: int = 3) -> list[Meeting]:
 
 
 def personal_meetings(person: User):
-    """Listed meetings of the person's networks and workhubs, and any they registered for."""
+    """Listed meetings of the person's networks and workhubs, and any they registered for;
+    none for an account that is switched off (its feed's secret address outlives it)."""
+    if not person.is_active:
+        return Meeting.objects.none()
     # Subqueries, not joins: a join on registrations would also change the
     # going_count annotation of for_lists().
     networks = Membership.objects.active().filter(person=person).values("network_id")

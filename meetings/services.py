@@ -208,13 +208,15 @@ def _announce(meetings: list[Meeting]) -> None:
 
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> Meeting:
-    """Cancel a meeting; it stays in calendars as cancelled and registered people are told."""
+    """Cancel a published meeting; it stays in calendars as cancelled and registered people
+    are told. A draft is discarded instead: cancelling would show it to its audience."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_draft:
+        raise ValidationError("A draft was never published: discard it instead of cancelling it.")
     if meeting.is_cancelled:
         raise ValidationError("This meeting is already cancelled.")
     if not reason.strip():
         raise ValidationError("Say why the meeting is cancelled.")
-    was_draft = meeting.is_draft
     before = meeting.get_state_display()
     meeting.state = Meeting.State.CANCELLED
     meeting.cancel_reason = reason.strip()
@@ -227,9 +229,42 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> 
         by,
         {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
     )
-    if not was_draft:
-        _email_registered(meeting, "meetings/email/meeting_cancelled")
+    _email_registered(meeting, "meetings/email/meeting_cancelled")
     return meeting
+
+
+@transaction.atomic
+def discard_draft(*, meeting: Meeting, whole_series: bool = False, by: User | None = None) -> int:
+    """Delete a draft (and, if asked, the other drafts of its series) with its papers.
+
+    Only coordinators ever saw a draft, so nobody is told and no calendar keeps it; a
+    published meeting is cancelled instead. Returns how many drafts were discarded.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_draft:
+        raise ValidationError("Only a draft can be discarded: cancel a published meeting.")
+    drafts = [meeting]
+    if whole_series and meeting.series_id:
+        drafts = list(
+            Meeting.objects.select_for_update()
+            .filter(series=meeting.series_id, state=Meeting.State.DRAFT)
+            .order_by("starts_at", "pk")
+        )
+    files = list(Paper.objects.filter(meeting__in=drafts).values_list("file", flat=True))
+    for draft in drafts:
+        _audit(draft, "meeting.discarded", "Draft discarded", by, {"State": ["Draft", "Discarded"]})
+    Meeting.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
+    if meeting.series_id and not Meeting.objects.filter(series=meeting.series_id).exists():
+        MeetingSeries.objects.filter(pk=meeting.series_id).delete()
+    # The files go once the rows are gone for good (not if the transaction rolls back).
+    transaction.on_commit(lambda: _delete_files(files))
+    return len(drafts)
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = Paper._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 @transaction.atomic

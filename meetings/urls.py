@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("meetings/<int:pk>/publish/", views.meeting_publish, name="publish"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+    path("meetings/<int:pk>/discard/", views.meeting_discard, name="discard"),
     path("meetings/<int:pk>/duplicate/", views.meeting_duplicate, name="duplicate"),
     path("meetings/<int:pk>/attendees/", views.meeting_attendees, name="attendees"),
     path("meetings/<int:pk>/attendees.csv", views.meeting_attendees_csv, name="attendees_csv"),

@@ -1,5 +1,4 @@
 import calendar as month_calendar
-import csv
 import datetime
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
+from core.csv_export import stream_csv
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from networks import access as network_access
@@ -47,27 +47,28 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     """Meetings across networks, filtered by the query string; a list or a month grid."""
     form = ScheduleFilterForm(request.GET or None)
     meetings = _visible_meetings(request.user).for_lists()
-    if form.is_bound and form.is_valid():
+    # A filter that does not parse (or a date out of range) is the asker's mistake: the
+    # page says which, unfiltered, with a 400.
+    valid = form.is_bound and form.is_valid()
+    status = 400 if form.is_bound and not valid else 200
+    if valid:
         meetings = form.filter(meetings)
-        has_from = bool(form.cleaned_data.get("from"))
-    else:
-        has_from = False
+    has_from = valid and bool(form.cleaned_data.get("from"))
     if request.GET.get("view") == "month":
-        return _month_view(request, form, meetings)
+        month = form.cleaned_data.get("month") if form.is_bound else None  # if it parsed
+        return _month_view(request, form, meetings, month, status)
     meetings = meetings.order_by("starts_at", "pk")
     if not has_from:
         meetings = meetings.filter(ends_at__gte=timezone.now())
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "meetings/meeting_list.html", {"form": form, "page": page})
+    return render(
+        request, "meetings/meeting_list.html", {"form": form, "page": page}, status=status
+    )
 
 
-def _month_view(request, form, meetings):
+def _month_view(request, form, meetings, first: datetime.date | None, status: int):
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = first or today.replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     starts = datetime.datetime.combine(first, datetime.time(), tzinfo=LONDON)
@@ -93,6 +94,7 @@ def _month_view(request, form, meetings):
             "count": sum(len(items) for items in by_day.values()),
             "today": today,
         },
+        status=status,
     )
 
 
@@ -323,6 +325,8 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    if meeting.is_draft and request.method == "GET":
+        return redirect("meetings:discard", meeting.pk)  # a draft is discarded, not cancelled
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
@@ -335,6 +339,36 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Meeting cancelled; registered people have been told.")
             return redirect(meeting)
     return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def meeting_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a draft (or its series' drafts); a published meeting is cancelled."""
+    meeting = access.get_meeting_to_manage(request.user, pk).meeting
+    if request.method == "POST":
+        try:
+            count = services.discard_draft(
+                meeting=meeting,
+                whole_series=request.POST.get("whole_series") == "1",
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(meeting)
+        messages.success(request, f"{count} draft{'s' if count != 1 else ''} discarded.")
+        return redirect("meetings:network_schedule", meeting.network.slug)
+    if not meeting.is_draft:
+        return redirect("meetings:cancel", meeting.pk)
+    series_drafts = (
+        meeting.series.meetings.filter(state=Meeting.State.DRAFT).count()
+        if meeting.series_id
+        else 1
+    )
+    return render(
+        request,
+        "meetings/meeting_discard.html",
+        {"meeting": meeting, "series_drafts": series_drafts},
+    )
 
 
 @require_POST
@@ -371,30 +405,25 @@ def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ATTENDEE_COLUMNS = [
+    ("First name", lambda registration: registration.person.first_name),
+    ("Last name", lambda registration: registration.person.last_name),
+    ("Email", lambda registration: registration.person.email),
+    ("Status", lambda registration: registration.get_status_display()),
+    ("Registered at", lambda r: r.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")),
+]
+
+
 @login_required
 def meeting_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is coming, for a spreadsheet: written by the one formula-safe CSV writer."""
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["First name", "Last name", "Email", "Status", "Registered at"])
-    for registration in _attendees(meeting):
-        person = registration.person
-        writer.writerow(
-            [
-                _csv_safe(person.first_name),
-                _csv_safe(person.last_name),
-                person.email,
-                registration.get_status_display(),
-                registration.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return stream_csv(
+        f"meeting-{meeting.pk}-attendees.csv",
+        [header for header, _column in ATTENDEE_COLUMNS],
+        _attendees(meeting),
+        [column for _header, column in ATTENDEE_COLUMNS],
+    )
 
 
 @login_required
@@ -495,7 +524,11 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cached_for_visitors
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A person's own feed at a secret address: no session, so calendar apps can poll it."""
+    """A person's own feed at a secret address: no session, so calendar apps can poll it.
+
+    A switched-off account's feed is an empty calendar rather than an error: calendar
+    apps keep their last copy of a feed that fails (online links and all) but empty
+    their copy of one without events, and the holder of the address learns nothing."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
     person = feed.person
     member_of = access.member_network_ids(person)

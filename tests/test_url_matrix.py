@@ -352,6 +352,22 @@ ROUTES: dict[str, list[Case]] = {
         # The first coordinator cancels it; the others then see it already cancelled.
         Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"reason": "Snow"}),
     ],
+    "meetings:discard": [
+        Case(_draft, _only(COORDINATORS, 200, 403)),
+        # A published meeting is cancelled, never discarded: the service refuses it.
+        Case(_meeting, _only(COORDINATORS, REDIRECT, 403), "post", label="published"),
+        # The network's first coordinator discards the draft; after that it is gone.
+        Case(
+            _draft,
+            {
+                **_only(COORDINATORS, 404, 403),
+                "coordinator": REDIRECT,
+                **dict.fromkeys(OUTSIDERS, 404),
+            },
+            "post",
+            label="draft",
+        ),
+    ],
     "meetings:duplicate": [
         Case(_meeting, _only(COORDINATORS, REDIRECT, 403), "post"),
         Case(_meeting, _everyone(405)),

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from core.dates import academic_year_of
 from meetings.demo import seed_meetings
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingSeries
 from members.models import School, User
 from networks.models import Network
 from tests import factories
@@ -131,3 +131,22 @@ def test_the_other_coordinator_pages_pass_the_accessibility_checks(page, demo):
     page.get_by_role("button", name="Cancel the meeting").click()
     expect(page.get_by_role("alert").first).to_be_visible()
     check_page(page, "meeting-cancel-errors")
+
+
+def test_coordinator_discards_a_draft_series_and_its_members_never_see_it(page, demo):
+    network = Network.objects.get(slug="osshta")
+    first = factories.make_meeting(network=network, title="Draft to throw away", state="draft")
+    second = factories.make_meeting(network=network, title="Draft to throw away", state="draft")
+    series = MeetingSeries.objects.create(network=network, rule="weekly")
+    Meeting.objects.filter(pk__in=[first.pk, second.pk]).update(series=series)
+    sign_in(page, demo, "coordinator@example.org")
+    page.goto(demo.url + first.get_absolute_url())
+    expect(page.get_by_role("link", name="Cancel this meeting")).to_have_count(0)
+    page.get_by_role("link", name="Discard this draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Discard the draft")
+    check_page(page, "meeting-discard")
+
+    page.get_by_role("button", name="Discard all 2 drafts of the series").click()
+
+    expect(page.get_by_text("2 drafts discarded.")).to_be_visible()
+    assert not Meeting.objects.filter(title="Draft to throw away").exists()

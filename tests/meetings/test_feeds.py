@@ -162,3 +162,38 @@ def test_my_schedule_page_shows_my_feed_address_and_meetings(client, network, me
     page = client.get(reverse("meetings:my_schedule")).content.decode()
     assert "Members meeting" in page
     assert services.calendar_feed_for(member).token in page
+
+
+def test_a_deactivated_accounts_feed_is_an_empty_calendar_until_it_is_switched_back_on(
+    client, network, other_network, member
+):
+    """Issue 19, finding 15: the secret address outlived the account being switched off.
+
+    An empty calendar, not an error: calendar apps keep the last copy of a feed that
+    fails (links and all), but empty their copy of one that has no events."""
+    factories.make_meeting(
+        network=network, title="Members' call", format="online",
+        online_url="https://meet.example/members",
+    )  # fmt: skip
+    registered = factories.make_meeting(
+        network=other_network, title="Open conference", audience="signed_in",
+        format="hybrid", online_url="https://meet.example/conference",
+    )  # fmt: skip
+    services.register(meeting=registered, person=member)
+    url = reverse("meetings:personal_feed", args=[services.calendar_feed_for(member).token])
+    before = client.get(url)
+    assert len(_events(before)[1]) == 2
+
+    member.is_active = False
+    member.save(update_fields=["is_active"])  # as the admin's change form does
+    switched_off = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    calendar, events = _events(switched_off)
+    assert events == [] and calendar.walk("VEVENT") == []
+    assert b"meet.example" not in switched_off.content
+    assert b"Members' call" not in switched_off.content
+    assert b"Open conference" not in switched_off.content
+
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    assert len(_events(client.get(url))[1]) == 2

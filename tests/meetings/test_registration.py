@@ -148,7 +148,7 @@ def test_coordinators_see_and_export_who_is_coming(client, coordinator, network,
     export = client.get(reverse("meetings:attendees_csv", args=[small_meeting.pk]))
 
     assert going.email in page.content.decode()
-    rows = export.content.decode().splitlines()
+    rows = b"".join(export.streaming_content).decode().removeprefix("\ufeff").splitlines()
     assert export["Content-Type"].startswith("text/csv")
     assert rows[0].startswith("First name,Last name,Email,Status")
     assert len(rows) == 4
