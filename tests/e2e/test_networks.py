@@ -247,3 +247,22 @@ def test_administrator_rejects_a_claimed_headship_at_a_member_school(page, demo)
 
     expect(page.get_by_text(re.compile("Rejected: Rory Pendle"))).to_be_visible()
     expect(page.get_by_text("There are no posts waiting to be confirmed.")).to_be_visible()
+
+
+def test_a_confirmed_headship_takes_no_seat_until_someone_passes_it(page, demo):
+    """Issue 19, finding 1: confirming Rory Pendle's claim leaves the school's seats with its
+    confirmed head; the same page asks whether they pass."""
+    sign_in(page, demo, "administrator@example.org")
+    page.goto(demo.url + "/networks/osshta/claims/")
+    page.get_by_role("link", name=re.compile("Confirm or reject")).first.click()
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("seats pass to Rory Pendle?")
+    expect(page.get_by_text(re.compile("seats stay with its sitting head"))).to_be_visible()
+    check_page(page, "claim-seats")
+    page.get_by_role("button", name="Keep them with the sitting head").click()
+
+    expect(
+        page.get_by_text(re.compile("seats stay with its sitting head. Rory Pendle"))
+    ).to_be_visible()
+    assert any(message.to == ["claimant@example.org"] for message in mail.outbox)
