@@ -409,11 +409,12 @@ def test_who_may_revoke_a_headship_verified_automatically(
         return
     assert post.verification == Post.Verification.REJECTED
     assert not Membership.objects.live().filter(person=head).exists()
-    assert [message.to for message in mail.outbox if "not confirmed" in message.subject] == [
-        ["r.owens@cherwell.sch.uk"]
-    ]
-    assert "revoked" in next(m.body for m in mail.outbox if "not confirmed" in m.subject)
+    (told,) = [message for message in mail.outbox if "was revoked" in message.subject]
+    assert told.to == ["r.owens@cherwell.sch.uk"]
+    assert "has revoked that confirmation" in told.body
     assert post.decisions.first().how in (Post.How.NETWORK_ADMINISTRATOR, Post.How.SITE_STAFF)
+    event = AuditEvent.objects.get(action="post.revoked")
+    assert (event.actor, event.subject) == (request.getfixturevalue(persona), head)
 
 
 def test_a_headship_confirmed_by_a_person_cannot_be_revoked(client, school, real_head, staff):
@@ -483,3 +484,18 @@ def test_a_deputys_address_at_the_schools_own_domain_verifies_their_post(client,
 
     assert post.is_verified
     assert post.verified_how == Post.How.SCHOOL_DOMAIN
+
+
+def test_a_claim_beside_a_seated_head_is_promised_no_seat(client, osshta, school, real_head):
+    claimant = factories.make_user(first_name="Nia", last_name="New")
+    client.force_login(claimant)
+
+    response = client.post(
+        f"{reverse('portal:post_add')}?school={school.urn}",
+        {"role": Post.Role.HEADTEACHER, "started_on": TODAY.isoformat()},
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert "waiting for confirmation by the school&#x27;s head" in text
+    assert "you will be a member of" not in text
