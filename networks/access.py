@@ -195,19 +195,21 @@ def claims_for_network(network: Network):
     )
 
 
-# How long the queue lists a headship verified by evidence alone (it stays revocable).
+# How long, and how many, the queue lists headships verified by evidence alone (each
+# stays revocable from its own page, which the administrators were emailed).
 RECENT_AUTOMATIC_DAYS = 30
+RECENT_AUTOMATIC_SHOWN = 50
 
 
-def automatic_headships_for_network(network: Network):
-    """Headships verified automatically at the network's member schools in the last
-    RECENT_AUTOMATIC_DAYS, newest first: for its administrators to check, and revoke."""
+def automatic_headships_for_network(network: Network) -> list[Post]:
+    """The latest headships verified automatically at the network's member schools in the
+    last RECENT_AUTOMATIC_DAYS, newest first: for its administrators to check, and revoke."""
     since = timezone.now() - datetime.timedelta(days=RECENT_AUTOMATIC_DAYS)
-    return (
+    return list(
         Post.objects.verified_automatically()
         .filter(school__in=_seated_schools_of(network), decided_at__gte=since)
         .select_related("person", "school")
-        .order_by("-decided_at", "-pk")
+        .order_by("-decided_at", "-pk")[:RECENT_AUTOMATIC_SHOWN]
     )
 
 

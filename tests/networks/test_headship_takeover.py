@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from members.models import Post
-from networks import services
+from networks import access, services
 from networks.models import Membership, Network
 from tests import factories
 
@@ -499,3 +499,20 @@ def test_a_claim_beside_a_seated_head_is_promised_no_seat(client, osshta, school
     text = response.content.decode()
     assert "waiting for confirmation by the school&#x27;s head" in text
     assert "you will be a member of" not in text
+
+
+def test_the_queue_lists_only_the_latest_automatic_headships(client, osshta, administrator):
+    for number in range(access.RECENT_AUTOMATIC_SHOWN + 1):
+        school = factories.make_school(sector="secondary", name=f"Automatic School {number}")
+        head = factories.make_head(school=school, first_name="Auto", last_name=f"Head{number}")
+        Post.objects.filter(person=head).update(
+            verified_how=Post.How.REGISTER_AND_DOMAIN, decided_at=timezone.now()
+        )
+        factories.make_membership(person=head, network=osshta, school=school)
+    client.force_login(administrator)
+
+    queue = client.get(reverse("networks:claims", args=[osshta.slug])).text
+
+    assert queue.count("Auto Head") == access.RECENT_AUTOMATIC_SHOWN
+    assert f"Auto Head{access.RECENT_AUTOMATIC_SHOWN}," in queue  # the newest
+    assert "Auto Head0," not in queue
