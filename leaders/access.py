@@ -1,8 +1,10 @@
 """Who may see the leaders directory and who may confirm a designation. Views ask here.
 
 A designation is confirmed by site staff, or by an administrator of a network whose
-areas include the local authority of the person's current school: the people who
-know the heads of that area. Never by the person themselves.
+areas include the local authority of a school where the person holds a confirmed post
+now: the people who know the heads of that area. A claimed post does not count, or a
+person could pick who decides by claiming a post in a friendly area (issue 19, finding
+17). Never by the person themselves.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -51,9 +53,10 @@ def designations_to_decide(user):
         return claims.none()
     if user.is_superuser:
         return claims.exclude(person=user)
-    today = timezone.localdate()
-    in_area = Post.objects.current(today).filter(
-        school__local_authority__in=_administered_area_ids(user)
+    in_area = (
+        Post.objects.current()
+        .verified()
+        .filter(school__local_authority__in=_administered_area_ids(user))
     )
     return claims.filter(person__in=in_area.values("person")).exclude(person=user)
 

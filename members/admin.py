@@ -7,9 +7,10 @@ from core.admin import AuditHistoryMixin
 
 from .models import Designation, LocalAuthority, Post, PostDecision, School, User
 
-# A post's verification changes only through a decision (the claim page), which
-# records who decided and moves seats: never by editing the fields here.
-VERIFICATION_FIELDS = ["verification", "verified_how", "decided_at"]
+# A post's verification, and whether a school's seats pass to it, change only through a
+# decision (the claim page), which records who decided and moves seats: never by editing
+# the fields here.
+VERIFICATION_FIELDS = ["verification", "verified_how", "decided_at", "seat_question"]
 
 
 @admin.register(LocalAuthority)
@@ -89,8 +90,12 @@ class PostAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def claim(self, post):
-        if not post.is_claim:
+        if post.is_claim:
+            words = "Confirm or reject"
+        elif post.awaits_seat_decision:
+            words = "Pass the school's seats, or keep them"
+        elif post.is_revocable:
+            words = "Confirmed automatically: check or revoke"
+        else:
             return ""
-        return format_html(
-            '<a href="{}">Confirm or reject</a>', reverse("portal:claim", args=[post.pk])
-        )
+        return format_html('<a href="{}">{}</a>', reverse("portal:claim", args=[post.pk]), words)

@@ -1,5 +1,4 @@
 import datetime
-from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -7,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+from . import web_domains
 
 # A head in the first two years of headship is a "new head" (DESIGN.md s.2).
 NEW_HEAD_YEARS = 2
@@ -122,16 +123,21 @@ class School(models.Model):
     def is_open(self):
         return self.status != self.Status.CLOSED
 
-    @property
-    def web_domain(self) -> str:
-        """The school's own domain from its website: "www.x.sch.uk/about" gives "x.sch.uk"."""
-        website = self.website.strip().lower()
-        if not website:
+    def own_domain(self) -> str:
+        """The school's own web domain, where an address proves someone works here ("" when
+        it has none): the rule and its reasons are in members.web_domains. One query."""
+        host = web_domains.host_of(self.website)
+        if not host:
             return ""
-        host = urlsplit(website if "//" in website else f"//{website}").hostname or ""
-        host = host.removeprefix("www.")
-        # A bare word is no domain anyone could have an address at.
-        return host if "." in host else ""
+        # Only websites that contain the host can fall under it: the database narrows
+        # the register down, the rule decides.
+        others = (
+            School.objects.open()
+            .exclude(pk=self.pk)
+            .filter(website__icontains=host)
+            .values_list("website", flat=True)
+        )
+        return web_domains.own_domain(self.website, others)
 
     def register_names_as_head(self, person) -> bool:
         """Whether the register's head of the school has the person's first and last name.
@@ -322,6 +328,29 @@ class PostQuerySet(models.QuerySet):
             models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
         )
 
+    def seat_questions(self):
+        """Verified headships waiting for a decision on whether the school's seats pass to
+        them from its sitting head (networks.services.hand_over_school_seats asks)."""
+        today = timezone.localdate()
+        return self.filter(
+            verification=Post.Verification.VERIFIED, seat_question=Post.SeatQuestion.ASKED
+        ).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today))
+
+    def awaiting_decision(self):
+        """Claims and seat questions: the work waiting for a school's head, its networks'
+        administrators or site staff."""
+        return self.claims() | self.seat_questions()
+
+    def verified_automatically(self):
+        """Headships verified by evidence alone, not yet ended: their schools' networks'
+        administrators may revoke them."""
+        today = timezone.localdate()
+        return (
+            self.headships()
+            .filter(verification=Post.Verification.VERIFIED, verified_how__in=Post.AUTOMATIC)
+            .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today))
+        )
+
 
 class Post(models.Model):
     """A role a person holds or held at a school, from a start date to an optional end."""
@@ -344,11 +373,28 @@ class Post(models.Model):
     class How(models.TextChoices):
         """How a claim was decided: the evidence, or the capacity of the person deciding."""
 
-        REGISTER = "register", "Matches the register's head of the school"
-        SCHOOL_DOMAIN = "school_domain", "Verified address at the school's web domain"
+        # Until issue 19 a headship was verified by the register's head name alone; the
+        # members 0007 migration re-examined those under today's rule.
+        REGISTER = "register", "The register's head name alone (the old rule)"
+        SCHOOL_DOMAIN = "school_domain", "Verified address at the school's own web domain"
+        REGISTER_AND_DOMAIN = (
+            "register_and_domain",
+            "The register's head, with an address at the school's own web domain",
+        )
         SCHOOL_HEAD = "school_head", "By the school's head"
         NETWORK_ADMINISTRATOR = "network_administrator", "By an administrator of its network"
         SITE_STAFF = "site_staff", "By site staff"
+        # A PostDecision only: a verification undone because its evidence no longer suffices.
+        REEXAMINED = "reexamined", "Re-examined: the evidence no longer suffices"
+
+    class SeatQuestion(models.TextChoices):
+        """A verified headship at a school whose verified head is in post: do the school's
+        seats pass to it? Only a decision moves them (DESIGN.md section 2)."""
+
+        NONE = "", "No question"
+        ASKED = "asked", "Asked: the seats stay with the sitting head meanwhile"
+        PASSED = "passed", "Decided: the seats pass to this head"
+        KEPT = "kept", "Decided: the seats stay with the sitting head"
 
     # The roles that lead a school: its "head" for networks of heads.
     HEAD_ROLES = (
@@ -357,6 +403,15 @@ class Post(models.Model):
         Role.HEAD_OF_SCHOOL,
         Role.INTERIM_HEAD,
     )
+    # What an address at the school's own domain proves: that the person works there,
+    # enough for these posts. Never a headship on its own, nor a council officer's post.
+    ROLES_AN_ADDRESS_PROVES = (
+        Role.SENIOR_LEADER,
+        Role.BUSINESS_LEADER,
+        Role.CHAIR_OF_GOVERNORS,
+    )
+    # Decided by evidence alone, by no one.
+    AUTOMATIC = (How.REGISTER, How.SCHOOL_DOMAIN, How.REGISTER_AND_DOMAIN)
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="posts")
@@ -371,6 +426,9 @@ class Post(models.Model):
     )
     verified_how = models.CharField("how it was decided", max_length=25, choices=How, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # For a verified headship beside a verified head in post. Set and decided only by
+    # networks.services (hand_over_school_seats, pass_school_seats, keep_school_seats).
+    seat_question = models.CharField(max_length=6, choices=SeatQuestion, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PostQuerySet.as_manager()
@@ -420,6 +478,29 @@ class Post(models.Model):
         return self.verification == self.Verification.UNVERIFIED and (
             self.ended_on is None or self.ended_on >= today
         )
+
+    @property
+    def awaits_seat_decision(self) -> bool:
+        """Verified, not ended, and asked whether the school's seats pass to it."""
+        return (
+            self.is_verified
+            and self.seat_question == self.SeatQuestion.ASKED
+            and not self._has_ended()
+        )
+
+    @property
+    def is_revocable(self) -> bool:
+        """A headship verified by evidence alone, not ended: its school's networks'
+        administrators and site staff may revoke it."""
+        return (
+            self.is_headship
+            and self.is_verified
+            and self.verified_how in self.AUTOMATIC
+            and not self._has_ended()
+        )
+
+    def _has_ended(self) -> bool:
+        return self.ended_on is not None and self.ended_on < timezone.localdate()
 
     def is_current(self, on: datetime.date | None = None) -> bool:
         """Held on the day (today by default); a rejected claim is never held."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import audit
 from core.email import queue_templated_email
 
+from . import web_domains
 from .models import Post, PostDecision, School, User
 
 
@@ -33,6 +34,9 @@ def record_post(
         return existing, False  # submitted twice: the post is already recorded
     post = Post(**same, ended_on=ended_on)
     post.full_clean()
+    if post.is_headship:
+        # Two headships verified at once could each find no verified head in post.
+        School.objects.select_for_update().filter(pk=school.pk).first()
     try:
         with transaction.atomic():
             post.save()
@@ -44,33 +48,42 @@ def record_post(
     return post, True
 
 
-def automatic_verification(post: Post) -> str:
-    """How the post can be verified without asking anyone, or "" if it cannot.
+def has_address_at_own_domain(person: User, school: School) -> bool:
+    """A verified address of the person's at the school's own web domain: they work there."""
+    domain = school.own_domain()
+    return bool(domain) and any(
+        web_domains.address_domain(address.email) == domain
+        for address in EmailAddress.objects.filter(user=person, verified=True)
+    )
 
-    A headship whose holder the register names as the school's head; any post of a
-    person with a verified address at the school's own web domain.
+
+def has_verified_head_in_post(school: School, *, besides: User) -> bool:
+    """Someone other than `besides` leads the school now by a verified headship."""
+    heads = Post.objects.current().verified().headships().filter(school=school)
+    return heads.exclude(person=besides).exists()
+
+
+def automatic_verification(post: Post) -> str:
+    """How the post can be verified without asking anyone, or "" if it cannot (DESIGN.md
+    section 2: evidence is weighed, never trusted alone).
+
+    - A deputy's, business leader's or chair of governors' post: a verified address at the
+      school's own domain shows that they work there.
+    - A headship: that address and the register's head name together, and only where no
+      one else leads the school by a verified headship (whoever leads it decides then).
+      The register's names are public, and a school address is given to its teaching
+      assistants too, so neither is enough alone.
     """
     person, school = post.person, post.school
-    if post.is_headship and school.register_names_as_head(person):
-        # Heads' names are public. If someone else already holds a verified headship
-        # there under the register's name, a second claim to it is the one to doubt.
-        impostor_or_twin = (
-            Post.objects.current()
-            .verified()
-            .headships()
-            .filter(school=school)
-            .exclude(person=person)
-            .select_related("person")
-        )
-        if not any(school.register_names_as_head(other.person) for other in impostor_or_twin):
-            return Post.How.REGISTER
-    domain = school.web_domain
-    if domain and any(
-        address.email.lower().rsplit("@", 1)[-1] == domain
-        for address in EmailAddress.objects.filter(user=person, verified=True)
-    ):
-        return Post.How.SCHOOL_DOMAIN
-    return ""
+    if post.role in Post.ROLES_AN_ADDRESS_PROVES:
+        return Post.How.SCHOOL_DOMAIN if has_address_at_own_domain(person, school) else ""
+    if not post.is_headship or not school.register_names_as_head(person):
+        return ""
+    if has_verified_head_in_post(school, besides=person):
+        return ""
+    if not has_address_at_own_domain(person, school):
+        return ""
+    return Post.How.REGISTER_AND_DOMAIN
 
 
 def _lock_claim(post: Post) -> Post:
@@ -92,11 +105,13 @@ def verify_post(*, post: Post, how: str, by: User | None = None) -> Post:
     PostDecision.objects.create(
         post=post, outcome=Post.Verification.VERIFIED, how=how, decided_by=by, decided_at=now
     )
-    _audit_decision(post, "post.verified", "Post confirmed", by=by)
+    _audit_decision(
+        post, "post.verified", "Post confirmed", by=by, before=Post.Verification.UNVERIFIED
+    )
     return post
 
 
-def _audit_decision(post: Post, action: str, summary: str, *, by: User | None) -> None:
+def _audit_decision(post: Post, action: str, summary: str, *, by: User | None, before: str):
     audit.record(
         obj=post,
         action=action,
@@ -104,31 +119,54 @@ def _audit_decision(post: Post, action: str, summary: str, *, by: User | None) -
         actor=by,
         subject=post.person,
         changes={
-            "Verification": [Post.Verification.UNVERIFIED.label, post.get_verification_display()]
+            "Verification": [Post.Verification(before).label, post.get_verification_display()]
         },
         object_repr=f"{post.get_role_display()} at {post.school.name}",
     )
+
+
+def _decide_against(post: Post, *, how: str, by: User, revoked: bool) -> Post:
+    """The post ends (and never counted), the decision is recorded, the person is told."""
+    before = post.verification
+    now = timezone.now()
+    post.verification = Post.Verification.REJECTED
+    post.verified_how = how
+    post.decided_at = now
+    post.ended_on = max(timezone.localdate(), post.started_on)
+    post.seat_question = Post.SeatQuestion.NONE
+    post.save(
+        update_fields=["verification", "verified_how", "decided_at", "ended_on", "seat_question"]
+    )
+    PostDecision.objects.create(
+        post=post, outcome=Post.Verification.REJECTED, how=how, decided_by=by, decided_at=now
+    )
+    if revoked:
+        _audit_decision(post, "post.revoked", "Verification revoked", by=by, before=before)
+    else:
+        _audit_decision(post, "post.rejected", "Post rejected", by=by, before=before)
+    queue_templated_email(
+        "members/email/post_rejected",
+        to=[post.person.email],
+        context={"post": post, "revoked": revoked},
+    )
+    return post
 
 
 @transaction.atomic
 def reject_post(*, post: Post, how: str, by: User) -> Post:
     """Reject a claimed post: it ends (and never counted), the decision is recorded and the
     claimant is told."""
-    post = _lock_claim(post)
-    now = timezone.now()
-    post.verification = Post.Verification.REJECTED
-    post.verified_how = how
-    post.decided_at = now
-    post.ended_on = max(timezone.localdate(), post.started_on)
-    post.save(update_fields=["verification", "verified_how", "decided_at", "ended_on"])
-    PostDecision.objects.create(
-        post=post, outcome=Post.Verification.REJECTED, how=how, decided_by=by, decided_at=now
-    )
-    _audit_decision(post, "post.rejected", "Post rejected", by=by)
-    queue_templated_email(
-        "members/email/post_rejected", to=[post.person.email], context={"post": post}
-    )
-    return post
+    return _decide_against(_lock_claim(post), how=how, by=by, revoked=False)
+
+
+@transaction.atomic
+def revoke_post(*, post: Post, how: str, by: User) -> Post:
+    """Undo a headship verified by evidence alone (an administrator or staff know better):
+    it ends as a rejected claim does, the decision is recorded and the person is told."""
+    post = Post.objects.select_for_update().select_related("person", "school").get(pk=post.pk)
+    if not post.is_revocable:
+        raise ValidationError("Only a headship verified automatically, and not ended, is revoked.")
+    return _decide_against(post, how=how, by=by, revoked=True)
 
 
 @transaction.atomic

@@ -6,12 +6,14 @@ every question a page asks about it; views pass the answer to templates
 staff are superusers (is_staff only opens the admin site).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from members.models import Post
 
@@ -183,20 +185,52 @@ def _seated_schools_of(network: Network):
 
 
 def claims_for_network(network: Network):
-    """Claims waiting at the network's member schools, oldest first (the network's queue)."""
+    """Claims and seat questions waiting at the network's member schools, oldest first (the
+    network's queue)."""
     return (
-        Post.objects.claims()
+        Post.objects.awaiting_decision()
         .filter(school__in=_seated_schools_of(network))
         .select_related("person", "school")
         .order_by("created_at", "pk")
     )
 
 
+# How long, and how many, the queue lists headships verified by evidence alone (each
+# stays revocable from its own page, which the administrators were emailed).
+RECENT_AUTOMATIC_DAYS = 30
+RECENT_AUTOMATIC_SHOWN = 50
+
+
+def automatic_headships_for_network(network: Network) -> list[Post]:
+    """The latest headships verified automatically at the network's member schools in the
+    last RECENT_AUTOMATIC_DAYS, newest first: for its administrators to check, and revoke."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_AUTOMATIC_DAYS)
+    return list(
+        Post.objects.verified_automatically()
+        .filter(school__in=_seated_schools_of(network), decided_at__gte=since)
+        .select_related("person", "school")
+        .order_by("-decided_at", "-pk")[:RECENT_AUTOMATIC_SHOWN]
+    )
+
+
+def _administers_a_network_of(user, school_id: int) -> bool:
+    """An administrator of a school-based network in which the school holds a live seat."""
+    return (
+        Membership.objects.active()
+        .filter(
+            person=user, role=Membership.Role.ADMINISTRATOR, network__basis=Network.Basis.SCHOOL
+        )
+        .filter(network__in=Membership.objects.live().filter(school=school_id).values("network"))
+        .exists()
+    )
+
+
 def how_user_may_decide(user, post: Post) -> str:
-    """In what capacity the user may confirm or reject the claimed post ("" if they may not).
+    """In what capacity the user may decide about the post ("" if they may not): confirm or
+    reject a claim, or pass a school's seats to a verified headship waiting for them.
 
     Site staff; the school's current verified head; an administrator of a network in
-    which the school holds a live seat. Never the claimant, whoever they are.
+    which the school holds a live seat. Never the person whose post it is.
     """
     if not user.is_authenticated or not user.is_active or user.pk == post.person_id:
         return ""
@@ -211,31 +245,87 @@ def how_user_may_decide(user, post: Post) -> str:
     )
     if heads_school:
         return Post.How.SCHOOL_HEAD
-    administers_its_network = (
-        Membership.objects.active()
-        .filter(
-            person=user, role=Membership.Role.ADMINISTRATOR, network__basis=Network.Basis.SCHOOL
-        )
-        .filter(
-            network__in=Membership.objects.live().filter(school=post.school_id).values("network")
-        )
-        .exists()
-    )
-    if administers_its_network:
+    if _administers_a_network_of(user, post.school_id):
         return Post.How.NETWORK_ADMINISTRATOR
     return ""
 
 
+def how_user_may_revoke(user, post: Post) -> str:
+    """In what capacity the user may revoke a headship verified automatically ("" if they
+    may not): site staff, or an administrator of one of the school's networks."""
+    if not user.is_authenticated or not user.is_active or user.pk == post.person_id:
+        return ""
+    if user.is_superuser:
+        return Post.How.SITE_STAFF
+    if _administers_a_network_of(user, post.school_id):
+        return Post.How.NETWORK_ADMINISTRATOR
+    return ""
+
+
+@dataclass(frozen=True)
+class PostDecisions:
+    """What the user may decide about one post now, and in what capacity (a Post.How)."""
+
+    post: Post
+    decide_as: str = ""  # a claim, or a seat question
+    revoke_as: str = ""  # a headship verified automatically
+
+    @property
+    def claim(self) -> bool:
+        return bool(self.decide_as) and self.post.is_claim
+
+    @property
+    def seats(self) -> bool:
+        return bool(self.decide_as) and self.post.awaits_seat_decision
+
+    @property
+    def revoke(self) -> bool:
+        return bool(self.revoke_as)
+
+    @property
+    def anything(self) -> bool:
+        return self.claim or self.seats or self.revoke
+
+
+def decisions_on(user, pk: int) -> PostDecisions:
+    """Everything the user may decide about the post; 404 when nothing (or no such post),
+    so nobody learns who claims what."""
+    post = Post.objects.select_related("person", "school__local_authority").filter(pk=pk).first()
+    if post is None:
+        raise Http404("No such claim.")
+    decisions = PostDecisions(
+        post=post,
+        decide_as=(
+            how_user_may_decide(user, post) if post.is_claim or post.awaits_seat_decision else ""
+        ),
+        revoke_as=how_user_may_revoke(user, post) if post.is_revocable else "",
+    )
+    if not decisions.anything:
+        raise Http404("No such claim.")
+    return decisions
+
+
 def get_claim_to_decide(user, pk: int) -> tuple[Post, str]:
     """A claim waiting for a decision and the capacity the user decides it in; 404 to anyone
-    who may not decide it, so nobody learns who claims what."""
-    post = (
-        Post.objects.claims()
-        .select_related("person", "school__local_authority")
-        .filter(pk=pk)
-        .first()
-    )
-    how = how_user_may_decide(user, post) if post is not None else ""
-    if not how:
+    who may not decide it."""
+    decisions = decisions_on(user, pk)
+    if not decisions.claim:
         raise Http404("No such claim.")
-    return post, how
+    return decisions.post, decisions.decide_as
+
+
+def get_seat_question_to_decide(user, pk: int) -> tuple[Post, str]:
+    """A verified headship waiting for the school's seats, and the capacity the user decides
+    in; 404 to anyone who may not decide it."""
+    decisions = decisions_on(user, pk)
+    if not decisions.seats:
+        raise Http404("No such question.")
+    return decisions.post, decisions.decide_as
+
+
+def get_headship_to_revoke(user, pk: int) -> tuple[Post, str]:
+    """A headship verified automatically that the user may revoke, and in what capacity."""
+    decisions = decisions_on(user, pk)
+    if not decisions.revoke:
+        raise Http404("No such post.")
+    return decisions.post, decisions.revoke_as

@@ -368,6 +368,9 @@ class Network(models.Model):
         school = post.school
         return (
             (not self.eligible_roles or post.role in self.eligible_roles)
+            # The school is the member and its head holds the seat, whatever roles the
+            # network lists: a deputy's post never takes a school's seat.
+            and (not self.is_school_based or post.is_headship)
             and (not self.eligible_sectors or school.sector in self.eligible_sectors)
             and (not area_ids or school.local_authority_id in area_ids)
             and (not self.state_funded_only or school.state_funded)

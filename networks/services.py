@@ -166,10 +166,11 @@ def approve_membership(*, membership: Membership, by: User) -> Membership:
 
 
 def _has_confirmed_post(membership: Membership) -> bool:
-    """A current verified post (at the seat's school, for a seat) behind the request."""
+    """A current verified post behind the request: for a school's seat, a verified
+    headship at that school (only a verified headship takes a seat)."""
     posts = Post.objects.current().verified().filter(person=membership.person)
-    if membership.school_id:
-        posts = posts.filter(school=membership.school_id)
+    if membership.network.is_school_based:
+        posts = posts.headships().filter(school=membership.school_id)
     return posts.exists()
 
 
@@ -429,20 +430,44 @@ def _school_head_posts(school: School, on: datetime.date | None = None) -> list[
 
 def _seat_successor(
     head_posts: list[Post], network: Network, holder: User | None = None
-) -> User | None:
-    """Who should hold the school's seat in the network: the first of its heads free to.
+) -> tuple[User | None, Post | None]:
+    """Who should hold the school's seat in the network, and the verified headship to ask
+    about when the order alone would pass the seat on from a verified head in post.
 
-    A person holds one seat per network, so an executive head already seated there
-    for another school is passed over, and the school keeps its own head of school.
+    The order: the first of the school's heads (head_posts) free to sit, the holder
+    among them. Only a verified head takes a seat. A holder who leads the school by a
+    verified headship keeps it until a decision passes it on (SeatQuestion.PASSED) or
+    their post ends; a headship the order would prefer is asked about meanwhile. A
+    holder without one (a seat from before posts were verified) keeps it until a
+    verified head is free to take it.
     """
+
+    def holds(post: Post) -> bool:
+        return holder is not None and post.person_id == holder.pk
+
+    def free(post: Post) -> bool:
+        return post.is_verified and _live_membership(post.person, network) is None
+
+    if any(holds(post) and post.is_verified for post in head_posts):
+        others = [post for post in head_posts if not holds(post) and free(post)]
+        passed = [post for post in others if post.seat_question == Post.SeatQuestion.PASSED]
+        if passed:
+            return passed[0].person, None
+        first = next(
+            (
+                post
+                for post in head_posts
+                if holds(post) or (post in others and post.seat_question != Post.SeatQuestion.KEPT)
+            ),
+            None,
+        )
+        return holder, (None if first is None or holds(first) else first)
     for post in head_posts:
-        if holder is not None and post.person_id == holder.pk:
-            return holder
-        # Only a verified head takes a seat: a claim takes nothing from anyone. (The
-        # holder keeps theirs, above, while they lead the school, verified or not.)
-        if post.is_verified and _live_membership(post.person, network) is None:
-            return post.person
-    return None
+        if free(post):
+            return post.person, None
+    if any(holds(post) for post in head_posts):
+        return holder, None  # leads it by a claim from before verification, and no one else
+    return None, None
 
 
 @transaction.atomic
@@ -452,12 +477,17 @@ def hand_over_school_seats(
     """After the school's headship changes, pass its seats in school-based networks to its head.
 
     The old head keeps their membership if another current headship gives them a
-    free seat in that network; otherwise it lapses. Both are emailed. Returns the
-    new head's memberships. `leaving`: a person closing their account, passed over
-    as if their posts had ended, who keeps no seat anywhere.
+    free seat in that network; otherwise it lapses. Both are emailed. A verified head in
+    post keeps their seats until a decision (or the end of their post): a second
+    verified headship the order would prefer is asked about instead, once, to the
+    sitting head and the school's networks' administrators. Returns the new head's
+    memberships. `leaving`: a person closing their account, passed over as if their
+    posts had ended, who keeps no seat anywhere.
     """
     head_posts = [post for post in _school_head_posts(school) if post.person != leaving]
     handed_over = []
+    asked: dict[int, Post] = {}
+    sitting: set[User] = set()
     seats = (
         Membership.objects.live()
         # Lock the seats only: person may be empty (an outer join PostgreSQL won't lock).
@@ -468,7 +498,10 @@ def hand_over_school_seats(
     networks_with_seat = set()
     for seat in seats:
         networks_with_seat.add(seat.network_id)
-        head = _seat_successor(head_posts, seat.network, holder=seat.person)
+        head, question = _seat_successor(head_posts, seat.network, holder=seat.person)
+        if question is not None:
+            asked[question.pk] = question
+            sitting.add(seat.person)
         if head and seat.person_id == head.pk:
             continue
         old_head = seat.person
@@ -509,11 +542,62 @@ def hand_over_school_seats(
             .select_related("network")
         )
         for network in {membership.network for membership in vacated}:
-            head = _seat_successor(head_posts, network)
+            head, _ = _seat_successor(head_posts, network)
             new_seat = _give_seat(head, network, school) if head else None
             if new_seat:
                 handed_over.append(new_seat)
+    _update_seat_questions(school, asked, sitting)
     return handed_over
+
+
+def _update_seat_questions(school: School, asked: dict[int, Post], sitting: set[User]) -> None:
+    """Ask, once, about each headship now waiting for the seats; forget the questions that
+    no longer arise (its head took a seat, or the sitting head's post ended)."""
+    Post.objects.filter(school=school, seat_question=Post.SeatQuestion.ASKED).exclude(
+        pk__in=asked
+    ).update(seat_question=Post.SeatQuestion.NONE)
+    for post in asked.values():
+        if post.seat_question != Post.SeatQuestion.NONE:
+            continue  # asked already, or decided
+        post.seat_question = Post.SeatQuestion.ASKED
+        post.save(update_fields=["seat_question"])
+        audit.record(
+            obj=post,
+            action="post.seats_asked",
+            summary="Asked whether the school's seats pass to this head",
+            subject=post.person,
+            changes={"Seats": ["", post.get_seat_question_display()]},
+            object_repr=f"{post.get_role_display()} at {school.name}",
+        )
+        recipients = sorted(
+            {head.email for head in sitting} | set(_school_administrator_emails(school))
+        )
+        queue_templated_email(
+            "networks/email/seat_question",
+            to=recipients,
+            context={
+                "post": post,
+                "school": school,
+                "sitting": sorted(head.get_full_name() or head.email for head in sitting),
+                "claim_path": reverse("portal:claim", args=[post.pk]),
+            },
+        )
+
+
+def _school_administrator_emails(school: School) -> list[str]:
+    """The administrators of the school-based networks in which the school holds a seat."""
+    seated_in = Membership.objects.live().filter(school=school).values("network")
+    return sorted(
+        set(
+            Membership.objects.active()
+            .filter(
+                role=Membership.Role.ADMINISTRATOR,
+                network__in=seated_in,
+                network__basis=Network.Basis.SCHOOL,
+            )
+            .values_list("person__email", flat=True)
+        )
+    )
 
 
 def _another_free_seat(person: User, network: Network, *, excluding: School) -> School | None:
@@ -569,9 +653,11 @@ def follow_post_change(*, person: User, school: School) -> list[Membership]:
 
 @transaction.atomic
 def confirm_claim(*, post: Post, how: str, by: User) -> Post:
-    """Verify a claimed post; the normal hand-over follows (seats pass, both heads emailed)."""
+    """Verify a claimed post; the normal hand-over follows (seats pass to a new head where
+    none leads the school by a verified headship; otherwise its sitting head is asked)."""
     post = members_services.verify_post(post=post, how=how, by=by)
     follow_post_change(person=post.person, school=post.school)
+    post.refresh_from_db(fields=["seat_question"])
     return post
 
 
@@ -581,6 +667,76 @@ def reject_claim(*, post: Post, how: str, by: User) -> Post:
     post = members_services.reject_post(post=post, how=how, by=by)
     follow_post_change(person=post.person, school=post.school)
     return post
+
+
+@transaction.atomic
+def revoke_headship(*, post: Post, how: str, by: User) -> Post:
+    """Revoke a headship verified by evidence alone: it ends, the person is emailed, any
+    seat it took passes on as when a head leaves."""
+    post = members_services.revoke_post(post=post, how=how, by=by)
+    follow_post_change(person=post.person, school=post.school)
+    return post
+
+
+def _lock_seat_question(post: Post) -> Post:
+    post = Post.objects.select_for_update().select_related("person", "school").get(pk=post.pk)
+    if not post.awaits_seat_decision:
+        raise ValidationError("This has already been decided, or the post has ended.")
+    return post
+
+
+def _audit_seat_decision(post: Post, summary: str, *, how: str, by: User) -> None:
+    audit.record(
+        obj=post,
+        action=f"post.seats_{post.seat_question}",
+        summary=f"{summary} ({Post.How(how).label.lower()})",
+        actor=by,
+        subject=post.person,
+        changes={"Seats": [Post.SeatQuestion.ASKED.label, post.get_seat_question_display()]},
+        object_repr=f"{post.get_role_display()} at {post.school.name}",
+    )
+
+
+@transaction.atomic
+def pass_school_seats(*, post: Post, how: str, by: User) -> list[Membership]:
+    """The decision the seat waited for: the school's seats pass from its sitting head to
+    this verified head (both emailed, as at any change of head). Returns the new seats."""
+    post = _lock_seat_question(post)
+    post.seat_question = Post.SeatQuestion.PASSED
+    post.save(update_fields=["seat_question"])
+    _audit_seat_decision(post, "The school's seats pass to this head", how=how, by=by)
+    return hand_over_school_seats(school=post.school)
+
+
+@transaction.atomic
+def keep_school_seats(*, post: Post, how: str, by: User) -> Post:
+    """The seats stay with the sitting head; this head is told they pass when the sitting
+    head's post ends."""
+    post = _lock_seat_question(post)
+    post.seat_question = Post.SeatQuestion.KEPT
+    post.save(update_fields=["seat_question"])
+    _audit_seat_decision(post, "The school's seats stay with its sitting head", how=how, by=by)
+    queue_templated_email(
+        "networks/email/seats_kept", to=[post.person.email], context={"post": post}
+    )
+    return post
+
+
+def tell_administrators_of_automatic_headship(*, post: Post) -> list[str]:
+    """Tell the school's networks' administrators that a headship was verified by evidence
+    alone, with a link to revoke it. Returns the addresses written to."""
+    if not post.is_revocable:
+        return []
+    recipients = [
+        email for email in _school_administrator_emails(post.school) if email != post.person.email
+    ]
+    if recipients:
+        queue_templated_email(
+            "networks/email/headship_verified",
+            to=recipients,
+            context={"post": post, "claim_path": reverse("portal:claim", args=[post.pk])},
+        )
+    return recipients
 
 
 def ask_heads_to_confirm(*, post: Post) -> list[str]:

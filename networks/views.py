@@ -247,12 +247,18 @@ def _decide_requests(request: HttpRequest, network: Network) -> HttpResponse:
 
 @login_required
 def network_claims(request: HttpRequest, slug: str) -> HttpResponse:
-    """Claimed posts at the network's member schools, for its administrators to decide."""
+    """Claimed posts and seat questions at the network's member schools, for its
+    administrators to decide; headships verified automatically lately, to check."""
     network = access.get_network_to_administer(request.user, slug).network
     return render(
         request,
         "networks/network_claims.html",
-        {"network": network, "claims": access.claims_for_network(network)},
+        {
+            "network": network,
+            "claims": access.claims_for_network(network),
+            "automatic": access.automatic_headships_for_network(network),
+            "automatic_days": access.RECENT_AUTOMATIC_DAYS,
+        },
     )
 
 

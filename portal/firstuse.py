@@ -83,10 +83,12 @@ def post_outcome(person: User, post: Post, *, since: datetime.datetime) -> PostO
         .exclude(pk__in=member_of)
         .prefetch_related("areas")
     )
+    # A seat its verified head holds does not come with the confirmation (it passes only
+    # by a decision), so only networks whose seat is free are promised.
     outcome.waiting_for = [
         network
         for network in automatic
-        if network.eligibility_for(person, check_seat=False, count_claims=True)
+        if network.eligibility_for(person, check_seat=network.is_school_based, count_claims=True)
     ]
     return outcome
 

@@ -15,4 +15,6 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/confirm/", views.claim_confirm, name="claim_confirm"),
     path("claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
+    path("claims/<int:pk>/seats/", views.claim_seats, name="claim_seats"),
+    path("claims/<int:pk>/revoke/", views.claim_revoke, name="claim_revoke"),
 ]

@@ -1,5 +1,6 @@
 import json
 import time
+from urllib.parse import urlencode
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.decorators import reauthentication_required
@@ -171,20 +172,31 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A claimed post, for someone who may confirm or reject it; 404 for everyone else."""
-    post, how = access.get_claim_to_decide(request.user, pk)
+    """A post waiting for the user's decision: a claim to confirm or reject, a verified
+    headship waiting for the school's seats, or a headship verified automatically that
+    they may revoke. 404 for everyone else."""
+    decisions = access.decisions_on(request.user, pk)
+    post = decisions.post
     other_heads = [
         other
         for other in post.school.posts.current().headships().select_related("person")
         if other.pk != post.pk
     ]
+    seated = (
+        Membership.objects.live()
+        .filter(school=post.school, network__basis=Network.Basis.SCHOOL)
+        .select_related("network", "person")
+        .order_by("network__name")
+    )
     return render(
         request,
         "portal/claim_detail.html",
         {
             "post": post,
-            "capacity": DECIDING_AS[how],
+            "decisions": decisions,
+            "capacity": DECIDING_AS.get(decisions.decide_as or decisions.revoke_as, ""),
             "other_heads": other_heads,
+            "seats": list(seated),
             "next": safe_next(request, request.GET.get("next"), reverse("me")),
         },
     )
@@ -194,11 +206,20 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def claim_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     post, how = access.get_claim_to_decide(request.user, pk)
-    networks_services.confirm_claim(post=post, how=how, by=request.user)
+    post = networks_services.confirm_claim(post=post, how=how, by=request.user)
     messages.success(
         request,
         f"Confirmed: {post.person} is {post.get_role_display().lower()} at {post.school.name}.",
     )
+    if post.awaits_seat_decision:
+        # The school's verified head is in post: its seats stay until someone decides.
+        messages.info(
+            request,
+            f"{post.school.name}'s seats stay with its sitting head until they, or an "
+            "administrator of one of its networks, pass them on below.",
+        )
+        back = urlencode({"next": request.POST.get("next", "")})
+        return redirect(f"{reverse('portal:claim', args=[post.pk])}?{back}")
     return redirect(safe_next(request, request.POST.get("next"), reverse("me")))
 
 
@@ -210,6 +231,46 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         f"Rejected: {post.person}'s post at {post.school.name} has been removed. "
+        "They have been emailed.",
+    )
+    return redirect(safe_next(request, request.POST.get("next"), reverse("me")))
+
+
+@require_POST
+@login_required
+def claim_seats(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decide whether a school's seats pass from its sitting head to a second verified head."""
+    post, how = access.get_seat_question_to_decide(request.user, pk)
+    decision = request.POST.get("decision")
+    if decision == "pass":
+        networks_services.pass_school_seats(post=post, how=how, by=request.user)
+        messages.success(
+            request,
+            f"{post.school.name}'s seats have passed to {post.person}. Both heads have been "
+            "emailed.",
+        )
+    elif decision == "keep":
+        networks_services.keep_school_seats(post=post, how=how, by=request.user)
+        messages.success(
+            request,
+            f"{post.school.name}'s seats stay with its sitting head. {post.person} has been "
+            "emailed: they pass to them when the sitting head's post ends.",
+        )
+    else:
+        messages.error(request, "Choose whether the seats pass or stay.")
+        return redirect("portal:claim", post.pk)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("me")))
+
+
+@require_POST
+@login_required
+def claim_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a headship verified automatically: it ends, and any seat it took passes on."""
+    post, how = access.get_headship_to_revoke(request.user, pk)
+    networks_services.revoke_headship(post=post, how=how, by=request.user)
+    messages.success(
+        request,
+        f"Revoked: {post.person}'s post at {post.school.name} has been removed. "
         "They have been emailed.",
     )
     return redirect(safe_next(request, request.POST.get("next"), reverse("me")))

@@ -85,7 +85,9 @@ def network_figures(ids: set[int] | None) -> Dashboard:
         .annotate(
             pending_count=_count_per_network(Membership.objects.pending()),
             claim_count=_count_per_network(
-                Membership.objects.live().filter(school__posts__in=Post.objects.claims()),
+                Membership.objects.live().filter(
+                    school__posts__in=Post.objects.awaiting_decision()
+                ),
                 counted="school__posts",
             ),
             member_count=_count_per_network(Membership.objects.active()),
@@ -146,10 +148,10 @@ def _scheme_of(network: Network) -> FeeScheme | None:
 
 
 def claims_as_head(user) -> list[Post]:
-    """Claims at schools the user leads (verified): theirs to confirm or reject."""
+    """Claims and seat questions at schools the user leads (verified): theirs to decide."""
     led = Post.objects.current().verified().headships().filter(person=user).values("school")
     return list(
-        Post.objects.claims()
+        Post.objects.awaiting_decision()
         .filter(school__in=led)
         .exclude(person=user)
         .select_related("person", "school")

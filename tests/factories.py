@@ -46,9 +46,10 @@ def make_school(
     website: str = "",
     head: User | None = None,
 ) -> School:
-    """A school; `head`: the person the register names as its head (what verifies a claim)."""
+    """A school; `head`: the person whose headship its evidence verifies at once (see
+    register_as_head)."""
     number = next(_sequence)
-    return School.objects.create(
+    school = School.objects.create(
         urn=urn or 100000 + number,
         name=name or f"School Number {number}",
         local_authority=la or make_la(),
@@ -59,9 +60,8 @@ def make_school(
         state_funded=state_funded,
         town=town,
         website=website,
-        head_first_name=head.first_name if head else "",
-        head_last_name=head.last_name if head else "",
     )
+    return register_as_head(school, head) if head else school
 
 
 def _settled_start() -> datetime.date:
@@ -73,9 +73,25 @@ def _settled_start() -> datetime.date:
 
 
 def name_in_register(school: School, person: User) -> School:
-    """The register now names the person as the school's head (as after a change of head)."""
+    """The register now names the person as the school's head (as after a change of head):
+    evidence, not enough alone to verify their headship."""
     school.head_first_name, school.head_last_name = person.first_name, person.last_name
     school.save(update_fields=["head_first_name", "head_last_name"])
+    return school
+
+
+def register_as_head(school: School, person: User) -> School:
+    """Both pieces of evidence that verify a headship at once where no verified head is in
+    post: the register names the person as head, and they have a verified address at the
+    school's own web domain (the school is given one if it has no website)."""
+    if not school.website:
+        school.website = f"https://www.school-{school.urn}.example"
+        school.save(update_fields=["website"])
+    name_in_register(school, person)
+    domain = school.website.split("//")[-1].removeprefix("www.").split("/")[0]
+    EmailAddress.objects.get_or_create(
+        user=person, email=f"head.{person.pk}@{domain}", defaults={"verified": True}
+    )
     return school
 
 

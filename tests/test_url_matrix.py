@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from articles.models import StoryInbox
 from core import audit
@@ -25,6 +26,7 @@ from fees.models import FeeInvoice, FeeScheme
 from leaders import services as leader_services
 from meetings import services as meeting_services
 from meetings.models import Meeting
+from members.models import Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.support.scene import support_scene
@@ -120,6 +122,15 @@ def scene(network, other_network):
     # Site staff read contact messages to a network without coordinators.
     factories.make_user(email="reader@headnet.example", is_superuser=True)
     claim = factories.make_post(person=claimant, school=school, verified=False)
+    # A second verified head of the school waits for its seat; the colleague's headship was
+    # verified by its evidence alone, so this network's administrators may revoke it.
+    seat_question = factories.make_post(
+        person=factories.make_user(email="newcomer@school.example"), school=school
+    )
+    Post.objects.filter(pk=seat_question.pk).update(seat_question=Post.SeatQuestion.ASKED)
+    Post.objects.filter(person=colleague).update(
+        verified_how=Post.How.REGISTER_AND_DOMAIN, decided_at=timezone.now()
+    )
     meeting = factories.make_meeting(network=network, capacity=10)
     other_meeting = factories.make_meeting(network=other_network, capacity=10)
     scheme = FeeScheme.objects.create(network=network, flat_amount_pence=45000,
@@ -153,6 +164,7 @@ def scene(network, other_network):
         "network": network,
         "other_network": other_network,
         "claim": claim,
+        "seat_question": seat_question,
         "meeting": meeting,
         "draft": factories.make_meeting(network=network, state=Meeting.State.DRAFT),
         "other_meeting": other_meeting,
@@ -184,6 +196,14 @@ def _workhub(scene):
 
 def _claim(scene):
     return [scene["claim"].pk]
+
+
+def _seat_question(scene):
+    return [scene["seat_question"].pk]
+
+
+def _revocable(scene):
+    return [scene["colleague_post"].pk]
 
 
 def _meeting(scene):
@@ -315,7 +335,19 @@ ROUTES: dict[str, list[Case]] = {
             label="other",
         ),
     ],
-    "portal:claim": [Case(_claim, _only(ADMINISTRATORS, 200, 404))],
+    "portal:claim": [
+        Case(_claim, _only(ADMINISTRATORS, 200, 404)),
+        Case(_seat_question, _only(ADMINISTRATORS, 200, 404), label="seats"),
+        Case(_revocable, _only(ADMINISTRATORS, 200, 404), label="revocable"),
+    ],
+    "portal:claim_seats": [
+        Case(_seat_question, _only(ADMINISTRATORS, ANY, 404), "post", {"decision": "keep"}),
+        Case(_seat_question, _everyone(405)),
+    ],
+    "portal:claim_revoke": [
+        Case(_revocable, _only(ADMINISTRATORS, ANY, 404), "post"),
+        Case(_revocable, _everyone(405)),
+    ],
     "portal:claim_confirm": [
         Case(_claim, _only(ADMINISTRATORS, ANY, 404), "post"),
         Case(_claim, _everyone(405)),

@@ -45,10 +45,12 @@ def test_new_head_signs_up_finds_their_school_and_sees_networks_to_join(page, de
             local_authority__code="931", sector="special", status="open", posts__isnull=True
         )
         .exclude(website="")
+        .exclude(head_last_name="")
         .first()
     )
-    # Signing up with an address at the school's own domain verifies the headship at once.
-    email = f"new.special.head@{school.web_domain}"
+    # The register's head signing up with an address at the school's own domain: the
+    # headship is verified at once.
+    email = f"new.special.head@{school.own_domain()}"
 
     page.goto(demo.url + "/accounts/signup/")
     page.get_by_label("Email").fill(email)
@@ -66,8 +68,8 @@ def test_new_head_signs_up_finds_their_school_and_sees_networks_to_join(page, de
     expect(page.get_by_text("This field is required.").first).to_be_visible()
     check_page(page, "profile-errors")
     page.get_by_label("Title").fill("Dr")
-    page.get_by_label("First name").fill("Alex")
-    page.get_by_label("Last name").fill("Morgan")
+    page.get_by_label("First name").fill(school.head_first_name)
+    page.get_by_label("Last name").fill(school.head_last_name)
     page.get_by_role("button", name="Save details").click()
 
     expect(page.get_by_role("heading", name="Find your school", level=1)).to_be_visible()
@@ -246,3 +248,22 @@ def test_administrator_rejects_a_claimed_headship_at_a_member_school(page, demo)
 
     expect(page.get_by_text(re.compile("Rejected: Rory Pendle"))).to_be_visible()
     expect(page.get_by_text("There are no posts waiting to be confirmed.")).to_be_visible()
+
+
+def test_a_confirmed_headship_takes_no_seat_until_someone_passes_it(page, demo):
+    """Issue 19, finding 1: confirming Rory Pendle's claim leaves the school's seats with its
+    confirmed head; the same page asks whether they pass."""
+    sign_in(page, demo, "administrator@example.org")
+    page.goto(demo.url + "/networks/osshta/claims/")
+    page.get_by_role("link", name=re.compile("Confirm or reject")).first.click()
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("seats pass to Rory Pendle?")
+    expect(page.get_by_text(re.compile("seats stay with its sitting head"))).to_be_visible()
+    check_page(page, "claim-seats")
+    page.get_by_role("button", name="Keep them with the sitting head").click()
+
+    expect(
+        page.get_by_text(re.compile("seats stay with its sitting head. Rory Pendle"))
+    ).to_be_visible()
+    assert any(message.to == ["claimant@example.org"] for message in mail.outbox)

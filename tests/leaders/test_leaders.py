@@ -236,3 +236,56 @@ def test_a_designation_is_decided_by_the_area_of_the_current_post_not_a_past_one
     assert response.status_code == 404
     designation.refresh_from_db()
     assert designation.state == Designation.State.CLAIMED
+
+
+# Issue 19, finding 17: a designation goes to the administrators of the area where the
+# person's confirmed posts are; a claimed post does not let them pick who decides.
+
+
+def test_a_claimed_post_does_not_route_a_designation_to_that_areas_administrators(
+    client, network, administrator, essex
+):
+    # Confirmed head in Essex; a claim, nobody has confirmed, at an Oxfordshire school.
+    claimant = factories.make_head(school=factories.make_school(la=essex))
+    factories.make_post(person=claimant, verified=False)
+    designation = services.claim_designation(person=claimant, kind="nle", evidence="DfE")
+    client.force_login(administrator)
+
+    queue = client.get(reverse("leaders:confirmations")).content.decode()
+    page = client.get(reverse("leaders:confirmation", args=[designation.pk]))
+    decided = client.post(
+        reverse("leaders:confirmation", args=[designation.pk]), {"decision": "confirm"}
+    )
+
+    assert "National leader of education" not in queue
+    assert page.status_code == 404 and decided.status_code == 404
+    designation.refresh_from_db()
+    assert designation.state == Designation.State.CLAIMED
+
+
+def test_a_confirmed_post_routes_a_designation_to_that_areas_administrators(
+    client, network, administrator, essex
+):
+    # The same person once the Oxfordshire post is confirmed: now it is theirs to decide.
+    claimant = factories.make_head(school=factories.make_school(la=essex))
+    factories.make_post(person=claimant)
+    designation = services.claim_designation(person=claimant, kind="nle", evidence="DfE")
+    client.force_login(administrator)
+
+    assert "National leader of education" in client.get(reverse("leaders:confirmations")).text
+    client.post(reverse("leaders:confirmation", args=[designation.pk]), {"decision": "confirm"})
+
+    designation.refresh_from_db()
+    assert designation.state == Designation.State.CONFIRMED
+
+
+def test_a_designation_of_someone_with_only_claimed_posts_waits_for_site_staff(
+    client, network, administrator, staff
+):
+    claimant = factories.make_head(verified=False)  # at an Oxfordshire school, unconfirmed
+    designation = services.claim_designation(person=claimant, kind="lle", evidence="Letter")
+
+    client.force_login(administrator)
+    assert client.get(reverse("leaders:confirmation", args=[designation.pk])).status_code == 404
+    client.force_login(staff)
+    assert client.get(reverse("leaders:confirmation", args=[designation.pk])).status_code == 200

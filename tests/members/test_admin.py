@@ -168,3 +168,33 @@ def test_the_post_and_local_authority_lists_open_for_staff(client, staff):
     for name in ["members_post_changelist", "members_localauthority_changelist"]:
         response = client.get(reverse(f"admin:{name}"), {"q": "Number"})
         assert response.status_code == 200, name
+
+
+def test_staff_cannot_pass_a_schools_seats_by_editing_a_post(client, staff):
+    """Issue 19, finding 1: only a decision on the claim page moves a school's seats."""
+    post = make_post(person=make_head(), school=make_school())
+    Post.objects.filter(pk=post.pk).update(seat_question=Post.SeatQuestion.ASKED)
+    client.force_login(staff)
+    url = reverse("admin:members_post_change", args=[post.pk])
+
+    page = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "person": post.person_id,
+            "school": post.school_id,
+            "role": post.role,
+            "started_on": post.started_on.isoformat(),
+            "seat_question": "passed",
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+        },
+    )
+
+    post.refresh_from_db()
+    assert post.seat_question == Post.SeatQuestion.ASKED
+    assert 'name="seat_question"' not in page
+    assert (
+        "Pass the school&#x27;s seats, or keep them"
+        in client.get(reverse("admin:members_post_changelist")).content.decode()
+    )

@@ -1,5 +1,7 @@
-"""A declared post is a claim until verified: by the register's head name, by a verified
-address at the school's own domain, or by someone entitled to decide (tested in networks)."""
+"""A declared post is a claim until verified: by evidence weighed together (issue 19,
+finding 1: the register's head name and a verified address at the school's own domain for
+a headship where no verified head is in post; the address alone for a deputy, business
+leader or chair of governors), or by someone entitled to decide (tested in networks)."""
 
 import datetime
 
@@ -27,32 +29,37 @@ def _claim(person, school, role=Post.Role.HEADTEACHER):
     return post
 
 
-def test_a_headship_matching_the_registers_head_is_verified_whatever_the_case_and_spacing():
-    school = factories.make_school()
+def _with_school_address(person, domain="larkwell.sch.uk"):
+    EmailAddress.objects.create(user=person, email=f"head.{person.pk}@{domain}", verified=True)
+    return person
+
+
+def test_a_headship_with_the_registers_name_and_a_school_address_is_verified_whatever_the_case_and_spacing():  # noqa: E501
+    school = factories.make_school(website="www.larkwell.sch.uk")
     school.head_title, school.head_first_name, school.head_last_name = (
         "Mrs",
         " Ann ",
         "SMITH  JONES",
     )
     school.save()
-    person = factories.make_user(first_name="ann", last_name="Smith Jones")
+    person = _with_school_address(factories.make_user(first_name="ann", last_name="Smith Jones"))
 
     post = _claim(person, school)
 
     assert post.is_verified
-    assert post.verified_how == Post.How.REGISTER
+    assert post.verified_how == Post.How.REGISTER_AND_DOMAIN
     decision = PostDecision.objects.get(post=post)
-    assert (decision.outcome, decision.how, decision.decided_by) == ("verified", "register", None)
+    assert (decision.outcome, decision.how, decision.decided_by) == (
+        "verified",
+        "register_and_domain",
+        None,
+    )
 
 
-@pytest.mark.parametrize(
-    ("first", "last"), [("Ann", "Smythe"), ("Anne", "Smith"), ("", ""), ("Ann", "")]
-)
-def test_a_headship_the_register_does_not_name_stays_a_claim(first, last):
-    school = factories.make_school()
-    school.head_first_name, school.head_last_name = first, last
-    school.save()
+def test_the_registers_name_alone_verifies_no_headship():
     person = factories.make_user(first_name="Ann", last_name="Smith")
+    school = factories.make_school(website="www.larkwell.sch.uk")
+    factories.name_in_register(school, person)
 
     post = _claim(person, school)
 
@@ -60,11 +67,36 @@ def test_a_headship_the_register_does_not_name_stays_a_claim(first, last):
     assert not post.decisions.exists()
 
 
-def test_the_registers_name_verifies_only_a_headship():
-    person = factories.make_user(first_name="Ann", last_name="Smith")
-    school = factories.make_school(head=person)
+@pytest.mark.parametrize("role", Post.HEAD_ROLES)
+def test_a_school_address_alone_verifies_no_headship(role):
+    school = factories.make_school(website="www.larkwell.sch.uk")
+    assistant = factories.make_user(email="ta@larkwell.sch.uk")
 
-    assert not _claim(person, school, Post.Role.SENIOR_LEADER).is_verified
+    assert not _claim(assistant, school, role).is_verified
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("Ann", "Smythe"), ("Anne", "Smith"), ("", ""), ("Ann", "")]
+)
+def test_a_headship_the_register_does_not_name_stays_a_claim(first, last):
+    school = factories.make_school(website="www.larkwell.sch.uk")
+    school.head_first_name, school.head_last_name = first, last
+    school.save()
+    person = _with_school_address(factories.make_user(first_name="Ann", last_name="Smith"))
+
+    post = _claim(person, school)
+
+    assert post.verification == Post.Verification.UNVERIFIED
+    assert not post.decisions.exists()
+
+
+def test_no_evidence_verifies_a_headship_where_a_verified_head_is_in_post():
+    school = factories.make_school(website="www.larkwell.sch.uk")
+    factories.make_head(school=school)  # verified by staff, with another name
+    person = _with_school_address(factories.make_user(first_name="Ann", last_name="Smith"))
+    factories.name_in_register(school, person)
+
+    assert not _claim(person, school).is_verified
 
 
 def test_a_second_person_with_the_verified_heads_registered_name_is_not_verified_by_it():
@@ -72,6 +104,7 @@ def test_a_second_person_with_the_verified_heads_registered_name_is_not_verified
     school = factories.make_school(head=head)
     assert _claim(head, school).is_verified
     namesake = factories.make_user(first_name="Ann", last_name="Smith")
+    _with_school_address(namesake, school.own_domain())
 
     assert not _claim(namesake, school).is_verified
 
@@ -81,33 +114,41 @@ def test_a_second_person_with_the_verified_heads_registered_name_is_not_verified
     [
         "www.larkwell.sch.uk",
         "https://www.larkwell.sch.uk/",
-        "http://larkwell.sch.uk/about",
+        "http://larkwell.sch.uk/index.php",
         "LARKWELL.SCH.UK",
     ],
 )
-def test_a_verified_address_at_the_schools_own_domain_verifies_any_post(website):
+@pytest.mark.parametrize("role", Post.ROLES_AN_ADDRESS_PROVES)
+def test_a_verified_address_at_the_schools_own_domain_verifies_a_post_below_the_head(website, role):
     school = factories.make_school(website=website)
     person = factories.make_user(email="bursar@larkwell.sch.uk")
 
-    post = _claim(person, school, Post.Role.BUSINESS_LEADER)
+    post = _claim(person, school, role)
 
     assert post.is_verified
     assert post.verified_how == Post.How.SCHOOL_DOMAIN
 
 
+def test_a_school_address_does_not_verify_a_local_authority_officers_post():
+    school = factories.make_school(website="www.larkwell.sch.uk")
+    person = factories.make_user(email="officer@larkwell.sch.uk")
+
+    assert not _claim(person, school, Post.Role.LA_OFFICER).is_verified
+
+
 def test_a_second_verified_address_at_the_domain_counts_too():
     school = factories.make_school(website="www.larkwell.sch.uk")
     person = factories.make_user(email="ann@home.example")
-    EmailAddress.objects.create(user=person, email="head@larkwell.sch.uk", verified=True)
+    EmailAddress.objects.create(user=person, email="deputy@larkwell.sch.uk", verified=True)
 
-    assert _claim(person, school).is_verified
+    assert _claim(person, school, Post.Role.SENIOR_LEADER).is_verified
 
 
 def test_an_unverified_address_at_the_domain_does_not_count():
     school = factories.make_school(website="www.larkwell.sch.uk")
-    person = factories.make_user(email="head@larkwell.sch.uk", verified=False)
+    person = factories.make_user(email="deputy@larkwell.sch.uk", verified=False)
 
-    assert not _claim(person, school).is_verified
+    assert not _claim(person, school, Post.Role.SENIOR_LEADER).is_verified
 
 
 @pytest.mark.parametrize(
@@ -118,14 +159,38 @@ def test_an_address_at_another_domain_does_not_count(email):
     school = factories.make_school(website="www.larkwell.sch.uk")
     person = factories.make_user(email=email)
 
-    assert not _claim(person, school).is_verified
+    assert not _claim(person, school, Post.Role.SENIOR_LEADER).is_verified
 
 
 def test_a_school_without_a_website_verifies_no_one_by_address():
     school = factories.make_school(website="")
     person = factories.make_user(email="head@school.example")
 
-    assert not _claim(person, school).is_verified
+    assert not _claim(person, school, Post.Role.SENIOR_LEADER).is_verified
+
+
+@pytest.mark.parametrize(
+    ("website", "email"),
+    [
+        # Pages on the council's site, the council's own domain, a host's subdomain.
+        ("www.oxfordshire.gov.uk/schools/larkwell", "clerk@oxfordshire.gov.uk"),
+        ("https://www.oxfordshire.gov.uk", "clerk@oxfordshire.gov.uk"),
+        ("https://larkwell.oxfordshire.gov.uk", "clerk@larkwell.oxfordshire.gov.uk"),
+        ("https://sites.google.com/view/larkwell", "someone@sites.google.com"),
+        ("larkwell.wordpress.com", "someone@larkwell.wordpress.com"),
+        # The trust's site, which its other school gives too (the case is ignored).
+        ("www.rivertrust.org.uk", "finance@rivertrust.org.uk"),
+        ("WWW.RIVERTRUST.ORG.UK/larkwell", "finance@rivertrust.org.uk"),
+    ],
+)
+@pytest.mark.parametrize("role", [Post.Role.HEADTEACHER, Post.Role.BUSINESS_LEADER])
+def test_a_council_trust_or_hosts_domain_verifies_nothing(website, email, role):
+    factories.make_school(name="Other Trust School", website="https://www.RiverTrust.org.uk/")
+    school = factories.make_school(website=website)
+    person = factories.make_user(email=email, first_name="Ann", last_name="Smith")
+    factories.name_in_register(school, person)
+
+    assert not _claim(person, school, role).is_verified
 
 
 def test_rejecting_a_claim_ends_the_post_records_the_decision_and_emails_the_claimant(staff):

@@ -107,7 +107,7 @@ def test_the_real_head_rejects_the_claim_which_ends_it_and_tells_the_claimant(
     assert seat.person == real_head
 
 
-def test_a_network_administrator_confirms_the_claim_and_the_seat_passes_as_today(
+def test_a_network_administrator_confirms_the_claim_and_then_passes_the_seat(
     client, osshta, school, claimant
 ):
     old_head = factories.make_head(school=school, email="old.head@larkwell.example")
@@ -125,6 +125,18 @@ def test_a_network_administrator_confirms_the_claim_and_the_seat_passes_as_today
     post.refresh_from_db()
     assert post.is_verified
     assert post.decisions.get().how == Post.How.NETWORK_ADMINISTRATOR
+    # The old head's post is verified and current: the seat waits for a decision, and the
+    # sitting head and the administrators are asked.
+    old_seat.refresh_from_db()
+    assert old_seat.is_active
+    assert [sorted(message.to) for message in mail.outbox] == [
+        ["admin@association.example", "old.head@larkwell.example"]
+    ]
+    assert f"/claims/{post.pk}/" in mail.outbox[0].body
+    mail.outbox.clear()
+
+    client.post(reverse("portal:claim_seats", args=[post.pk]), {"decision": "pass"})
+
     old_seat.refresh_from_db()
     assert old_seat.status == Membership.Status.LAPSED
     seat = Membership.objects.live().get(network=osshta, school=school)
@@ -322,11 +334,25 @@ def test_staff_decide_claims_anywhere_and_network_administrators_only_at_member_
     assert access.how_user_may_decide(staff, elsewhere_claim) == Post.How.SITE_STAFF
 
 
-def test_a_decided_claim_is_gone_for_everyone(client, staff, claim):
+def test_a_rejected_claim_is_gone_for_everyone(client, staff, real_head, claim):
+    services.reject_claim(post=claim, how=Post.How.SITE_STAFF, by=staff)
+
+    for person in (staff, real_head):
+        client.force_login(person)
+        assert client.get(reverse("portal:claim", args=[claim.pk])).status_code == 404
+
+
+def test_a_confirmed_claim_cannot_be_decided_again(client, staff, claim):
     services.confirm_claim(post=claim, how=Post.How.SITE_STAFF, by=staff)
     client.force_login(staff)
 
-    assert client.get(reverse("portal:claim", args=[claim.pk])).status_code == 404
+    assert client.post(reverse("portal:claim_reject", args=[claim.pk])).status_code == 404
+    assert client.post(reverse("portal:claim_confirm", args=[claim.pk])).status_code == 404
+    # What is left is the school's seats, which its sitting head still holds.
+    page = client.get(reverse("portal:claim", args=[claim.pk])).content.decode()
+    assert "Pass the seats to" in page and ">Reject<" not in page
+    claim.refresh_from_db()
+    assert claim.is_verified
 
 
 # The network's queue --------------------------------------------------------------

@@ -32,7 +32,7 @@ from tests.factories import (
     make_school,
     make_user,
     make_workhub,
-    name_in_register,
+    register_as_head,
 )
 
 pytestmark = pytest.mark.django_db
@@ -352,7 +352,7 @@ def test_a_schools_seat_waits_for_its_next_head_when_its_only_head_closes_their_
     assert not Membership.objects.live().filter(network=network).exists()
 
     new_head = make_user(email="new.head@school.example")
-    name_in_register(school, new_head)
+    register_as_head(school, new_head)
     portal_services.add_post(
         person=new_head,
         school=school,
