@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from . import web_domains
 
-# A head in the first two years of headship is a "new head" (DESIGN.md s.2).
+# A head in the first two years of headship is a "new head"
+# (docs/rules.md, "Posts and verification").
 NEW_HEAD_YEARS = 2
 
 
@@ -389,7 +390,7 @@ class Post(models.Model):
 
     class SeatQuestion(models.TextChoices):
         """A verified headship at a school whose verified head is in post: do the school's
-        seats pass to it? Only a decision moves them (DESIGN.md section 2)."""
+        seats pass to it? Only a decision moves them (docs/rules.md, "Seats and hand-over")."""
 
         NONE = "", "No question"
         ASKED = "asked", "Asked: the seats stay with the sitting head meanwhile"

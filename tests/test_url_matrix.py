@@ -871,7 +871,7 @@ def test_the_admin_site_shows_nothing_to_people_outside_it_or_outside_the_networ
 
 # The query budget ------------------------------------------------------------
 
-# DESIGN.md section 8: every page at most 12 queries, whatever the data size (each
+# docs/architecture.md ("Tests"): every page at most 12 queries, whatever the data size (each
 # list page's growth has its own test, in tests/*/test_query_counts.py and beside it).
 QUERY_BUDGET = 12
 # Pages allowed more, each with its ceiling and why. Each must still need it: an entry

@@ -151,7 +151,7 @@ def test_a_post_that_has_ended_cannot_be_ended_again(client):
     assert post.ended_on == datetime.date(2020, 8, 31)
 
 
-# The new-head rule (DESIGN.md s.2: heads in their first two years of headship) --
+# The new-head rule (docs/rules.md, "Posts and verification": the first two years of headship) --
 
 
 def test_head_whose_first_headship_began_a_year_ago_is_a_new_head():
