@@ -64,8 +64,8 @@ def has_verified_head_in_post(school: School, *, besides: User) -> bool:
 
 
 def automatic_verification(post: Post) -> str:
-    """How the post can be verified without asking anyone, or "" if it cannot (DESIGN.md
-    section 2: evidence is weighed, never trusted alone).
+    """How the post can be verified without asking anyone, or "" if it cannot
+    (docs/rules.md, "Posts and verification": evidence is weighed, never trusted alone).
 
     - A deputy's, business leader's or chair of governors' post: a verified address at the
       school's own domain shows that they work there.

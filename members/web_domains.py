@@ -1,7 +1,8 @@
 """Which web domain is a school's own: the one rule for what an address there proves.
 
 A verified address at a school's own domain shows that the school gave the person an
-address, so they work there (DESIGN.md section 2). A domain is the school's own when:
+address, so they work there (docs/rules.md, "Posts and verification"). A domain is the
+school's own when:
 
 - the school's website is the whole of a host ("www.larkwell.sch.uk"), not pages under
   a path of it ("www.oxfordshire.gov.uk/schools/larkwell": someone else's site);

@@ -1,5 +1,5 @@
-"""Re-examine every post Headnet verified by evidence alone, under the rule of DESIGN.md
-section 2 as rewritten for issue 19, finding 1.
+"""Re-examine every post Headnet verified by evidence alone, under the rule of
+docs/rules.md ("Posts and verification") as rewritten for issue 19, finding 1.
 
 Until now a headship was verified when the profile's name matched the register's head
 (public data) or when the person had a verified address at the school's web domain,
