@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import hmac
 
@@ -222,6 +223,26 @@ def _story_rate_key(user) -> str:
     ).hexdigest()
 
 
+def _origin_only_referrer(view):
+    """The story's pages tell nobody, us included, which page a click or a style sheet
+    came from: their path is a private token (or leads to one), and a Referer carries
+    it into access logs beside the visitor's address and the time.
+
+    "strict-origin" sends the site's address only, never a path. Not "no-referrer":
+    under it browsers send "Origin: null" with the page's own forms (send, revise,
+    withdraw), which Django's CSRF check refuses.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "strict-origin"
+        return response
+
+    return wrapper
+
+
+@_origin_only_referrer
 @login_required
 def story_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Share a story, by name or anonymously; the private link is shown once, here."""
@@ -264,6 +285,7 @@ def _send_story(request, network, form) -> HttpResponse:
     return response
 
 
+@_origin_only_referrer
 def story_private(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The author's private page: the story's state, the coordinators' note, and (when
     returned) a new version. Whoever holds the token is its author; nobody is signed in."""
@@ -286,6 +308,7 @@ def story_private(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return response
 
 
+@_origin_only_referrer
 @require_POST
 def story_withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     story = access.get_story_by_token(slug, token)
