@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -140,8 +141,17 @@ def article_unpublish(request: HttpRequest, slug: str, article_slug: str) -> Htt
     return redirect(article)
 
 
+def _on_site(path: str) -> str:
+    """The address of one of our pages, at SITE_URL: never the Host a request named."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 class ArticleFeed(Feed):
-    """A network's public articles as an Atom feed (feed readers do not sign in)."""
+    """A network's public articles as an Atom feed (feed readers do not sign in).
+
+    Its links are built from SITE_URL: the feed is cached for every visitor, so a link
+    built from one request's Host header would send them all wherever it named.
+    """
 
     feed_type = Atom1Feed
 
@@ -152,7 +162,10 @@ class ArticleFeed(Feed):
         return f"Articles of {network.name}"
 
     def link(self, network):
-        return reverse("articles:list", args=[network.slug])
+        return _on_site(reverse("articles:list", args=[network.slug]))
+
+    def feed_url(self, network):
+        return _on_site(reverse("articles:feed", args=[network.slug]))
 
     def subtitle(self, network):
         return network.summary or f"Articles published by {network.name} on Headnet."
@@ -167,7 +180,7 @@ class ArticleFeed(Feed):
         return article.summary
 
     def item_link(self, article):
-        return article.get_absolute_url()
+        return _on_site(article.get_absolute_url())
 
     def item_author_name(self, article):
         return article.byline
@@ -263,10 +276,16 @@ def _send_story(request, network, form) -> HttpResponse:
         raise PermissionDenied(" ".join(error.messages)) from error
     # Shown here and never again: no redirect, no message in the session, nothing
     # that would keep the token beside the person's account.
+    private_path = reverse("articles:story_private", args=[network.slug, token])
     response = render(
         request,
         "articles/story_sent.html",
-        {"network": network, "story": story, "token": token},
+        {
+            "network": network,
+            "story": story,
+            "private_path": private_path,
+            "private_url": _on_site(private_path),  # to copy: the site's address, not the Host
+        },
     )
     add_never_cache_headers(response)
     return response

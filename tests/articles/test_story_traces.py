@@ -119,6 +119,24 @@ def test_the_private_page_s_forms_pass_the_csrf_check_with_the_origin_its_policy
     assert not Story.objects.filter(pk=story.pk).exists()
 
 
+def test_the_story_form_s_private_link_shows_the_site_s_address(client, network, head, settings):
+    settings.SITE_URL = "https://headnet.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "elsewhere.example"]
+    factories.make_story(network=network)
+    client.force_login(head)
+
+    sent = client.post(
+        reverse("articles:story_new", args=[network.slug]),
+        {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
+        headers={"host": "elsewhere.example"},
+    )
+
+    content = sent.content.decode()
+    assert f">https://headnet.example.org/networks/{network.slug}/stories/private/" in content
+    assert f'href="/networks/{network.slug}/stories/private/' in content  # followed here
+    assert "elsewhere.example" not in content
+
+
 def test_a_static_file_from_another_page_is_still_logged():
     line = access_line({"PATH_INFO": "/static/css/site.css", "HTTP_REFERER": "http://h/"})
 
