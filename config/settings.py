@@ -312,7 +312,10 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Another site learns our origin only, never a path; our own pages still send their
+# full address to us. A story's pages send only the origin, even to us (articles.views):
+# their path is a private token.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (Redis in production) and written through to the
 # database: no query per signed-in request, and nobody signed out by a cache restart.
@@ -344,12 +347,34 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Every handler carries `confidential_paths` (core.logfilters): no log line, and no
+# error email, shows a story's private path, coaching or a calendar token. A handler
+# added here must carry it too (tests/core/test_logs.py checks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_one_line": {"()": "core.logfilters.RefusalsWithoutTraceback"}},
+    "filters": {
+        "confidential_paths": {"()": "core.logfilters.ConfidentialPaths"},
+        "refusals_one_line": {"()": "core.logfilters.RefusalsWithoutTraceback"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["refusals_one_line"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["confidential_paths", "refusals_one_line"],
+        },
+        # runserver's request lines, as Django prints them, through the same filter.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["confidential_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -357,5 +382,6 @@ LOGGING = {
         # on top of the root's.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

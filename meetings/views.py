@@ -475,7 +475,8 @@ def _ics_response(
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, private=private, public=not private, max_age=300)
+    # One of the two, set: patch_cache_control writes a False one as "public=False".
+    patch_cache_control(response, max_age=300, **{"private" if private else "public": True})
     return response
 
 
