@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "leaders",
     "fees",
     "portal",
+    "devdata",
 ]
 
 # Writes to these apps' models change what a page cached for visitors may show
