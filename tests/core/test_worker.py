@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.email import message_id_for, queue_email
 from core.models import OutgoingEmail, WorkerHeartbeat
-from core.worker import MAX_CLAIMS, Worker, reclaim_stalled_tasks
+from core.worker import MAX_CLAIMS, Housekeeper, Worker, reclaim_stalled_tasks
 
 # transaction=True: the worker's loop closes its connection between tasks, as a
 # request does, which would end a test's transaction on PostgreSQL.
@@ -124,6 +124,37 @@ def test_a_task_whose_workers_keep_dying_is_given_up(settings):
     assert row.status == "FAILED"
     assert f"{MAX_CLAIMS} workers died running it" in row.traceback
     assert "given up" in logger.error.call_args.args[0]
+
+
+@pytest.mark.parametrize("other_beats_again", [True, False])
+def test_after_an_outage_a_worker_waits_before_taking_anything_over(settings, other_beats_again):
+    """When the database comes back every heartbeat is as old as the outage. A worker
+    takes a task over only after it has been back long enough for every live worker to
+    have beaten again; so the email of a worker that survived is not sent twice."""
+    settings.TASKS = DATABASE_TASKS
+    settings.WORKER_STALE_SECONDS = 30
+    _, row = _email_claimed_by("other-worker")
+    _seen("other-worker", seconds_ago=45)  # its last beat was before the outage
+    _age(row, 45)
+    keeper = Housekeeper("this-worker", schedule=False)
+    clock = [1000.0]
+
+    def status_after_a_tick_at(moment):
+        clock[0] = moment
+        keeper.tick()
+        return DBTaskResult.objects.get(pk=row.pk).status
+
+    with mock.patch("core.worker.time.monotonic", lambda: clock[0]):
+        assert status_after_a_tick_at(1000) == "RUNNING"  # just back
+        if other_beats_again:
+            WorkerHeartbeat.objects.filter(worker_id="other-worker").update(seen_at=timezone.now())
+        with mock.patch("core.worker.beat", side_effect=OperationalError("gone again")):
+            assert status_after_a_tick_at(1020) == "RUNNING"
+        assert status_after_a_tick_at(1031) == "RUNNING"  # back again: the wait starts over
+        assert status_after_a_tick_at(1051) == "RUNNING"  # 51 s since the first return
+        final = status_after_a_tick_at(1062)  # 31 s since the second
+
+    assert final == ("RUNNING" if other_beats_again else "READY")
 
 
 _database_blips = {"left": 0}
