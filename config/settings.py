@@ -279,7 +279,7 @@ else:
 
 # Background work (email above all) goes through Django's tasks framework:
 # run at once in the embedded default, queued in the database in production
-# and worked off by `manage.py db_worker`.
+# and worked off by `manage.py run_worker` (core.worker).
 TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -288,6 +288,24 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "databas
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Each worker writes its heartbeat this often; a task still running under a worker
+# not seen for WORKER_STALE_SECONDS is queued again (its worker died). The stale time
+# is several beats, so a slow beat is never taken for a death.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
+# The periodic commands, run by the scheduler inside every `run_worker`
+# (core.scheduler), each once per period however many workers run: "daily_at" a
+# time of day (TIME_ZONE), or "every_minutes" (counted from midnight UTC).
+PERIODIC_COMMANDS = {
+    "reconcile_memberships": {"daily_at": "02:30"},
+    "delete_closed_support_requests": {"daily_at": "03:00"},
+    "prune_tasks": {"daily_at": "03:30"},
+    "send_meeting_reminders": {"daily_at": "07:00"},
+    "send_mentoring_check_ins": {"daily_at": "08:00"},
+    "send_fee_reminders": {"daily_at": "09:00"},
+    "tell_story_moderators": {"every_minutes": 60},
+    "send_unsent_contact_messages": {"every_minutes": 10},
+}
 # A failed send waits this long before its second attempt, the pause doubling each
 # time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).
 EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 120)
