@@ -56,11 +56,14 @@ load: install load-tools
 load-short: install load-tools
 	$(PY) -m loadtest --short $(LOAD_ARGS)
 
-## lint: ruff's checks and formatting, the floors (import-linter), no missing migrations
+## lint: ruff's checks and formatting, the floors (import-linter), the types of the services
+## and access modules (mypy, strict; the list is pyproject.toml's [tool.mypy] files), no
+## missing migrations
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -5,16 +5,18 @@ network, so another network's is a 404. A story's author is never asked about
 here: an anonymous story has none, and its private page answers to the token.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
 
-from .models import Article, Story, hash_story_token
+from .models import Article, ArticleQuerySet, Story, hash_story_token
 
 
-def visible_articles(perms: NetworkAccess):
+def visible_articles(perms: NetworkAccess) -> ArticleQuerySet:
     """The network's published articles the viewer may read (members' ones for members)."""
     articles = Article.objects.published().filter(network=perms.network)
     if not perms.is_member:
@@ -22,7 +24,7 @@ def visible_articles(perms: NetworkAccess):
     return articles
 
 
-def drafts_for(perms: NetworkAccess, user):
+def drafts_for(perms: NetworkAccess, user: User) -> ArticleQuerySet:
     """Drafts the viewer may work on: all for coordinators, their own for named authors."""
     drafts = Article.objects.filter(network=perms.network, state=Article.State.DRAFT)
     if perms.can_coordinate:
@@ -32,14 +34,16 @@ def drafts_for(perms: NetworkAccess, user):
     return drafts.filter(authors=user)
 
 
-def can_edit(perms: NetworkAccess, article: Article, user) -> bool:
+def can_edit(perms: NetworkAccess, article: Article, user: User | AnonymousUser) -> bool:
     """Coordinators, and the members the coordinators named as its authors."""
     if perms.can_coordinate:
         return True
     return perms.is_member and any(author.pk == user.pk for author in article.authors.all())
 
 
-def get_article_for_user(user, slug: str, article_slug: str) -> tuple[Article, NetworkAccess]:
+def get_article_for_user(
+    user: User | AnonymousUser, slug: str, article_slug: str
+) -> tuple[Article, NetworkAccess]:
     """The article and the viewer's access: 404 for a draft they may not work on (or
     another network's article), 403 for a members' article they may not read."""
     perms = network_access.for_network(user, network_access.get_network(slug))
@@ -57,7 +61,9 @@ def get_article_for_user(user, slug: str, article_slug: str) -> tuple[Article, N
     return article, perms
 
 
-def get_article_to_edit(user, slug: str, article_slug: str) -> tuple[Article, NetworkAccess]:
+def get_article_to_edit(
+    user: User | AnonymousUser, slug: str, article_slug: str
+) -> tuple[Article, NetworkAccess]:
     """The article if the user may edit it; 403 otherwise (404 for a draft they cannot see)."""
     article, perms = get_article_for_user(user, slug, article_slug)
     if not can_edit(perms, article, user):
@@ -68,8 +74,9 @@ def get_article_to_edit(user, slug: str, article_slug: str) -> tuple[Article, Ne
 def get_published_story(slug: str, pk: int) -> Story:
     """A published story of the network; anything else is a 404 to everyone."""
     network = network_access.get_network(slug)
-    story = Story.objects.published().filter(network=network, pk=pk).select_related("author")
-    story = story.first()
+    story = (
+        Story.objects.published().filter(network=network, pk=pk).select_related("author").first()
+    )
     if story is None:
         raise Http404("No such story.")
     return story
@@ -84,7 +91,9 @@ def get_story_by_token(slug: str, token: str) -> Story:
     return story
 
 
-def get_story_to_moderate(user, slug: str, pk: int) -> tuple[Story, NetworkAccess]:
+def get_story_to_moderate(
+    user: User | AnonymousUser, slug: str, pk: int
+) -> tuple[Story, NetworkAccess]:
     """A story of a network the user coordinates (403 otherwise); another network's is 404."""
     perms = network_access.get_network_to_coordinate(user, slug)
     story = Story.objects.filter(network=perms.network, pk=pk).select_related("author").first()
@@ -93,7 +102,7 @@ def get_story_to_moderate(user, slug: str, pk: int) -> tuple[Story, NetworkAcces
     return story, perms
 
 
-def may_submit_story(user) -> bool:
+def may_submit_story(user: User | AnonymousUser) -> bool:
     """Any signed-in person: past and future heads share stories too, and nothing is
     public before a coordinator reads it."""
     return user.is_authenticated and user.is_active

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -14,14 +15,14 @@ from networks.models import Network
 RESERVED_SLUGS = {"new"}
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> Self:
         return self.filter(state=Article.State.PUBLISHED)
 
-    def public(self):
+    def public(self) -> Self:
         return self.published().filter(audience=Article.Audience.PUBLIC)
 
-    def for_lists(self):
+    def for_lists(self) -> Self:
         """With the network and authors a list shows, in a fixed number of queries."""
         return self.select_related("network").prefetch_related("authors")
 
@@ -83,7 +84,7 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = self._free_slug()
         # Rendered once on save, not on every page view.
@@ -153,11 +154,11 @@ def hash_story_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class StoryQuerySet(models.QuerySet):
-    def published(self):
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self) -> Self:
         return self.filter(state=Story.State.PUBLISHED)
 
-    def waiting(self):
+    def waiting(self) -> Self:
         return self.filter(state=Story.State.SUBMITTED)
 
 
@@ -213,7 +214,7 @@ class Story(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

@@ -1,6 +1,9 @@
 """Articles and stories: writing, publishing, sharing and moderating. No request, no
 permission checks: views ask articles.access first."""
 
+from collections.abc import Sequence
+from typing import TypedDict, Unpack
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +18,15 @@ from .models import Article, Story, StoryInbox, new_story_token
 ARTICLE_TEXT_FIELDS = ("title", "summary", "body")
 
 
+class ArticleChanges(TypedDict, total=False):
+    """What an edit may change on an article (its state changes only by publishing)."""
+
+    title: str
+    summary: str
+    body: str
+    audience: str
+
+
 @transaction.atomic
 def create_article(
     *,
@@ -24,7 +36,7 @@ def create_article(
     summary: str,
     body: str,
     audience: str = Article.Audience.PUBLIC,
-    authors: list[User] = (),
+    authors: Sequence[User] = (),
 ) -> Article:
     """A draft article of the network, with its named authors."""
     article = Article.objects.create(
@@ -40,7 +52,9 @@ def create_article(
 
 
 @transaction.atomic
-def update_article(*, article: Article, authors: list[User] | None = None, **fields) -> Article:
+def update_article(
+    *, article: Article, authors: Sequence[User] | None = None, **fields: Unpack[ArticleChanges]
+) -> Article:
     """Change an article; a change to the text of a published one shows as an update."""
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
     for name, value in fields.items():

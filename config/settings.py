@@ -296,7 +296,7 @@ WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
 # The periodic commands, run by the scheduler inside every `run_worker`
 # (core.scheduler), each once per period however many workers run: "daily_at" a
 # time of day (TIME_ZONE), or "every_minutes" (counted from midnight UTC).
-PERIODIC_COMMANDS = {
+PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "reconcile_memberships": {"daily_at": "02:30"},
     "delete_closed_support_requests": {"daily_at": "03:00"},
     "prune_tasks": {"daily_at": "03:30"},

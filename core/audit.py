@@ -5,22 +5,42 @@ snapshots every save: services know *why* a row changed (an approval, a lapse, a
 payment), a generic diff of fields does not. See AuditEvent.
 """
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from .models import AuditEvent
 
+# What changed, as people read it: {"Status": ["Pending", "Active"]}.
+type Changes = dict[str, list[str]]
 
-def _name_of(person) -> str:
+
+class Person(Protocol):
+    """The user model, as far as the trail needs it (core names no app above it)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+    def get_full_name(self) -> str: ...
+
+
+def _name_of(person: Person | None) -> str:
     if person is None:
         return ""
     return person.get_full_name() or person.email
 
 
-def display_value(obj, field_name: str) -> str:
+def display_value(obj: models.Model, field_name: str) -> str:
     """The field's value as a person reads it: a choice's label, an object's name, a date."""
     field = obj._meta.get_field(field_name)
+    if not isinstance(field, models.Field):  # a reverse relation holds no value of its own
+        raise TypeError(f"{obj._meta.label}.{field_name} is not a field")
     if field.choices:
         return str(getattr(obj, f"get_{field_name}_display")())
     value = getattr(obj, field_name)
@@ -33,9 +53,9 @@ def display_value(obj, field_name: str) -> str:
     return str(value)
 
 
-def model_changes(before, after, field_names) -> dict[str, list[str]]:
+def model_changes(before: models.Model, after: models.Model, field_names: Iterable[str]) -> Changes:
     """{verbose name: [before, after]} for the named concrete fields that differ."""
-    changes = {}
+    changes: Changes = {}
     for name in field_names:
         field = after._meta.get_field(name)
         if not field.concrete or field.many_to_many:
@@ -51,10 +71,10 @@ def record(
     obj: models.Model,
     action: str,
     summary: str,
-    actor=None,
-    subject=None,
+    actor: Person | None = None,
+    subject: Person | None = None,
     network_id: int | None = None,
-    changes: dict | None = None,
+    changes: Changes | None = None,
     object_repr: str = "",
 ) -> AuditEvent:
     """Record one change to `obj`; actor None: Headnet did it (a command, an automatic check).
@@ -62,19 +82,20 @@ def record(
     `object_repr` and `summary` must not name people: names go in actor and subject,
     so closing an account can remove them.
     """
-    changes = dict(changes or {})
+    stored: dict[str, list[str] | bool] = dict(changes or {})
     if actor is None:
-        changes["_automatic"] = True
+        stored["_automatic"] = True
     return AuditEvent.objects.create(
-        actor=actor,
+        # By id: core knows the user model only as a Person (see above).
+        actor_id=None if actor is None else actor.pk,
         actor_name=_name_of(actor),
-        subject=subject,
+        subject_id=None if subject is None else subject.pk,
         subject_name=_name_of(subject),
         network_id=network_id,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         object_repr=(object_repr or str(obj))[:200],
         action=action,
-        changes=changes,
+        changes=stored,
         summary=summary[:500],
     )

@@ -13,7 +13,9 @@ import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from email.message import EmailMessage as MIMEMessage
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.tasks import Task, default_task_backend, task
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.utils import timezone
 
@@ -52,16 +55,20 @@ def _transfer_encoding(body: str) -> str:
 class PlainTextEmail(EmailMultiAlternatives):
     """An email whose plain-text body is sent unencoded, so a link stays on one line."""
 
-    def _add_bodies(self, msg):
-        super()._add_bodies(msg)
+    def _add_bodies(self, msg: MIMEMessage) -> None:
+        # A private hook of Django's EmailMessage (6.0's message()), not in django-stubs.
+        super()._add_bodies(msg)  # type: ignore[misc]
         if not self.body:
             return
+        body = str(self.body)
         part = msg.get_body(("plain",)) if msg.is_multipart() else msg
+        if part is None:  # cannot happen: Django has just added the plain body
+            return
         part.set_content(
-            self.body,
+            body,
             subtype="plain",
             charset=self.encoding or settings.DEFAULT_CHARSET,
-            cte=_transfer_encoding(self.body),
+            cte=_transfer_encoding(body),
         )
 
 
@@ -98,16 +105,20 @@ def message_id_for(email: OutgoingEmail) -> str:
     return f"<{digest}@{domain}>"
 
 
-def _render_text(template_name: str, context: dict) -> str:
+def _render_text(template_name: str, context: Mapping[str, object]) -> str:
     """Render a plain-text template with autoescaping off."""
+    template = get_template(template_name)
     # A subject or text body is not HTML: escaping would turn "Heads' Forum"
-    # into "Heads&#x27; Forum" in the reader's inbox.
-    return get_template(template_name).template.render(Context(context, autoescape=False))
+    # into "Heads&#x27; Forum" in the reader's inbox. Only the Django engine's own
+    # template takes a Context, which can turn it off.
+    if not isinstance(template, DjangoTemplate):
+        raise TypeError(f"{template_name} must be a template of the Django engine")
+    return template.template.render(Context(dict(context), autoescape=False))
 
 
-def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
+def render_email(template_prefix: str, context: Mapping[str, object]) -> tuple[str, str]:
     """Subject and body from `<prefix>_subject.txt` and `<prefix>_message.txt`."""
-    context = {"site_url": settings.SITE_URL.rstrip("/")} | context
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = _render_text(f"{template_prefix}_subject.txt", context)
     subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     body = _render_text(f"{template_prefix}_message.txt", context)
@@ -115,7 +126,11 @@ def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
 
 
 def queue_templated_email(
-    template_prefix: str, *, to: list[str], context: dict, reply_to: list[str] | None = None
+    template_prefix: str,
+    *,
+    to: list[str],
+    context: Mapping[str, object],
+    reply_to: list[str] | None = None,
 ) -> None:
     """Render an email from templates and send it in the background."""
     subject, body = render_email(template_prefix, context)
@@ -129,8 +144,8 @@ def queue_message(message: EmailMessage) -> None:
         if mimetype == "text/html":
             html_body = content
     queue_email(
-        subject=message.subject,
-        body=message.body,
+        subject=str(message.subject),
+        body=str(message.body),
         to=message.to,
         html_body=html_body,
         reply_to=message.reply_to,
@@ -145,7 +160,11 @@ def retry_pause(attempt: int) -> timedelta:
 
 
 def retry_later(
-    failed_task: Task, *, attempt: int, max_attempts: int = MAX_ATTEMPTS, **kwargs
+    failed_task: Task[..., None],
+    *,
+    attempt: int,
+    max_attempts: int = MAX_ATTEMPTS,
+    **kwargs: object,
 ) -> bool:
     """Queue the task again after a growing pause; False when it should give up.
 
@@ -165,7 +184,7 @@ def retry_later(
 DATABASE_WAIT_SECONDS = 15
 
 
-def _through_a_restart(query):
+def _through_a_restart[T](query: Callable[[], T]) -> T:
     """Run a database call, waiting out a restart of the database server."""
     deadline = time.monotonic() + DATABASE_WAIT_SECONDS
     while True:

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -7,14 +9,14 @@ from django.utils import timezone
 FORMER_MEMBER = "Former member"
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def for_object(self, obj):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_object(self, obj: models.Model) -> Self:
         """The object's events, newest first."""
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         ).order_by("-created_at", "-pk")
 
-    def for_network(self, network_id: int):
+    def for_network(self, network_id: int) -> Self:
         """A network's history, newest first."""
         return self.filter(network_id=network_id).order_by("-created_at", "-pk")
 

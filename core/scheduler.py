@@ -52,6 +52,8 @@ class Job:
                     datetime.combine(today - timedelta(days=1), self.daily_at)
                 )
             return start
+        if self.every_minutes is None:
+            raise ValueError(f"{self.command}: say daily_at or every_minutes")
         period = timedelta(minutes=self.every_minutes)
         return EPOCH + (now - EPOCH) // period * period
 
@@ -60,10 +62,11 @@ def jobs() -> list[Job]:
     """The schedule in settings.PERIODIC_COMMANDS, checked."""
     found = []
     for command, when in settings.PERIODIC_COMMANDS.items():
-        if "daily_at" in when:
-            found.append(Job(command, daily_at=time.fromisoformat(when["daily_at"])))
-        elif when.get("every_minutes", 0) > 0:
-            found.append(Job(command, every_minutes=int(when["every_minutes"])))
+        daily_at, every_minutes = when.get("daily_at"), when.get("every_minutes")
+        if isinstance(daily_at, str):
+            found.append(Job(command, daily_at=time.fromisoformat(daily_at)))
+        elif isinstance(every_minutes, int) and every_minutes > 0:
+            found.append(Job(command, every_minutes=every_minutes))
         else:
             raise ValueError(f"{command}: say daily_at 'HH:MM' or every_minutes N")
     return found

@@ -24,7 +24,9 @@ import os
 import socket
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -54,15 +56,20 @@ DATABASE_RETRY_PAUSE = timedelta(seconds=2)
 RUNNING = "RUNNING"
 READY = "READY"
 FAILED = "FAILED"
+# A task's row, whatever its task's arguments and result. (A `type` alias: evaluated only
+# by the type checker, as DBTaskResult takes type arguments only in django-tasks-db's hints.)
+type TaskRow = DBTaskResult[..., Any]
 
 
-def _close_quietly():
+def _close_quietly() -> None:
     """Drop this thread's connection; the next query connects again."""
     with contextlib.suppress(*DATABASE_ERRORS):
         connection.close()
 
 
-def wait_for_database(keep_waiting=lambda: True, *, longest_pause: float = 5.0) -> bool:
+def wait_for_database(
+    keep_waiting: Callable[[], bool] = lambda: True, *, longest_pause: float = 5.0
+) -> bool:
     """Block until the database answers again; False if keep_waiting() said to stop."""
     pause = 0.25
     while keep_waiting():
@@ -87,20 +94,20 @@ def beat(worker_id: str) -> None:
         )  # fmt: skip
 
 
-def _requeue(task: DBTaskResult, *, status: str, run_after=None) -> bool:
+def _requeue(task: TaskRow, *, status: str, run_after: datetime | None = None) -> bool:
     """Put a task back in the queue if it is still as we saw it; True if it was.
 
     The condition (the same status and start) makes two workers doing this at once
     harmless: only one update matches, and a task claimed again since is left alone.
     """
-    fields = {"status": READY, "started_at": None, "finished_at": None}
+    fields: dict[str, object] = {"status": READY, "started_at": None, "finished_at": None}
     if run_after is not None:
         fields["run_after"] = run_after
     matching = DBTaskResult.objects.filter(pk=task.pk, status=status, started_at=task.started_at)
     return bool(matching.update(**fields))
 
 
-def _give_up(task: DBTaskResult, reason: str) -> None:
+def _give_up(task: TaskRow, reason: str) -> None:
     DBTaskResult.objects.filter(pk=task.pk, status=RUNNING, started_at=task.started_at).update(
         status=FAILED, finished_at=timezone.now(), traceback=reason, exception_class_path=""
     )
@@ -151,18 +158,18 @@ class Housekeeper(threading.Thread):
         # Since when this thread has reached the database without a break (monotonic).
         self.healthy_since: float | None = None
 
-    def run(self):
+    def run(self) -> None:
         try:
             while not self.stopping.wait(self.every):
                 self.tick()
         finally:
             _close_quietly()
 
-    def stop(self):
+    def stop(self) -> None:
         self.stopping.set()
         self.join(30)
 
-    def tick(self):
+    def tick(self) -> None:
         try:
             beat(self.worker_id)
             now = time.monotonic()
@@ -188,7 +195,7 @@ class Housekeeper(threading.Thread):
 class Worker(db_worker.Worker):
     """django-tasks-db's worker, which also beats, reclaims, reconnects and schedules."""
 
-    def __init__(self, *, housekeeping: bool = True, schedule: bool = True, **options):
+    def __init__(self, *, housekeeping: bool = True, schedule: bool = True, **options: Any):
         super().__init__(**options)
         self.housekeeper = Housekeeper(self.worker_id, schedule=schedule) if housekeeping else None
 
@@ -212,7 +219,7 @@ class Worker(db_worker.Worker):
         finally:
             self._leave()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: TaskRow) -> None:
         # A database error while recording the task's end leaves super().run_task()
         # and reaches run() above, which waits and queues the task again.
         super().run_task(db_task_result)
@@ -249,7 +256,7 @@ class Worker(db_worker.Worker):
             logger.warning("Worker %s queued again its unfinished %s", self.worker_id, requeued)
         return requeued
 
-    def _leave(self):
+    def _leave(self) -> None:
         """On the way out: stop beating, give back an interrupted task, say goodbye."""
         if self.housekeeper is not None and self.housekeeper.is_alive():
             self.housekeeper.stop()

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -91,11 +93,11 @@ class FeeBand(models.Model):
         return f"{limit}: {format_pence(self.amount_pence)}"
 
 
-class FeeInvoiceQuerySet(models.QuerySet):
-    def due(self):
+class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
+    def due(self) -> Self:
         return self.filter(state=FeeInvoice.State.DUE)
 
-    def paid(self):
+    def paid(self) -> Self:
         return self.filter(state=FeeInvoice.State.PAID)
 
 

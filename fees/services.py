@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +21,9 @@ from .models import FeeInvoice, FeeScheme
 REMINDER_INTERVAL = datetime.timedelta(days=28)
 
 
-def _audit(invoice: FeeInvoice, action: str, summary: str, by: User | None, changes: dict):
+def _audit(
+    invoice: FeeInvoice, action: str, summary: str, by: User | None, changes: audit.Changes
+) -> None:
     audit.record(
         obj=invoice,
         action=action,
@@ -33,7 +35,7 @@ def _audit(invoice: FeeInvoice, action: str, summary: str, by: User | None, chan
     )
 
 
-def member_schools(network: Network):
+def member_schools(network: Network) -> QuerySet[School]:
     """The schools holding an active seat in the network: those it invoices."""
     return School.objects.filter(
         memberships__network=network, memberships__status=Membership.Status.ACTIVE
@@ -86,7 +88,9 @@ def raise_invoices(*, network: Network, by: User | None, year: int | None = None
     return report
 
 
-def _create_invoice(scheme, school, year, amount, by) -> FeeInvoice | None:
+def _create_invoice(
+    scheme: FeeScheme, school: School, year: int, amount: int, by: User | None
+) -> FeeInvoice | None:
     try:
         with transaction.atomic():
             invoice = FeeInvoice.objects.create(
@@ -283,7 +287,9 @@ def _is_recorded_payment(invoice: FeeInvoice, row: bank.StatementRow) -> bool:
     )
 
 
-def _match(network, rows, by, report: MatchReport) -> None:
+def _match(
+    network: Network, rows: list[bank.StatementRow], by: User | None, report: MatchReport
+) -> None:
     invoices = {
         invoice.reference: invoice
         for invoice in FeeInvoice.objects.filter(network=network).select_related("school")
@@ -291,7 +297,8 @@ def _match(network, rows, by, report: MatchReport) -> None:
     index = bank.ReferenceIndex(invoices)
     claimed: set[int] = set()  # invoices a row of this statement has paid or shown paid
     for row in rows:
-        if row.problem:
+        # A row without a date or an amount always says why in its problem (bank.py).
+        if row.problem or row.date is None or row.amount_pence is None:
             report.unmatched.append((row, row.problem))
             continue
         named = index.found_in(row.reference)

@@ -7,16 +7,17 @@ person could pick who decides by claiming a post in a friendly area (issue 19, f
 17). Never by the person themselves.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from members.models import Designation, Post
+from members.models import Designation, DesignationQuerySet, Post, User
 from networks.models import Membership
 
 
-def may_see_directory(user) -> bool:
+def may_see_directory(user: User | AnonymousUser) -> bool:
     """Site staff, and people who lead a school now by a confirmed post.
 
     The directory names people and when they are free to be deployed: it is for
@@ -29,7 +30,7 @@ def may_see_directory(user) -> bool:
     return Post.objects.current().verified().headships().filter(person=user).exists()
 
 
-def check_directory(user) -> None:
+def check_directory(user: User | AnonymousUser) -> None:
     if not may_see_directory(user):
         raise PermissionDenied(
             "The leaders directory is for heads. Add your post to your profile: once it "
@@ -37,7 +38,7 @@ def check_directory(user) -> None:
         )
 
 
-def _administered_area_ids(user):
+def _administered_area_ids(user: User) -> QuerySet[Membership, dict[str, int]]:
     """Local authorities covered by networks the user administers."""
     return (
         Membership.objects.active()
@@ -46,7 +47,7 @@ def _administered_area_ids(user):
     )
 
 
-def designations_to_decide(user):
+def designations_to_decide(user: User | AnonymousUser) -> DesignationQuerySet:
     """Claimed designations the user may confirm or reject, oldest first."""
     claims = Designation.objects.claims().select_related("person").order_by("created_at", "pk")
     if not user.is_authenticated:
@@ -61,7 +62,7 @@ def designations_to_decide(user):
     return claims.filter(person__in=in_area.values("person")).exclude(person=user)
 
 
-def get_designation_to_decide(user, pk: int) -> Designation:
+def get_designation_to_decide(user: User | AnonymousUser, pk: int) -> Designation:
     """A claim the user may decide; 404 for any other, so nobody learns who claims what."""
     designation = designations_to_decide(user).filter(pk=pk).first()
     if designation is None:
@@ -69,7 +70,9 @@ def get_designation_to_decide(user, pk: int) -> Designation:
     return designation
 
 
-def directory_filter(*, kind="", sector="", area="", availability=""):
+def directory_filter(
+    *, kind: str = "", sector: str = "", area: str = "", availability: str = ""
+) -> Q:
     """The conditions on listings for the directory's filters (each optional)."""
     condition = Q()
     if kind:

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,8 +7,8 @@ from django.utils import timezone
 from members.models import Designation, Post
 
 
-class ListingQuerySet(models.QuerySet):
-    def for_directory(self):
+class ListingQuerySet(models.QuerySet["Listing"]):
+    def for_directory(self) -> Self:
         """Listings with what the directory shows: the person, their posts and schools,
         and their confirmed designations, in a fixed number of queries."""
         return self.select_related("person").prefetch_related(

@@ -1,4 +1,5 @@
 import datetime
+from typing import Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -36,11 +37,11 @@ class LocalAuthority(models.Model):
         return self.name
 
 
-class SchoolQuerySet(models.QuerySet):
-    def open(self):
+class SchoolQuerySet(models.QuerySet["School"]):
+    def open(self) -> Self:
         return self.exclude(status=School.Status.CLOSED)
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Schools whose name or town contains the text, or whose URN it is."""
         text = text.strip()
         if not text:
@@ -306,8 +307,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return on < years_after(first_started, NEW_HEAD_YEARS)
 
 
-class PostQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
+class PostQuerySet(models.QuerySet["Post"]):
+    def current(self, on: datetime.date | None = None) -> Self:
         """Held on the day; a rejected claim is never held."""
         on = on or timezone.localdate()
         return (
@@ -316,20 +317,20 @@ class PostQuerySet(models.QuerySet):
             .exclude(verification=Post.Verification.REJECTED)
         )
 
-    def headships(self):
+    def headships(self) -> Self:
         return self.filter(role__in=Post.HEAD_ROLES)
 
-    def verified(self):
+    def verified(self) -> Self:
         return self.filter(verification=Post.Verification.VERIFIED)
 
-    def claims(self):
+    def claims(self) -> Self:
         """Unverified posts not yet ended: the claims waiting for someone to decide."""
         today = timezone.localdate()
         return self.filter(verification=Post.Verification.UNVERIFIED).filter(
             models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
         )
 
-    def seat_questions(self):
+    def seat_questions(self) -> Self:
         """Verified headships waiting for a decision on whether the school's seats pass to
         them from its sitting head (networks.services.hand_over_school_seats asks)."""
         today = timezone.localdate()
@@ -337,12 +338,12 @@ class PostQuerySet(models.QuerySet):
             verification=Post.Verification.VERIFIED, seat_question=Post.SeatQuestion.ASKED
         ).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today))
 
-    def awaiting_decision(self):
+    def awaiting_decision(self) -> Self:
         """Claims and seat questions: the work waiting for a school's head, its networks'
         administrators or site staff."""
         return self.claims() | self.seat_questions()
 
-    def verified_automatically(self):
+    def verified_automatically(self) -> Self:
         """Headships verified by evidence alone, not yet ended: their schools' networks'
         administrators may revoke them."""
         today = timezone.localdate()
@@ -532,11 +533,11 @@ class PostDecision(models.Model):
         return f"{self.get_outcome_display()}: {self.post} ({self.get_how_display()})"
 
 
-class DesignationQuerySet(models.QuerySet):
-    def confirmed(self):
+class DesignationQuerySet(models.QuerySet["Designation"]):
+    def confirmed(self) -> Self:
         return self.filter(state=Designation.State.CONFIRMED)
 
-    def claims(self):
+    def claims(self) -> Self:
         """Designations people have added that nobody has confirmed or rejected yet."""
         return self.filter(state=Designation.State.CLAIMED)
 

@@ -111,7 +111,7 @@ def verify_post(*, post: Post, how: str, by: User | None = None) -> Post:
     return post
 
 
-def _audit_decision(post: Post, action: str, summary: str, *, by: User | None, before: str):
+def _audit_decision(post: Post, action: str, summary: str, *, by: User | None, before: str) -> None:
     audit.record(
         obj=post,
         action=action,

@@ -17,7 +17,7 @@ functions of strings, so the migration that re-examined old verifications (membe
 """
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 # Councils' domains (all under gov.uk) and services that host many organisations' sites.
 HOSTS_OF_OTHERS = (
@@ -35,7 +35,7 @@ HOSTS_OF_OTHERS = (
 HOME_PAGES = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"}
 
 
-def _split(website: str):
+def _split(website: str) -> SplitResult:
     website = website.strip().lower()
     return urlsplit(website if "//" in website else f"//{website}")
 

@@ -1,6 +1,7 @@
 """Workflows that span apps: a post changes networks; closing an account asks every app."""
 
 import datetime
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +18,19 @@ from networks import privacy as networks_privacy
 from networks import services as networks_services
 from support import privacy as support_privacy
 
-# Each app's part of a person's data: personal_data(person) -> dict for the
-# download, forget_person(person) for closure. A new app joins by adding its
-# module here. Highest floor first: an app may still read the records of the
-# apps below it while it forgets; members comes last and deletes the account.
-PRIVACY_PARTS = (
+
+class PrivacyPart(Protocol):
+    """An app's privacy module: its part of a person's data, for the download and for closure."""
+
+    def personal_data(self, person: User) -> dict[str, object]: ...
+
+    def forget_person(self, person: User) -> None: ...
+
+
+# Each app's part of a person's data. A new app joins by adding its module here.
+# Highest floor first: an app may still read the records of the apps below it while
+# it forgets; members comes last and deletes the account.
+PRIVACY_PARTS: tuple[PrivacyPart, ...] = (
     support_privacy,
     articles_privacy,
     leaders_privacy,
@@ -67,9 +76,9 @@ def end_post(*, post: Post, ended_on: datetime.date) -> Post:
     return post
 
 
-def personal_data(person: User) -> dict:
+def personal_data(person: User) -> dict[str, object]:
     """Everything Headnet holds about the person, for "Download my data"."""
-    data = {"exported_at": timezone.now().isoformat()}
+    data: dict[str, object] = {"exported_at": timezone.now().isoformat()}
     for part in reversed(PRIVACY_PARTS):  # the account first, as people read it
         data |= part.personal_data(person)
     return data
