@@ -1,0 +1,120 @@
+"""A membership's life: how one begins (the database settles races), how it ends, its
+role, and the audit of each change."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import audit
+from core.email import queue_templated_email
+from members.models import User
+
+from ..models import Membership
+
+
+def _audit_membership(
+    membership: Membership, action: str, summary: str, *, by: User | None, changes: dict
+) -> None:
+    """Record a change to a membership; the person's name goes in `subject` only."""
+    network = membership.network
+    where = f" ({membership.school.name})" if membership.school_id else ""
+    audit.record(
+        obj=membership,
+        action=action,
+        summary=summary,
+        actor=by,
+        subject=membership.person,
+        network_id=network.pk,
+        changes=changes,
+        object_repr=f"Membership of {network.label}{where}",
+    )
+
+
+def _status_change(before: str, after: str) -> dict:
+    return {"Status": [Membership.Status(before).label, Membership.Status(after).label]}
+
+
+def _live_membership(person, network) -> Membership | None:
+    return Membership.objects.live().filter(person=person, network=network).first()
+
+
+def _create_live(**fields) -> tuple[Membership, bool]:
+    """Create a live membership unless one exists; the database constraint decides races."""
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(**fields), True
+    except IntegrityError:
+        existing = _live_membership(fields["person"], fields["network"])
+        if existing is None:
+            raise  # another constraint (the school's seat) was broken: a real error
+        return existing, False
+
+
+def _lapse(membership: Membership) -> None:
+    before = membership.status
+    membership.status = Membership.Status.LAPSED
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["status", "ended_at"])
+    _audit_membership(
+        membership,
+        "membership.lapsed",
+        "Lapsed: no longer eligible",
+        by=None,
+        changes=_status_change(before, membership.status),
+    )
+    if membership.person is not None:
+        sync_admin_site_access(membership.person)
+
+
+@transaction.atomic
+def set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Give an active member a role; administrators gain (or lose) the admin site with it.
+
+    The person is emailed when their role changes. Setting the role they already
+    have changes nothing and sends nothing.
+    """
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "network")
+        .get(pk=membership.pk)
+    )
+    if role not in Membership.Role.values:
+        raise ValidationError(f"{role!r} is not a role.")
+    if not membership.is_active:
+        raise ValidationError("Only active members can be given a role.")
+    if membership.role == role:
+        return membership
+    previous = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _audit_membership(
+        membership,
+        "membership.role",
+        f"Made {membership.get_role_display().lower()}",
+        by=by,
+        changes={"Role": [previous, membership.get_role_display()]},
+    )
+    sync_admin_site_access(membership.person)
+    queue_templated_email(
+        "networks/email/role_changed",
+        to=[membership.person.email],
+        context={"membership": membership, "network": membership.network, "previous": previous},
+    )
+    return membership
+
+
+def sync_admin_site_access(person: User) -> None:
+    """Open the admin site to people who administer a network, and close it when they stop.
+
+    Site staff (superusers) keep it whatever their memberships.
+    """
+    if person.is_superuser:
+        return
+    administers = (
+        Membership.objects.active()
+        .filter(person=person, role=Membership.Role.ADMINISTRATOR)
+        .exists()
+    )
+    if person.is_staff != administers:
+        person.is_staff = administers
+        person.save(update_fields=["is_staff"])
