@@ -308,6 +308,7 @@ class Membership(models.Model):
         DECLINED = "declined", "Declined"
         LEFT = "left", "Left"
         LAPSED = "lapsed", "Lapsed"
+        REMOVED = "removed", "Removed by an administrator"
 
     class Role(models.TextChoices):
         MEMBER = "member", "Member"

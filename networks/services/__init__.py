@@ -22,7 +22,7 @@ from .joining import (
     join_network,
     leave_network,
 )
-from .memberships import set_role, sync_admin_site_access
+from .memberships import end_membership, set_role, sync_admin_site_access
 from .seats import hand_over_school_seats, keep_school_seats, pass_school_seats
 from .workhubs import join_workhub, leave_workhub
 
@@ -31,6 +31,7 @@ __all__ = [
     "ask_heads_to_confirm",
     "confirm_claim",
     "decline_membership",
+    "end_membership",
     "follow_post_change",
     "hand_over_school_seats",
     "invite",

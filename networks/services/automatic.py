@@ -9,15 +9,19 @@ from members.models import Post, School, User
 
 from .. import eligibility
 from ..models import Membership, Network
-from .memberships import _audit_membership, _create_live, _lapse
+from .memberships import _audit_membership, _create_live, end_membership
 from .seats import hand_over_school_seats
+
+# Endings someone chose, which enrolment respects: the person left, or an administrator
+# removed them. (A lapse or a declined request does not keep anyone out.)
+CHOSEN_ENDINGS = (Membership.Status.LEFT, Membership.Status.REMOVED)
 
 
 def sync_automatic_memberships(*, person: User, welcome: bool = True) -> list[Membership]:
     """Bring the person's automatic memberships in line with their posts.
 
-    Enrols them in every automatic network they are eligible for (except ones
-    they chose to leave: they can rejoin) and lapses person-based automatic
+    Enrols them in every automatic network they are eligible for (except ones they
+    left or were removed from: they can rejoin) and lapses person-based automatic
     memberships they no longer qualify for. School seats move with
     hand_over_school_seats. Coordinators and administrators keep their place.
     Returns the new memberships; each new member is emailed a welcome (unless
@@ -43,9 +47,9 @@ def sync_automatic_memberships(*, person: User, welcome: bool = True) -> list[Me
                 or membership.role != Membership.Role.MEMBER
             )
             if not stays and not network.is_school_based:
-                _lapse(membership)
+                end_membership(membership=membership, status=Membership.Status.LAPSED, by=None)
             continue
-        if membership and membership.status == Membership.Status.LEFT:
+        if membership and membership.status in CHOSEN_ENDINGS:
             continue
         allowed = eligibility.eligibility_for(network, person)
         if not allowed:

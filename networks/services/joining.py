@@ -10,13 +10,13 @@ from members.models import Post, User
 
 from .. import eligibility
 from ..eligibility import JoinKind
-from ..models import Invitation, Membership, Network, WorkhubMembership
+from ..models import Invitation, Membership, Network
 from .memberships import (
     _audit_membership,
     _create_live,
     _live_membership,
     _status_change,
-    sync_admin_site_access,
+    end_membership,
 )
 
 
@@ -71,26 +71,15 @@ def join_network(*, person: User, network: Network) -> Membership:
 @transaction.atomic
 def leave_network(*, person: User, network: Network) -> Membership:
     """End the person's membership (or withdraw their pending request)."""
-    membership = (
-        Membership.objects.live().select_for_update().filter(person=person, network=network).first()
-    )
+    membership = _live_membership(person, network)
     if membership is None:
         raise ValidationError(f"You are not a member of {network.name}.")
-    before = membership.status
-    membership.status = Membership.Status.LEFT
-    membership.ended_at = timezone.now()
-    membership.save(update_fields=["status", "ended_at"])
-    _audit_membership(
-        membership,
-        "membership.left",
-        "Withdrew the request" if before == Membership.Status.PENDING else "Left",
+    return end_membership(
+        membership=membership,
+        status=Membership.Status.LEFT,
         by=person,
-        changes=_status_change(before, membership.status),
+        summary="Withdrew the request" if membership.is_pending else "Left",
     )
-    # Workhubs belong to the network: leaving it leaves them too.
-    WorkhubMembership.objects.filter(person=person, workhub__network=network).delete()
-    sync_admin_site_access(person)
-    return membership
 
 
 @transaction.atomic
@@ -142,26 +131,9 @@ def _has_confirmed_post(membership: Membership) -> bool:
 @transaction.atomic
 def decline_membership(*, membership: Membership, by: User, reason: str = "") -> Membership:
     """Decline a pending request, with an optional reason, and tell the person."""
-    membership = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("person", "network", "school")
-        .get(pk=membership.pk)
+    membership = end_membership(
+        membership=membership, status=Membership.Status.DECLINED, by=by, reason=reason
     )
-    if not membership.is_pending:
-        raise ValidationError("This request has already been decided.")
-    now = timezone.now()
-    membership.status = Membership.Status.DECLINED
-    membership.decided_by = by
-    membership.decided_at = now
-    membership.ended_at = now
-    membership.decline_reason = reason.strip()
-    membership.save(
-        update_fields=["status", "decided_by", "decided_at", "ended_at", "decline_reason"]
-    )
-    changes = _status_change(Membership.Status.PENDING, membership.status)
-    if membership.decline_reason:
-        changes["Reason"] = ["", membership.decline_reason]
-    _audit_membership(membership, "membership.declined", "Request declined", by=by, changes=changes)
     queue_templated_email(
         "networks/email/request_declined",
         to=[membership.person.email],

@@ -9,7 +9,7 @@ from core import audit
 from core.email import queue_templated_email
 from members.models import User
 
-from ..models import Membership
+from ..models import Membership, WorkhubMembership
 
 
 def _audit_membership(
@@ -50,20 +50,64 @@ def _create_live(**fields) -> tuple[Membership, bool]:
         return existing, False
 
 
-def _lapse(membership: Membership) -> None:
-    before = membership.status
-    membership.status = Membership.Status.LAPSED
-    membership.ended_at = timezone.now()
-    membership.save(update_fields=["status", "ended_at"])
-    _audit_membership(
-        membership,
-        "membership.lapsed",
-        "Lapsed: no longer eligible",
-        by=None,
-        changes=_status_change(before, membership.status),
+# How each ending is recorded: the audit action and what the history says by default.
+ENDINGS = {
+    Membership.Status.LEFT: ("membership.left", "Left"),
+    Membership.Status.DECLINED: ("membership.declined", "Request declined"),
+    Membership.Status.LAPSED: ("membership.lapsed", "Lapsed: no longer eligible"),
+    Membership.Status.REMOVED: ("membership.removed", "Removed by an administrator"),
+}
+
+
+@transaction.atomic
+def end_membership(
+    *,
+    membership: Membership,
+    status: str,
+    by: User | None,
+    reason: str = "",
+    summary: str = "",
+) -> Membership:
+    """End a live membership: the one way one ends (docs/rules.md, section 5).
+
+    `status`: left (the person leaves or withdraws their request), declined (an
+    administrator declines the request; `reason` is kept and shown to the person),
+    lapsed (no longer eligible, or the school's seat passed on) or removed (by an
+    administrator). The row stays as a record. Whatever the way, the person leaves the
+    network's workhubs (so its workhub meetings leave their schedule and feed), their
+    admin site access follows their roles, and the change is audited. `by` None: Headnet
+    did it. Emailing the person is the caller's: what to say depends on the way.
+    """
+    if status not in ENDINGS:
+        raise ValueError(f"{status!r} is not a way for a membership to end.")
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "network", "school")
+        .get(pk=membership.pk)
     )
-    if membership.person is not None:
-        sync_admin_site_access(membership.person)
+    if not membership.is_live:
+        raise ValidationError("This membership has already ended.")
+    if status == Membership.Status.DECLINED and not membership.is_pending:
+        raise ValidationError("This request has already been decided.")
+    before, now = membership.status, timezone.now()
+    membership.status, membership.ended_at = status, now
+    fields = ["status", "ended_at"]
+    if status == Membership.Status.DECLINED:
+        membership.decided_by, membership.decided_at = by, now
+        membership.decline_reason = reason.strip()
+        fields += ["decided_by", "decided_at", "decline_reason"]
+    membership.save(update_fields=fields)
+    changes = _status_change(before, status)
+    if reason.strip():
+        changes["Reason"] = ["", reason.strip()]
+    action, default_summary = ENDINGS[status]
+    _audit_membership(membership, action, summary or default_summary, by=by, changes=changes)
+    # Workhubs belong to the network: a member's place in them ends with the membership.
+    WorkhubMembership.objects.filter(
+        person=membership.person, workhub__network=membership.network
+    ).delete()
+    sync_admin_site_access(membership.person)
+    return membership
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from members.models import Post, School, User
 
 from .. import eligibility
 from ..models import Membership, Network
-from .memberships import _audit_membership, _create_live, _lapse, _live_membership
+from .memberships import _audit_membership, _create_live, _live_membership, end_membership
 
 # Who holds a school's seat when several people lead it: these roles first,
 # then the most recent appointment.
@@ -121,7 +121,12 @@ def hand_over_school_seats(
             seat.school = other_school
             seat.save(update_fields=["school"])
         else:
-            _lapse(seat)
+            end_membership(
+                membership=seat,
+                status=Membership.Status.LAPSED,
+                by=None,
+                summary="Lapsed: the school's seat passed on",
+            )
         new_seat = _give_seat(head, seat.network, school) if head else None
         if new_seat:
             handed_over.append(new_seat)
