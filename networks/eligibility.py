@@ -36,6 +36,7 @@ class JoinKind(StrEnum):
     JOIN = "join"  # open or automatic: a member at once
     REQUEST = "request"  # approval: a pending request
     ACCEPT = "accept"  # an invitation waits for them
+    INVITED = "invited"  # an invitation waits, but no seat is theirs to take yet
     MEMBER = "member"
     PENDING = "pending"
     INVITATION_ONLY = "invitation_only"
@@ -177,11 +178,15 @@ def join_option_for(network: Network, person, membership: Membership | None = No
         kind = JoinKind.MEMBER if membership.is_active else JoinKind.PENDING
         return JoinOption(kind, membership=membership)
     # Administrators may invite people to a network of any policy; an invitation
-    # is their yes, whatever the rules would say.
+    # is their yes, whatever the rules say about who the network is for.
     invitation = open_invitation_for(network, person)
+    if invitation is not None and not network.is_school_based:
+        return JoinOption(JoinKind.ACCEPT, invitation=invitation)
     if invitation is not None:
-        eligibility = eligibility_for(network, person)
-        return JoinOption(JoinKind.ACCEPT, school=eligibility.school, invitation=invitation)
+        seat = _invited_seat(network, person)
+        if not seat:
+            return JoinOption(JoinKind.INVITED, seat.reason, invitation=invitation)
+        return JoinOption(JoinKind.ACCEPT, school=seat.school, invitation=invitation)
     if network.join_policy == Network.JoinPolicy.INVITATION:
         return JoinOption(
             JoinKind.INVITATION_ONLY,
@@ -193,6 +198,34 @@ def join_option_for(network: Network, person, membership: Membership | None = No
     if network.join_policy == Network.JoinPolicy.APPROVAL:
         return JoinOption(JoinKind.REQUEST, school=eligibility.school)
     return JoinOption(JoinKind.JOIN, school=eligibility.school)
+
+
+def _invited_seat(network: Network, person) -> Eligibility:
+    """The school an invited person accepts a school-based network's invitation for.
+
+    The invitation waives who the network is for (its roles, sectors and area), never
+    the seat: the school is the member, so accepting takes the seat of a school the
+    person leads by a verified headship, free or already theirs. Without one there is no
+    membership yet (a membership without a school would be a member no fee invoices and
+    no hand-over moves); the invitation stays open until there is (docs/rules.md, 3).
+    """
+    on = timezone.localdate()
+    headships = [
+        post
+        for post in person.posts.all()
+        if post.is_current(on) and post.is_headship and post.school.is_open
+    ]
+    if not headships:
+        return Eligibility(
+            False,
+            f"{network.label} is a network of schools: its members are schools, each "
+            "seat held by the school's head, so accepting needs a current headship. "
+            "Add yours to your profile.",
+        )
+    confirmed = [post for post in headships if post.is_verified]
+    if not confirmed:
+        return _unconfirmed(network, headships[0])
+    return _seat_eligibility(network, person, confirmed)
 
 
 def open_invitation_for(network: Network, person) -> Invitation | None:
