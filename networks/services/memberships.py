@@ -39,15 +39,38 @@ def _live_membership(person, network) -> Membership | None:
 
 
 def _create_live(**fields) -> tuple[Membership, bool]:
-    """Create a live membership unless one exists; the database constraint decides races."""
+    """Create a live membership unless one exists; the database constraints decide races.
+
+    The person's own live membership, made a moment ago (a double click, two tabs), is
+    returned. The school's seat, taken a moment ago by another of its heads, is a
+    ValidationError saying so. Any other conflict is a real error.
+    """
     try:
         with transaction.atomic():
             return Membership.objects.create(**fields), True
     except IntegrityError:
         existing = _live_membership(fields["person"], fields["network"])
-        if existing is None:
-            raise  # another constraint (the school's seat) was broken: a real error
-        return existing, False
+        if existing is not None:
+            return existing, False
+        seat = _live_seat(fields["network"], fields.get("school"))
+        if seat is None:
+            raise
+        holder = seat.person.get_full_name() or "another of its heads"
+        raise ValidationError(
+            f"{seat.school.name}'s seat in {seat.network.label} was taken a moment ago by "
+            f"{holder}: a school holds one seat, so you have not joined."
+        ) from None
+
+
+def _live_seat(network, school) -> Membership | None:
+    if school is None:
+        return None
+    return (
+        Membership.objects.live()
+        .filter(network=network, school=school)
+        .select_related("person", "network", "school")
+        .first()
+    )
 
 
 # How each ending is recorded: the audit action and what the history says by default.
