@@ -364,7 +364,7 @@ class InvitationAdmin(NetworkScopedAdmin):
     list_display = ["email", "network", "created_at", "accepted_at"]
     list_filter = [network_filter("network")]
     search_fields = ["email"]
-    readonly_fields = ["email", "network", "token", "invited_by", "accepted_at"]
+    readonly_fields = ["email", "network", "invited_by", "accepted_at"]
 
     def has_add_permission(self, request):
         return False  # invitations are sent from the network's requests page, which emails them

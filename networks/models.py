@@ -1,4 +1,3 @@
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -432,16 +431,12 @@ class Membership(models.Model):
         return post is not None and not post.is_verified
 
 
-def _invitation_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class Invitation(models.Model):
-    """An administrator's invitation to an invitation-only network, by email address."""
+    """An administrator's invitation to a network, by email address: the person signed in
+    with that address accepts it on the network's page (the address is the key)."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -135,3 +135,16 @@ def test_an_invitation_to_a_person_based_network_needs_no_post(client, administr
 def _invited(network, person, by) -> Network:
     Invitation.objects.create(network=network, email=person.email, invited_by=by)
     return network
+
+
+def test_an_invitation_is_accepted_by_signing_in_with_its_address_and_keeps_no_token(
+    network, administrator
+):
+    """The address is the key: the email links to the network's page, where the person
+    signed in with that address accepts. A token that nothing read is gone."""
+    services.invite(network=network, email="new.head@school.example", by=administrator)
+
+    [email] = mail.outbox
+    assert network.get_absolute_url() in email.body
+    assert "with this email address" in email.body
+    assert "token" not in {field.name for field in Invitation._meta.get_fields()}
