@@ -21,10 +21,12 @@ from .joining import (
     invite,
     join_network,
     leave_network,
+    remove_member,
+    withdraw_invitation,
 )
 from .memberships import end_membership, set_role, sync_admin_site_access
 from .seats import hand_over_school_seats, keep_school_seats, pass_school_seats
-from .workhubs import join_workhub, leave_workhub
+from .workhubs import join_workhub, leave_workhub, place_in_workhub, remove_from_workhub
 
 __all__ = [
     "approve_membership",
@@ -41,12 +43,16 @@ __all__ = [
     "leave_network",
     "leave_workhub",
     "pass_school_seats",
+    "place_in_workhub",
     "reconcile_automatic_memberships",
     "reject_claim",
+    "remove_from_workhub",
+    "remove_member",
     "revoke_headship",
     "send_contact_message",
     "set_role",
     "sync_admin_site_access",
     "sync_automatic_memberships",
     "tell_administrators_of_automatic_headship",
+    "withdraw_invitation",
 ]

@@ -143,6 +143,23 @@ def decline_membership(*, membership: Membership, by: User, reason: str = "") ->
 
 
 @transaction.atomic
+def remove_member(*, membership: Membership, by: User, reason: str = "") -> Membership:
+    """An administrator ends someone's active membership; the person is told, with the
+    reason if one is given."""
+    if not membership.is_active:
+        raise ValidationError("Only an active membership can be ended; decline a request.")
+    membership = end_membership(
+        membership=membership, status=Membership.Status.REMOVED, by=by, reason=reason
+    )
+    queue_templated_email(
+        "networks/email/membership_removed",
+        to=[membership.person.email],
+        context={"membership": membership, "network": membership.network, "reason": reason},
+    )
+    return membership
+
+
+@transaction.atomic
 def invite(*, network: Network, email: str, by: User) -> Invitation:
     """Invite an email address to join; sends the invitation (again, if asked twice)."""
     email = email.strip().lower()
@@ -157,6 +174,14 @@ def invite(*, network: Network, email: str, by: User) -> Invitation:
         context={"network": network, "invited_by": by},
     )
     return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation) -> None:
+    """Withdraw an invitation not yet accepted (an accepted one is a record: it stays)."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(f"{invitation.email} has already accepted the invitation.")
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
 
 def _email_administrators_of_request(membership: Membership) -> None:
