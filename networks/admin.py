@@ -288,9 +288,10 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         return f"Membership of {obj.network.label}{where}"
 
     # A membership's state changes only through the services (docs/architecture.md,
-    # "Services"): its page shows it read-only, for site staff too, and the actions
-    # below call the services. It begins by joining, invitation, enrolment or a seat,
-    # and ends (staying as a record) by end_membership: never added or deleted here.
+    # "Services: the only door for a change of state"): its page shows it read-only,
+    # for site staff too, and the actions below call the services. It begins by
+    # joining, invitation, enrolment or a seat, and ends (staying as a record) by
+    # end_membership: it is never added or deleted here.
     def has_change_permission(self, request, obj=None):
         # The list's actions ask with no object; a membership's own page is for reading.
         return obj is None and super().has_change_permission(request)

@@ -1,4 +1,4 @@
-"""Who may join a network, and how: the rules of docs/rules.md, section 2, in one place.
+"""Who may join a network, and how, in one place (docs/rules.md, "Eligibility").
 
 `eligibility_for(network, person)` answers "may this person join?" with the reason in
 words; `join_option_for(network, person)` answers "what may they do about it now?" (the
@@ -207,7 +207,7 @@ def _invited_seat(network: Network, person) -> Eligibility:
     the seat: the school is the member, so accepting takes the seat of a school the
     person leads by a verified headship, free or already theirs. Without one there is no
     membership yet (a membership without a school would be a member no fee invoices and
-    no hand-over moves); the invitation stays open until there is (docs/rules.md, 3).
+    no hand-over moves); the invitation stays open until there is (docs/rules.md, "Joining").
     """
     on = timezone.localdate()
     headships = [

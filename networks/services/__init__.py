@@ -1,5 +1,6 @@
-"""Membership workflows: the only door for a change of state in networks (docs/
-architecture.md, "Services"). No request, no permission checks: callers decide who may.
+"""Membership workflows: the only door for a change of state in networks. No request, no
+permission checks: callers decide who may (docs/architecture.md, "Services: the only door
+for a change of state").
 
 One module a topic; the public functions are re-exported here, so callers write
 `from networks import services; services.join_network(...)`.

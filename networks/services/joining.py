@@ -1,4 +1,4 @@
-"""Joining, leaving, requests and invitations (docs/rules.md, section 3)."""
+"""Joining, leaving, requests and invitations (docs/rules.md, "Joining")."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -91,7 +91,7 @@ def end_membership(
     reason: str = "",
     summary: str = "",
 ) -> Membership:
-    """End a live membership: the one way one ends (docs/rules.md, section 5).
+    """End a live membership: the one way one ends (docs/rules.md, "How a membership ends").
 
     `status`: left (the person leaves or withdraws their request), declined (an
     administrator declines the request; `reason` is kept and shown to the person),

@@ -1,5 +1,5 @@
 """School seats: who holds a school's seat in a school-based network, and its hand-over
-when the school's headship changes (docs/rules.md, section 4)."""
+when the school's headship changes (docs/rules.md, "Seats and hand-over")."""
 
 import datetime
 

@@ -1,6 +1,7 @@
 """The networks admin changes state only through the services (docs/architecture.md,
-"Services"): a membership's page is read-only and its actions call the services; places
-in a workhub are made by the services, naming people only among the network's members."""
+"Services: the only door for a change of state"): a membership's page is read-only and
+its actions call the services; places in a workhub are made by the services, naming
+people only among the network's members."""
 
 import pytest
 from django.core import mail

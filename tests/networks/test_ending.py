@@ -1,7 +1,7 @@
-"""How a membership ends (docs/rules.md, section 5): one service, `end_membership`, that
-leaving, lapsing, declining, a seat passing on and an administrator's removal all call.
-However it ends, the person leaves the network's workhubs, so its workhub meetings leave
-their schedule, and the change is audited."""
+"""How a membership ends (docs/rules.md, "How a membership ends"): one service,
+`end_membership`, that leaving, lapsing, declining, a seat passing on, an administrator's
+removal and closing an account all call. However it ends, the person leaves the
+network's workhubs, so its workhub meetings leave their schedule, and it is audited."""
 
 import datetime
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Accepting an invitation, on the network's page (docs/rules.md, section 3).
+"""Accepting an invitation, on the network's page (docs/rules.md, "Joining").
 
 An invitation is the administrators' yes to a person, whatever the network's rules say
 about who it is for. In a network whose members are schools it never makes a seat out
