@@ -8,7 +8,12 @@ import multiprocessing
 import os
 
 wsgi_app = "config.wsgi:application"
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback: the proxy in front runs on the same machine. Reachable directly, gunicorn
+# would take anyone's word in X-Forwarded-For (TRUSTED_PROXY_COUNT=1 trusts the entry
+# the proxy appends) and every per-address limit would be theirs to dodge. A proxy on
+# another machine: GUNICORN_BIND=<private address>:8000, with a firewall letting in
+# only the proxy.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

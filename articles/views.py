@@ -1,5 +1,4 @@
-import hashlib
-import hmac
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
 from core.pagecache import cached_for_visitors
-from core.ratelimit import is_limited
+from core.ratelimit import is_limited_today
 from networks import access as network_access
 
 from . import access, services
@@ -27,7 +26,6 @@ PAGE_SIZE = 10
 FEED_SIZE = 20
 # Stories one person may send in a day: enough for anyone with something to say.
 STORIES_PER_DAY = 5
-DAY = 24 * 60 * 60
 
 
 def _perms(request, slug):
@@ -143,8 +141,17 @@ def article_unpublish(request: HttpRequest, slug: str, article_slug: str) -> Htt
     return redirect(article)
 
 
+def _on_site(path: str) -> str:
+    """The address of one of our pages, at SITE_URL: never the Host a request named."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 class ArticleFeed(Feed):
-    """A network's public articles as an Atom feed (feed readers do not sign in)."""
+    """A network's public articles as an Atom feed (feed readers do not sign in).
+
+    Its links are built from SITE_URL: the feed is cached for every visitor, so a link
+    built from one request's Host header would send them all wherever it named.
+    """
 
     feed_type = Atom1Feed
 
@@ -155,7 +162,10 @@ class ArticleFeed(Feed):
         return f"Articles of {network.name}"
 
     def link(self, network):
-        return reverse("articles:list", args=[network.slug])
+        return _on_site(reverse("articles:list", args=[network.slug]))
+
+    def feed_url(self, network):
+        return _on_site(reverse("articles:feed", args=[network.slug]))
 
     def subtitle(self, network):
         return network.summary or f"Articles published by {network.name} on Headnet."
@@ -170,7 +180,7 @@ class ArticleFeed(Feed):
         return article.summary
 
     def item_link(self, article):
-        return article.get_absolute_url()
+        return _on_site(article.get_absolute_url())
 
     def item_author_name(self, article):
         return article.byline
@@ -214,14 +224,26 @@ def story_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "articles/story_detail.html", {"story": story, "network": story.network})
 
 
-def _story_rate_key(user) -> str:
-    # A keyed hash: the cache holds no user id, and without the secret key nobody
-    # can work out whose counter a key is (a plain hash of an id is easily reversed).
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"story:{user.pk}".encode(), hashlib.sha256
-    ).hexdigest()
+def _origin_only_referrer(view):
+    """The story's pages tell nobody, us included, which page a click or a style sheet
+    came from: their path is a private token (or leads to one), and a Referer carries
+    it into access logs beside the visitor's address and the time.
+
+    "strict-origin" sends the site's address only, never a path. Not "no-referrer":
+    under it browsers send "Origin: null" with the page's own forms (send, revise,
+    withdraw), which Django's CSRF check refuses.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "strict-origin"
+        return response
+
+    return wrapper
 
 
+@_origin_only_referrer
 @login_required
 def story_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Share a story, by name or anonymously; the private link is shown once, here."""
@@ -231,9 +253,8 @@ def story_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(f"{network.label} is not taking stories at the moment.")
     form = StoryForm(request.POST or None)
     if form.is_valid():
-        if is_limited(
-            "stories", _story_rate_key(request.user), limit=STORIES_PER_DAY, period_seconds=DAY
-        ):
+        # Counted under a salt of the day: see is_limited_today and docs/anonymity.md.
+        if is_limited_today("stories", str(request.user.pk), limit=STORIES_PER_DAY):
             form.add_error(None, "You have shared several stories today. Please try tomorrow.")
         else:
             return _send_story(request, network, form)
@@ -255,15 +276,22 @@ def _send_story(request, network, form) -> HttpResponse:
         raise PermissionDenied(" ".join(error.messages)) from error
     # Shown here and never again: no redirect, no message in the session, nothing
     # that would keep the token beside the person's account.
+    private_path = reverse("articles:story_private", args=[network.slug, token])
     response = render(
         request,
         "articles/story_sent.html",
-        {"network": network, "story": story, "token": token},
+        {
+            "network": network,
+            "story": story,
+            "private_path": private_path,
+            "private_url": _on_site(private_path),  # to copy: the site's address, not the Host
+        },
     )
     add_never_cache_headers(response)
     return response
 
 
+@_origin_only_referrer
 def story_private(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The author's private page: the story's state, the coordinators' note, and (when
     returned) a new version. Whoever holds the token is its author; nobody is signed in."""
@@ -286,6 +314,7 @@ def story_private(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return response
 
 
+@_origin_only_referrer
 @require_POST
 def story_withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     story = access.get_story_by_token(slug, token)

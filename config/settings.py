@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "leaders",
     "fees",
     "portal",
+    "devdata",
 ]
 
 # Writes to these apps' models change what a page cached for visitors may show
@@ -278,7 +279,7 @@ else:
 
 # Background work (email above all) goes through Django's tasks framework:
 # run at once in the embedded default, queued in the database in production
-# and worked off by `manage.py db_worker`.
+# and worked off by `manage.py run_worker` (core.worker).
 TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -287,6 +288,24 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "databas
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Each worker writes its heartbeat this often; a task still running under a worker
+# not seen for WORKER_STALE_SECONDS is queued again (its worker died). The stale time
+# is several beats, so a slow beat is never taken for a death.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
+# The periodic commands, run by the scheduler inside every `run_worker`
+# (core.scheduler), each once per period however many workers run: "daily_at" a
+# time of day (TIME_ZONE), or "every_minutes" (counted from midnight UTC).
+PERIODIC_COMMANDS = {
+    "reconcile_memberships": {"daily_at": "02:30"},
+    "delete_closed_support_requests": {"daily_at": "03:00"},
+    "prune_tasks": {"daily_at": "03:30"},
+    "send_meeting_reminders": {"daily_at": "07:00"},
+    "send_mentoring_check_ins": {"daily_at": "08:00"},
+    "send_fee_reminders": {"daily_at": "09:00"},
+    "tell_story_moderators": {"every_minutes": 60},
+    "send_unsent_contact_messages": {"every_minutes": 10},
+}
 # A failed send waits this long before its second attempt, the pause doubling each
 # time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).
 EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 120)
@@ -312,7 +331,10 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Another site learns our origin only, never a path; our own pages still send their
+# full address to us. A story's pages send only the origin, even to us (articles.views):
+# their path is a private token.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions read from the cache (Redis in production) and written through to the
 # database: no query per signed-in request, and nobody signed out by a cache restart.
@@ -344,12 +366,34 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Every handler carries `confidential_paths` (core.logfilters): no log line, and no
+# error email, shows a story's private path, coaching or a calendar token. A handler
+# added here must carry it too (tests/core/test_logs.py checks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_one_line": {"()": "core.logfilters.RefusalsWithoutTraceback"}},
+    "filters": {
+        "confidential_paths": {"()": "core.logfilters.ConfidentialPaths"},
+        "refusals_one_line": {"()": "core.logfilters.RefusalsWithoutTraceback"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["refusals_one_line"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["confidential_paths", "refusals_one_line"],
+        },
+        # runserver's request lines, as Django prints them, through the same filter.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["confidential_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -357,5 +401,6 @@ LOGGING = {
         # on top of the root's.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

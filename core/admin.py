@@ -1,14 +1,17 @@
-"""The audit trail on an object's admin page: a read-only list, never added to or changed.
+"""Pieces the project's admin pages share.
 
+The audit trail on an object's admin page: a read-only list, never added to or changed.
 A read-only field rather than an inline: an inline's formset would have to come back
 in every POST of the change form, and there is nothing in it anyone may submit.
 """
+
+import datetime
 
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.urls import path, reverse
 from django.utils import timezone
@@ -157,3 +160,37 @@ class QuickListMixin:
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
         )
+
+
+# The parts of a date drill-down and the values each may take. The year stops one short
+# of Python's last: the admin filters up to the start of the following year or month,
+# and for 9999 there is none (a server error, as was a year too big for an integer).
+DRILLDOWN_PARTS = {"year": range(1, 9999), "month": range(1, 13), "day": range(1, 32)}
+
+
+def check_date_drilldown(params, field: str) -> None:
+    """Refuse (400) a date drill-down the admin cannot turn into a date range."""
+    values = {}
+    for part, allowed in DRILLDOWN_PARTS.items():
+        text = params.get(f"{field}__{part}")
+        if text is None:
+            continue
+        if not (text.isascii() and text.isdigit()) or int(text) not in allowed:
+            raise BadRequest(f"No such {part} in the date drill-down.")
+        values[part] = int(text)
+    if "year" in values:
+        try:
+            datetime.date(values["year"], values.get("month", 1), values.get("day", 1))
+        except ValueError as error:
+            raise BadRequest("No such date in the date drill-down.") from error
+
+
+class DateDrilldownGuardMixin:
+    """For a ModelAdmin with a date_hierarchy: a hand-made drill-down to a date that
+    cannot be (year 9999, month 13, a year too big to store) is a 400, not a 500.
+    Checked where the list is built, so its CSV export is guarded too."""
+
+    def get_changelist_instance(self, request):
+        if self.date_hierarchy:
+            check_date_drilldown(request.GET, self.date_hierarchy)
+        return super().get_changelist_instance(request)

@@ -159,9 +159,9 @@ def retry_later(
     return True
 
 
-# A database restart takes a second or two. The worker exits if the database is
-# away when it records a task's end, leaving the task "running" for ever, so
-# the task's own reads and writes wait that long rather than fail at once.
+# A database restart takes a second or two. The task's own reads and writes wait
+# that long rather than fail at once: the worker would queue a task that failed for
+# the database again (core.worker), but waiting here costs no second run.
 DATABASE_WAIT_SECONDS = 15
 
 

@@ -104,3 +104,46 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {', '.join(self.to)}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker (`run_worker`) and when it was last seen alive.
+
+    Each worker writes its row every few seconds, while it runs a task as well as
+    between tasks. A row gone stale means the worker died, and the tasks it was
+    running are queued again (core.worker). Times are the database's own clock, so
+    the clocks of the app servers do not matter.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"worker {self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class PeriodicRun(models.Model):
+    """One periodic command queued for one of its slots (core.scheduler).
+
+    Every worker runs the scheduler; the unique pair is what lets only one of them
+    queue the command for a slot, however many app servers there are.
+    """
+
+    command = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="the start of the period this run is for")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True, help_text="its task's result id")
+
+    class Meta:
+        ordering = ["-slot", "command"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["command", "slot"], name="core_periodicrun_once_per_slot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.command} for {self.slot:%Y-%m-%d %H:%M}"

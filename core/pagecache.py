@@ -3,11 +3,11 @@
 Most requests to a public page come from people who are not signed in and
 from calendar apps polling feeds; all of them see the same bytes for the same
 address. `cached_for_visitors` keeps those bytes in the cache, keyed by the
-address and by one site-wide version. Any write to one of our models (any
-save, delete or many-to-many change, once its transaction commits) replaces
-the version, so no page served from the cache is older than the last change
-to the data. Writes that bypass the model signals (bulk inserts, queryset
-updates of what pages show) call `invalidate()` themselves.
+full address (scheme, host, path and query) and by one site-wide version. Any
+write to one of our models (any save, delete or many-to-many change, once its
+transaction commits) replaces the version, so no page served from the cache is
+older than the last change to the data. Writes that bypass the model signals
+(bulk inserts, queryset updates of what pages show) call `invalidate()` themselves.
 
 Which models' writes count is declared where the apps are wired together
 (settings PAGE_CACHE_APPS and PAGE_CACHE_UNSHOWN_MODELS): this floor names no
@@ -80,8 +80,12 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _key(request: HttpRequest, version: str) -> str:
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pagecache:{version}:{address}"
+    # The whole address, scheme and host too: a page that builds a link from the
+    # request (a feed, a redirect) differs by host, and one request naming another
+    # allowed host must not decide what every visitor gets. Our pages build absolute
+    # links from SITE_URL; this keeps a page that forgets it from spreading.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pagecache:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:

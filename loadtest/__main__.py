@@ -13,7 +13,15 @@ import time
 from . import scenarios
 from .harness import Stack
 
-NAMES = ["mixed", "postgres-restart", "smtp-outage", "registration-race", "shared-rate-limit"]
+NAMES = [
+    "mixed",
+    "worker-kill",
+    "postgres-restart",
+    "smtp-outage",
+    "registration-race",
+    "shared-rate-limit",
+    "periodic-once",
+]
 
 
 def _arguments(argv):
@@ -23,6 +31,7 @@ def _arguments(argv):
     parser.add_argument("--mixed-seconds", type=float, help="(a) length (default 120; short 10)")
     parser.add_argument("--restart-seconds", type=float, help="(b) length (default 60; short 12)")
     parser.add_argument("--outage-seconds", type=float, help="(c) length (default 60; short 12)")
+    parser.add_argument("--kill-seconds", type=float, help="(f) length (default 60; short 10)")
     parser.add_argument(
         "--race-rounds", type=int, help="(d) meetings raced for (default 3; short 1)"
     )
@@ -32,12 +41,14 @@ def _arguments(argv):
     args.mixed_seconds = args.mixed_seconds or (10 if short else 120)
     args.restart_seconds = args.restart_seconds or (12 if short else 60)
     args.outage_seconds = args.outage_seconds or (12 if short else 60)
+    args.kill_seconds = args.kill_seconds or (10 if short else 60)
     args.race_rounds = args.race_rounds or (1 if short else 3)
     args.deadline = args.deadline or (
         300
         + args.mixed_seconds
         + args.restart_seconds
         + args.outage_seconds
+        + args.kill_seconds
         + 60 * args.race_rounds
     )
     args.scenarios = args.scenarios or NAMES
@@ -68,6 +79,8 @@ def main(argv=None) -> int:
                     stack, plan, args.race_rounds
                 ),
                 "shared-rate-limit": lambda: scenarios.shared_rate_limit(stack, plan),
+                "worker-kill": lambda: scenarios.worker_kill(stack, plan, args.kill_seconds),
+                "periodic-once": lambda: scenarios.periodic_once(stack, plan),
             }
             for name in args.scenarios:
                 began = time.monotonic()

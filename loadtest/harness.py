@@ -3,7 +3,11 @@
 A private PostgreSQL cluster (initdb in a temporary folder, port 5499), so restarting
 it never touches the machine's shared server; a private Redis (port 8209) for the
 cache the app servers share; two gunicorn servers (8201, 8202) with production
-settings behind our proxy (8200); one `db_worker`; the SMTP sink on 2525.
+settings behind our proxy (8200); two task workers (`run_worker`, one per app server,
+each with its scheduler, as production runs them); the SMTP sink on 2525. Each port
+can be moved by an environment variable (LOAD_PG_PORT, LOAD_REDIS_PORT,
+LOAD_PROXY_PORT, LOAD_APP_PORTS="8201,8202", LOAD_SMTP_PORT), so two runs on one
+machine need not collide.
 """
 
 import glob
@@ -22,12 +26,13 @@ from .net import Loop, RoundRobinProxy, SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PG_PORT = 5499
-REDIS_PORT = 8209
-SMTP_PORT = 2525
-PROXY_PORT = 8200
-APP_PORTS = (8201, 8202)
+PG_PORT = int(os.environ.get("LOAD_PG_PORT", 5499))
+REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", 8209))
+SMTP_PORT = int(os.environ.get("LOAD_SMTP_PORT", 2525))
+PROXY_PORT = int(os.environ.get("LOAD_PROXY_PORT", 8200))
+APP_PORTS = tuple(int(port) for port in os.environ.get("LOAD_APP_PORTS", "8201,8202").split(","))
 DATABASE = "headnet_load"
+WORKERS = ("worker-a", "worker-b")  # one beside each app server
 
 
 def pg_bin(name: str) -> str:
@@ -49,7 +54,9 @@ class Stack:
         self.workdir = Path(tempfile.mkdtemp(prefix="headnet-load-"))
         self.secret_key = secrets.token_urlsafe(50)
         self.processes: dict[str, subprocess.Popen] = {}
-        self.worker_restarts = 0
+        # Each worker's current id (its name and a generation), and the ones killed.
+        self.worker_ids: dict[str, str] = {}
+        self.killed_workers: list[str] = []
         self.loop = Loop()
         self.sink = SmtpSink(self.loop, SMTP_PORT)
         self.proxy = RoundRobinProxy(self.loop, PROXY_PORT, list(APP_PORTS))
@@ -88,7 +95,8 @@ class Stack:
                 [str(ROOT / ".venv" / "bin" / "gunicorn")],
                 extra_env={"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
             )
-        self.start_worker()
+        for name in WORKERS:
+            self.start_worker(name)
         self.proxy.start()
         for port in (*APP_PORTS, PROXY_PORT):
             self.wait_for_page(port, "/healthz", timeout=60)
@@ -126,6 +134,9 @@ class Stack:
             # Seconds, not minutes, so a run sees retries; the schedule is the same.
             EMAIL_RETRY_SECONDS="1",
             EMAIL_RETRY_MAX_SECONDS="4",
+            # A dead worker's task is taken over in about 5 s instead of 30.
+            WORKER_HEARTBEAT_SECONDS="1",
+            WORKER_STALE_SECONDS="5",
             # The client plays the TLS proxy: it sends X-Forwarded-Proto: https.
             TRUST_X_FORWARDED_PROTO="true",
             LOG_LEVEL="WARNING",
@@ -151,12 +162,12 @@ class Stack:
             raise RuntimeError(f"loadtest.inside {args[0]} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def sql(self, query: str) -> tuple:
+    def sql(self, query: str, params: list | None = None) -> tuple:
         """One row from the run's database."""
         import psycopg  # the app's own driver, in the same virtualenv
 
         with psycopg.connect(self.database_url, connect_timeout=10) as connection:
-            return connection.execute(query).fetchone()
+            return connection.execute(query, params).fetchone()
 
     # PostgreSQL -----------------------------------------------------------------
 
@@ -227,22 +238,32 @@ class Stack:
             except subprocess.TimeoutExpired:
                 continue
 
-    def start_worker(self):
+    def start_worker(self, name: str):
+        """Start the named task worker with a fresh id, as a process manager would."""
+        generation = sum(killed.startswith(f"{name}-") for killed in self.killed_workers) + 1
+        self.worker_ids[name] = f"{name}-{generation}"
         self._spawn(
-            "worker",
-            [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-        )
+            name,
+            [PYTHON, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay",
+             "--worker-id", self.worker_ids[name]],
+        )  # fmt: skip
 
-    def supervise_worker(self) -> bool:
-        """Start the worker again if it has exited, as systemd's Restart=always would;
-        True when it had to."""
-        process = self.processes.get("worker")
-        if process is not None and process.poll() is None:
-            return False
-        self.processes.pop("worker", None)
-        self.worker_restarts += 1
-        self.start_worker()
-        return True
+    def kill_worker(self, worker_id: str) -> str:
+        """SIGKILL the worker with this id, mid-task: no chance to tidy up. Its name."""
+        name = next(name for name, known in self.worker_ids.items() if known == worker_id)
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+        self.killed_workers.append(worker_id)
+        return name
+
+    def workers_exited(self) -> list[str]:
+        """Workers that stopped by themselves (not killed by the run): there must be none."""
+        return [
+            self.worker_ids[name]
+            for name in WORKERS
+            if name in self.processes and self.processes[name].poll() is not None
+        ]
 
     def server_errors_logged(self) -> str:
         """The tracebacks the servers logged, for a failed run's report."""

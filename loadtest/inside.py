@@ -1,6 +1,6 @@
 """The parts of a run that work inside Django, on the run's own database:
-`python -m loadtest.inside seed|verify|race|message-ids`, with the app's settings in
-the environment. Each prints JSON for the harness.
+`python -m loadtest.inside seed|verify|race|message-ids|periodic-commands`, with the
+app's settings in the environment. Each prints JSON for the harness.
 """
 
 import datetime
@@ -202,6 +202,11 @@ def message_ids(first: int, last: int) -> dict:
     }
 
 
+def periodic_commands() -> list[str]:
+    """The commands every worker's scheduler runs (settings.PERIODIC_COMMANDS)."""
+    return list(settings.PERIODIC_COMMANDS)
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "seed":
@@ -212,6 +217,8 @@ def main(argv: list[str]) -> None:
         result = race(int(args[0]), json.loads(args[1]))
     elif command == "message-ids":
         result = message_ids(int(args[0]), int(args[1]))
+    elif command == "periodic-commands":
+        result = periodic_commands()
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(result))

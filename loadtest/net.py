@@ -41,13 +41,16 @@ class Loop:
 
 class SmtpSink:
     """Accepts any message on 127.0.0.1:port and keeps its headers; stop() refuses
-    connections (the port closed, as a mail server that is down)."""
+    connections (the port closed, as a mail server that is down); hold() keeps every
+    sender waiting at DATA, before a byte of the message is sent, until release()."""
 
     def __init__(self, loop: Loop, port: int):
         self.loop, self.port = loop, port
         self.server = None
         self.received: list[Received] = []
         self.lock = threading.Lock()
+        self._released: asyncio.Event | None = None
+        self.held = 0  # senders waiting at DATA now
 
     def start(self):
         async def serve():
@@ -65,6 +68,20 @@ class SmtpSink:
                 await server.wait_closed()
 
             self.loop.call(close())
+
+    def hold(self):
+        async def start_holding():
+            self._released = asyncio.Event()
+
+        self.loop.call(start_holding())
+
+    def release(self):
+        async def let_go():
+            if self._released is not None:
+                self._released.set()
+                self._released = None
+
+        self.loop.call(let_go())
 
     @property
     def running(self) -> bool:
@@ -91,6 +108,12 @@ class SmtpSink:
                     recipients.append(command.partition(":")[2].strip().strip("<>").split(">")[0])
                     await reply("250 OK")
                 elif verb == "DATA":
+                    if self._released is not None:
+                        released, self.held = self._released, self.held + 1
+                        try:
+                            await released.wait()
+                        finally:
+                            self.held -= 1
                     await reply("354 End with <CRLF>.<CRLF>")
                     data = await asyncio.wait_for(reader.readuntil(b"\r\n.\r\n"), 30)
                     self._keep(data, recipients)

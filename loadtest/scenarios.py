@@ -1,4 +1,4 @@
-"""The five scenarios of issue 15. Each returns (passed, lines of findings)."""
+"""The scenarios of issues 15 and 20. Each returns (passed, lines of findings)."""
 
 import json
 import threading
@@ -8,15 +8,13 @@ from collections import Counter
 from .harness import PROXY_PORT, Stack
 from .load import Browser, Stats, run_mixed
 
-# How long a scenario waits at most for the worker to send what is queued.
+# How long a scenario waits at most for the workers to send what is queued.
 DRAIN_SECONDS = 120
 
 
 def _emails(stack: Stack) -> dict:
     """Where the email queue stands (plain SQL: a Django process per poll is slow)."""
-    # Only READY tasks wait: a task left RUNNING by a worker that exited (the
-    # database went away as it recorded the end) never runs again, and is shown apart.
-    last_id, unsent, waiting, stranded, failed = stack.sql(
+    last_id, unsent, waiting, running, failed = stack.sql(
         "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
         "        FROM core_outgoingemail_id_seq),"
         " (SELECT count(*) FROM core_outgoingemail),"
@@ -28,7 +26,7 @@ def _emails(stack: Stack) -> dict:
         "last_id": last_id,
         "unsent": unsent,
         "tasks_waiting": waiting,
-        "tasks_running": stranded,
+        "tasks_running": running,
         "tasks_failed": failed,
     }
 
@@ -40,54 +38,65 @@ def _verify_writes(stack: Stack, stats: Stats) -> dict:
 
 
 def _drain(stack: Stack, timeout: float = DRAIN_SECONDS) -> tuple[dict, float]:
-    """Wait until no email is waiting; the worker restarted if it died (a supervisor's job)."""
+    """Wait until no email is waiting and no task is waiting or running. Nobody restarts
+    a worker here: the workers must carry on by themselves."""
     started = time.monotonic()
     while True:
-        stack.supervise_worker()
         state = _emails(stack)
-        if (state["unsent"] == 0 and state["tasks_waiting"] == 0) or (
-            time.monotonic() - started > timeout
-        ):
+        idle = state["tasks_waiting"] == 0 and state["tasks_running"] == 0
+        if (state["unsent"] == 0 and idle) or time.monotonic() - started > timeout:
             return state, time.monotonic() - started
         time.sleep(0.5)
 
 
-class Supervisor:
-    """Restarts the task worker if it exits, every half second, while in a `with`."""
+def _deliveries(stack: Stack, first_id: int) -> dict:
+    """Every email queued from `first_id` on, by its Message-ID: which never arrived at
+    the sink, which arrived more than once, and any Message-ID seen twice in the run."""
+    last_id = _emails(stack)["last_id"]
+    expected = json.loads(stack.django("message-ids", str(first_id), str(last_id)))
+    received = Counter(message.message_id for message in stack.sink.messages())
+    return {
+        "expected": expected,
+        "missing": [pk for pk, message_id in expected.items() if received[message_id] == 0],
+        "twice": [pk for pk, message_id in expected.items() if received[message_id] > 1],
+        "twice_in_run": [mid for mid, n in received.items() if n > 1],
+    }
 
-    def __init__(self, stack: Stack):
-        self.stack, self.stop = stack, threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
 
-    def _watch(self):
-        while not self.stop.wait(0.5):
-            self.stack.supervise_worker()
+def _delivery_line(found: dict) -> str:
+    return (
+        f"emails queued: {len(found['expected'])}; never arrived: {len(found['missing'])} "
+        f"{found['missing'][:10]}; arrived more than once: {len(found['twice'])} "
+        f"(any Message-ID twice in the whole run: {len(found['twice_in_run'])})"
+    )
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(5)
+def _delivered_once(found: dict) -> bool:
+    return not found["missing"] and not found["twice"] and not found["twice_in_run"]
 
 
 def mixed(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[str]]:
     """(a) Mixed load through the proxy: zero 5xx, every confirmed write stored."""
     stats = Stats()
-    with Supervisor(stack):
-        run_mixed(plan, PROXY_PORT, seconds, stats)
-        drained, _ = _drain(stack)
+    run_mixed(plan, PROXY_PORT, seconds, stats)
+    drained, _ = _drain(stack)
     errors = stats.server_errors()
     check = _verify_writes(stack, stats)
+    exited = stack.workers_exited()
     lines = [
         stats.summary(),
         f"server errors: {len(errors)} {errors[:5]}",
         f"confirmed writes missing from the database: {len(check['missing'])} "
         f"of {check['checked']}",
-        f"email queue afterwards: {drained}",
+        f"email queue afterwards: {drained}; task workers that stopped: {exited}",
     ]
-    passed = not errors and not check["missing"] and stats.total > 0 and drained["unsent"] == 0
+    passed = (
+        not errors
+        and not check["missing"]
+        and stats.total > 0
+        and drained["unsent"] == 0
+        and not exited
+    )
     return passed, lines
 
 
@@ -108,27 +117,27 @@ def _probe_recovery(since: float, stop: threading.Event, seen: dict):
 
 def postgres_restart(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[str]]:
     """(b) The same load with PostgreSQL restarted (-m fast) half way."""
+    first_id = _emails(stack)["last_id"] + 1
     stats = Stats()
     times: dict = {}
     seen: dict = {}
     stop_probe = threading.Event()
-    with Supervisor(stack):
-        load = threading.Thread(
-            target=run_mixed, args=(plan, PROXY_PORT, seconds, stats), daemon=True
-        )
-        load.start()
-        time.sleep(seconds / 2)
-        probe = threading.Thread(
-            target=_probe_recovery, args=(lambda: times.get("up"), stop_probe, seen), daemon=True
-        )
-        probe.start()
-        times["restart"] = time.monotonic()
-        stack.restart_postgres()
-        times["up"] = time.monotonic()
-        load.join(seconds + 120)
-        stop_probe.set()
-        probe.join(10)
-        drained, _ = _drain(stack)
+    load = threading.Thread(target=run_mixed, args=(plan, PROXY_PORT, seconds, stats), daemon=True)
+    load.start()
+    time.sleep(seconds / 2)
+    probe = threading.Thread(
+        target=_probe_recovery, args=(lambda: times.get("up"), stop_probe, seen), daemon=True
+    )
+    probe.start()
+    times["restart"] = time.monotonic()
+    stack.restart_postgres()
+    times["up"] = time.monotonic()
+    load.join(seconds + 120)
+    stop_probe.set()
+    probe.join(10)
+    drained, _ = _drain(stack)
+    found = _deliveries(stack, first_id)
+    exited = stack.workers_exited()
 
     recovered = seen.get("recovered")
     # A 503 is the app's honest "try again" while the database is away: allowed from
@@ -153,7 +162,8 @@ def postgres_restart(stack: Stack, plan: dict, seconds: float) -> tuple[bool, li
         f"errors outside that (5xx but 503, refused connections): {len(errors)} {errors[:5]}",
         f"confirmed writes missing from the database: {len(check['missing'])} "
         f"of {check['checked']}",
-        f"task worker restarted {stack.worker_restarts} time(s) by the supervisor",
+        f"task workers that stopped: {exited} (none restarted: they wait for the database)",
+        _delivery_line(found),
         f"email queue afterwards: {drained}",
     ]
     passed = (
@@ -162,6 +172,9 @@ def postgres_restart(stack: Stack, plan: dict, seconds: float) -> tuple[bool, li
         and not errors
         and not check["missing"]
         and drained["unsent"] == 0
+        and drained["tasks_running"] == 0
+        and not exited
+        and _delivered_once(found)
     )
     return passed, lines
 
@@ -171,43 +184,30 @@ def smtp_outage(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[st
     every email queued goes out exactly once after it is back."""
     first_id = _emails(stack)["last_id"] + 1
     stats = Stats()
-    with Supervisor(stack):
-        load = threading.Thread(
-            target=run_mixed, args=(plan, PROXY_PORT, seconds, stats), daemon=True
-        )
-        load.start()
-        time.sleep(seconds * 0.15)
-        stack.sink.stop()
-        down_at = time.monotonic()
-        time.sleep(seconds * 0.5)
-        waiting = _emails(stack)["unsent"]
-        stack.sink.start()
-        up_at = time.monotonic()
-        load.join(seconds + 120)
-        drained, drain_seconds = _drain(stack)
-    last_id = _emails(stack)["last_id"]
-    expected = json.loads(stack.django("message-ids", str(first_id), str(last_id)))
-    received = Counter(message.message_id for message in stack.sink.messages())
-    missing = [pk for pk, message_id in expected.items() if received[message_id] == 0]
-    twice = [pk for pk, message_id in expected.items() if received[message_id] > 1]
-    duplicated_anywhere = [mid for mid, n in received.items() if n > 1]
+    load = threading.Thread(target=run_mixed, args=(plan, PROXY_PORT, seconds, stats), daemon=True)
+    load.start()
+    time.sleep(seconds * 0.15)
+    stack.sink.stop()
+    down_at = time.monotonic()
+    time.sleep(seconds * 0.5)
+    waiting = _emails(stack)["unsent"]
+    stack.sink.start()
+    up_at = time.monotonic()
+    load.join(seconds + 120)
+    drained, drain_seconds = _drain(stack)
+    found = _deliveries(stack, first_id)
     errors = stats.server_errors()
     lines = [
         stats.summary(),
         f"mail server down for {up_at - down_at:.0f} s; {waiting} emails waiting when it came back",
-        f"emails queued during the scenario: {len(expected)} (ids {first_id}–{last_id}); "
-        f"all sent {drain_seconds:.1f} s after the load ended",
-        f"never arrived: {len(missing)} {missing[:10]}; arrived more than once: {len(twice)} "
-        f"(any Message-ID twice in the whole run: {len(duplicated_anywhere)})",
+        _delivery_line(found) + f"; all sent {drain_seconds:.1f} s after the load ended",
         f"server errors: {len(errors)} {errors[:5]}",
         f"email queue afterwards: {drained}",
     ]
     passed = (
-        len(expected) > 0
+        len(found["expected"]) > 0
         and waiting > 0
-        and not missing
-        and not twice
-        and not duplicated_anywhere
+        and _delivered_once(found)
         and not errors
         and drained["unsent"] == 0
     )
@@ -302,5 +302,135 @@ def shared_rate_limit(stack: Stack, plan: dict, attempts: int = 12) -> tuple[boo
         and len(per_server) == 2
         and min(per_server.values()) >= attempts // 2
         and not stats.server_errors()
+    )
+    return passed, lines
+
+
+def _email_being_sent(stack: Stack) -> tuple | None:
+    """(task id, worker id, email id) of an email task some worker is running now."""
+    return stack.sql(
+        "SELECT id, worker_ids->>-1, (args_kwargs->'kwargs'->>'email_id')::int"
+        " FROM django_tasks_database_dbtaskresult"
+        " WHERE status = 'RUNNING' AND task_path = 'core.email.send_email'"
+        " ORDER BY started_at LIMIT 1"
+    )
+
+
+def _wait_for(condition, timeout: float, pause: float = 0.05):
+    """condition()'s first true answer within the timeout, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if answer := condition():
+            return answer
+        time.sleep(pause)
+    return None
+
+
+def worker_kill(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[str]]:
+    """(f) Under load, one task worker is killed with SIGKILL in the middle of sending an
+    email. The other worker sees its heartbeat stop and sends that email again: every
+    email arrives, and none twice."""
+    first_id = _emails(stack)["last_id"] + 1
+    stats = Stats()
+    load = threading.Thread(target=run_mixed, args=(plan, PROXY_PORT, seconds, stats), daemon=True)
+    load.start()
+    time.sleep(seconds * 0.3)
+    # Every sender now waits at DATA, before a byte of its message is sent. After a
+    # moment no worker is between the server's "accepted" and the email's deletion,
+    # so any email task running is one whose message the server has not taken.
+    stack.sink.hold()
+    time.sleep(1)
+    victim = _wait_for(lambda: stack.sink.held and _email_being_sent(stack), timeout=10)
+    killed_at = time.monotonic()
+    victim_name = stack.kill_worker(victim[1]) if victim else None
+    stack.sink.release()
+    taken_over = None
+    if victim:
+        finished = _wait_for(
+            lambda: stack.sql(
+                "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+                " WHERE id = %s AND status <> 'RUNNING'",
+                [victim[0]],
+            ),
+            timeout=60,
+            pause=0.2,
+        )
+        taken_over = time.monotonic() - killed_at if finished else None
+        # The deployment's process manager starts a worker again; nothing waited for it.
+        stack.start_worker(victim_name)
+    load.join(seconds + 120)
+    drained, _ = _drain(stack)
+    found = _deliveries(stack, first_id)
+    errors = stats.server_errors()
+    exited = stack.workers_exited()
+    lines = [stats.summary()]
+    if victim is None:
+        lines.append("no email was being sent when the worker was to be killed")
+        return False, lines
+    task_id, worker_id, email_id = victim
+    final_status, ran_by = stack.sql(
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id = %s",
+        [task_id],
+    )
+    message_id = found["expected"].get(str(email_id))
+    arrived = sum(1 for message in stack.sink.messages() if message.message_id == message_id)
+    lines += [
+        f"killed {worker_id} (SIGKILL) while it sent email {email_id}; its task "
+        + (f"was finished {taken_over:.1f} s later" if taken_over else "never finished")
+        + f": {final_status}, claimed by {ran_by}; the email arrived {arrived} time(s)",
+        _delivery_line(found),
+        f"server errors: {len(errors)} {errors[:5]}; task workers that stopped: {exited}",
+        f"email queue afterwards: {drained}",
+    ]
+    passed = (
+        taken_over is not None
+        and final_status == "SUCCESSFUL"
+        and ran_by[0] == worker_id
+        and len(ran_by) >= 2
+        and arrived == 1
+        and _delivered_once(found)
+        and not errors
+        and not exited
+        and drained["unsent"] == 0
+        and drained["tasks_running"] == 0
+    )
+    return passed, lines
+
+
+def periodic_once(stack: Stack, plan: dict) -> tuple[bool, list[str]]:
+    """(g) Both workers run the scheduler from the start of the run (and the killed one's
+    successor since): each periodic command was queued once per slot and ran once."""
+    commands = json.loads(stack.django("periodic-commands"))
+
+    def counts():
+        return stack.sql(
+            "WITH task AS (SELECT status, worker_ids, args_kwargs->'kwargs' AS kwargs"
+            "   FROM django_tasks_database_dbtaskresult"
+            "   WHERE task_path = 'core.scheduler.run_periodic')"
+            " SELECT (SELECT count(*) FROM core_periodicrun),"
+            " (SELECT array_agg(DISTINCT command) FROM core_periodicrun),"
+            " (SELECT count(*) FROM task),"
+            " (SELECT count(*) FROM task WHERE status = 'SUCCESSFUL'),"
+            " (SELECT count(*) FROM (SELECT 1 FROM task GROUP BY kwargs->>'command',"
+            "   kwargs->>'slot' HAVING count(*) > 1) AS twice),"
+            " (SELECT array_agg(DISTINCT worker_ids->>-1) FROM task)"
+        )
+
+    runs, queued, tasks, succeeded, twice, ran_on = (
+        _wait_for(
+            lambda: (found := counts()) and found[2] == found[3] and found, timeout=60, pause=0.5
+        )
+        or counts()
+    )
+    lines = [
+        f"periodic runs queued: {runs} for {len(queued or [])} of {len(commands)} commands; "
+        f"tasks: {tasks}, {succeeded} finished well; a (command, slot) run twice: {twice}",
+        f"run by the workers {sorted(ran_on or [])}",
+    ]
+    passed = (
+        sorted(queued or []) == sorted(commands)
+        and runs == tasks == succeeded
+        and twice == 0
+        and not stack.workers_exited()
     )
     return passed, lines

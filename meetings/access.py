@@ -1,50 +1,140 @@
 """Who may see, join and run meetings. Built on networks.access; views ask only here.
 
+Who may see a meeting (docs/rules.md section 6) is written once, in
+`visible_meetings_q`: every list, section, feed and schedule filters by it, the
+single check `may_see` is the same rule for a meeting in hand (a test holds the two
+equal over every persona, audience and state), and every email about a meeting goes
+only to the people `who_may_see` it.
+
 A meeting is fetched by its id and its network's access is worked out once; a
 paper is fetched through its meeting, so another meeting's paper is a 404.
 """
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
 from networks.models import Membership
 
 from .models import Meeting, Paper, Registration
 
+# Who may see a meeting ------------------------------------------------------------
 
-def member_network_ids(user) -> set[int]:
-    """The networks the user is an active member of (remembered for the request)."""
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the meeting rule needs to know about whoever is looking.
+
+    `member_of` and `coordinates` are network ids: active memberships (of any role)
+    and active coordinator or administrator places. Only an active membership counts:
+    a pending, lapsed or ended one, a workhub place or a registration gives no right
+    to a members' meeting. For a whole person they are flat queries, so a list uses
+    them as subqueries (no query of their own) and a check in Python fetches them once.
+    """
+
+    is_signed_in: bool = False
+    is_site_staff: bool = False
+    member_of: Collection[int] | QuerySet = frozenset()
+    coordinates: Collection[int] | QuerySet = frozenset()
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        """The audiences a published meeting may have for them to see it as anybody."""
+        if self.is_signed_in:
+            return (Meeting.Audience.PUBLIC, Meeting.Audience.SIGNED_IN)
+        return (Meeting.Audience.PUBLIC,)
+
+
+ANONYMOUS = Viewer()
+
+
+def viewer_of(user) -> Viewer:
+    """The viewer for a person across every network (lists, schedules, feeds); no query
+    until it is used."""
     if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_member_network_ids"):
-        user._member_network_ids = set(
-            Membership.objects.active().filter(person=user).values_list("network_id", flat=True)
-        )
-    return user._member_network_ids
-
-
-def coordinated_network_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.coordinating().filter(person=user).values_list("network_id", flat=True)
+        return ANONYMOUS
+    active = Membership.objects.active().filter(person=user)
+    return Viewer(
+        is_signed_in=True,
+        is_site_staff=user.is_superuser,
+        member_of=active.values_list("network_id", flat=True),
+        coordinates=active.coordinating().values_list("network_id", flat=True),
     )
 
 
-def may_see(perms: NetworkAccess, meeting: Meeting) -> bool:
-    """Drafts for coordinators; otherwise by the meeting's audience."""
-    if meeting.is_draft:
-        return perms.can_coordinate
-    if meeting.audience == Meeting.Audience.PUBLIC:
+def viewer_in(perms: NetworkAccess) -> Viewer:
+    """The viewer as their access to one network sees them: for that network's meetings
+    only (it knows nothing of their other networks). Costs no query."""
+    network_id = perms.network.pk
+    return Viewer(
+        is_signed_in=perms.is_signed_in,
+        is_site_staff=perms.is_site_staff,
+        member_of=frozenset({network_id}) if perms.is_member else frozenset(),
+        coordinates=frozenset({network_id}) if perms.can_coordinate else frozenset(),
+    )
+
+
+def visible_meetings_q(viewer: Viewer) -> Q:
+    """The meetings the viewer may see, as a condition for any list of meetings.
+
+    Site staff and a network's coordinators see all its meetings, drafts too; nobody
+    else sees a draft. A published or cancelled meeting is seen by its audience: anyone
+    (public), anyone signed in, or the network's active members."""
+    if viewer.is_site_staff:
+        return Q()
+    by_audience = Q(audience__in=viewer.audiences) | Q(network_id__in=viewer.member_of)
+    return (~Q(state=Meeting.State.DRAFT) & by_audience) | Q(network_id__in=viewer.coordinates)
+
+
+def may_see(viewer: Viewer, meeting: Meeting) -> bool:
+    """visible_meetings_q for one meeting in hand, without a query."""
+    if viewer.is_site_staff or meeting.network_id in viewer.coordinates:
         return True
-    if meeting.audience == Meeting.Audience.SIGNED_IN:
-        return perms.is_signed_in
-    return perms.is_member
+    if meeting.is_draft:
+        return False
+    return meeting.audience in viewer.audiences or meeting.network_id in viewer.member_of
+
+
+def who_may_see(
+    pairs: Iterable[tuple[User, Meeting]], memberships: Iterable[Membership] | None = None
+) -> list[tuple[User, Meeting]]:
+    """The (person, meeting) pairs in which the person may see the meeting: every email
+    about a meeting goes only to them (a lapsed member's leftover registration for a
+    members' meeting brings them no news of it).
+
+    `memberships`: the people's live memberships of the meetings' networks if the caller
+    has them; otherwise they are looked up, in one query."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    if memberships is None:
+        memberships = Membership.objects.live().filter(
+            person__in={person.pk for person, _ in pairs},
+            network__in={meeting.network_id for _, meeting in pairs},
+        )
+    held = {(membership.person_id, membership.network_id): membership for membership in memberships}
+    return [
+        (person, meeting)
+        for person, meeting in pairs
+        if may_see(
+            viewer_in(
+                network_access.with_membership(
+                    person, meeting.network, held.get((person.pk, meeting.network_id))
+                )
+            ),
+            meeting,
+        )
+    ]
+
+
+# What a person may do with a meeting they may see ------------------------------------
 
 
 def can_see_online_link(perms: NetworkAccess, meeting: Meeting, registration=None) -> bool:
@@ -69,6 +159,10 @@ class MeetingAccess:
     meeting: Meeting
     perms: NetworkAccess
     registration: Registration | None
+
+    @property
+    def viewer(self) -> Viewer:
+        return viewer_in(self.perms)
 
     @property
     def can_manage(self) -> bool:
@@ -105,15 +199,15 @@ def get_meeting_for_user(user, pk: int) -> MeetingAccess:
     a members' meeting is a 403 to signed-in non-members (the view sends visitors
     to sign in)."""
     access = _access(user, _meeting(pk))
-    if access.meeting.is_draft and not access.perms.can_coordinate:
+    if may_see(access.viewer, access.meeting):
+        return access
+    if access.meeting.is_draft:
         raise Http404("No such meeting.")
-    if not may_see(access.perms, access.meeting):
-        raise PermissionDenied(
-            f"This meeting is for members of {access.meeting.network.name}."
-            if access.meeting.audience == Meeting.Audience.MEMBERS
-            else "Sign in to see this meeting."
-        )
-    return access
+    raise PermissionDenied(
+        f"This meeting is for members of {access.meeting.network.name}."
+        if access.meeting.audience == Meeting.Audience.MEMBERS
+        else "Sign in to see this meeting."
+    )
 
 
 def get_meeting_to_manage(user, pk: int) -> MeetingAccess:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import AuditHistoryMixin
+from core.admin import AuditHistoryMixin, DateDrilldownGuardMixin
 
 from .models import AcademicYear, CalendarFeed, Meeting, MeetingSeries, Paper, Registration, Term
 
@@ -47,7 +47,7 @@ class PaperInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class MeetingAdmin(DateDrilldownGuardMixin, AuditHistoryMixin, admin.ModelAdmin):
     """For site staff; coordinators run meetings from the site's own pages."""
 
     list_display = ["title", "network", "starts_at", "kind", "format", "state"]

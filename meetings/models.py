@@ -170,17 +170,6 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, now: datetime.datetime | None = None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
-    def visible_to(self, user, member_network_ids=()):
-        """Meetings the user may see: by audience, or as a member of their network."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        audiences = [Meeting.Audience.PUBLIC]
-        if user.is_authenticated:
-            audiences.append(Meeting.Audience.SIGNED_IN)
-        return self.filter(
-            models.Q(audience__in=audiences) | models.Q(network_id__in=list(member_network_ids))
-        )
-
     def for_lists(self):
         """With what a list row shows, in a fixed number of queries."""
         # A subquery, not a join and GROUP BY: PostgreSQL then counts only for the

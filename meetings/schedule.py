@@ -10,45 +10,47 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from members.models import User
-from networks.models import Membership, WorkhubMembership
+from networks.models import WorkhubMembership
 
+from . import access
 from .models import Meeting, Registration
 
 
 def next_public_meetings(limit: int = 5) -> list[Meeting]:
-    """The next published public meetings across every network (one query)."""
+    """The next published meetings anyone may see, across every network (one query)."""
     return list(
-        Meeting.objects.filter(state=Meeting.State.PUBLISHED, audience=Meeting.Audience.PUBLIC)
+        Meeting.objects.filter(access.visible_meetings_q(access.ANONYMOUS))
+        .filter(state=Meeting.State.PUBLISHED)
         .upcoming()
         .for_lists()[:limit]
     )
 
 
 def network_upcoming(network, perms, limit: int = 3) -> list[Meeting]:
-    """A network's next meetings the viewer may see (for its page), one query."""
-    meetings = network.meetings.upcoming().for_lists()
-    if not perms.can_coordinate:
-        meetings = meetings.listed()
-        if not perms.is_member:
-            audiences = [Meeting.Audience.PUBLIC]
-            if perms.is_signed_in:
-                audiences.append(Meeting.Audience.SIGNED_IN)
-            meetings = meetings.filter(audience__in=audiences)
-    return list(meetings[:limit])
+    """A network's next meetings the viewer may see (for its page; coordinators see their
+    drafts there too), one query."""
+    meetings = network.meetings.filter(access.visible_meetings_q(access.viewer_in(perms)))
+    return list(meetings.upcoming().for_lists()[:limit])
 
 
 def personal_meetings(person: User):
-    """Listed meetings of the person's networks and workhubs, and any they registered for;
-    none for an account that is switched off (its feed's secret address outlives it)."""
+    """The meetings of the person's networks and workhubs and those they registered for,
+    published or cancelled, and only those they may see: a workhub place or a
+    registration adds no right of its own. None for an account that is switched off
+    (its feed's secret address outlives it)."""
     if not person.is_active:
         return Meeting.objects.none()
+    viewer = access.viewer_of(person)
     # Subqueries, not joins: a join on registrations would also change the
     # going_count annotation of for_lists().
-    networks = Membership.objects.active().filter(person=person).values("network_id")
     workhubs = WorkhubMembership.objects.filter(person=person).values("workhub_id")
     registered = Registration.objects.live().filter(person=person).values("meeting_id")
-    return Meeting.objects.listed().filter(
-        Q(network_id__in=networks) | Q(workhub_id__in=workhubs) | Q(pk__in=registered)
+    return (
+        Meeting.objects.listed()
+        .filter(access.visible_meetings_q(viewer))
+        .filter(
+            Q(network_id__in=viewer.member_of) | Q(workhub_id__in=workhubs) | Q(pk__in=registered)
+        )
     )
 
 

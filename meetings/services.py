@@ -11,6 +11,7 @@ from core.email import queue_templated_email
 from members.models import User
 from networks.models import Network
 
+from . import access
 from . import series as series_rules
 from .models import LONDON, CalendarFeed, Meeting, MeetingSeries, Paper, Registration
 from .papers import check_paper
@@ -192,17 +193,31 @@ def publish_meeting(
 
 
 def _announce(meetings: list[Meeting]) -> None:
+    """One email to each active member of each network, listing the new meetings they may
+    see (all of them, by the rule; it is asked all the same, as every email asks it)."""
     by_network: dict[int, list[Meeting]] = {}
     for meeting in sorted(meetings, key=lambda meeting: meeting.starts_at):
         by_network.setdefault(meeting.network_id, []).append(meeting)
     for network_meetings in by_network.values():
         network = network_meetings[0].network
-        emails = network.memberships.active().values_list("person__email", flat=True)
-        for email in sorted(set(emails)):
+        memberships = list(
+            network.memberships.active().filter(person__isnull=False).select_related("person")
+        )
+        news: dict[User, list[Meeting]] = {}
+        for person, meeting in access.who_may_see(
+            (
+                (membership.person, meeting)
+                for membership in memberships
+                for meeting in network_meetings
+            ),
+            memberships,
+        ):
+            news.setdefault(person, []).append(meeting)
+        for person in sorted(news, key=lambda person: person.email):
             queue_templated_email(
                 "meetings/email/meetings_published",
-                to=[email],
-                context={"network": network, "meetings": network_meetings},
+                to=[person.email],
+                context={"network": network, "meetings": news[person]},
             )
 
 
@@ -366,14 +381,25 @@ def _fill_places(meeting: Meeting) -> list[Registration]:
     """Move people up from the waiting list into free places, in order, and tell them.
 
     Called with the meeting row locked."""
-    waiting = meeting.registrations.filter(status=Registration.Status.WAITING).order_by(
-        "created_at", "pk"
+    waiting = list(
+        meeting.registrations.filter(status=Registration.Status.WAITING)
+        .order_by("created_at", "pk")
+        .select_related("person")
     )
+    # A place goes only to someone who may still see the meeting: not, say, to a
+    # lapsed member waiting for a members' meeting (they stay on the list).
+    allowed = {
+        person.pk
+        for person, _ in access.who_may_see(
+            (registration.person, meeting) for registration in waiting
+        )
+    }
+    waiting = [registration for registration in waiting if registration.person_id in allowed]
     if meeting.capacity is not None:
         going = meeting.registrations.filter(status=Registration.Status.GOING).count()
         waiting = waiting[: max(meeting.capacity - going, 0)]
     moved = []
-    for registration in waiting.select_related("person"):
+    for registration in waiting:
         registration.status = Registration.Status.GOING
         registration.save(update_fields=["status", "updated_at"])
         queue_templated_email(
@@ -386,8 +412,13 @@ def _fill_places(meeting: Meeting) -> list[Registration]:
 
 
 def _email_registered(meeting: Meeting, template: str) -> None:
-    emails = meeting.registrations.live().values_list("person__email", flat=True)
-    for email in sorted(set(emails)):
+    """Tell the people registered who may still see the meeting."""
+    people = {
+        registration.person
+        for registration in meeting.registrations.live().select_related("person")
+    }
+    told = access.who_may_see((person, meeting) for person in people)
+    for email in sorted({person.email for person, _ in told}):
         queue_templated_email(
             template, to=[email], context={"meeting": meeting, "network": meeting.network}
         )
@@ -410,8 +441,18 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
         meeting__starts_at__gte=day_starts,
         meeting__starts_at__lt=day_ends,
     ).select_related("meeting__network", "meeting__venue_school", "person")
+    # Only people who may still see the meeting are reminded of it.
+    due = list(due)
+    allowed = {
+        (person.pk, meeting.pk)
+        for person, meeting in access.who_may_see(
+            (registration.person, registration.meeting) for registration in due
+        )
+    }
     sent = 0
     for registration in due:
+        if (registration.person_id, registration.meeting_id) not in allowed:
+            continue
         claimed = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
             reminded_at=now
         )

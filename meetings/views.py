@@ -39,7 +39,8 @@ FEED_HISTORY = datetime.timedelta(days=366)
 
 
 def _visible_meetings(user):
-    return Meeting.objects.listed().visible_to(user, access.member_network_ids(user))
+    """Published and cancelled meetings across networks that the user may see."""
+    return Meeting.objects.listed().filter(access.visible_meetings_q(access.viewer_of(user)))
 
 
 @cached_for_visitors
@@ -118,7 +119,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = []
     if meeting.series_id and meeting.series.rule == meeting.series.Rule.SESSIONS:
         sessions = list(
-            meeting.series.meetings.listed().exclude(pk=meeting.pk).select_related("venue_school")
+            meeting.series.meetings.listed()
+            .filter(access.visible_meetings_q(meeting_access.viewer))
+            .exclude(pk=meeting.pk)
+            .select_related("venue_school")
         )
     return render(
         request,
@@ -176,11 +180,8 @@ def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's upcoming and past meetings; coordinators see drafts too."""
     perms = network_access.for_network(request.user, network_access.get_network(slug))
     network = perms.network
-    meetings = network.meetings.for_lists()
-    if not perms.can_coordinate:
-        meetings = meetings.listed().visible_to(
-            request.user, {network.pk} if perms.is_member else set()
-        )
+    meetings = network.meetings.filter(access.visible_meetings_q(access.viewer_in(perms)))
+    meetings = meetings.for_lists()
     minutes = Paper.objects.filter(kind=Paper.Kind.MINUTES)
     upcoming = Paginator(meetings.upcoming(), PAGE_SIZE).get_page(request.GET.get("page"))
     past = list(
@@ -475,7 +476,8 @@ def _ics_response(
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, private=private, public=not private, max_age=300)
+    # One of the two, set: patch_cache_control writes a False one as "public=False".
+    patch_cache_control(response, max_age=300, **{"private" if private else "public": True})
     return response
 
 
@@ -507,9 +509,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     perms = network_access.for_network(request.user, network_access.get_network(slug))
     network = perms.network
-    meetings = network.meetings.listed().visible_to(
-        request.user, {network.pk} if perms.is_member else set()
-    )
+    meetings = network.meetings.listed().filter(access.visible_meetings_q(access.viewer_in(perms)))
     link = perms.is_member
     return _ics_response(
         request,
@@ -531,7 +531,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     their copy of one without events, and the holder of the address learns nothing."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
     person = feed.person
-    member_of = access.member_network_ids(person)
+    member_of = set(access.viewer_of(person).member_of)
     going = set(
         Registration.objects.filter(person=person, status=Registration.Status.GOING).values_list(
             "meeting_id", flat=True

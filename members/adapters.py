@@ -1,6 +1,6 @@
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
@@ -30,11 +30,25 @@ def site_identity() -> SiteIdentity:
     return SiteIdentity(name=SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
+# The links allauth builds for its emails from the request (confirm, reset, sign up).
+EMAILED_LINKS = ("activate_url", "password_reset_url", "signup_url", "login_url")
+
+
+def on_site(url: str) -> str:
+    """The same address on SITE_URL: a link in an email never follows the Host header a
+    request happened to name."""
+    site, bits = urlsplit(settings.SITE_URL), urlsplit(url)
+    return urlunsplit((site.scheme, site.netloc, bits.path, bits.query, bits.fragment))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth, with its emails sent through the task queue."""
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
+        context = context | {
+            name: on_site(context[name]) for name in EMAILED_LINKS if context.get(name)
+        }
         message = self.render_mail(
             template_prefix,
             email,

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import AuditHistoryMixin
+from core.admin import AuditHistoryMixin, DateDrilldownGuardMixin
 
 from .models import Designation, LocalAuthority, Post, PostDecision, School, User
 
@@ -78,7 +78,7 @@ class PostDecisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class PostAdmin(DateDrilldownGuardMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["person", "role", "school", "started_on", "ended_on", "verification", "claim"]
     list_filter = ["verification", "role"]
     search_fields = ["person__email", "person__last_name", "school__name", "=school__urn"]

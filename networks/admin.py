@@ -10,7 +10,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core import audit
-from core.admin import AuditHistoryMixin, CsvExportMixin, QuickListMixin
+from core.admin import (
+    AuditHistoryMixin,
+    CsvExportMixin,
+    DateDrilldownGuardMixin,
+    QuickListMixin,
+)
 from core.models import AuditEvent
 from members.models import Post, School
 
@@ -485,7 +490,7 @@ class ContactMessageAdmin(NetworkScopedAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(NetworkScopedAdmin):
+class AuditEventAdmin(DateDrilldownGuardMixin, NetworkScopedAdmin):
     """The audit trail: read by site staff and (their networks' part) administrators; never
     added to, changed or deleted here."""
 

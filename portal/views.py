@@ -23,6 +23,7 @@ from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from members.models import Designation, Post, School, User
+from members.reauthentication import require_code_if_no_password
 from networks import access
 from networks import services as networks_services
 from networks.models import Membership, Network, WorkhubMembership
@@ -49,6 +50,13 @@ def _needs_password_again(request: HttpRequest) -> bool:
 # "The password or a fresh sign-in": allauth asks for the password unless the
 # sign-in was recent (its own check counts only the password page).
 recent_sign_in_required = reauthentication_required(enabled=_needs_password_again)
+
+
+def _prove_again_without_password(request: HttpRequest) -> None:
+    """allauth counts an account without a password as always just signed in: unless it
+    signed in a few minutes ago, it proves itself with an emailed code instead."""
+    if _needs_password_again(request):
+        require_code_if_no_password(request)
 
 
 @login_required
@@ -280,6 +288,7 @@ def claim_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @recent_sign_in_required
 def data_download(request: HttpRequest) -> HttpResponse:
     """Everything Headnet holds about the person, as a JSON file (UK GDPR)."""
+    _prove_again_without_password(request)
     data = services.personal_data(request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -293,6 +302,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 @recent_sign_in_required
 def account_close(request: HttpRequest) -> HttpResponse:
     """Close the account: confirm, then remove the person's data (UK GDPR)."""
+    _prove_again_without_password(request)
     # Bound on every POST: an unticked box sends nothing, and an empty POST is falsy.
     form = CloseAccountForm(request.POST if request.method == "POST" else None)
     if form.is_valid():

@@ -29,6 +29,7 @@ from meetings.models import Meeting
 from members.models import Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
+from tests.logs import access_line_of, site_log
 from tests.support.scene import support_scene
 
 pytestmark = pytest.mark.django_db
@@ -798,6 +799,39 @@ def test_each_persona_gets_what_the_rule_says(client, personas, scene, name, cas
         elif refused and _snapshot() != before:
             wrong[persona] = f"refused with {outcome} but changed the database"
     assert wrong == {}, f"{case.method.upper()} {name}"
+
+
+# What logs write ---------------------------------------------------------------
+
+STORY_TOKEN = "story-token"  # the scene's story's private token
+
+
+@pytest.mark.parametrize("persona", ["visitor", "member"])
+def test_a_story_s_private_token_appears_in_no_log_line(client, personas, scene, persona, settings):
+    """Every URL, each as if reached from the story's private page (its Referer), the
+    story's own pages among them (404s and refusals too): neither Django's log nor
+    gunicorn's access log writes the token."""
+    referrer = "http://testserver" + reverse(
+        "articles:story_private", args=[scene["network"].slug, STORY_TOKEN]
+    )
+    if personas[persona] is not None:
+        client.force_login(personas[persona])
+    lines, requests = [], 0
+    with site_log() as log:
+        for name, cases in ROUTES.items():
+            for case in cases:
+                url = reverse(name, args=case.args(scene))
+                response = getattr(client, case.method)(
+                    url, _fill(case.data, scene), headers={"referer": referrer}
+                )
+                lines.append(access_line_of(response))
+                requests += 1
+    written = log.getvalue() + "".join(lines)
+
+    assert requests > 100
+    assert STORY_TOKEN not in written
+    # The lines were written: the story's 404s and 405s, their paths blanked.
+    assert "[a story's private path]" in written
 
 
 # The admin site --------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Stories: shared by name or anonymously, moderated before anything is public, and an
 anonymous one traceable by nobody."""
 
+import datetime
 import hashlib
 import hmac
 import json
 import logging
+import time
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.core import mail
@@ -16,6 +19,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Story, StoryInbox, hash_story_token
+from meetings.models import LONDON
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +217,16 @@ def test_a_coordinator_of_another_network_cannot_moderate(
     assert story.state == Story.State.SUBMITTED
 
 
-def test_submissions_are_rate_limited_by_a_keyed_hash_that_names_nobody(
+def _counters():
+    """The live story counters in the tests' local-memory cache, with when each expires."""
+    return {
+        key: datetime.datetime.fromtimestamp(cache._expire_info[key], tz=LONDON)
+        for key in list(cache._cache)
+        if key.startswith(":1:ratelimit:stories:today:") and cache._expire_info[key] > time.time()
+    }
+
+
+def test_submissions_are_rate_limited_per_day_by_a_key_that_names_nobody(
     client, network, inbox, head
 ):
     client.force_login(head)
@@ -223,14 +236,53 @@ def test_submissions_are_rate_limited_by_a_keyed_hash_that_names_nobody(
     assert [r.status_code for r in responses] == [200] * 6
     assert Story.objects.count() == 5
     assert "several stories today" in responses[-1].content.decode()
-    # The counter's key is a keyed hash: not the id, nor a plain hash anyone could
-    # work out from an id.
-    # The local-memory cache of the tests; pages cached for visitors sit beside it.
-    [key] = [key for key in cache._cache if "ratelimit" in key]
-    keyed = hmac.new(settings.SECRET_KEY.encode(), f"story:{head.pk}".encode(), hashlib.sha256)
-    assert key == f":1:ratelimit:stories:{hashlib.sha256(keyed.hexdigest().encode()).hexdigest()}"
+    [key] = _counters()
+    # Neither a hash of the id, nor one keyed with the secret key (as it was): whoever
+    # holds the secret key and the cache cannot recompute it from the person.
     for guess in (str(head.pk), f"story:{head.pk}"):
         assert hashlib.sha256(guess.encode()).hexdigest() not in key
+        keyed = hmac.new(settings.SECRET_KEY.encode(), guess.encode(), hashlib.sha256)
+        assert keyed.hexdigest() not in key
+        assert hashlib.sha256(keyed.hexdigest().encode()).hexdigest() not in key
+
+
+def test_the_story_counter_expires_at_midnight_whenever_the_first_story_was_sent(
+    client, network, inbox, head, member
+):
+    """Its expiry used to be the first story's time plus a day: to the second, when
+    someone sent their first story of the day."""
+    client.force_login(head)
+    with time_machine.travel(datetime.datetime(2026, 11, 9, 9, 15, 7, tzinfo=LONDON)):
+        _share(client, network, title="Morning")
+    client.force_login(member)
+    with time_machine.travel(datetime.datetime(2026, 11, 9, 16, 40, 53, tzinfo=LONDON)):
+        _share(client, network, title="Afternoon")
+        expiries = _counters().values()
+
+    assert len(expiries) == 2
+    midnight = datetime.datetime(2026, 11, 10, tzinfo=LONDON)
+    assert all(abs((expiry - midnight).total_seconds()) < 1 for expiry in expiries)
+
+
+def test_the_next_day_the_counter_starts_afresh_under_a_salt_nobody_kept(
+    client, network, inbox, head
+):
+    client.force_login(head)
+    with time_machine.travel(datetime.datetime(2026, 11, 9, 22, 0, tzinfo=LONDON)):
+        for n in range(5):
+            _share(client, network, title=f"Story {n}")
+        [monday] = _counters()
+        refused = _share(client, network, title="One more")
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 0, 0, 5, tzinfo=LONDON)):
+        tuesday = _share(client, network, title="A new day")
+        counters = _counters()
+        salts = [key for key in list(cache._cache) if ":salt:" in key and cache.get(key[3:])]
+
+    assert "several stories today" in refused.content.decode()
+    assert "several stories today" not in tuesday.content.decode()
+    # Monday's counter and Monday's salt are gone: nothing left to test a person against.
+    assert monday not in counters and len(counters) == 1
+    assert salts == [":1:ratelimit:stories:salt:2026-11-10"]
 
 
 # The anonymity test ---------------------------------------------------------------

@@ -124,7 +124,12 @@ def test_each_development_key_file_gets_its_own_random_key(tmp_path):
 
 
 def _gunicorn_conf(env: dict[str, str], monkeypatch) -> dict:
-    for key in ("TRUST_X_FORWARDED_PROTO", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"):
+    for key in (
+        "TRUST_X_FORWARDED_PROTO",
+        "FORWARDED_ALLOW_IPS",
+        "WEB_CONCURRENCY",
+        "GUNICORN_BIND",
+    ):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -142,6 +147,21 @@ def test_gunicorn_trusts_the_local_proxy_when_told(monkeypatch):
     conf = _gunicorn_conf({"TRUST_X_FORWARDED_PROTO": "true"}, monkeypatch)
 
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_gunicorn_listens_on_loopback_only_unless_told(monkeypatch):
+    """Reachable from outside, gunicorn would take anyone's X-Forwarded-For as the
+    proxy's (TRUSTED_PROXY_COUNT=1), and every per-address limit with it."""
+    assert _gunicorn_conf({}, monkeypatch)["bind"] == "127.0.0.1:8000"
+    told = _gunicorn_conf({"GUNICORN_BIND": "10.0.0.5:8000"}, monkeypatch)
+    assert told["bind"] == "10.0.0.5:8000"
+
+
+def test_the_readme_says_where_gunicorn_listens():
+    production = (PROJECT / "README.md").read_text().split("## Production", 1)[1]
+
+    assert "`127.0.0.1:8000`" in production
+    assert "0.0.0.0:8000" not in production
 
 
 def test_gunicorn_runs_as_many_workers_as_its_docstring_says(monkeypatch):

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from core.dates import academic_year_of
-from meetings.demo import seed_meetings
+from devdata.meetings import seed_meetings
 from meetings.models import Meeting, MeetingSeries
 from members.models import School, User
 from networks.models import Network

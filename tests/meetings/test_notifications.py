@@ -58,7 +58,8 @@ def test_people_who_left_get_no_announcement(network, member):
 
 
 def test_a_change_of_time_reaches_registered_people_only(network, member):
-    meeting = factories.make_meeting(network=network)
+    # Open to any signed-in head: the non-members registered may see it.
+    meeting = factories.make_meeting(network=network, audience=Meeting.Audience.SIGNED_IN)
     going = factories.make_head()
     waiting = factories.make_head()
     factories.make_registration(meeting=meeting, person=going)
@@ -83,7 +84,7 @@ def test_a_change_to_the_agenda_alone_emails_nobody(network):
 
 
 def test_cancellation_reaches_registered_people(network):
-    meeting = factories.make_meeting(network=network)
+    meeting = factories.make_meeting(network=network, audience=Meeting.Audience.SIGNED_IN)
     person = factories.make_head()
     factories.make_registration(meeting=meeting, person=person)
     services.cancel_meeting(meeting=meeting, reason="Snow")
@@ -91,7 +92,9 @@ def test_cancellation_reaches_registered_people(network):
 
 
 def _tomorrow_meeting(network, **fields):
+    """Open to any signed-in head, so the heads registered may see it."""
     starts = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=LONDON)
+    fields.setdefault("audience", Meeting.Audience.SIGNED_IN)
     return factories.make_meeting(network=network, starts_at=starts, **fields)
 
 
@@ -99,7 +102,7 @@ def _tomorrow_meeting(network, **fields):
 def test_reminders_go_once_to_people_going_tomorrow(network):
     tomorrow = _tomorrow_meeting(network, format="online", online_url="https://meet.example/t")
     in_two_days = factories.make_meeting(
-        network=network, starts_at=NOW + datetime.timedelta(days=2)
+        network=network, starts_at=NOW + datetime.timedelta(days=2), audience="signed_in"
     )
     going, waiting, later = (factories.make_head() for _ in range(3))
     factories.make_registration(meeting=tomorrow, person=going)

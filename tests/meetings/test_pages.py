@@ -101,7 +101,7 @@ def test_edit_this_and_following_through_the_page(client, coordinator, network):
 
 
 def test_cancelling_needs_a_reason_and_tells_registered_people(client, coordinator, network):
-    meeting = factories.make_meeting(network=network)
+    meeting = factories.make_meeting(network=network, audience=Meeting.Audience.SIGNED_IN)
     attendee = factories.make_head()
     factories.make_registration(meeting=meeting, person=attendee)
     client.force_login(coordinator)

@@ -28,7 +28,9 @@ def test_personal_data_lists_registrations_and_feed_without_its_secret(network, 
 def test_forgetting_frees_the_place_for_the_next_person_and_keeps_the_networks_records(
     network, member
 ):
-    meeting = factories.make_meeting(network=network, capacity=1, created_by=member)
+    meeting = factories.make_meeting(
+        network=network, capacity=1, created_by=member, audience=Meeting.Audience.SIGNED_IN
+    )
     services.register(meeting=meeting, person=member)
     waiting = factories.make_head()
     services.register(meeting=meeting, person=waiting)

@@ -361,3 +361,20 @@ def test_a_hijacked_session_cannot_flood_the_owner_with_codes(client, passwordle
 
     assert len(_sent_to(OWNER)) == 1
     assert "less than a minute ago" in page.content.decode()
+
+
+@pytest.mark.parametrize("page", ["portal:data_download", "portal:account_close"])
+def test_an_account_without_password_proves_itself_before_downloading_or_closing(
+    client, passwordless, page
+):
+    """A stolen session of an account without a password must not take its data away."""
+    url = reverse(page)
+    client.force_login(passwordless)  # not a fresh sign-in: no time stamp in the session
+
+    refused = client.get(url)
+
+    assert _goes_to(refused, REAUTHENTICATE_BY_CODE, then=url)
+    code = _reauthenticate_by_code(client, then=url)
+    client.post(f"{REAUTHENTICATE_BY_CODE}?next={url}", {"code": code})
+    allowed = client.get(url)
+    assert allowed.status_code == 200

@@ -204,3 +204,28 @@ def test_a_failing_mail_server_does_not_break_sign_up(client, settings):
 
     assert response.status_code == 302
     assert User.objects.filter(email="new.head@school.example").exists()
+
+
+@override_settings(
+    ALLOWED_HOSTS=["headnet.example.org", "other.example.net"],
+    SITE_URL="https://headnet.example.org",
+)
+def test_emailed_links_point_at_the_site_whatever_host_the_request_named(client):
+    """A request naming another host the server answers to must not send people there."""
+    make_user(email="known@school.example")
+    host = {"HTTP_HOST": "other.example.net"}
+
+    client.post(reverse("account_reset_password"), {"email": "known@school.example"}, **host)
+    client.post(reverse("account_reset_password"), {"email": "nobody@school.example"}, **host)
+    client.post(
+        reverse("account_signup"),
+        {"email": "new.head@school.example", "password1": PASSWORD, "password2": PASSWORD},
+        **host,
+    )
+
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert "other.example.net" not in message.body
+    assert "https://headnet.example.org/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "https://headnet.example.org/accounts/signup/" in mail.outbox[1].body
+    assert "https://headnet.example.org/accounts/confirm-email/" in mail.outbox[2].body

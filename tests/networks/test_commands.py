@@ -1,4 +1,4 @@
-"""The commands cron runs: reconcile_memberships and send_unsent_contact_messages."""
+"""The periodic commands: reconcile_memberships and send_unsent_contact_messages."""
 
 import datetime
 from io import StringIO

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core.models import OutgoingEmail
+from core.models import OutgoingEmail, PeriodicRun
 
 
 class Command(BaseCommand):
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         # Only finished rows: waiting and running tasks still have work to do.
         deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
         given_up, _ = OutgoingEmail.objects.filter(created_at__lt=cutoff).delete()
+        # The scheduler's record of which slots ran: only the latest matter.
+        PeriodicRun.objects.filter(queued_at__lt=cutoff).delete()
         self.stdout.write(
             f"Deleted {deleted} finished tasks and {given_up} unsent emails "
             f"older than {cutoff:%Y-%m-%d %H:%M}."

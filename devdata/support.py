@@ -1,5 +1,5 @@
-"""Demo mentoring and coaching (the demo accounts in README.md), called by seed_demo on the
-floor above.
+"""Demo mentoring and coaching (the demo accounts in README.md), called by seed_demo
+(devdata.demo).
 
 OASSH's scheme with two mentors (mentor@example.org among them) and a broker;
 special.head@example.org, a new special-school head, is ready to ask. Essex's
@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from members.models import Designation, LocalAuthority, Post, School, User
 from networks.models import Membership, Network
-
-from .models import Broker, Coach, MentoringScheme, MentorOffer, MentorRequest, SupportRequest
+from support.models import (
+    Broker,
+    Coach,
+    MentoringScheme,
+    MentorOffer,
+    MentorRequest,
+    SupportRequest,
+)
 
 
 def _person(email: str) -> User:

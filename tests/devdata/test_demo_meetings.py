@@ -1,4 +1,4 @@
-"""meetings.demo.seed_meetings on top of seed_demo's networks and accounts."""
+"""devdata.meetings.seed_meetings on top of seed_demo's networks and accounts."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from meetings.demo import seed_meetings
+from devdata.meetings import seed_meetings
 from meetings.models import Meeting, MeetingSeries, Paper, Registration
 from members.models import User
 from networks.models import Network

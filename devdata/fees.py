@@ -4,11 +4,10 @@ import datetime
 
 from django.utils import timezone
 
+from fees import services
+from fees.models import FeeInvoice, FeeScheme, YearKind
 from members.models import User
 from networks.models import Network
-
-from . import services
-from .models import FeeInvoice, FeeScheme, YearKind
 
 HOW_TO_PAY = """By bank transfer to Oxfordshire Secondary Headteachers' Association
 Sort code 00-00-00, account 12345678 (a fictional account: this is demo data)

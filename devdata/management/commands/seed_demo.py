@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import Seeder
+from devdata.demo import Seeder
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Demo articles and stories (docs/product.md, "The networks it is built for"): the
 Roundtable's posts, Heads Up's stories.
 
-Called by seed_demo (on the floor above) with the networks and accounts it made.
+Called by seed_demo (devdata.demo) with the networks and accounts it made.
 Idempotent: an article or story already there (by title) is left as it is.
 """
 
@@ -10,11 +10,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from articles import services
+from articles.models import Article, Story
 from members.models import User
 from networks.models import Membership, Network
-
-from . import services
-from .models import Article, Story
 
 # The Roundtable's own titles (its public page); the text is ours.
 ROUNDTABLE_ARTICLES = [

@@ -15,17 +15,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from articles.demo import seed_articles
 from core.dates import academic_year_of
-from fees.demo import seed_fees
-from leaders.demo import seed_leaders
-from meetings.demo import seed_meetings
+from devdata.articles import seed_articles
+from devdata.fees import seed_fees
+from devdata.leaders import seed_leaders
+from devdata.meetings import seed_meetings
+from devdata.support import seed_support
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
 from networks import eligibility
 from networks import services as network_services
 from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
-from support.demo import seed_support
 
 DATA = settings.BASE_DIR / "data"
 OXFORDSHIRE, OLDHAM, ESSEX = "931", "353", "881"

@@ -12,12 +12,12 @@ from django.db.models import Count, Q
 from django.test import override_settings
 
 from articles.models import Article, Story
+from devdata.scale import LARGEST_SLUG
 from fees.models import FeeInvoice
 from meetings.models import CalendarFeed, Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks import eligibility
 from networks.models import Membership, Network
-from portal.scale import LARGEST_SLUG
 from support.models import MentorOffer, Pairing
 from tests import factories
 

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from devdata.scale import DEFAULT_PASSWORD, KNOWN_ACCOUNTS, LARGEST_SLUG, ScaleSeeder
 from meetings.models import Meeting
 from members.models import School, User
 from networks.models import Network
-from portal.scale import DEFAULT_PASSWORD, KNOWN_ACCOUNTS, LARGEST_SLUG, ScaleSeeder
 
 
 class Command(BaseCommand):

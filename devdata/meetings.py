@@ -1,7 +1,7 @@
 """Demo meetings: each network's real rhythm (docs/product.md, "The networks it is built
 for") across this school year.
 
-Called by seed_demo (on the floor above) with the networks and accounts it made.
+Called by seed_demo (devdata.demo) with the networks and accounts it made.
 Idempotent: a network that already has meetings is left as it is.
 """
 
@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from meetings import services
+from meetings.models import LONDON, Meeting, MeetingSeries, Paper, Registration
+from meetings.series import SeriesSpec
 from members.models import School, User
 from networks.models import Network
-
-from . import services
-from .models import LONDON, Meeting, MeetingSeries, Paper, Registration
-from .series import SeriesSpec
 
 MINUTES_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

@@ -1,16 +1,15 @@
 """Demo leaders (docs/product.md, "The networks it is built for"): the rosters Essex keeps,
 listed in the directory.
 
-Called by seed_demo (on the floor above) with Essex heads it made. Idempotent.
+Called by seed_demo (devdata.demo) with Essex heads it made. Idempotent.
 """
 
 from django.db import transaction
 
+from leaders import services
+from leaders.models import Listing
 from members.models import Designation, User
 from networks.models import Network
-
-from . import services
-from .models import Listing
 
 Kind, Availability = Designation.Kind, Listing.Availability
 
