@@ -23,6 +23,7 @@ from devdata.meetings import seed_meetings
 from devdata.support import seed_support
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
+from networks import eligibility
 from networks import services as network_services
 from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
 
@@ -515,11 +516,13 @@ class Seeder:
             network = networks[slug]
             membership = Membership.objects.live().filter(person=person, network=network).first()
             if membership is None:
-                eligibility = network.eligibility_for(User.objects.with_posts().get(pk=person.pk))
+                allowed = eligibility.eligibility_for(
+                    network, User.objects.with_posts().get(pk=person.pk)
+                )
                 Membership.objects.create(
                     person=person,
                     network=network,
-                    school=eligibility.school if network.is_school_based else None,
+                    school=allowed.school if network.is_school_based else None,
                     status=status,
                     role=role,
                     started_at=timezone.now() if status == Membership.Status.ACTIVE else None,

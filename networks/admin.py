@@ -256,7 +256,10 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
     search_fields = ["person__email", "person__last_name", "network__name", "school__name"]
     list_select_related = ["person", "network", "school"]
     list_per_page = 50
-    actions = ["approve", "decline", "make_coordinator", "make_administrator", "make_member"]
+    actions = [
+        "approve", "decline", "make_coordinator", "make_administrator", "make_member",
+        "end_memberships",
+    ]  # fmt: skip
     readonly_fields = ["requested_at", "started_at", "ended_at", "decided_by", "decided_at"]
     csv_filename = "members.csv"
     csv_fields = [
@@ -289,18 +292,20 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         where = f" ({obj.school.name})" if obj.school_id else ""
         return f"Membership of {obj.network.label}{where}"
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))  # the history, on a change
-        if request.user.is_superuser:
-            return fields
-        # Network administrators change status and role; who and where is fixed.
-        return [*fields, "person", "network", "school"]
+    # A membership's state changes only through the services (docs/architecture.md,
+    # "Services: the only door for a change of state"): its page shows it read-only,
+    # for site staff too, and the actions below call the services. It begins by
+    # joining, invitation, enrolment or a seat, and ends (staying as a record) by
+    # end_membership: it is never added or deleted here.
+    def has_change_permission(self, request, obj=None):
+        # The list's actions ask with no object; a membership's own page is for reading.
+        return obj is None and super().has_change_permission(request)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser  # others add people by invitation
+        return False
 
-    def get_autocomplete_fields(self, request):
-        return ["person", "school"] if request.user.is_superuser else []
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description="Approve the selected requests (the people are emailed)")
     def approve(self, request, queryset):
@@ -326,6 +331,16 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         note = f" ({skipped} not pending, left as they were)" if skipped else ""
         self.message_user(request, f"{done} request(s) {verb}{note}.", messages.SUCCESS)
 
+    @admin.action(description="End the selected memberships (the people are emailed)")
+    def end_memberships(self, request, queryset):
+        # Active memberships only: a request is declined, and an ended one stays ended.
+        chosen = list(queryset.filter(status=Membership.Status.ACTIVE))
+        for membership in chosen:
+            services.remove_member(membership=membership, by=request.user)
+        skipped = queryset.count() - len(chosen)
+        note = f" ({skipped} not active, left as they were)" if skipped else ""
+        self.message_user(request, f"{len(chosen)} membership(s) ended{note}.", messages.SUCCESS)
+
     @admin.action(description="Make the selected members coordinators")
     def make_coordinator(self, request, queryset):
         self._set_role(request, queryset, Membership.Role.COORDINATOR)
@@ -349,10 +364,58 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         self.message_user(request, f"{len(chosen)} active member(s) are now {label}s{note}.")
 
 
+# The same words whether the address is unknown or a stranger's: they tell nothing.
+NOT_A_MEMBER = "Nobody with that address is a member of this network."
+
+
+class WorkhubPlaceForm(forms.ModelForm):
+    """A place in a workhub. A new one names the person by their address, found among
+    the network's active members only: an id lookup printed the name of any account
+    whose number was posted (issue 19, finding 7)."""
+
+    email = forms.EmailField(
+        label="New member's email address",
+        required=False,
+        help_text="A member of the network, for a new row.",
+    )
+
+    class Meta:
+        model = WorkhubMembership
+        fields = ["is_lead"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = self.instance.person if self.instance.pk else None
+        if self.instance.pk:
+            self.fields["email"].disabled = True  # an existing place's person is fixed
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or not self.has_changed():
+            return cleaned
+        email = cleaned.get("email")
+        if not email:
+            self.add_error("email", "Enter the email address of a member of the network.")
+            return cleaned
+        membership = (
+            Membership.objects.active()
+            .filter(network__workhubs=self.instance.workhub_id, person__email__iexact=email)
+            .select_related("person")
+            .first()
+        )
+        if membership is None:
+            self.add_error("email", NOT_A_MEMBER)
+        else:
+            self.person = membership.person
+        return cleaned
+
+
 class WorkhubMembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = WorkhubMembership
+    form = WorkhubPlaceForm
     parent_network_path = "network_id"
-    raw_id_fields = ["person"]
+    fields = ["person", "email", "is_lead"]
+    readonly_fields = ["person"]
     extra = 1
 
 
@@ -363,16 +426,56 @@ class WorkhubAdmin(NetworkScopedAdmin):
     search_fields = ["name", "priority_area"]
     inlines = [WorkhubMembershipInline]
 
+    def get_inlines(self, request, obj):
+        # People are placed once the workhub exists: the form finds them in its network.
+        return self.inlines if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        """Places in the workhub change through the services, never by the formset."""
+        if formset.model is not WorkhubMembership:
+            return super().save_formset(request, form, formset, change)
+        workhub = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for place_form in formset.deleted_forms:
+            if place_form.instance.pk:
+                services.remove_from_workhub(person=place_form.person, workhub=workhub)
+                formset.deleted_objects.append(place_form.instance)
+        for place_form in formset.forms:
+            if place_form in formset.deleted_forms or not place_form.has_changed():
+                continue
+            place = services.place_in_workhub(
+                person=place_form.person,
+                workhub=workhub,
+                is_lead=place_form.cleaned_data.get("is_lead", False),
+            )
+            if place_form.instance.pk:
+                formset.changed_objects.append((place, ["is_lead"]))
+            else:
+                formset.new_objects.append(place)
+        return None
+
 
 @admin.register(Invitation)
 class InvitationAdmin(NetworkScopedAdmin):
     list_display = ["email", "network", "created_at", "accepted_at"]
     list_filter = [network_filter("network")]
     search_fields = ["email"]
-    readonly_fields = ["email", "network", "token", "invited_by", "accepted_at"]
+    readonly_fields = ["email", "network", "invited_by", "accepted_at"]
 
     def has_add_permission(self, request):
         return False  # invitations are sent from the network's requests page, which emails them
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting withdraws an open invitation; an accepted one is a record.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.accepted_at is None)
+
+    def delete_model(self, request, obj):
+        services.withdraw_invitation(invitation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for invitation in queryset:
+            services.withdraw_invitation(invitation=invitation)
 
 
 @admin.register(ContactMessage)

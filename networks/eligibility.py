@@ -1,17 +1,20 @@
-"""The answers to "may this person join, and how?", and the words that explain them.
+"""Who may join a network, and how, in one place (docs/rules.md, "Eligibility").
 
-Plain values and wording helpers; the rules themselves are methods of Network
-(eligibility_for, join_option_for), which read the network's own fields.
+`eligibility_for(network, person)` answers "may this person join?" with the reason in
+words; `join_option_for(network, person)` answers "what may they do about it now?" (the
+network page's button, and the rule `join_network` enforces). Both read the network's own
+settings and the person's current posts (prefetch posts__school to save queries).
 """
 
+import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from members.models import Post, School
 
-if TYPE_CHECKING:
-    from .models import Invitation, Membership
+from .models import Invitation, Membership, Network
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class JoinKind(StrEnum):
     JOIN = "join"  # open or automatic: a member at once
     REQUEST = "request"  # approval: a pending request
     ACCEPT = "accept"  # an invitation waits for them
+    INVITED = "invited"  # an invitation waits, but no seat is theirs to take yet
     MEMBER = "member"
     PENDING = "pending"
     INVITATION_ONLY = "invitation_only"
@@ -46,47 +50,184 @@ class JoinOption:
     kind: JoinKind
     reason: str = ""
     school: School | None = None
-    invitation: "Invitation | None" = None
-    membership: "Membership | None" = None
+    invitation: Invitation | None = None
+    membership: Membership | None = None
 
     @property
     def can_join(self) -> bool:
         return self.kind in (JoinKind.JOIN, JoinKind.REQUEST, JoinKind.ACCEPT)
 
 
-def join_words(words: list[str]) -> str:
-    """'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+def needs_verified_posts(network: Network) -> bool:
+    """A school-based or automatic network counts only verified posts: a claim alone must
+    not take a school's seat or enrol anyone."""
+    return network.is_school_based or network.join_policy == Network.JoinPolicy.AUTOMATIC
 
 
-ROLE_PLURALS = {
-    Post.Role.HEAD_OF_SCHOOL: "heads of school",
-    Post.Role.SENIOR_LEADER: "deputies and senior leaders",
-    Post.Role.INTERIM_HEAD: "interim and acting heads",
-    Post.Role.CHAIR_OF_GOVERNORS: "chairs of governors",
-    Post.Role.BUSINESS_LEADER: "school business leaders",
-    Post.Role.LA_OFFICER: "local authority officers",
-}
+def post_qualifies(network: Network, post: Post, area_ids: set[int]) -> bool:
+    """The post is one the network covers: its roles, sectors, areas and funding."""
+    school = post.school
+    return (
+        (not network.eligible_roles or post.role in network.eligible_roles)
+        # The school is the member and its head holds the seat, whatever roles the
+        # network lists: a deputy's post never takes a school's seat.
+        and (not network.is_school_based or post.is_headship)
+        and (not network.eligible_sectors or school.sector in network.eligible_sectors)
+        and (not area_ids or school.local_authority_id in area_ids)
+        and (not network.state_funded_only or school.state_funded)
+        and school.is_open
+    )
 
 
-def roles_phrase(roles: list[str]) -> str:
-    """'headteachers and chairs of governors' for the head roles plus chairs."""
-    if not roles:
-        return "school leaders"
-    words = []
-    if set(Post.HEAD_ROLES) <= set(roles):
-        words.append("headteachers")
-        roles = [role for role in roles if role not in Post.HEAD_ROLES]
-    words += [ROLE_PLURALS.get(role, Post.Role(role).label.lower() + "s") for role in roles]
-    return join_words(words)
+def eligibility_for(
+    network: Network,
+    person,
+    on: datetime.date | None = None,
+    *,
+    check_seat: bool = True,
+    count_claims: bool = False,
+) -> Eligibility:
+    """Whether the person may join, why not if not, and (school-based) for which school.
+
+    check_seat=False skips the query for whether the school already holds a seat.
+    count_claims=True counts unverified posts even where joining needs verified ones:
+    whether a member may stay, not whether they may come in.
+    """
+    if not person.is_authenticated:
+        return Eligibility(False, "Sign in to join.")
+    if network.open_to_all:
+        return Eligibility(True)
+    on = on or timezone.localdate()
+    current = [post for post in person.posts.all() if post.is_current(on)]
+    if network.requires_parent_membership:
+        return _parent_eligibility(network, person, current)
+    area_ids = {area.pk for area in network.areas.all()}
+    matching = [post for post in current if post_qualifies(network, post, area_ids)]
+    if not matching:
+        if not current:
+            missing = "Add your current post to your profile so Headnet can check."
+        else:
+            held = "; ".join(f"{post.get_role_display()}, {post.school}" for post in current)
+            missing = f"Your current post ({held}) is not one it covers."
+        return Eligibility(False, f"{network.eligibility_text}. {missing}")
+    if needs_verified_posts(network) and not count_claims:
+        confirmed = [post for post in matching if post.is_verified]
+        if not confirmed:
+            return _unconfirmed(network, matching[0])
+        matching = confirmed
+    if not network.is_school_based or not check_seat:
+        return Eligibility(True, school=matching[0].school)
+    return _seat_eligibility(network, person, matching)
 
 
-def sectors_phrase(sectors: list[str], state_funded_only: bool) -> str:
-    """'state-funded secondary and all-through schools'."""
-    if not sectors:
-        return "any state-funded school" if state_funded_only else "any school"
-    words = [School.Sector(sector).label.lower() for sector in sectors]
-    prefix = "state-funded " if state_funded_only else ""
-    return f"{prefix}{join_words(words)} schools"
+def _unconfirmed(network: Network, post: Post) -> Eligibility:
+    return Eligibility(
+        False,
+        f"Your post as {post.get_role_display().lower()} at {post.school.name} "
+        f"is not yet confirmed. {network.label} counts only confirmed posts; the "
+        "school's head or an administrator of one of its networks can confirm it.",
+    )
+
+
+def _seat_eligibility(network: Network, person, matching: list[Post]) -> Eligibility:
+    """The first of the person's schools whose seat is free (or theirs)."""
+    # School-based: the school is the member, so its seat must be free (or theirs).
+    schools = [post.school for post in matching]
+    held = {
+        seat.school_id: seat
+        for seat in Membership.objects.live()
+        .filter(network=network, school__in=schools)
+        .select_related("person")
+    }
+    for school in schools:
+        seat = held.get(school.pk)
+        if seat is None or seat.person_id == person.pk:
+            return Eligibility(True, school=school)
+    seat = held[schools[0].pk]
+    return Eligibility(
+        False,
+        f"{schools[0].name} is already a member of {network.label}: "
+        f"its seat is held by {seat.person.get_full_name() or 'another member'}.",
+    )
+
+
+def _parent_eligibility(network: Network, person, current_posts: list[Post]) -> Eligibility:
+    parent = network.parent
+    if parent.memberships.active().filter(person=person).exists():
+        return Eligibility(True)
+    # Staff of a member school: a claim to work there is not enough.
+    schools = [post.school_id for post in current_posts if post.is_verified]
+    if schools and parent.memberships.active().filter(school__in=schools).exists():
+        return Eligibility(True)
+    return Eligibility(
+        False,
+        f"{network.eligibility_text}. You are not a member of {parent.label}"
+        " and your school is not one of its members.",
+    )
+
+
+def join_option_for(network: Network, person, membership: Membership | None = None) -> JoinOption:
+    """What the person may do about joining now: the page's button and join_network's rule.
+
+    `membership` is the person's live membership of this network, if the caller has
+    looked it up (None: they have none).
+    """
+    if not person.is_authenticated:
+        return JoinOption(JoinKind.SIGN_IN)
+    if membership is not None:
+        kind = JoinKind.MEMBER if membership.is_active else JoinKind.PENDING
+        return JoinOption(kind, membership=membership)
+    # Administrators may invite people to a network of any policy; an invitation
+    # is their yes, whatever the rules say about who the network is for.
+    invitation = open_invitation_for(network, person)
+    if invitation is not None and not network.is_school_based:
+        return JoinOption(JoinKind.ACCEPT, invitation=invitation)
+    if invitation is not None:
+        seat = _invited_seat(network, person)
+        if not seat:
+            return JoinOption(JoinKind.INVITED, seat.reason, invitation=invitation)
+        return JoinOption(JoinKind.ACCEPT, school=seat.school, invitation=invitation)
+    if network.join_policy == Network.JoinPolicy.INVITATION:
+        return JoinOption(
+            JoinKind.INVITATION_ONLY,
+            f"{network.name} is by invitation only. Its administrators invite new members.",
+        )
+    eligibility = eligibility_for(network, person)
+    if not eligibility:
+        return JoinOption(JoinKind.NOT_ELIGIBLE, eligibility.reason)
+    if network.join_policy == Network.JoinPolicy.APPROVAL:
+        return JoinOption(JoinKind.REQUEST, school=eligibility.school)
+    return JoinOption(JoinKind.JOIN, school=eligibility.school)
+
+
+def _invited_seat(network: Network, person) -> Eligibility:
+    """The school an invited person accepts a school-based network's invitation for.
+
+    The invitation waives who the network is for (its roles, sectors and area), never
+    the seat: the school is the member, so accepting takes the seat of a school the
+    person leads by a verified headship, free or already theirs. Without one there is no
+    membership yet (a membership without a school would be a member no fee invoices and
+    no hand-over moves); the invitation stays open until there is (docs/rules.md, "Joining").
+    """
+    on = timezone.localdate()
+    headships = [
+        post
+        for post in person.posts.all()
+        if post.is_current(on) and post.is_headship and post.school.is_open
+    ]
+    if not headships:
+        return Eligibility(
+            False,
+            f"{network.label} is a network of schools: its members are schools, each "
+            "seat held by the school's head, so accepting needs a current headship. "
+            "Add yours to your profile.",
+        )
+    confirmed = [post for post in headships if post.is_verified]
+    if not confirmed:
+        return _unconfirmed(network, headships[0])
+    return _seat_eligibility(network, person, confirmed)
+
+
+def open_invitation_for(network: Network, person) -> Invitation | None:
+    """The invitation waiting for the person's address, if any."""
+    return network.invitations.filter(email__iexact=person.email, accepted_at__isnull=True).first()

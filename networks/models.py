@@ -1,6 +1,3 @@
-import datetime
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +11,7 @@ from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
 from members.models import LocalAuthority, Post, School
 
-from .eligibility import Eligibility, JoinKind, JoinOption, roles_phrase, sectors_phrase
+from .wording import roles_phrase, sectors_phrase
 
 
 class NetworkQuerySet(models.QuerySet):
@@ -41,9 +38,9 @@ class NetworkQuerySet(models.QuerySet):
         return network, subgroups
 
     def within_reach(self, area_ids: set[int], member_of: set[int]):
-        """A first sieve for suggestions, so eligibility_for runs on a few networks, not
-        all: open to all, national, covering one of the areas, or a sub-group of a
-        network the person is in. eligibility_for still decides."""
+        """A first sieve for suggestions, so the eligibility rules run on a few networks,
+        not all: open to all, national, covering one of the areas, or a sub-group of a
+        network the person is in. networks.eligibility still decides."""
         return self.filter(
             models.Q(open_to_all=True)
             | models.Q(areas__isnull=True)
@@ -244,115 +241,6 @@ class Network(models.Model):
             return f"By invitation only, for {roles} of {sectors} {where}"
         return f"Open to {roles} of {sectors} {where}"
 
-    @property
-    def needs_verified_posts(self) -> bool:
-        """A school-based or automatic network counts only verified posts: a claim alone
-        must not take a school's seat or enrol anyone."""
-        return self.is_school_based or self.join_policy == self.JoinPolicy.AUTOMATIC
-
-    def eligibility_for(
-        self,
-        person,
-        on: datetime.date | None = None,
-        *,
-        check_seat: bool = True,
-        count_claims: bool = False,
-    ) -> Eligibility:
-        """Whether the person may join, why not if not, and (school-based) for which school.
-
-        Reads person.posts (prefetch posts__school to save queries). check_seat=False
-        skips the query for whether the school already holds a seat. count_claims=True
-        counts unverified posts even where joining needs verified ones: whether a
-        member may stay, not whether they may come in.
-        """
-        if not person.is_authenticated:
-            return Eligibility(False, "Sign in to join.")
-        if self.open_to_all:
-            return Eligibility(True)
-        on = on or timezone.localdate()
-        current = [post for post in person.posts.all() if post.is_current(on)]
-        if self.requires_parent_membership:
-            return self._parent_eligibility(person, current)
-        area_ids = {area.pk for area in self.areas.all()}
-        matching = [post for post in current if self._post_qualifies(post, area_ids)]
-        if not matching:
-            if not current:
-                missing = "Add your current post to your profile so Headnet can check."
-            else:
-                held = "; ".join(f"{post.get_role_display()}, {post.school}" for post in current)
-                missing = f"Your current post ({held}) is not one it covers."
-            return Eligibility(False, f"{self.eligibility_text}. {missing}")
-        if self.needs_verified_posts and not count_claims:
-            confirmed = [post for post in matching if post.is_verified]
-            if not confirmed:
-                return self._unconfirmed(matching[0])
-            matching = confirmed
-        if not self.is_school_based or not check_seat:
-            return Eligibility(True, school=matching[0].school)
-        return self._seat_eligibility(person, matching)
-
-    def _unconfirmed(self, post: Post) -> Eligibility:
-        return Eligibility(
-            False,
-            f"Your post as {post.get_role_display().lower()} at {post.school.name} "
-            f"is not yet confirmed. {self.label} counts only confirmed posts; the "
-            "school's head or an administrator of one of its networks can confirm it.",
-        )
-
-    def _seat_eligibility(self, person, matching: list[Post]) -> Eligibility:
-        """The first of the person's schools whose seat is free (or theirs)."""
-        # School-based: the school is the member, so its seat must be free (or theirs).
-        schools = [post.school for post in matching]
-        held = {
-            seat.school_id: seat
-            for seat in Membership.objects.live()
-            .filter(network=self, school__in=schools)
-            .select_related("person")
-        }
-        for school in schools:
-            seat = held.get(school.pk)
-            if seat is None or seat.person_id == person.pk:
-                return Eligibility(True, school=school)
-        seat = held[schools[0].pk]
-        return Eligibility(
-            False,
-            f"{schools[0].name} is already a member of {self.label}: "
-            f"its seat is held by {seat.person.get_full_name() or 'another member'}.",
-        )
-
-    def join_option_for(self, person, membership: "Membership | None" = None) -> JoinOption:
-        """What the person may do about joining now: the page's button and join_network's rule.
-
-        `membership` is the person's live membership of this network, if the caller
-        has looked it up (None: they have none).
-        """
-        if not person.is_authenticated:
-            return JoinOption(JoinKind.SIGN_IN)
-        if membership is not None:
-            kind = JoinKind.MEMBER if membership.is_active else JoinKind.PENDING
-            return JoinOption(kind, membership=membership)
-        # Administrators may invite people to a network of any policy; an invitation
-        # is their yes, whatever the rules would say.
-        invitation = self.open_invitation_for(person)
-        if invitation is not None:
-            eligibility = self.eligibility_for(person)
-            return JoinOption(JoinKind.ACCEPT, school=eligibility.school, invitation=invitation)
-        if self.join_policy == self.JoinPolicy.INVITATION:
-            return JoinOption(
-                JoinKind.INVITATION_ONLY,
-                f"{self.name} is by invitation only. Its administrators invite new members.",
-            )
-        eligibility = self.eligibility_for(person)
-        if not eligibility:
-            return JoinOption(JoinKind.NOT_ELIGIBLE, eligibility.reason)
-        if self.join_policy == self.JoinPolicy.APPROVAL:
-            return JoinOption(JoinKind.REQUEST, school=eligibility.school)
-        return JoinOption(JoinKind.JOIN, school=eligibility.school)
-
-    def open_invitation_for(self, person) -> "Invitation | None":
-        """The invitation waiting for the person's address, if any."""
-        return self.invitations.filter(email__iexact=person.email, accepted_at__isnull=True).first()
-
     def administrator_emails(self) -> list[str]:
         return list(
             self.memberships.active()
@@ -363,33 +251,6 @@ class Network(models.Model):
     def coordinator_emails(self) -> list[str]:
         """Coordinators' and administrators' addresses: for sending, never for showing."""
         return list(self.memberships.coordinating().values_list("person__email", flat=True))
-
-    def _post_qualifies(self, post: Post, area_ids: set[int]) -> bool:
-        school = post.school
-        return (
-            (not self.eligible_roles or post.role in self.eligible_roles)
-            # The school is the member and its head holds the seat, whatever roles the
-            # network lists: a deputy's post never takes a school's seat.
-            and (not self.is_school_based or post.is_headship)
-            and (not self.eligible_sectors or school.sector in self.eligible_sectors)
-            and (not area_ids or school.local_authority_id in area_ids)
-            and (not self.state_funded_only or school.state_funded)
-            and school.is_open
-        )
-
-    def _parent_eligibility(self, person, current_posts: list[Post]) -> Eligibility:
-        parent = self.parent
-        if parent.memberships.active().filter(person=person).exists():
-            return Eligibility(True)
-        # Staff of a member school: a claim to work there is not enough.
-        schools = [post.school_id for post in current_posts if post.is_verified]
-        if schools and parent.memberships.active().filter(school__in=schools).exists():
-            return Eligibility(True)
-        return Eligibility(
-            False,
-            f"{self.eligibility_text}. You are not a member of {parent.label}"
-            " and your school is not one of its members.",
-        )
 
 
 class NetworkPurpose(models.Model):
@@ -445,6 +306,7 @@ class Membership(models.Model):
         DECLINED = "declined", "Declined"
         LEFT = "left", "Left"
         LAPSED = "lapsed", "Lapsed"
+        REMOVED = "removed", "Removed by an administrator"
 
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
@@ -568,16 +430,12 @@ class Membership(models.Model):
         return post is not None and not post.is_verified
 
 
-def _invitation_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class Invitation(models.Model):
-    """An administrator's invitation to an invitation-only network, by email address."""
+    """An administrator's invitation to a network, by email address: the person signed in
+    with that address accepts it on the network's page (the address is the key)."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -71,16 +71,26 @@ def _messages_from(person: User):
 
 
 def forget_person(person: User) -> None:
-    """Give up the person's seats and remove their name from what stays with networks.
+    """Give up the person's seats, end their memberships, and remove their name from what
+    stays with networks.
 
     Records that belong to a school or a network stay: an ended school seat (its
     next head takes it) and messages to coordinators, shown as from a former member.
+    Their other memberships end as any membership ends (end_membership), so each
+    network's history says they left; the rows go with the account.
     """
     seat_schools = School.objects.filter(
         memberships__person=person, memberships__status__in=Membership.LIVE_STATUSES
     ).distinct()
     for school in seat_schools:
         services.hand_over_school_seats(school=school, notify_previous=False, leaving=person)
+    for membership in Membership.objects.live().filter(person=person):
+        services.end_membership(
+            membership=membership,
+            status=Membership.Status.LEFT,
+            by=person,
+            summary="Left: closed their account",
+        )
     Membership.objects.filter(
         person=person, school__isnull=False, status=Membership.Status.LAPSED
     ).update(person=None)

@@ -15,7 +15,7 @@ from core.pagecache import cached_for_visitors
 from core.ratelimit import client_ip, is_limited
 from members.models import Post, User
 
-from . import access, contact, sections, services
+from . import access, contact, eligibility, sections, services
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
 
@@ -77,7 +77,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "subgroups": subgroups,
             "perms": perms,
-            "option": network.join_option_for(viewer, own),
+            "option": eligibility.join_option_for(network, viewer, own),
             "sections": sections.sections_for(request, perms),
             "coordinators": coordinators,
             "workhubs": network.workhubs.filter(academic_year__gte=this_year - 1),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from meetings import schedule
 from members.models import Post, User
+from networks import eligibility
 from networks.models import Invitation, Membership, Network
 
 
@@ -88,7 +89,9 @@ def post_outcome(person: User, post: Post, *, since: datetime.datetime) -> PostO
     outcome.waiting_for = [
         network
         for network in automatic
-        if network.eligibility_for(person, check_seat=network.is_school_based, count_claims=True)
+        if eligibility.eligibility_for(
+            network, person, check_seat=network.is_school_based, count_claims=True
+        )
     ]
     return outcome
 
@@ -115,7 +118,7 @@ def suggested_networks(person: User, memberships: list[Membership]) -> list[Netw
         if (
             network.parent_id in member_of
             if network.requires_parent_membership
-            else network.eligibility_for(person, check_seat=False)
+            else eligibility.eligibility_for(network, person, check_seat=False)
         )
     ]
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Designation, LocalAuthority, Post, School, User
+from networks import eligibility
 from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +211,7 @@ def test_primary_head_leads_an_oxfordshire_primary_and_is_in_the_primary_network
     networks = _live_networks(person)
     assert networks[OPHN].is_active
     assert networks[OPHN].role == Membership.Role.MEMBER
-    assert Network.objects.get(name=OPHN).eligibility_for(person)
+    assert eligibility.eligibility_for(Network.objects.get(name=OPHN), person)
 
 
 def test_secondary_head_leads_an_oxfordshire_secondary_and_holds_its_osshta_seat(seeded):
@@ -240,7 +241,7 @@ def test_special_head_is_a_new_head_of_an_oxfordshire_special_school_in_no_netwo
     assert person.is_new_head()
     assert not Membership.objects.filter(person=person).exists()
     # ...but OASSH is open to them, so the demo can show joining.
-    assert Network.objects.get(name=OASSH).eligibility_for(person)
+    assert eligibility.eligibility_for(Network.objects.get(name=OASSH), person)
 
 
 def test_coordinator_is_a_secondary_head_who_coordinates_osshta(seeded):
@@ -309,7 +310,10 @@ def test_fictional_members_hold_only_memberships_the_rules_allow(seeded):
     )
     for membership in members:
         person = User.objects.with_posts().get(pk=membership.person_id)
-        assert membership.network.eligibility_for(person), (person.email, membership.network)
+        assert eligibility.eligibility_for(membership.network, person), (
+            person.email,
+            membership.network,
+        )
 
 
 # Networks (docs/product.md) --------------------------------------------------
@@ -360,4 +364,4 @@ def test_heads_up_is_open_to_anyone_anywhere(seeded):
     special_head = _account("special.head@example.org")
 
     assert heads_up.open_to_all
-    assert heads_up.eligibility_for(special_head)
+    assert eligibility.eligibility_for(heads_up, special_head)

@@ -16,6 +16,7 @@ from devdata.scale import LARGEST_SLUG
 from fees.models import FeeInvoice
 from meetings.models import CalendarFeed, Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
+from networks import eligibility
 from networks.models import Membership, Network
 from support.models import MentorOffer, Pairing
 from tests import factories
@@ -149,10 +150,10 @@ def test_members_are_eligible_for_their_networks(seeded):
     )
     people = User.objects.with_posts().in_bulk([m.person_id for m in memberships])
     for membership in memberships:
-        eligibility = membership.network.eligibility_for(
-            people[membership.person_id], check_seat=False
+        allowed = eligibility.eligibility_for(
+            membership.network, people[membership.person_id], check_seat=False
         )
-        assert eligibility, (membership, eligibility.reason)
+        assert allowed, (membership, allowed.reason)
 
 
 def test_meetings_follow_the_rules_and_registrations_fit(seeded):

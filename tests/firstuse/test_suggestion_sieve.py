@@ -4,6 +4,7 @@ the rules would suggest."""
 import pytest
 
 from members.models import School, User
+from networks import eligibility
 from networks.models import Membership, Network
 from portal.firstuse import suggested_networks
 from tests import factories
@@ -23,7 +24,7 @@ def _by_the_rules_alone(person: User, memberships: list[Membership]) -> list[Net
         if (
             network.parent_id in member_of
             if network.requires_parent_membership
-            else network.eligibility_for(person, check_seat=False)
+            else eligibility.eligibility_for(network, person, check_seat=False)
         )
     ]
 

@@ -4,10 +4,13 @@ import threading
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 
-from networks import services
+from members.models import Post
+from networks import eligibility, services
 from networks.models import Membership, Network
+from tests import factories
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -56,3 +59,38 @@ def test_two_joins_at_the_same_moment_make_one_membership(head, network, adminis
     assert [membership.pk for membership in results] == [live.get().pk] * 2
     # A request is announced to the administrators once, not once per click.
     assert len(mail.outbox) == (1 if policy == Network.JoinPolicy.APPROVAL else 0)
+
+
+def test_two_heads_of_one_school_joining_at_once_get_one_seat_and_the_other_is_told(
+    monkeypatch,
+):
+    network = factories.make_network(basis=Network.Basis.SCHOOL)
+    school = factories.make_school(name="Cherwell Primary")
+    heads = [
+        factories.make_head(school=school),
+        factories.make_user(),
+    ]
+    factories.make_post(person=heads[1], school=school, role=Post.Role.HEAD_OF_SCHOOL)
+    # Both pages were loaded while the seat was free, so both clicks pass the check and
+    # race to the database (what two real clicks a moment apart do).
+    options = {head.pk: eligibility.join_option_for(network, head) for head in heads}
+    monkeypatch.setattr(
+        eligibility, "join_option_for", lambda network, person, membership=None: options[person.pk]
+    )
+    people = iter(heads)
+    lock = threading.Lock()
+
+    def join():
+        with lock:
+            person = next(people)
+        return services.join_network(person=person, network=network)
+
+    results, errors = _at_the_same_moment(2, join)
+
+    seat = Membership.objects.live().get(network=network)
+    assert [membership.pk for membership in results] == [seat.pk]
+    assert [type(error) for error in errors] == [ValidationError]
+    assert (
+        f"Cherwell Primary's seat in {network.label} was taken a moment ago"
+        in (errors[0].messages[0])
+    )

@@ -1,4 +1,5 @@
-"""Who may join a network: each rule of `network.eligibility_for(person)`, and the words for it."""
+"""Who may join a network: each rule of `networks.eligibility.eligibility_for`, and the words
+for it."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Post, School
+from networks.eligibility import eligibility_for
 from networks.models import Membership, Network
 from tests import factories
 
@@ -28,7 +30,7 @@ def test_head_of_a_school_in_the_right_sector_is_eligible():
     network = factories.make_network(sectors=[School.Sector.SPECIAL])
     head = _person_leading(factories.make_school(sector=School.Sector.SPECIAL))
 
-    assert network.eligibility_for(head)
+    assert eligibility_for(network, head)
 
 
 def test_head_of_a_school_in_another_sector_is_not_eligible_and_is_told_why():
@@ -36,7 +38,7 @@ def test_head_of_a_school_in_another_sector_is_not_eligible_and_is_told_why():
     school = factories.make_school(name="Cherwell Primary", sector=School.Sector.PRIMARY)
     head = _person_leading(school)
 
-    eligibility = network.eligibility_for(head)
+    eligibility = eligibility_for(network, head)
 
     assert not eligibility
     assert "special schools" in eligibility.reason
@@ -47,15 +49,15 @@ def test_a_post_the_network_does_not_cover_is_not_eligible():
     deputies = factories.make_network(roles=[Post.Role.SENIOR_LEADER])
     school = factories.make_school()
 
-    assert not deputies.eligibility_for(_person_leading(school, Post.Role.HEADTEACHER))
-    assert deputies.eligibility_for(_person_leading(school, Post.Role.SENIOR_LEADER))
+    assert not eligibility_for(deputies, _person_leading(school, Post.Role.HEADTEACHER))
+    assert eligibility_for(deputies, _person_leading(school, Post.Role.SENIOR_LEADER))
 
 
 def test_a_head_outside_the_area_is_not_eligible():
     oxfordshire = factories.make_network()
     oldham_head = _person_leading(factories.make_school(la=_oldham()))
 
-    eligibility = oxfordshire.eligibility_for(oldham_head)
+    eligibility = eligibility_for(oxfordshire, oldham_head)
 
     assert not eligibility
     assert "in Oxfordshire" in eligibility.reason
@@ -66,7 +68,7 @@ def test_a_national_network_has_no_area_so_heads_anywhere_are_eligible():
     oldham_head = _person_leading(factories.make_school(la=_oldham()))
 
     assert national.is_national
-    assert national.eligibility_for(oldham_head)
+    assert eligibility_for(national, oldham_head)
 
 
 def test_a_state_funded_only_network_refuses_heads_of_independent_schools():
@@ -74,15 +76,15 @@ def test_a_state_funded_only_network_refuses_heads_of_independent_schools():
     independent = _person_leading(factories.make_school(state_funded=False))
     state = _person_leading(factories.make_school(state_funded=True))
 
-    assert not network.eligibility_for(independent)
-    assert network.eligibility_for(state)
+    assert not eligibility_for(network, independent)
+    assert eligibility_for(network, state)
 
 
 def test_the_head_of_a_closed_school_is_not_eligible():
     network = factories.make_network()
     head = _person_leading(factories.make_school(status=School.Status.CLOSED))
 
-    assert not network.eligibility_for(head)
+    assert not eligibility_for(network, head)
 
 
 def test_a_post_that_has_ended_does_not_count():
@@ -94,7 +96,7 @@ def test_a_post_that_has_ended_does_not_count():
         ended_on=timezone.localdate() - datetime.timedelta(days=1),
     )
 
-    eligibility = network.eligibility_for(former_head)
+    eligibility = eligibility_for(network, former_head)
 
     assert not eligibility
     assert "Add your current post" in eligibility.reason
@@ -104,7 +106,7 @@ def test_a_person_without_posts_is_told_to_add_one():
     network = factories.make_network()
     person = factories.make_user()
 
-    eligibility = network.eligibility_for(person)
+    eligibility = eligibility_for(network, person)
 
     assert not eligibility
     assert "Add your current post to your profile" in eligibility.reason
@@ -113,11 +115,11 @@ def test_a_person_without_posts_is_told_to_add_one():
 def test_anyone_signed_in_may_join_an_open_to_all_network_without_a_post():
     heads_up = factories.make_network(areas=[], sectors=[], roles=[], open_to_all=True)
 
-    assert heads_up.eligibility_for(factories.make_user())
+    assert eligibility_for(heads_up, factories.make_user())
 
 
 def test_a_visitor_is_asked_to_sign_in():
-    eligibility = factories.make_network().eligibility_for(AnonymousUser())
+    eligibility = eligibility_for(factories.make_network(), AnonymousUser())
 
     assert not eligibility
     assert eligibility.reason == "Sign in to join."
@@ -146,7 +148,7 @@ def test_a_member_of_the_parent_network_may_join_its_subgroup():
     head = _person_leading(school)
     factories.make_membership(person=head, network=parent, school=school)
 
-    assert subgroup.eligibility_for(head)
+    assert eligibility_for(subgroup, head)
 
 
 def test_staff_of_a_member_school_may_join_the_subgroup():
@@ -155,7 +157,7 @@ def test_staff_of_a_member_school_may_join_the_subgroup():
     factories.make_membership(person=_person_leading(school), network=parent, school=school)
     data_lead = _person_leading(school, Post.Role.BUSINESS_LEADER)
 
-    assert subgroup.eligibility_for(data_lead)
+    assert eligibility_for(subgroup, data_lead)
 
 
 def test_an_unconfirmed_post_at_a_member_school_does_not_open_the_subgroup(client):
@@ -167,7 +169,7 @@ def test_an_unconfirmed_post_at_a_member_school_does_not_open_the_subgroup(clien
     factories.make_post(person=claimant, school=school, role=Post.Role.SENIOR_LEADER,
                         verified=False)  # fmt: skip
 
-    eligibility = subgroup.eligibility_for(claimant)
+    eligibility = eligibility_for(subgroup, claimant)
     client.force_login(claimant)
     page = client.get(reverse("networks:detail", args=[subgroup.slug])).content.decode()
 
@@ -180,7 +182,7 @@ def test_people_outside_the_parent_network_may_not_join_its_subgroup():
     parent, subgroup = _subgroup_of_school_based_parent()
     outsider = _person_leading(factories.make_school(sector=School.Sector.SPECIAL))
 
-    eligibility = subgroup.eligibility_for(outsider)
+    eligibility = eligibility_for(subgroup, outsider)
 
     assert not eligibility
     assert "You are not a member of OASSH" in eligibility.reason
@@ -195,7 +197,7 @@ def test_a_school_seat_held_by_someone_else_is_not_free_and_the_reason_names_the
     factories.make_membership(person=holder, network=network, school=school)
     co_head = _person_leading(school, Post.Role.HEAD_OF_SCHOOL)
 
-    eligibility = network.eligibility_for(co_head)
+    eligibility = eligibility_for(network, co_head)
 
     assert not eligibility
     assert "Wheatley Park Primary is already a member of OSSHTA" in eligibility.reason
@@ -208,7 +210,7 @@ def test_the_seat_holder_is_still_eligible_for_their_own_seat():
     holder = _person_leading(school)
     factories.make_membership(person=holder, network=network, school=school)
 
-    eligibility = network.eligibility_for(holder)
+    eligibility = eligibility_for(network, holder)
 
     assert eligibility
     assert eligibility.school == school
@@ -224,7 +226,7 @@ def test_a_lapsed_seat_is_free_again():
         status=Membership.Status.LAPSED,
     )
 
-    assert network.eligibility_for(_person_leading(school))
+    assert eligibility_for(network, _person_leading(school))
 
 
 @pytest.mark.parametrize(

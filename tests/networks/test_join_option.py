@@ -1,4 +1,5 @@
-"""Network.join_option_for: the one rule behind the network page's button and join_network."""
+"""networks.eligibility.join_option_for: the one rule behind the network page's button and
+join_network."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from members.models import School
-from networks import services
+from networks import eligibility, services
 from networks.eligibility import JoinKind
 from networks.models import Invitation, Membership, Network
 from tests import factories
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_visitor_is_asked_to_sign_in(network):
-    assert network.join_option_for(AnonymousUser()).kind == JoinKind.SIGN_IN
+    assert eligibility.join_option_for(network, AnonymousUser()).kind == JoinKind.SIGN_IN
 
 
 @pytest.mark.parametrize(
@@ -30,13 +31,13 @@ def test_a_visitor_is_asked_to_sign_in(network):
 def test_an_eligible_head_is_offered_what_the_policy_allows(head, policy, kind):
     network = factories.make_network(join_policy=policy)
 
-    assert network.join_option_for(head).kind == kind
+    assert eligibility.join_option_for(network, head).kind == kind
 
 
 def test_an_ineligible_head_is_told_why(network):
     secondary_head = factories.make_head(school=factories.make_school(sector="secondary"))
 
-    option = network.join_option_for(secondary_head)
+    option = eligibility.join_option_for(network, secondary_head)
 
     assert option.kind == JoinKind.NOT_ELIGIBLE
     assert "is not one it covers" in option.reason
@@ -47,7 +48,7 @@ def test_an_invitation_opens_an_invitation_only_network(head):
     network = factories.make_network(join_policy=Network.JoinPolicy.INVITATION)
     Invitation.objects.create(network=network, email=head.email)
 
-    option = network.join_option_for(head)
+    option = eligibility.join_option_for(network, head)
 
     assert option.kind == JoinKind.ACCEPT
     assert option.invitation is not None
@@ -59,14 +60,14 @@ def test_a_live_membership_is_member_or_pending(head, member, network):
     )
     active = Membership.objects.get(person=member, network=network)
 
-    assert network.join_option_for(head, pending).kind == JoinKind.PENDING
-    assert network.join_option_for(member, active).kind == JoinKind.MEMBER
+    assert eligibility.join_option_for(network, head, pending).kind == JoinKind.PENDING
+    assert eligibility.join_option_for(network, member, active).kind == JoinKind.MEMBER
 
 
 def test_a_school_based_network_names_the_school_whose_seat_it_is(head):
     network = factories.make_network(basis=Network.Basis.SCHOOL)
 
-    option = network.join_option_for(head)
+    option = eligibility.join_option_for(network, head)
 
     assert option.kind == JoinKind.JOIN
     assert option.school == head.posts.get().school

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Post
-from networks import services
+from networks import eligibility, services
 from networks.models import Membership, Network, WorkhubMembership
 from portal import services as portal_services
 from tests import factories
@@ -271,3 +271,28 @@ def test_an_invitation_to_an_approval_network_admits_the_person_without_a_reques
     assert Membership.objects.get(person=head, network=network).is_active
     assert not mail.outbox  # nothing left for the administrators to decide
     assert network.invitations.get().accepted_at is not None
+
+
+def test_a_head_whose_schools_seat_was_taken_a_moment_ago_is_told_so(client, monkeypatch):
+    """Two heads of one school click "Join" at once: the database keeps one seat (on
+    PostgreSQL, test_concurrency races them for real); the other is told, not shown a
+    server error. Here the race is replayed: the page was loaded while the seat was free."""
+    network = factories.make_network(basis=Network.Basis.SCHOOL)
+    school = factories.make_school(name="Cherwell Primary")
+    first = factories.make_head(school=school, first_name="Fran", last_name="First")
+    second = factories.make_user()
+    factories.make_post(person=second, school=school, role=Post.Role.HEAD_OF_SCHOOL)
+    seen_while_free = eligibility.join_option_for(network, second)
+    services.join_network(person=first, network=network)  # a moment earlier
+    monkeypatch.setattr(eligibility, "join_option_for", lambda *args: seen_while_free)
+    client.force_login(second)
+
+    response = _join(client, network)
+
+    assert response.status_code == 200
+    assert _page_messages(response) == [
+        f"Cherwell Primary's seat in {network.label} was taken a moment ago by Fran First: "
+        "a school holds one seat, so you have not joined."
+    ]
+    assert Membership.objects.live().get(network=network).person == first
+    assert not Membership.objects.filter(person=second).exists()
