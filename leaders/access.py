@@ -7,6 +7,8 @@ person could pick who decides by claiming a post in a friendly area (issue 19, f
 17). Never by the person themselves.
 """
 
+from typing import TypedDict
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -38,7 +40,11 @@ def check_directory(user: User | AnonymousUser) -> None:
         )
 
 
-def _administered_area_ids(user: User) -> QuerySet[Membership, dict[str, int]]:
+class _AreaRow(TypedDict):
+    network__areas: int
+
+
+def _administered_area_ids(user: User) -> QuerySet[Membership, _AreaRow]:
     """Local authorities covered by networks the user administers."""
     return (
         Membership.objects.active()

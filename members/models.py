@@ -1,5 +1,5 @@
 import datetime
-from typing import Self
+from typing import Any, Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -161,14 +161,14 @@ def posts_with_schools() -> models.Prefetch:
     return models.Prefetch("posts", queryset=Post.objects.select_related("school__local_authority"))
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def normalize_email(self, email):
         # The whole address is compared without case, so store it lower-cased.
         return (email or "").strip().lower()
 
-    def with_posts(self):
+    def with_posts(self) -> models.QuerySet["User"]:
         """People with their posts and schools prefetched: what eligibility reads."""
         return self.prefetch_related(posts_with_schools())
 
@@ -216,6 +216,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+    # Not a field: networks.access remembers here, for one request, the networks the
+    # person administers (a bare annotation, so only the type checker sees it).
+    _administered_network_ids: set[int]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -242,17 +245,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = User.objects.normalize_email(self.email)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = User.objects.normalize_email(self.email)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:person", args=[self.pk])
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
-    def get_short_name(self):
+    def get_short_name(self) -> str:
         return self.first_name or self.email
 
     @property

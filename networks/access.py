@@ -8,14 +8,16 @@ staff are superusers (is_staff only opens the admin site).
 
 import datetime
 from dataclasses import dataclass
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from members.models import Post
+from members.models import Post, PostQuerySet, User
 
 from .models import Membership, Network, Workhub
 
@@ -55,24 +57,26 @@ class NetworkAccess:
             return self.can_coordinate
         return self.is_member
 
-    def may_see_email_of(self, person) -> bool:
+    def may_see_email_of(self, person: User) -> bool:
         """On the member list: addresses people chose to share, and all of them for staff."""
         return self.can_see_members and (self.is_site_staff or person.show_email_to_members)
 
 
-def membership_of(user, network: Network) -> Membership | None:
+def membership_of(user: User | AnonymousUser, network: Network) -> Membership | None:
     """The user's live (pending or active) membership of the network, if any (one query)."""
     if not user.is_authenticated:
         return None
     return Membership.objects.live().filter(person=user, network=network).first()
 
 
-def for_network(user, network: Network) -> NetworkAccess:
+def for_network(user: User | AnonymousUser, network: Network) -> NetworkAccess:
     """Everything the user may do in the network, in at most one query."""
     return with_membership(user, network, membership_of(user, network))
 
 
-def with_membership(user, network: Network, membership: Membership | None) -> NetworkAccess:
+def with_membership(
+    user: User | AnonymousUser, network: Network, membership: Membership | None
+) -> NetworkAccess:
     """As for_network, for a caller that has looked up the user's live membership itself."""
     return NetworkAccess(
         network=network,
@@ -82,7 +86,7 @@ def with_membership(user, network: Network, membership: Membership | None) -> Ne
     )
 
 
-def can_see_email(viewer, person) -> bool:
+def can_see_email(viewer: User | AnonymousUser, person: User) -> bool:
     """Site staff and the person always; members of a network the person is in, if the
     person allows it; nobody else, ever."""
     if not viewer.is_authenticated:
@@ -101,7 +105,7 @@ def can_see_email(viewer, person) -> bool:
     )
 
 
-def can_see_person(viewer, person) -> bool:
+def can_see_person(viewer: User | AnonymousUser, person: User) -> bool:
     """A person's page: themselves, site staff, people who see them on a member list
     (as that list allows), and coordinators of a network they are in or asked to join."""
     if not viewer.is_authenticated:
@@ -125,7 +129,7 @@ def can_see_person(viewer, person) -> bool:
     )
 
 
-def administered_network_ids(user) -> set[int]:
+def administered_network_ids(user: User | AnonymousUser) -> set[int]:
     """The networks the user administers (remembered on the user object for the request)."""
     if not user.is_authenticated:
         return set()
@@ -143,7 +147,7 @@ def get_network(slug: str) -> Network:
     return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
 
 
-def get_network_for_member_list(user, slug: str) -> NetworkAccess:
+def get_network_for_member_list(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they may see its member list; 403 otherwise."""
     perms = for_network(user, get_network(slug))
     if not perms.can_see_members:
@@ -151,7 +155,7 @@ def get_network_for_member_list(user, slug: str) -> NetworkAccess:
     return perms
 
 
-def get_network_to_coordinate(user, slug: str) -> NetworkAccess:
+def get_network_to_coordinate(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they coordinate it; 403 otherwise."""
     perms = for_network(user, get_network(slug))
     if not perms.can_coordinate:
@@ -159,7 +163,7 @@ def get_network_to_coordinate(user, slug: str) -> NetworkAccess:
     return perms
 
 
-def get_network_to_administer(user, slug: str) -> NetworkAccess:
+def get_network_to_administer(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they administer it; 403 otherwise."""
     perms = for_network(user, get_network(slug))
     if not perms.can_administer:
@@ -179,12 +183,16 @@ def get_workhub(slug: str, workhub_slug: str) -> Workhub:
 # Claimed posts ----------------------------------------------------------------
 
 
-def _seated_schools_of(network: Network):
+class _SchoolRow(TypedDict):
+    school: int
+
+
+def _seated_schools_of(network: Network) -> models.QuerySet[Membership, _SchoolRow]:
     """The schools holding a live seat in the network: its member schools."""
     return Membership.objects.live().filter(network=network, school__isnull=False).values("school")
 
 
-def claims_for_network(network: Network):
+def claims_for_network(network: Network) -> PostQuerySet:
     """Claims and seat questions waiting at the network's member schools, oldest first (the
     network's queue)."""
     return (
@@ -213,7 +221,7 @@ def automatic_headships_for_network(network: Network) -> list[Post]:
     )
 
 
-def _administers_a_network_of(user, school_id: int) -> bool:
+def _administers_a_network_of(user: User, school_id: int) -> bool:
     """An administrator of a school-based network in which the school holds a live seat."""
     return (
         Membership.objects.active()
@@ -225,7 +233,7 @@ def _administers_a_network_of(user, school_id: int) -> bool:
     )
 
 
-def how_user_may_decide(user, post: Post) -> str:
+def how_user_may_decide(user: User | AnonymousUser, post: Post) -> str:
     """In what capacity the user may decide about the post ("" if they may not): confirm or
     reject a claim, or pass a school's seats to a verified headship waiting for them.
 
@@ -250,7 +258,7 @@ def how_user_may_decide(user, post: Post) -> str:
     return ""
 
 
-def how_user_may_revoke(user, post: Post) -> str:
+def how_user_may_revoke(user: User | AnonymousUser, post: Post) -> str:
     """In what capacity the user may revoke a headship verified automatically ("" if they
     may not): site staff, or an administrator of one of the school's networks."""
     if not user.is_authenticated or not user.is_active or user.pk == post.person_id:
@@ -287,7 +295,7 @@ class PostDecisions:
         return self.claim or self.seats or self.revoke
 
 
-def decisions_on(user, pk: int) -> PostDecisions:
+def decisions_on(user: User | AnonymousUser, pk: int) -> PostDecisions:
     """Everything the user may decide about the post; 404 when nothing (or no such post),
     so nobody learns who claims what."""
     post = Post.objects.select_related("person", "school__local_authority").filter(pk=pk).first()
@@ -305,7 +313,7 @@ def decisions_on(user, pk: int) -> PostDecisions:
     return decisions
 
 
-def get_claim_to_decide(user, pk: int) -> tuple[Post, str]:
+def get_claim_to_decide(user: User | AnonymousUser, pk: int) -> tuple[Post, str]:
     """A claim waiting for a decision and the capacity the user decides it in; 404 to anyone
     who may not decide it."""
     decisions = decisions_on(user, pk)
@@ -314,7 +322,7 @@ def get_claim_to_decide(user, pk: int) -> tuple[Post, str]:
     return decisions.post, decisions.decide_as
 
 
-def get_seat_question_to_decide(user, pk: int) -> tuple[Post, str]:
+def get_seat_question_to_decide(user: User | AnonymousUser, pk: int) -> tuple[Post, str]:
     """A verified headship waiting for the school's seats, and the capacity the user decides
     in; 404 to anyone who may not decide it."""
     decisions = decisions_on(user, pk)
@@ -323,7 +331,7 @@ def get_seat_question_to_decide(user, pk: int) -> tuple[Post, str]:
     return decisions.post, decisions.decide_as
 
 
-def get_headship_to_revoke(user, pk: int) -> tuple[Post, str]:
+def get_headship_to_revoke(user: User | AnonymousUser, pk: int) -> tuple[Post, str]:
     """A headship verified automatically that the user may revoke, and in what capacity."""
     decisions = decisions_on(user, pk)
     if not decisions.revoke:

@@ -1,4 +1,7 @@
+from typing import Any, Self
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -9,13 +12,15 @@ from django.utils.text import slugify
 
 from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
-from members.models import LocalAuthority, Post, School
+from members.models import LocalAuthority, Post, School, User
 
 from .wording import roles_phrase, sectors_phrase
 
 
-class NetworkQuerySet(models.QuerySet):
-    def page_family(self, slug: str, academic_year: int) -> tuple["Network | None", list]:
+class NetworkQuerySet(models.QuerySet["Network"]):
+    def page_family(
+        self, slug: str, academic_year: int
+    ) -> tuple["Network | None", list["Network"]]:
         """The network with this slug and its sub-groups, in one query (the network page),
         with `past_workhub_count`: its workhubs before last academic year."""
         past_workhubs = (
@@ -37,7 +42,7 @@ class NetworkQuerySet(models.QuerySet):
         subgroups = [member for member in family if network and member.parent_id == network.pk]
         return network, subgroups
 
-    def within_reach(self, area_ids: set[int], member_of: set[int]):
+    def within_reach(self, area_ids: set[int], member_of: set[int]) -> Self:
         """A first sieve for suggestions, so the eligibility rules run on a few networks,
         not all: open to all, national, covering one of the areas, or a sub-group of a
         network the person is in. networks.eligibility still decides."""
@@ -48,17 +53,17 @@ class NetworkQuerySet(models.QuerySet):
             | models.Q(parent__in=member_of)
         ).distinct()
 
-    def for_directory(self):
+    def for_directory(self) -> Self:
         """With what a directory card shows, in a fixed number of queries."""
         return self.select_related("parent").prefetch_related("areas").order_by("name")
 
-    def for_area(self, local_authority: LocalAuthority):
+    def for_area(self, local_authority: LocalAuthority) -> Self:
         """Networks covering the area: those naming it, and national ones."""
         return self.filter(
             models.Q(areas=local_authority) | models.Q(areas__isnull=True)
         ).distinct()
 
-    def for_sector(self, sector: str):
+    def for_sector(self, sector: str) -> Self:
         """Networks open to leaders of schools in the sector (or to every sector)."""
         # Sectors are a JSON list; matching the quoted value in its text works
         # the same on SQLite and PostgreSQL (JSON containment does not).
@@ -66,7 +71,7 @@ class NetworkQuerySet(models.QuerySet):
             models.Q(eligible_sectors=[]) | models.Q(eligible_sectors__icontains=f'"{sector}"')
         )
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         text = text.strip()
         if not text:
             return self
@@ -168,7 +173,7 @@ class Network(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = slugify(self.label)[:80]
         # Rendered once on save, not on every page view.
@@ -267,18 +272,18 @@ class NetworkPurpose(models.Model):
         return self.text
 
 
-class MembershipQuerySet(models.QuerySet):
-    def live(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def live(self) -> Self:
         """Pending or active: the memberships that count."""
         return self.filter(status__in=Membership.LIVE_STATUSES)
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(status=Membership.Status.ACTIVE)
 
-    def pending(self):
+    def pending(self) -> Self:
         return self.filter(status=Membership.Status.PENDING)
 
-    def coordinating(self):
+    def coordinating(self) -> Self:
         """Active coordinators and administrators."""
         return self.filter(self._coordinating)
 
@@ -289,7 +294,7 @@ class MembershipQuerySet(models.QuerySet):
             role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR],
         )
 
-    def coordinating_or_of(self, person):
+    def coordinating_or_of(self, person: User | AnonymousUser) -> Self:
         """The coordinators, and the person's own live membership (a network page's rows)."""
         if not person.is_authenticated:
             return self.coordinating()
@@ -398,6 +403,14 @@ class Membership(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def holder(self) -> User:
+        """The person whose membership this is. Only an ended school seat can have lost its
+        person (they closed their account), so a live membership always has one."""
+        if self.person is None:
+            raise ValueError(f"Membership {self.pk} has no person: they closed their account.")
+        return self.person
+
+    @property
     def can_coordinate(self) -> bool:
         return self.is_active and self.role in (self.Role.COORDINATOR, self.Role.ADMINISTRATOR)
 
@@ -480,7 +493,7 @@ class Workhub(models.Model):
     def __str__(self):
         return f"{self.name} ({self.academic_year_label})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = slugify(f"{self.name} {self.academic_year_label}")[:100]
         super().save(*args, **kwargs)

@@ -79,7 +79,7 @@ def _welcome_to_automatic_network(membership: Membership) -> None:
     """Tell a person enrolled automatically what they are now part of, and what it means."""
     queue_templated_email(
         "networks/email/welcome_automatic",
-        to=[membership.person.email],
+        to=[membership.holder.email],
         context={
             "membership": membership,
             "network": membership.network,

@@ -113,7 +113,7 @@ def approve_membership(*, membership: Membership, by: User) -> Membership:
     )
     queue_templated_email(
         "networks/email/request_approved",
-        to=[membership.person.email],
+        to=[membership.holder.email],
         context={"membership": membership, "network": membership.network},
     )
     return membership
@@ -136,7 +136,7 @@ def decline_membership(*, membership: Membership, by: User, reason: str = "") ->
     )
     queue_templated_email(
         "networks/email/request_declined",
-        to=[membership.person.email],
+        to=[membership.holder.email],
         context={"membership": membership, "network": membership.network},
     )
     return membership
@@ -153,7 +153,7 @@ def remove_member(*, membership: Membership, by: User, reason: str = "") -> Memb
     )
     queue_templated_email(
         "networks/email/membership_removed",
-        to=[membership.person.email],
+        to=[membership.holder.email],
         context={"membership": membership, "network": membership.network, "reason": reason},
     )
     return membership

@@ -1,23 +1,30 @@
 """A membership's life: how one begins (the database settles races), how it ends, its
 role, and the audit of each change."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
 from core.email import queue_templated_email
-from members.models import User
+from members.models import School, User
 
-from ..models import Membership, WorkhubMembership
+from ..models import Membership, Network, WorkhubMembership
 
 
 def _audit_membership(
-    membership: Membership, action: str, summary: str, *, by: User | None, changes: dict
+    membership: Membership,
+    action: str,
+    summary: str,
+    *,
+    by: User | None,
+    changes: audit.Changes,
 ) -> None:
     """Record a change to a membership; the person's name goes in `subject` only."""
     network = membership.network
-    where = f" ({membership.school.name})" if membership.school_id else ""
+    where = f" ({membership.school.name})" if membership.school is not None else ""
     audit.record(
         obj=membership,
         action=action,
@@ -30,15 +37,22 @@ def _audit_membership(
     )
 
 
-def _status_change(before: str, after: str) -> dict:
+def _status_change(before: str, after: str) -> audit.Changes:
     return {"Status": [Membership.Status(before).label, Membership.Status(after).label]}
 
 
-def _live_membership(person, network) -> Membership | None:
+def _live_membership(person: User, network: Network) -> Membership | None:
     return Membership.objects.live().filter(person=person, network=network).first()
 
 
-def _create_live(**fields) -> tuple[Membership, bool]:
+def _create_live(
+    *,
+    person: User,
+    network: Network,
+    school: School | None,
+    status: str,
+    started_at: datetime.datetime | None = None,
+) -> tuple[Membership, bool]:
     """Create a live membership unless one exists; the database constraints decide races.
 
     The person's own live membership, made a moment ago (a double click, two tabs), is
@@ -47,22 +61,25 @@ def _create_live(**fields) -> tuple[Membership, bool]:
     """
     try:
         with transaction.atomic():
-            return Membership.objects.create(**fields), True
+            membership = Membership.objects.create(
+                person=person, network=network, school=school, status=status, started_at=started_at
+            )
+            return membership, True
     except IntegrityError:
-        existing = _live_membership(fields["person"], fields["network"])
+        existing = _live_membership(person, network)
         if existing is not None:
             return existing, False
-        seat = _live_seat(fields["network"], fields.get("school"))
-        if seat is None:
+        seat = _live_seat(network, school)
+        if seat is None or school is None:
             raise
-        holder = seat.person.get_full_name() or "another of its heads"
+        holder = seat.holder.get_full_name() or "another of its heads"
         raise ValidationError(
-            f"{seat.school.name}'s seat in {seat.network.label} was taken a moment ago by "
+            f"{school.name}'s seat in {network.label} was taken a moment ago by "
             f"{holder}: a school holds one seat, so you have not joined."
         ) from None
 
 
-def _live_seat(network, school) -> Membership | None:
+def _live_seat(network: Network, school: School | None) -> Membership | None:
     if school is None:
         return None
     return (
@@ -74,7 +91,7 @@ def _live_seat(network, school) -> Membership | None:
 
 
 # How each ending is recorded: the audit action and what the history says by default.
-ENDINGS = {
+ENDINGS: dict[str, tuple[str, str]] = {
     Membership.Status.LEFT: ("membership.left", "Left"),
     Membership.Status.DECLINED: ("membership.declined", "Request declined"),
     Membership.Status.LAPSED: ("membership.lapsed", "Lapsed: no longer eligible"),
@@ -129,7 +146,7 @@ def end_membership(
     WorkhubMembership.objects.filter(
         person=membership.person, workhub__network=membership.network
     ).delete()
-    sync_admin_site_access(membership.person)
+    sync_admin_site_access(membership.holder)
     return membership
 
 
@@ -161,10 +178,10 @@ def set_role(*, membership: Membership, role: str, by: User) -> Membership:
         by=by,
         changes={"Role": [previous, membership.get_role_display()]},
     )
-    sync_admin_site_access(membership.person)
+    sync_admin_site_access(membership.holder)
     queue_templated_email(
         "networks/email/role_changed",
-        to=[membership.person.email],
+        to=[membership.holder.email],
         context={"membership": membership, "network": membership.network, "previous": previous},
     )
     return membership

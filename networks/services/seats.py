@@ -18,7 +18,7 @@ from .memberships import _audit_membership, _create_live, _live_membership, end_
 
 # Who holds a school's seat when several people lead it: these roles first,
 # then the most recent appointment.
-SEAT_ROLE_ORDER = {
+SEAT_ROLE_ORDER: dict[str, int] = {
     Post.Role.HEADTEACHER: 0,
     Post.Role.EXECUTIVE_HEAD: 0,
     Post.Role.INTERIM_HEAD: 0,
@@ -108,10 +108,10 @@ def hand_over_school_seats(
         head, question = _seat_successor(head_posts, seat.network, holder=seat.person)
         if question is not None:
             asked[question.pk] = question
-            sitting.add(seat.person)
+            sitting.add(seat.holder)
         if head and seat.person_id == head.pk:
             continue
-        old_head = seat.person
+        old_head = seat.holder
         other_school = (
             None
             if old_head == leaving

@@ -189,3 +189,18 @@ def test_closing_an_account_ends_each_membership_in_the_networks_history(member,
     assert event.summary == "Left: closed their account"
     assert event.subject is None  # the history keeps the ending, not the name
     assert not WorkhubMembership.objects.exists()
+
+
+def test_a_seat_keeps_no_holder_after_its_head_closes_their_account():
+    school = factories.make_school()
+    head = factories.make_head(school=school)
+    network = factories.make_network(basis=Network.Basis.SCHOOL)
+    seat = services.join_network(person=head, network=network)
+    assert seat.holder == head
+
+    portal_services.close_account(person=head)
+
+    seat.refresh_from_db()
+    assert (seat.status, seat.person, seat.school) == (Membership.Status.LAPSED, None, school)
+    with pytest.raises(ValueError, match="closed their account"):
+        seat.holder  # noqa: B018 (the property refuses to answer)
