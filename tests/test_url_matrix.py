@@ -596,6 +596,8 @@ ROUTES |= {
         Case(_network, _signed_in(REDIRECT), "post", {"help": "talk", "contact_by": "email"}),
     ],
     "support:coach": [Case(_network, _signed_in(404))],
+    # The link in coaching emails: the requester's and the pool's only (they are sent on).
+    "support:link": [Case(lambda scene: [scene["support_request"].pk], _signed_in(404))],
     "support:request": [
         Case(_support_request, _signed_in(404)),
         Case(_crossed_support_request, _signed_in(404), label="crossed"),
@@ -929,6 +931,9 @@ OVER_BUDGET = {
 def _pages_only_insiders_see():
     """Pages no persona may see, as the people in the thing (the scene's)."""
     return [
+        # /me/ as the people with mentoring and coaching work, which it leads with.
+        ("me", _no_args, ["colleague", "requester", "mentor", "mentee", "paired_mentee",
+                          "broker"]),
         ("support:coach", _network, ["colleague"]),
         ("support:request", _support_request, ["colleague", "requester"]),
         ("support:mentoring", _no_args, ["mentor", "mentee", "paired_mentee", "broker"]),
