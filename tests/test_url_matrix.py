@@ -488,11 +488,13 @@ ROUTES: dict[str, list[Case]] = {
         Case(_network, _signed_in(200)),
         Case(
             _network,
-            _signed_in(200),
+            _signed_in(REDIRECT),
             "post",
             {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
         ),
     ],  # fmt: skip
+    # Shows a story's private link once, from the cookie the form set: nobody else's.
+    "articles:story_sent": [Case(_network, _everyone(200))],
     "articles:story_private": [
         Case(_token("story-token"), _everyone(200)),
         Case(_token("other-token"), _everyone(404), label="crossed"),
