@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from networks.views import CONTACT_LIMIT_PER_IP
+from networks.contact import CONTACT_LIMIT_PER_IP
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
