@@ -70,13 +70,20 @@ def contact_route(network: Network) -> ContactRoute:
                 f"the coordinators of {network.parent.label}, which {network.label} belongs to "
                 f"({network.label} has no coordinators of its own yet)",
             )
+    staff = staff_route()
+    if staff.reaches_someone:
+        return ContactRoute(
+            staff.recipients,
+            f"Headnet's staff ({network.label} has no coordinators yet), who will pass it on",
+        )
+    return staff
+
+
+def staff_route() -> ContactRoute:
+    """Headnet's own staff: the site's active superusers (none: nobody to reach)."""
     staff = list(
         User.objects.filter(is_superuser=True, is_active=True)
         .order_by("pk")
         .values_list("email", flat=True)
     )
-    if staff:
-        return ContactRoute(
-            staff, f"Headnet's staff ({network.label} has no coordinators yet), who will pass it on"
-        )
-    return ContactRoute([], "")
+    return ContactRoute(staff, "Headnet's staff" if staff else "")

@@ -329,6 +329,22 @@ ROUTES: dict[str, list[Case]] = {
         Case(_workhub, _signed_in(REDIRECT), "post"),
         Case(_crossed_workhub, _signed_in(404), "post", label="crossed"),
     ],
+    # Help from Headnet's staff: anyone may write (the scene has a superuser to read it).
+    "portal:contact": [
+        Case(_no_args, _everyone(200)),
+        Case(
+            _no_args,
+            _everyone(REDIRECT),
+            "post",
+            {
+                "subject": "No email",
+                "message": "It never came",
+                "name": "Jo",
+                "email": "jo@example.org",
+            },
+            "send",
+        ),
+    ],  # fmt: skip
     "portal:profile": [Case(_no_args, _signed_in(200))],
     "portal:post_add": [Case(_no_args, _signed_in(200))],
     "portal:post_end": [
