@@ -7,7 +7,7 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
 
-from .models import Post, User
+from .models import Post, School, User
 from .reauthentication import require_code_if_no_password
 
 
@@ -32,8 +32,19 @@ class SchoolSearchForm(forms.Form):
         label="School name, town or URN",
         min_length=3,
         max_length=100,
-        help_text="For example “Cherwell”, “Banbury” or 123456.",
+        help_text="Part of the school's name, its town, or both, or its six-digit URN.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The examples come from the register itself, so each finds a school.
+        example = School.objects.search_example()
+        if example is not None:
+            name, town, urn = example
+            self.fields["q"].help_text = (
+                f"Part of the school's name, its town, or both, or its URN: for example "
+                f"“{name}”, “{town}”, “{name}, {town}” or {urn}."
+            )
 
 
 class PostForm(forms.ModelForm):
