@@ -12,6 +12,7 @@ from django.http import Http404
 from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
+from networks.models import Network
 
 from .models import Article, ArticleQuerySet, Story, hash_story_token
 
@@ -82,10 +83,14 @@ def get_published_story(slug: str, pk: int) -> Story:
     return story
 
 
+def find_story_by_token(network: Network, token: str) -> Story | None:
+    """The network's story whose private token this is, or None."""
+    return Story.objects.filter(network=network, token_hash=hash_story_token(token)).first()
+
+
 def get_story_by_token(slug: str, token: str) -> Story:
     """The story whose private token this is, in this network; 404 for any other token."""
-    network = network_access.get_network(slug)
-    story = Story.objects.filter(network=network, token_hash=hash_story_token(token)).first()
+    story = find_story_by_token(network_access.get_network(slug), token)
     if story is None:
         raise Http404("No such story.")
     return story

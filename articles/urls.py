@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path(f"{base}stories/", views.story_list, name="stories"),
     path(f"{base}stories/new/", views.story_new, name="story_new"),
+    # Under stories/new/: core.logfilters keeps the path out of every log line.
+    path(f"{base}stories/new/sent/", views.story_sent, name="story_sent"),
     path(f"{base}stories/<int:pk>/", views.story_detail, name="story"),
     path(f"{base}stories/private/<str:token>/", views.story_private, name="story_private"),
     path(

@@ -146,14 +146,24 @@ def _on_site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with each entry's full text as <content type="html"> beside its summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
 class ArticleFeed(Feed):
-    """A network's public articles as an Atom feed (feed readers do not sign in).
+    """A network's public articles as an Atom feed (feed readers do not sign in), each
+    in full: members' articles are not in it at all.
 
     Its links are built from SITE_URL: the feed is cached for every visitor, so a link
     built from one request's Host header would send them all wherever it named.
     """
 
-    feed_type = Atom1Feed
+    feed_type = FullTextAtomFeed
 
     def get_object(self, request, slug):
         return network_access.get_network(slug)
@@ -178,6 +188,11 @@ class ArticleFeed(Feed):
 
     def item_description(self, article):
         return article.summary
+
+    def item_extra_kwargs(self, article):
+        # The text as the article page shows it: Markdown rendered and sanitised on save.
+        # Only a public article's; the feed lists no other, and this holds if that changes.
+        return {"content": article.body_html if article.is_public else ""}
 
     def item_link(self, article):
         return _on_site(article.get_absolute_url())
@@ -263,10 +278,20 @@ def story_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The private link travels from the form to the "sent" page in a cookie in the author's
+# own browser: signed, sent only to that page, read once and deleted there, and gone after
+# a few minutes if never read. The server keeps nothing of it (no session, no message:
+# docs/anonymity.md), and the page is reached by a redirect, so a reload sends nothing
+# again. Its path is under stories/new/, which core.logfilters keeps out of every log.
+SENT_COOKIE = "story_sent"
+SENT_COOKIE_SALT = "articles.story_sent"
+SENT_COOKIE_SECONDS = 10 * 60
+
+
 def _send_story(request, network, form) -> HttpResponse:
     author = None if form.is_anonymous else request.user
     try:
-        story, token = services.submit_story(
+        _story, token = services.submit_story(
             network=network,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
@@ -274,19 +299,37 @@ def _send_story(request, network, form) -> HttpResponse:
         )
     except ValidationError as error:
         raise PermissionDenied(" ".join(error.messages)) from error
-    # Shown here and never again: no redirect, no message in the session, nothing
-    # that would keep the token beside the person's account.
-    private_path = reverse("articles:story_private", args=[network.slug, token])
-    response = render(
-        request,
-        "articles/story_sent.html",
-        {
-            "network": network,
-            "story": story,
-            "private_path": private_path,
-            "private_url": _on_site(private_path),  # to copy: the site's address, not the Host
-        },
+    sent_path = reverse("articles:story_sent", args=[network.slug])
+    response = redirect(sent_path)
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        token,
+        salt=SENT_COOKIE_SALT,
+        max_age=SENT_COOKIE_SECONDS,
+        path=sent_path,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
     )
+    return response
+
+
+@_origin_only_referrer
+def story_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    """The private link, shown once: the cookie the form set is read and deleted here."""
+    network = network_access.get_network(slug)
+    sent_path = reverse("articles:story_sent", args=[network.slug])
+    token = request.get_signed_cookie(
+        SENT_COOKIE, default=None, salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_SECONDS
+    )
+    story = access.find_story_by_token(network, token) if token else None
+    context = {"network": network, "story": story}
+    if story is not None:
+        private_path = reverse("articles:story_private", args=[network.slug, token])
+        # To copy: the site's address, not the Host the request named.
+        context |= {"private_path": private_path, "private_url": _on_site(private_path)}
+    response = render(request, "articles/story_sent.html", context)
+    response.delete_cookie(SENT_COOKIE, path=sent_path, samesite="Strict")
     add_never_cache_headers(response)
     return response
 

@@ -223,6 +223,12 @@ ACCOUNT_FORMS = {
     # An account without a password proves itself with an emailed code first.
     "add_email": "members.forms.ChangeEmailForm",
     "set_password": "members.forms.SetPasswordForm",
+    # The others only in Headnet's words (members.forms.AccountWording).
+    "login": "members.forms.LoginForm",
+    "reset_password": "members.forms.ResetPasswordForm",
+    "reset_password_from_key": "members.forms.ResetPasswordKeyForm",
+    "change_password": "members.forms.ChangePasswordForm",
+    "request_login_code": "members.forms.RequestLoginCodeForm",
 }
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as fresh
 # Adding, removing or switching an address asks for the password again (a session

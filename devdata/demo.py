@@ -122,6 +122,18 @@ NETWORKS = [
         # The parent's sectors, so the directory's phase filter finds it with OSSHTA.
         sectors=[S.SECONDARY, S.ALL_THROUGH],
         summary="Plans OSSHTA's conference and meetings; open to every member.",
+        about=(
+            "The Coordinating Group is where OSSHTA's programme is made: members who "
+            "join it choose the themes of the termly meetings, invite the speakers, and "
+            "plan the annual conference with the association's coordinator. Any member "
+            "of OSSHTA, or anyone working at a member school, may join and come to "
+            "as many or as few planning meetings as they like."
+        ),
+        purposes=[
+            "Choose the themes and speakers of OSSHTA's meetings",
+            "Plan the annual conference",
+            "Hear what members want from the association",
+        ],
         rhythm="Before each meeting and the conference",
     ),
     NetworkSpec(
@@ -232,7 +244,8 @@ NETWORKS = [
             "Primary, secondary and special school heads researching the shortage of "
             "headteachers. Essex also runs mentoring for first-year heads and keeps rosters "
             "of advisory, executive and interim heads and of local and national leaders of "
-            "education."
+            "education: heads looking for an interim or advisory head can search the "
+            "[leaders directory](/leaders/) by area and availability."
         ),
         rhythm="Monthly during the research year",
     ),
@@ -572,6 +585,8 @@ class Seeder:
         for slug in ["secondary.head@example.org", "oldham.head@example.org"]:
             network_services.sync_automatic_memberships(person=accounts[slug], welcome=False)
         place(oxon_secondary[0], "osshta", role=coordinator)
+        place(accounts["coordinator@example.org"], "osshta-coordinating-group", role=coordinator)
+        place(oxon_secondary[0], "osshta-coordinating-group")
         # Two requests to join OSSHTA wait for its administrator (administrator@example.org).
         for applicant in self.fictional_heads("oxon.secondary.applicant", OXFORDSHIRE,
                                               S.SECONDARY, 2):  # fmt: skip

@@ -18,6 +18,8 @@ from django.utils import timezone
 from members.models import Designation, DesignationQuerySet, Post, User
 from networks.models import Membership
 
+from .models import Listing
+
 
 def may_see_directory(user: User | AnonymousUser) -> bool:
     """Site staff, and people who lead a school now by a confirmed post.
@@ -38,6 +40,25 @@ def check_directory(user: User | AnonymousUser) -> None:
             "The leaders directory is for heads. Add your post to your profile: once it "
             "is confirmed, you can see the directory."
         )
+
+
+def get_listing_to_write_to(user: User, pk: int) -> Listing:
+    """A leader the user may write to: one the directory shows them, never themselves.
+
+    403 for people who may not see the directory; 404 for a listing it does not show
+    (withdrawn, no confirmed designation, or their own), so nothing is learnt of it.
+    """
+    check_directory(user)
+    listing = (
+        Listing.objects.in_directory()
+        .exclude(person=user)
+        .filter(pk=pk)
+        .select_related("person")
+        .first()
+    )
+    if listing is None:
+        raise Http404("No such leader in the directory.")
+    return listing
 
 
 class _AreaRow(TypedDict):

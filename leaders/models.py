@@ -8,6 +8,12 @@ from members.models import Designation, Post
 
 
 class ListingQuerySet(models.QuerySet["Listing"]):
+    def in_directory(self) -> Self:
+        """Listings the directory shows: the person opted in and has a confirmed
+        designation. Writing to a leader goes by the same rule."""
+        confirmed = Designation.objects.confirmed().filter(person=models.OuterRef("person"))
+        return self.filter(models.Exists(confirmed), person__is_active=True)
+
     def for_directory(self) -> Self:
         """Listings with what the directory shows: the person, their posts and schools,
         and their confirmed designations, in a fixed number of queries."""
@@ -56,3 +62,33 @@ class Listing(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_availability_display()})"
+
+
+class LeaderMessage(models.Model):
+    """A message to a listed leader through the directory, stored as it is emailed.
+
+    The leader's address is never shown: the email goes to them with the sender as
+    Reply-To, and they answer from their own mail.
+    """
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leader_messages_sent",
+    )
+    sender_name = models.CharField(max_length=200)
+    sender_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.sender_email} to {self.leader_id})"

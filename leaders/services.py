@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.email import queue_templated_email
 from members.models import Designation, User
+from networks.contact import reply_to
 
-from .models import Listing
+from .models import LeaderMessage, Listing
 
 
 @transaction.atomic
@@ -69,3 +71,34 @@ def list_person(*, person: User, availability: str, note: str = "") -> Listing:
 def withdraw_listing(*, person: User) -> None:
     """Leave the directory at once: the listing is deleted."""
     Listing.objects.filter(person=person).delete()
+
+
+@transaction.atomic
+def send_leader_message(
+    *, listing: Listing, sender: User, subject: str, message: str
+) -> LeaderMessage:
+    """Store a message to a listed leader and email it to them, with the sender as
+    Reply-To; the leader's address is never shown to the sender.
+
+    The message and its email are stored in one transaction: the email queue keeps
+    trying for a day if the mail server is down, so nothing is lost.
+    """
+    if not Listing.objects.in_directory().filter(pk=listing.pk).exists():
+        raise ValidationError("This leader is no longer listed in the directory.")
+    if listing.person_id == sender.pk:
+        raise ValidationError("You cannot write to yourself.")
+    sent = LeaderMessage.objects.create(
+        leader=listing.person,
+        sender=sender,
+        sender_name=sender.get_full_name() or sender.email,
+        sender_email=sender.email,
+        subject=subject.strip(),
+        message=message.strip(),
+    )
+    queue_templated_email(
+        "leaders/email/leader_message",
+        to=[listing.person.email],
+        context={"sent": sent, "listing": listing, "sender_post": sender.current_post},
+        reply_to=[reply_to(sent.sender_name, sent.sender_email)],
+    )
+    return sent

@@ -6,6 +6,7 @@ app_name = "leaders"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("<int:pk>/contact/", views.leader_contact, name="contact"),
     path("me/", views.mine, name="mine"),
     path("me/designations/", views.designation_add, name="designation_add"),
     path("me/listing/", views.listing_save, name="listing_save"),

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from members.models import Designation
+from networks.contact import sender_is_limited
+from networks.forms import ContactForm
 
 from . import access, services
 from .forms import DecisionForm, DesignationForm, DirectoryFilterForm, ListingForm
@@ -21,12 +22,46 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Listed people with a confirmed designation, filtered; for heads only."""
     access.check_directory(request.user)
     form = DirectoryFilterForm(request.GET or None)
-    confirmed = Designation.objects.confirmed().filter(person=OuterRef("person"))
-    listings = Listing.objects.filter(Exists(confirmed))
+    listings = Listing.objects.in_directory()
     if form.is_bound and form.is_valid():
         listings = listings.filter(access.directory_filter(**form.cleaned_data)).distinct()
     page = Paginator(listings.for_directory(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "leaders/directory.html", {"form": form, "page": page})
+
+
+@login_required
+def leader_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write to a listed leader: stored and emailed to them, their address never shown."""
+    listing = access.get_listing_to_write_to(request.user, pk)
+    # Signed in, so the form asks only for the subject and the message.
+    form = ContactForm(request.POST or None, user=request.user)
+    context = {"listing": listing, "leader": listing.person, "form": form}
+    if form.is_valid():
+        if sender_is_limited(request, request.user.email):
+            messages.error(
+                request,
+                "You have sent several messages in the last hour. Please wait a while before "
+                "sending another.",
+            )
+            return render(request, "leaders/leader_contact.html", context, status=429)
+        if not form.is_spam:
+            try:
+                services.send_leader_message(
+                    listing=listing,
+                    sender=request.user,
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("leaders:directory")
+        messages.success(
+            request,
+            f"Your message has been sent to {listing.person.get_full_name()}. They will reply "
+            f"by email to {request.user.email}.",
+        )
+        return redirect("leaders:directory")
+    return render(request, "leaders/leader_contact.html", context)
 
 
 @login_required

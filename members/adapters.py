@@ -41,8 +41,45 @@ def on_site(url: str) -> str:
     return urlunsplit((site.scheme, site.netloc, bits.path, bits.query, bits.fragment))
 
 
+# allauth's messages in Headnet's words (British English, sentence case, "sign in").
+ERROR_MESSAGES = DefaultAccountAdapter.error_messages | {
+    "account_inactive": "This account is closed.",
+    "cannot_remove_primary_email": "You cannot remove your main email address.",
+    "duplicate_email": "This email address is on your account already.",
+    "email_password_mismatch": "The email address or the password is not right.",
+    "email_taken": "An account with this email address exists already.",
+    "enter_current_password": "Enter your current password.",
+    "incorrect_code": "That code is not right.",
+    "incorrect_password": "That password is not right.",
+    "invalid_or_expired_key": "This link has expired or is not valid.",
+    "invalid_login": "The email address or the password is not right.",
+    "invalid_password_reset": "The link to reset your password is not valid.",
+    "too_many_login_attempts": "Too many failed sign-in attempts. Try again later.",
+    "unknown_email": "No account has this email address.",
+    "unverified_primary_email": "Your main email address must be confirmed first.",
+    "select_only_one": "Choose only one.",
+    "rate_limited": "Too many attempts in a short time. Please wait a little and try again.",
+}
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
+CONFIRMED_MESSAGE = "account/messages/email_confirmed.txt"
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, with its emails sent through the task queue."""
+    """allauth, with its emails sent through the task queue, in Headnet's words."""
+
+    error_messages = ERROR_MESSAGES
+
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None):  # fmt: skip
+        """One message for one thing: confirming a new account's address signs it in,
+        and "your address is confirmed" says enough without "you are signed in" under it."""
+        if message_template == LOGGED_IN_MESSAGE and getattr(request, "_address_confirmed", False):
+            return
+        if message_template == CONFIRMED_MESSAGE:
+            request._address_confirmed = True
+        super().add_message(
+            request, level, message_template, message_context, extra_tags, message=message
+        )
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request

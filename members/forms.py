@@ -7,7 +7,7 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.utils import timezone
 
-from .models import Post, User
+from .models import Post, School, User
 from .reauthentication import require_code_if_no_password
 
 
@@ -32,8 +32,19 @@ class SchoolSearchForm(forms.Form):
         label="School name, town or URN",
         min_length=3,
         max_length=100,
-        help_text="For example “Cherwell”, “Banbury” or 123456.",
+        help_text="Part of the school's name, its town, or both, or its six-digit URN.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The examples come from the register itself, so each finds a school.
+        example = School.objects.search_example()
+        if example is not None:
+            name, town, urn = example
+            self.fields["q"].help_text = (
+                f"Part of the school's name, its town, or both, or its URN: for example "
+                f"“{name}”, “{town}”, “{name}, {town}” or {urn}."
+            )
 
 
 class PostForm(forms.ModelForm):
@@ -78,10 +89,56 @@ class CloseAccountForm(forms.Form):
     )
 
 
-# The account pages (allauth's, with Headnet's rules).
+# The account pages (allauth's, with Headnet's rules and words).
 
 
-class ChangeEmailForm(allauth_forms.AddEmailForm):
+class AccountWording:
+    """allauth's fields in Headnet's words: British English, sentence case, one name for
+    each thing ("email address", "sign in"), and no placeholder repeating the label."""
+
+    labels = {
+        "login": "Email address",
+        "email": "Email address",
+        "remember": "Keep me signed in on this device",
+        "oldpassword": "Current password",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+
+
+class NewPasswordWording(AccountWording):
+    labels = AccountWording.labels | {
+        "password1": "New password",
+        "password2": "New password (again)",
+    }
+
+
+class LoginForm(AccountWording, allauth_forms.LoginForm):
+    pass
+
+
+class ResetPasswordForm(AccountWording, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(NewPasswordWording, allauth_forms.ResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordWording, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class RequestLoginCodeForm(AccountWording, allauth_forms.RequestLoginCodeForm):
+    pass
+
+
+class ChangeEmailForm(AccountWording, allauth_forms.AddEmailForm):
     """A new address for the account, and a word to the one in use straight away."""
 
     def save(self, request):
@@ -101,7 +158,7 @@ class ChangeEmailForm(allauth_forms.AddEmailForm):
         return address
 
 
-class SetPasswordForm(allauth_forms.SetPasswordForm):
+class SetPasswordForm(AccountWording, allauth_forms.SetPasswordForm):
     """A first password, for an account that proved itself with an emailed code."""
 
     def __init__(self, *args, **kwargs):

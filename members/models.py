@@ -1,4 +1,5 @@
 import datetime
+import re
 from typing import Any, Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -37,20 +38,50 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+# A school search takes words apart at spaces and commas ("Cherwell, Banbury").
+SEARCH_SEPARATORS = re.compile(r"[\s,]+")
+# Words of a school's name too common to make a good example of a search.
+GENERIC_WORDS = {"st", "st.", "saint", "the", "of", "and", "c", "e", "cofe", "ce", "rc"}
+
+
 class SchoolQuerySet(models.QuerySet["School"]):
     def open(self) -> Self:
         return self.exclude(status=School.Status.CLOSED)
 
     def search(self, text: str) -> Self:
-        """Schools whose name or town contains the text, or whose URN it is."""
+        """Schools with every word of the text in their name or their town ("Cherwell,
+        Banbury", "Banbury primary", "Banbury"), or whose URN it is; schools whose name
+        holds the whole text come first."""
         text = text.strip()
-        if not text:
+        words = [word.strip(".") for word in SEARCH_SEPARATORS.split(text)]
+        words = [word for word in words if word]
+        if not words:
             return self.none()
-        condition = models.Q(name__icontains=text) | models.Q(town__icontains=text)
+        condition = models.Q()
+        for word in words:
+            condition &= models.Q(name__icontains=word) | models.Q(town__icontains=word)
         # isdigit() alone accepts "²", which int() refuses.
         if text.isascii() and text.isdigit():
             condition |= models.Q(urn=int(text))
-        return self.filter(condition)
+        whole_name = models.Case(
+            models.When(name__icontains=text, then=models.Value(0)), default=models.Value(1)
+        )
+        return self.filter(condition).alias(whole_name=whole_name).order_by("whole_name", "name")
+
+    def search_example(self) -> tuple[str, str, int] | None:
+        """A word of a school's name, its town and its URN, each of which finds it: the
+        search form's hint, true of whatever register is loaded (none: no example)."""
+        # The first few by URN (its index), for one whose name is not just its town's.
+        schools = list(
+            self.open().exclude(town="").order_by("urn").values("name", "town", "urn")[:20]
+        )
+        examples = []
+        for school in schools:
+            words = [word for word in school["name"].split() if word.lower() not in GENERIC_WORDS]
+            word = words[0] if words else school["name"]
+            examples.append((word, school["town"], school["urn"]))
+        distinct = [example for example in examples if example[0].lower() not in example[1].lower()]
+        return (distinct or examples or [None])[0]
 
 
 class School(models.Model):

@@ -5,12 +5,14 @@ import secrets
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.db import transaction
 
+from .forms import AccountWording
+
 
 class _Undone(Exception):
     """Rolls back the rehearsed account."""
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(AccountWording, AllauthSignupForm):
     """Sign-up that, for an address that already has an account, makes an account anyway
     and undoes it, so the answer takes as long as a new account's.
 

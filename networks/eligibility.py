@@ -33,6 +33,7 @@ class JoinKind(StrEnum):
     """The one thing a network page offers the person looking at it."""
 
     SIGN_IN = "sign_in"
+    SIGN_IN_IF_INVITED = "sign_in_if_invited"  # a visitor, at a network nobody simply joins
     JOIN = "join"  # open or automatic: a member at once
     REQUEST = "request"  # approval: a pending request
     ACCEPT = "accept"  # an invitation waits for them
@@ -173,6 +174,8 @@ def join_option_for(network: Network, person, membership: Membership | None = No
     looked it up (None: they have none).
     """
     if not person.is_authenticated:
+        if network.join_policy == Network.JoinPolicy.INVITATION:
+            return JoinOption(JoinKind.SIGN_IN_IF_INVITED)
         return JoinOption(JoinKind.SIGN_IN)
     if membership is not None:
         kind = JoinKind.MEMBER if membership.is_active else JoinKind.PENDING

@@ -1,12 +1,11 @@
 import logging
-from email.headerregistry import Address
 
 from django.tasks import task
 from django.utils import timezone
 
 from core.email import PlainTextEmail, render_email, retry_later
 
-from .contact import contact_route
+from .contact import contact_route, reply_to
 from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
@@ -28,12 +27,8 @@ def deliver_contact_message(*, contact_id: int, attempt: int = 1) -> None:
     subject, body = render_email(
         "networks/email/contact_message", {"contact": contact, "network": network}
     )
-    # Quoted as a header needs ("Smith, Jo" is one person, not two) and on one line
-    # (a name with a line break would make every attempt fail).
-    sender = Address(
-        display_name=" ".join(contact.sender_name.split()), addr_spec=contact.sender_email
-    )
-    message = PlainTextEmail(subject=subject, body=body, to=recipients, reply_to=[str(sender)])
+    sender = reply_to(contact.sender_name, contact.sender_email)
+    message = PlainTextEmail(subject=subject, body=body, to=recipients, reply_to=[sender])
     contact.send_attempts += 1
     try:
         message.send()

@@ -12,7 +12,7 @@ from core import keyset
 from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
-from core.ratelimit import client_ip, is_limited
+from core.ratelimit import is_limited
 from members.models import Post, User
 
 from . import access, contact, eligibility, sections, services
@@ -27,10 +27,6 @@ MEMBER_LIST_FIELDS = [
     "role", "school_id", "school__name", "person_id", "person__title", "person__first_name",
     "person__last_name", "person__email", "person__show_email_to_members",
 ]  # fmt: skip
-# Contact form limits: enough for a person, too few for a spammer.
-CONTACT_LIMIT_PER_IP = 10
-CONTACT_LIMIT_PER_ADDRESS = 5
-CONTACT_PERIOD_SECONDS = 60 * 60
 INVITE_LIMIT_PER_NETWORK = 30  # an hour
 INVITE_LIMIT_PER_ADDRESS = 3  # a day
 
@@ -296,7 +292,7 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"network": network, "form": form, "route": route}
     if form.is_valid():
         sender_name, sender_email = form.sender(request.user)
-        if _contact_is_limited(request, sender_email):
+        if contact.sender_is_limited(request, sender_email):
             messages.error(
                 request,
                 "You have sent several messages in the last hour. Please wait a while before "
@@ -318,21 +314,6 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(network)
     return render(request, "networks/network_contact.html", context)
-
-
-def _contact_is_limited(request: HttpRequest, sender_email: str) -> bool:
-    """Per IP address and per sender address; counts messages that would be sent."""
-    return is_limited(
-        "contact-ip",
-        client_ip(request),
-        limit=CONTACT_LIMIT_PER_IP,
-        period_seconds=CONTACT_PERIOD_SECONDS,
-    ) or is_limited(
-        "contact-address",
-        sender_email.strip().lower(),
-        limit=CONTACT_LIMIT_PER_ADDRESS,
-        period_seconds=CONTACT_PERIOD_SECONDS,
-    )
 
 
 def _invite_refusal(network: Network, email: str) -> str:

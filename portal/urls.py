@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import contact, views
 
 app_name = "portal"
 
 urlpatterns = [
+    path("contact/", contact.site_contact, name="contact"),
     path("me/profile/", views.profile, name="profile"),
     path("me/posts/add/", views.post_add, name="post_add"),
     path("me/posts/<int:pk>/end/", views.post_end, name="post_end"),

@@ -1,5 +1,6 @@
 """An administrator's waiting work, network by network: for the admin's dashboard and the
-top of /me/. A fixed number of queries however many networks (grouped counts)."""
+top of /me/, which leads with the person's mentoring and coaching work. A fixed number of
+queries however many networks (grouped counts)."""
 
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from fees.models import FeeInvoice, FeeScheme
 from members.models import Post
 from networks import access
 from networks.models import Membership, Network
+from support import work as support_work
 
 # Site staff see every network; the dashboard lists those with something waiting, at most:
 STAFF_ROWS = 25
@@ -163,20 +165,22 @@ def claims_as_head(user) -> list[Post]:
 class MyWork:
     """The top of /me/: what waits for the person, and their schools' fees this year."""
 
+    support: support_work.SupportWork = field(default_factory=support_work.SupportWork)
     networks: list[NetworkWork] = field(default_factory=list)
     claims: list[Post] = field(default_factory=list)
     fees: list[tuple[Membership, FeeInvoice | None, str]] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
-        return bool(self.networks or self.claims)
+        return bool(self.support.anything or self.networks or self.claims)
 
 
 def my_work(person, active: list[Membership]) -> MyWork:
-    """Requests, claims and invoices waiting for the person; `active`: their active
-    memberships (with network and school), already fetched by the page."""
+    """Mentoring and coaching, requests, claims and invoices waiting for the person;
+    `active`: their active memberships (with network and school), already fetched by the
+    page."""
     administered = [m.network_id for m in active if m.can_administer]
-    work = MyWork(claims=claims_as_head(person))
+    work = MyWork(support=support_work.work_for(person), claims=claims_as_head(person))
     if administered:
         dashboard = network_figures(set(administered))
         work.networks = [row for row in dashboard.rows if row.waiting or row.due]

@@ -85,6 +85,18 @@ def get_request_for_user(user, network: Network, pk: int) -> tuple[SupportReques
     return support_request, role
 
 
+def get_request_from_email(user, pk: int) -> tuple[SupportRequest, str]:
+    """Where the link in an email about a request leads (the link names no network): its
+    requester to the request ("requester"), a coach of its pool to their queue ("coach"),
+    whoever holds it now. 404 to everyone else, site staff included."""
+    support_request = get_object_or_404(SupportRequest.objects.select_related("network"), pk=pk)
+    if user.is_authenticated and user.is_active and support_request.requester_id == user.pk:
+        return support_request, "requester"
+    if is_coach(user, support_request.network):
+        return support_request, "coach"
+    raise Http404("No such request.")
+
+
 # Mentoring ---------------------------------------------------------------------------
 
 
@@ -126,6 +138,16 @@ def pairing_role(user, pairing: Pairing) -> str:
     if is_broker(user, pairing.scheme):
         return "broker"
     return ""
+
+
+def reads_new_head_note(role: str, pairing: Pairing) -> bool:
+    """Who reads the new head's note (what they asked the scheme) and sees their school on
+    the pairing: the new head, the scheme's brokers, and the mentor proposed to them,
+    unless the mentor declined. The ask form promises "only the scheme's brokers and your
+    mentor read it"; site staff's audited view does not show it."""
+    if role in ("mentee", "broker"):
+        return True
+    return role == "mentor" and pairing.state != Pairing.State.DECLINED
 
 
 def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:

@@ -1,9 +1,11 @@
 """Confidential coaching requests (Heads Up): ask, take, note, close, withdraw, forget;
 and the coach pool itself: adding and removing coaches.
 
-Every email about a request is content-free: a neutral subject and a link to sign in.
-The request's kind, words, the requester's name and the network are never in an email,
-because email is stored and forwarded in places Headnet cannot see.
+Every email about a request is content-free: it says what waits ("a request is waiting
+for a coach", "a coach has taken your request") and links to a page that names no
+network (support:link), which sends the coach to their queue and the requester to their
+request. The request's kind, words, the requester's name and the network are never in
+an email, because email is stored and forwarded in places Headnet cannot see.
 
 Joining the pool is the way in to people's requests, so nobody adds themselves: a
 network's administrator or site staff adds someone else, the audit trail records who
@@ -31,10 +33,14 @@ def retention_days() -> int:
     return settings.SUPPORT_REQUEST_RETENTION_DAYS
 
 
-def _notify(emails: list[str]) -> None:
-    """A neutral email to each address separately (never one list of coaches in To:)."""
-    for email in emails:
-        queue_templated_email("support/email/waiting", to=[email], context={})
+def _tell_coaches(emails: list[str], support_request_pk: int) -> None:
+    """To each coach separately (never one list of coaches in To:): a request waits."""
+    for email in sorted(set(emails)):
+        queue_templated_email(
+            "support/email/coaching_waiting",
+            to=[email],
+            context={"support_request_pk": support_request_pk},
+        )
 
 
 @transaction.atomic
@@ -65,7 +71,7 @@ def ask_for_support(
         contact_when=contact_when.strip(),
         note=note.strip(),
     )
-    _notify(coaches)
+    _tell_coaches(coaches, support_request.pk)
     return support_request
 
 
@@ -100,7 +106,11 @@ def take_request(*, support_request: SupportRequest, coach: User) -> SupportRequ
     locked.coach = coach
     locked.taken_at = timezone.now()
     locked.save(update_fields=["state", "coach", "taken_at"])
-    _notify([locked.requester.email])
+    queue_templated_email(
+        "support/email/coaching_taken",
+        to=[locked.requester.email],
+        context={"support_request_pk": locked.pk},
+    )
     return locked
 
 
@@ -265,13 +275,14 @@ def return_held_requests(*, coach: User, network: Network | None = None) -> int:
         state=SupportRequest.State.WAITING, coach=None, taken_at=None
     )
     for network_id in sorted({row["network_id"] for row in held}):
-        requesters = {row["requester_id"] for row in held if row["network_id"] == network_id}
-        _notify(
+        rows = [row for row in held if row["network_id"] == network_id]
+        _tell_coaches(
             list(
                 Coach.objects.filter(network_id=network_id, person__is_active=True)
                 .exclude(person=coach)
-                .exclude(person_id__in=requesters)
+                .exclude(person_id__in={row["requester_id"] for row in rows})
                 .values_list("person__email", flat=True)
-            )
+            ),
+            rows[0]["pk"],
         )
     return len(held)

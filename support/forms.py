@@ -8,14 +8,21 @@ from .models import CheckInReply, MentorOffer, MentorRequest, SupportRequest
 class SupportRequestForm(forms.ModelForm):
     """Asking a network's coaches for help: no detail required."""
 
+    # Declared so that the radio groups start with nothing chosen and have no empty
+    # "select an option" choice (a model field's form field would add one).
+    help = forms.ChoiceField(
+        label="What kind of help", choices=SupportRequest.Help.choices, widget=forms.RadioSelect
+    )
+    contact_by = forms.ChoiceField(
+        label="How to contact you",
+        choices=SupportRequest.ContactBy.choices,
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = SupportRequest
         fields = ["help", "contact_by", "contact_details", "contact_when", "note"]
-        widgets = {
-            "help": forms.RadioSelect,
-            "contact_by": forms.RadioSelect,
-            "note": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
 
 
 class NoteForm(forms.Form):
@@ -27,7 +34,9 @@ class MentorRequestForm(forms.ModelForm):
         model = MentorRequest
         fields = ["note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"note": "Optional: only the scheme's brokers and your mentor read it."}
+        help_texts = {
+            "note": "Optional: only the scheme's brokers and the mentor they propose read it."
+        }
 
 
 class CheckInReplyForm(forms.ModelForm):

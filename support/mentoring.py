@@ -64,6 +64,21 @@ def _why_not_a_new_head_it_serves(person: User, scheme: MentoringScheme) -> str:
     return ""
 
 
+def asked_already(
+    scheme: MentoringScheme, *, person: User, requests, pairings
+) -> MentorRequest | Pairing | None:
+    """What stands in place of "Ask for a mentor" once the new head has asked the scheme:
+    their live pairing there as new head, else their request still waiting (None: they
+    have not asked). `requests` and `pairings`: the person's, already fetched."""
+    for pairing in pairings:
+        if pairing.scheme_id == scheme.pk and pairing.mentee_id == person.pk and pairing.is_live:
+            return pairing
+    for request in requests:
+        if request.scheme_id == scheme.pk and request.state == MentorRequest.State.OPEN:
+            return request
+    return None
+
+
 def why_cannot_offer(person: User, scheme: MentoringScheme) -> str:
     """Experienced heads offer: a verified current headship, past the first two years."""
     if not scheme.is_open:
@@ -75,9 +90,20 @@ def why_cannot_offer(person: User, scheme: MentoringScheme) -> str:
     return ""
 
 
-def _neutral_email(people: list[User]) -> None:
-    for person in people:
-        queue_templated_email("support/email/waiting", to=[person.email], context={})
+def _email(template: str, people, **context) -> None:
+    """The same email to each person separately, linking to the page where the work is.
+    Email is stored and forwarded where Headnet cannot see, so it never says who asked or
+    what anyone wrote; a broker's or a mentor's may name the scheme, a new head's names
+    neither the scheme nor the mentor."""
+    for email in sorted({person.email for person in people}):
+        queue_templated_email(f"support/email/{template}", to=[email], context=context)
+
+
+def _brokers(scheme: MentoringScheme, *, besides: User | None = None) -> list[User]:
+    brokers = scheme.brokers.filter(person__is_active=True).select_related("person")
+    if besides is not None:
+        brokers = brokers.exclude(person=besides)
+    return [broker.person for broker in brokers]
 
 
 @transaction.atomic
@@ -101,7 +127,7 @@ def ask_for_mentor(*, scheme: MentoringScheme, mentee: User, note: str = "") -> 
         return MentorRequest.objects.get(
             scheme=scheme, mentee=mentee, state=MentorRequest.State.OPEN
         )
-    _neutral_email([broker.person for broker in scheme.brokers.select_related("person")])
+    _email("mentoring_asked", _brokers(scheme, besides=mentee), scheme=scheme)
     return request
 
 
@@ -290,8 +316,15 @@ def propose_pairing(*, request: MentorRequest, offer: MentorOffer, broker: User)
     )
     request.state = MentorRequest.State.PAIRED
     request.save(update_fields=["state"])
-    _neutral_email([offer.mentor, mentee])
+    _tell_proposed(pairing, asked=True)
     return pairing
+
+
+def _tell_proposed(pairing: Pairing, *, asked: bool) -> None:
+    """The mentor and the new head, each with a link to the proposal."""
+    scheme = pairing.scheme
+    _email("mentoring_proposed_mentor", [pairing.mentor], scheme=scheme, pairing=pairing)
+    _email("mentoring_proposed_mentee", [pairing.mentee], pairing=pairing, asked=asked)
 
 
 @transaction.atomic
@@ -311,15 +344,19 @@ def propose_unasked(
     ).exists():
         raise ValidationError("This head has asked for a mentor: propose one from their request.")
     pairing = _propose(scheme=scheme, mentee=mentee, offer=offer, broker=broker, request=None)
-    queue_templated_email("support/email/proposed", to=[mentee.email], context={})
-    _neutral_email([offer.mentor])
+    _tell_proposed(pairing, asked=False)
     return pairing
 
 
 @transaction.atomic
 def accept_pairing(*, pairing: Pairing, person: User) -> Pairing:
-    """The mentor or the mentee accepts; the pairing starts once both have."""
-    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    """The mentor or the mentee accepts; the pairing starts once both have, and both are
+    told that it has."""
+    pairing = (
+        Pairing.objects.select_for_update(of=("self",))
+        .select_related("mentor", "mentee")
+        .get(pk=pairing.pk)
+    )
     if pairing.state != Pairing.State.PROPOSED:
         raise ValidationError("This pairing is not waiting for an answer.")
     now = timezone.now()
@@ -332,13 +369,18 @@ def accept_pairing(*, pairing: Pairing, person: User) -> Pairing:
     if pairing.mentor_accepted_at and pairing.mentee_accepted_at:
         pairing.state, pairing.started_at = Pairing.State.ACTIVE, now
     pairing.save()
+    if pairing.state == Pairing.State.ACTIVE:
+        for role, person in (("mentor", pairing.mentor), ("mentee", pairing.mentee)):
+            _email("mentoring_started", [person], pairing=pairing, role=role)
     return pairing
 
 
 @transaction.atomic
 def end_pairing(*, pairing: Pairing, person: User) -> Pairing:
     """Either person declines a proposal (the request waits again) or ends a pairing."""
-    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    pairing = (
+        Pairing.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=pairing.pk)
+    )
     if person.pk not in (pairing.mentor_id, pairing.mentee_id):
         raise ValidationError("Only the mentor and the new head end a pairing.")
     if pairing.state == Pairing.State.PROPOSED:
@@ -347,6 +389,8 @@ def end_pairing(*, pairing: Pairing, person: User) -> Pairing:
             MentorRequest.objects.filter(pk=pairing.request_id).update(
                 state=MentorRequest.State.OPEN
             )
+            # The request waits again: the brokers have work to do.
+            _email("mentoring_declined", _brokers(pairing.scheme), scheme=pairing.scheme)
     elif pairing.state == Pairing.State.ACTIVE:
         pairing.state = Pairing.State.ENDED
     else:
@@ -421,7 +465,7 @@ def reply_to_check_in(
         defaults={"answer": answer, "note": note.strip(), "replied_at": timezone.now()},
     )
     if reply.wants_contact and not (before and before.wants_contact):
-        _neutral_email(access.brokers_to_tell(pairing))
+        _email("mentoring_get_in_touch", access.brokers_to_tell(pairing), scheme=pairing.scheme)
     return reply
 
 

@@ -153,8 +153,8 @@ class MentorRequest(models.Model):
     """A new head's request for a mentor in a scheme."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Waiting for a mentor"
-        PAIRED = "paired", "Paired"
+        OPEN = "open", "Waiting for the scheme's brokers to propose a mentor"
+        PAIRED = "paired", "Matched with a mentor"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     scheme = models.ForeignKey(MentoringScheme, on_delete=models.CASCADE, related_name="requests")
@@ -192,7 +192,7 @@ class Pairing(models.Model):
     """A mentor and a new head: proposed by a broker, started once both accept."""
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed: waiting for both to accept"
+        PROPOSED = "proposed", "Proposed"
         ACTIVE = "active", "Under way"
         DECLINED = "declined", "Declined"
         ENDED = "ended", "Ended"
@@ -248,6 +248,28 @@ class Pairing(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+    @property
+    def status(self) -> str:
+        """Where the pairing stands, in the words every page, email and export uses: a
+        proposal says who has accepted and who it waits for."""
+        if self.state == self.State.PROPOSED:
+            if self.mentor_accepted_at and not self.mentee_accepted_at:
+                return "Proposed: the mentor has accepted; waiting for the new head"
+            if self.mentee_accepted_at and not self.mentor_accepted_at:
+                return "Proposed: the new head has accepted; waiting for the mentor"
+            return "Proposed: waiting for both to accept"
+        if self.state == self.State.ACTIVE:
+            return "Under way: both have accepted"
+        return self.get_state_display()
+
+    def waits_for(self, person_id: int) -> bool:
+        """Whether the proposal waits for this person (its mentor or new head) to accept."""
+        if self.state != self.State.PROPOSED:
+            return False
+        if person_id == self.mentor_id:
+            return self.mentor_accepted_at is None
+        return person_id == self.mentee_id and self.mentee_accepted_at is None
 
     @property
     def was_asked_for(self) -> bool:
@@ -369,11 +391,18 @@ class SupportRequest(models.Model):
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting for a coach"
-        TAKEN = "taken", "A coach has taken it"
+        TAKEN = "taken", "Taken by a coach"
         CLOSED = "closed", "Closed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     OPEN_STATES = (State.WAITING, State.TAKEN)
+    # What the person who asked reads: their page, /me/ and the email when a coach takes it.
+    REQUESTER_STATUS = {
+        State.WAITING: "Waiting for a coach",
+        State.TAKEN: "A coach has taken your request",
+        State.CLOSED: "Closed",
+        State.WITHDRAWN: "You withdrew it",
+    }
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="support_requests")
     requester = models.ForeignKey(
@@ -425,6 +454,10 @@ class SupportRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def requester_status(self) -> str:
+        return self.REQUESTER_STATUS[self.state]
 
 
 class SupportNote(models.Model):

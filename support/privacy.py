@@ -36,7 +36,7 @@ def _support_requests(person: User) -> list[dict]:
             "contact_details": item.contact_details,
             "contact_when": item.contact_when,
             "note": item.note,
-            "state": item.get_state_display(),
+            "state": item.requester_status,
             "created_at": iso(item.created_at),
             "closed_at": iso(item.closed_at),
             "opened": [
@@ -77,7 +77,7 @@ def _mentoring(person: User) -> dict:
                 "scheme": pairing.scheme.name,
                 "mentor": str(pairing.mentor),
                 "mentee": str(pairing.mentee),
-                "state": pairing.get_state_display(),
+                "state": pairing.status,
                 "started_at": iso(pairing.started_at),
                 "ended_at": iso(pairing.ended_at),
             }

@@ -7,6 +7,8 @@ from . import views
 app_name = "support"
 
 coaching = [
+    # The link in coaching emails: it names no network (docs/rules.md, section 9).
+    path("coaching/<int:pk>/", views.support_link, name="link"),
     path("networks/<slug:slug>/support/", views.support_ask, name="ask"),
     path("networks/<slug:slug>/support/coach/", views.support_coach, name="coach"),
     path("networks/<slug:slug>/support/<int:pk>/", views.support_request, name="request"),

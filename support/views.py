@@ -109,6 +109,17 @@ def support_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def support_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a coaching email's link leads (it names no network): the requester to their
+    request, a coach of its pool to the coaches' queue."""
+    support_request, role = access.get_request_from_email(request.user, pk)
+    slug = support_request.network.slug
+    if role == "requester":
+        return redirect("support:request", slug=slug, pk=support_request.pk)
+    return redirect("support:coach", slug=slug)
+
+
 def _act(request, slug, pk, *, roles, action, done: str):
     network = access.get_support_network(slug)
     support_request, role = access.get_request_for_user(request.user, network, pk)
@@ -192,7 +203,7 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
     )
     offers = {offer.scheme_id: offer for offer in person.mentor_offers.all()}
     answered = CheckInReply.objects.filter(check_in=OuterRef("pk"), person=person)
-    pairings = (
+    pairings = list(
         Pairing.objects.for_person(person)
         .select_related("scheme", "mentor", "mentee")
         .prefetch_related(
@@ -200,6 +211,7 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-proposed_at")
     )
+    requests = list(person.mentor_requests.select_related("scheme").order_by("-created_at"))
     return render(
         request,
         "support/mentoring_home.html",
@@ -207,15 +219,22 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
             "schemes": [
                 {
                     "scheme": scheme,
+                    "asked": mentoring.asked_already(
+                        scheme, person=person, requests=requests, pairings=pairings
+                    ),
                     "can_ask": not mentoring.why_cannot_ask(person, scheme),
                     "can_offer": not mentoring.why_cannot_offer(person, scheme),
                     "offer": offers.get(scheme.pk),
                 }
                 for scheme in schemes
             ],
-            "requests": person.mentor_requests.select_related("scheme").order_by("-created_at"),
+            "requests": requests,
             "pairings": [
-                {"pairing": pairing, "to_answer": _check_in_to_answer(pairing)}
+                {
+                    "pairing": pairing,
+                    "waits": pairing.waits_for(person.pk),
+                    "to_answer": _check_in_to_answer(pairing),
+                }
                 for pairing in pairings
             ],
             "brokered": MentoringScheme.objects.filter(brokers__person=person),
@@ -250,6 +269,15 @@ def mentor_ask(request: HttpRequest, slug: str) -> HttpResponse:
     """A new head asks the scheme for a mentor."""
     scheme = access.get_scheme(slug)
     person = User.objects.with_posts().get(pk=request.user.pk)
+    asked = mentoring.asked_already(
+        scheme,
+        person=person,
+        requests=person.mentor_requests.filter(scheme=scheme),
+        pairings=Pairing.objects.live().filter(scheme=scheme, mentee=person),
+    )
+    if asked is not None and request.method == "GET":
+        # Asked already: the page says where the request stands instead of asking again.
+        return render(request, "support/mentor_ask.html", {"scheme": scheme, "asked": asked})
     reason = mentoring.why_cannot_ask(person, scheme)
     form = MentorRequestForm(request.POST or None)
     if request.method == "POST" and not reason and form.is_valid():
@@ -419,11 +447,9 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _pairing_page(request, pairing, role):
-    accepted = {
-        "mentor": pairing.mentor_accepted_at,
-        "mentee": pairing.mentee_accepted_at,
-    }.get(role)
     is_party = role in ("mentor", "mentee")
+    # Where each of the two is head: the mentor reads it before accepting (one query).
+    User.objects.load_posts([pairing.mentor, pairing.mentee])
     # Answers to check-ins: each person their own, the brokers the others' (not in a
     # pairing of their own), and site staff (the audited view) none.
     replies = access.readable_replies(
@@ -441,7 +467,8 @@ def _pairing_page(request, pairing, role):
             "role": role,
             "is_party": is_party,
             "unasked": role == "mentee" and not pairing.was_asked_for,
-            "may_accept": is_party and pairing.state == Pairing.State.PROPOSED and not accepted,
+            "may_accept": is_party and pairing.waits_for(request.user.pk),
+            "reads_note": access.reads_new_head_note(role, pairing),
             "check_ins": check_ins,
             "may_answer": is_party and pairing.state == Pairing.State.ACTIVE,
             "replies": replies,
@@ -465,12 +492,20 @@ def _pairing_action(request, pk, action, done):
 @require_POST
 @login_required
 def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pairing_action(
-        request,
-        pk,
-        lambda pairing: mentoring.accept_pairing(pairing=pairing, person=request.user),
-        "You have accepted. The pairing starts once you both have.",
-    )
+    pairing, role = access.get_pairing_for_user(request.user, pk)
+    if role not in ("mentor", "mentee"):
+        raise Http404("No such pairing.")
+    try:
+        pairing = mentoring.accept_pairing(pairing=pairing, person=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        if pairing.state == Pairing.State.ACTIVE:
+            done = "You have both accepted: the pairing has started. You have each been emailed."
+        else:
+            done = f"You have accepted. {pairing.status}."
+        messages.success(request, done)
+    return redirect("support:pairing", pk=pairing.pk)
 
 
 @require_POST

@@ -26,7 +26,7 @@ from fees.models import FeeInvoice, FeeScheme
 from leaders import services as leader_services
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from members.models import Post
+from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.logs import access_line_of, site_log
@@ -151,6 +151,19 @@ def scene(network, other_network):
     designation = leader_services.claim_designation(
         person=colleague, kind="nle", evidence="On the DfE's list"
     )
+    # Two listings in the leaders directory: one shown (a confirmed designation), one
+    # not (its designation is only claimed). Neither is a persona's.
+    listed = factories.make_head(email="listed.leader@school.example")
+    Designation.objects.create(person=listed, kind="interim_head", evidence="Roster",
+                               state=Designation.State.CONFIRMED)  # fmt: skip
+    unconfirmed = factories.make_head(email="unconfirmed.leader@school.example")
+    Designation.objects.create(person=unconfirmed, kind="interim_head", evidence="Roster")
+    leaders = {
+        "listing": leader_services.list_person(person=listed, availability="available"),
+        "unconfirmed_listing": leader_services.list_person(
+            person=unconfirmed, availability="available"
+        ),
+    }
     voice = {
         "article": factories.make_article(network=network, title="Open letter"),
         "members_article": factories.make_article(network=network, audience="members"),
@@ -161,26 +174,30 @@ def scene(network, other_network):
         "published_story": factories.make_story(network=network, state="published"),
         "designation": designation,
     }
-    return voice | {
-        "network": network,
-        "other_network": other_network,
-        "claim": claim,
-        "seat_question": seat_question,
-        "meeting": meeting,
-        "draft": factories.make_meeting(network=network, state=Meeting.State.DRAFT),
-        "other_meeting": other_meeting,
-        "paper": meeting_services.add_paper(meeting=meeting, by=None, upload=minutes),
-        "feed": meeting_services.calendar_feed_for(colleague),
-        "colleague": colleague,
-        "colleague_post": colleague.posts.get(),
-        "applicant_membership": Membership.objects.get(person=applicant),
-        "workhub": workhub,
-        "other_workhub": other_workhub,
-        **support_scene(network, other_network, colleague),
-        "fee_scheme": scheme,
-        "invoice": invoice,
-        "other_invoice": other_invoice,
-    }
+    return (
+        voice
+        | leaders
+        | {
+            "network": network,
+            "other_network": other_network,
+            "claim": claim,
+            "seat_question": seat_question,
+            "meeting": meeting,
+            "draft": factories.make_meeting(network=network, state=Meeting.State.DRAFT),
+            "other_meeting": other_meeting,
+            "paper": meeting_services.add_paper(meeting=meeting, by=None, upload=minutes),
+            "feed": meeting_services.calendar_feed_for(colleague),
+            "colleague": colleague,
+            "colleague_post": colleague.posts.get(),
+            "applicant_membership": Membership.objects.get(person=applicant),
+            "workhub": workhub,
+            "other_workhub": other_workhub,
+            **support_scene(network, other_network, colleague),
+            "fee_scheme": scheme,
+            "invoice": invoice,
+            "other_invoice": other_invoice,
+        }
+    )
 
 
 def _no_args(scene):
@@ -235,6 +252,14 @@ def _article(key):
 
 def _story(key):
     return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _listing(key):
+    return lambda scene: [scene[key].pk]
+
+
+# The administrators here hold no post, so the leaders directory is not for them.
+NO_POST_ADMINS = {"administrator": 403, "outsider_administrator": 403}
 
 
 def _token(token):
@@ -304,6 +329,22 @@ ROUTES: dict[str, list[Case]] = {
         Case(_workhub, _signed_in(REDIRECT), "post"),
         Case(_crossed_workhub, _signed_in(404), "post", label="crossed"),
     ],
+    # Help from Headnet's staff: anyone may write (the scene has a superuser to read it).
+    "portal:contact": [
+        Case(_no_args, _everyone(200)),
+        Case(
+            _no_args,
+            _everyone(REDIRECT),
+            "post",
+            {
+                "subject": "No email",
+                "message": "It never came",
+                "name": "Jo",
+                "email": "jo@example.org",
+            },
+            "send",
+        ),
+    ],  # fmt: skip
     "portal:profile": [Case(_no_args, _signed_in(200))],
     "portal:post_add": [Case(_no_args, _signed_in(200))],
     "portal:post_end": [
@@ -488,11 +529,13 @@ ROUTES: dict[str, list[Case]] = {
         Case(_network, _signed_in(200)),
         Case(
             _network,
-            _signed_in(200),
+            _signed_in(REDIRECT),
             "post",
             {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
         ),
     ],  # fmt: skip
+    # Shows a story's private link once, from the cookie the form set: nobody else's.
+    "articles:story_sent": [Case(_network, _everyone(200))],
     "articles:story_private": [
         Case(_token("story-token"), _everyone(200)),
         Case(_token("other-token"), _everyone(404), label="crossed"),
@@ -517,6 +560,27 @@ ROUTES: dict[str, list[Case]] = {
     # The leaders directory: heads with a confirmed post (the administrators here have none).
     "leaders:directory": [
         Case(_no_args, {**_signed_in(200), "administrator": 403, "outsider_administrator": 403})
+    ],
+    # Writing to a listed leader: the directory's readers, to a listing it shows.
+    "leaders:contact": [
+        Case(_listing("listing"), {**_signed_in(200), **NO_POST_ADMINS}),
+        Case(
+            _listing("listing"),
+            {**_signed_in(REDIRECT), **NO_POST_ADMINS},
+            "post",
+            {"subject": "Interim headship", "message": "Could we talk?"},
+            "send",
+        ),
+        Case(
+            _listing("unconfirmed_listing"), {**_signed_in(404), **NO_POST_ADMINS}, label="unlisted"
+        ),
+        Case(
+            _listing("unconfirmed_listing"),
+            {**_signed_in(404), **NO_POST_ADMINS},
+            "post",
+            {"subject": "Interim headship", "message": "Could we talk?"},
+            "unlisted-send",
+        ),
     ],
     "leaders:mine": [Case(_no_args, _signed_in(200))],
     "leaders:designation_add": [
@@ -596,6 +660,8 @@ ROUTES |= {
         Case(_network, _signed_in(REDIRECT), "post", {"help": "talk", "contact_by": "email"}),
     ],
     "support:coach": [Case(_network, _signed_in(404))],
+    # The link in coaching emails: the requester's and the pool's only (they are sent on).
+    "support:link": [Case(lambda scene: [scene["support_request"].pk], _signed_in(404))],
     "support:request": [
         Case(_support_request, _signed_in(404)),
         Case(_crossed_support_request, _signed_in(404), label="crossed"),
@@ -920,7 +986,7 @@ OVER_BUDGET = {
     "networks:detail": 13,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
-    "admin:members_user_delete": 29,
+    "admin:members_user_delete": 30,
     "admin:networks_network_delete": 42,
     "admin:support_mentoringscheme_delete": 14,
 }
@@ -929,6 +995,9 @@ OVER_BUDGET = {
 def _pages_only_insiders_see():
     """Pages no persona may see, as the people in the thing (the scene's)."""
     return [
+        # /me/ as the people with mentoring and coaching work, which it leads with.
+        ("me", _no_args, ["colleague", "requester", "mentor", "mentee", "paired_mentee",
+                          "broker"]),
         ("support:coach", _network, ["colleague"]),
         ("support:request", _support_request, ["colleague", "requester"]),
         ("support:mentoring", _no_args, ["mentor", "mentee", "paired_mentee", "broker"]),

@@ -37,7 +37,7 @@ def test_the_sign_in_page_reached_from_the_admin_is_rate_limited(client, staff):
     response = client.post(sign_in_url, {"login": staff.email, "password": PASSWORD})
 
     assert client.session.get("_auth_user_id") is None
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed sign-in attempts" in response.content
 
 
 def test_staff_signing_in_from_the_admin_land_in_the_admin(client, staff):

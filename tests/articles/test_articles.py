@@ -219,3 +219,44 @@ def test_the_articles_list_costs_the_same_queries_for_few_and_many(
         client.get(url)
 
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# Issue 21, item 11: feed readers find the feed, and read public articles in full.
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_the_articles_pages_name_their_feed_in_the_head_for_feed_readers(client, network, page):
+    article = factories.make_article(network=network, title="Open letter")
+    url = reverse("articles:list", args=[network.slug]) if page == "list" else _detail(article)
+
+    content = client.get(url).content.decode()
+
+    head = content.split("</head>")[0]
+    feed = reverse("articles:feed", args=[network.slug])
+    assert '<link rel="alternate" type="application/atom+xml"' in head
+    assert f'href="{feed}"' in head
+
+
+def test_the_feed_carries_the_full_sanitised_text_of_a_public_article(client, network):
+    factories.make_article(
+        network=network,
+        title="Open letter",
+        summary="Why we wrote.",
+        body="The **whole** argument, to the end.\n\n<script>alert(1)</script>",
+    )
+    factories.make_article(
+        network=network, title="For members", audience="members", body="Members' own words."
+    )
+
+    response = client.get(reverse("articles:feed", args=[network.slug]))
+
+    feed = ET.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    [entry] = feed.findall(f"{ATOM}entry")
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert "<strong>whole</strong> argument, to the end." in content.text
+    assert "<script>" not in content.text
+    assert entry.findtext(f"{ATOM}summary") == "Why we wrote."
+    # A members' article is not in the public feed at all: neither its words nor its title.
+    assert "Members' own words" not in response.content.decode()
+    assert "For members" not in response.content.decode()

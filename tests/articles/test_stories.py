@@ -31,9 +31,11 @@ def inbox(network):
 
 
 def _share(client, network, *, shown_as="anonymous", title="The winter I nearly left"):
+    """Send the form and follow its redirect to the page that shows the private link."""
     return client.post(
         reverse("articles:story_new", args=[network.slug]),
         {"title": title, "body": "It was the governors who **helped**.", "shown_as": shown_as},
+        follow=True,
     )
 
 
@@ -404,3 +406,77 @@ def test_the_network_page_invites_stories_when_the_network_takes_them(client, ne
 
     assert reverse("articles:story_new", args=[network.slug]) in content
     assert "Latest articles" not in content
+
+
+# Issue 21, item 11: the page after sharing is reached by a redirect, so a reload sends
+# nothing again; the private link is shown once and kept nowhere on the server.
+
+
+def test_sharing_redirects_to_the_link_shown_once_and_a_reload_sends_nothing_again(
+    client, network, inbox, head
+):
+    client.force_login(head)
+    sent_url = reverse("articles:story_sent", args=[network.slug])
+
+    response = client.post(
+        reverse("articles:story_new", args=[network.slug]),
+        {"title": "The winter I nearly left", "body": "It was hard.", "shown_as": "anonymous"},
+    )
+    assert response.status_code == 302 and response["Location"] == sent_url
+    # The token reaches the next page only in the author's browser, never in the session.
+    assert not any("private" in str(value) for value in client.session.values())
+    shown = client.get(sent_url)
+    reloaded = client.get(sent_url)
+
+    token = _token_from(shown)
+    assert "Your story is sent" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    story = Story.objects.get()
+    assert story.token_hash == hash_story_token(token)
+    assert Story.objects.count() == 1
+    assert "/stories/private/" not in reloaded.content.decode()
+    assert "Your private link was shown once" in reloaded.content.decode()
+    assert "Nothing has been sent again" in reloaded.content.decode()
+
+
+def test_the_sent_page_shows_no_link_for_a_cookie_someone_made_up(client, network, inbox):
+    factories.make_story(network=network, token="a-real-token")
+    client.cookies["story_sent"] = "a-real-token"  # unsigned: not one the form set
+
+    content = client.get(reverse("articles:story_sent", args=[network.slug])).content.decode()
+
+    assert "/stories/private/" not in content
+    assert "Your private link was shown once" in content
+
+
+# Issue 21, item 11: coordinators see the month a story was sent, not the day, and the
+# form says exactly what is kept.
+
+
+def test_coordinators_see_the_month_a_story_was_sent_never_the_day(
+    client, network, inbox, coordinator
+):
+    story = factories.make_story(network=network, title="Spring")
+    Story.objects.filter(pk=story.pk).update(submitted_on=datetime.date(2026, 1, 14))
+    client.force_login(coordinator)
+
+    queue = client.get(reverse("articles:moderation", args=[network.slug])).content.decode()
+    page = client.get(
+        reverse("articles:story_moderate", args=[network.slug, story.pk])
+    ).content.decode()
+
+    for content in (queue, page):
+        assert "January 2026" in content
+        assert "14 January" not in content and "14" not in content.split("Spring")[1][:80]
+
+
+def test_the_story_form_says_exactly_what_is_kept_about_when_it_was_sent(
+    client, network, inbox, head
+):
+    client.force_login(head)
+
+    content = client.get(reverse("articles:story_new", args=[network.slug])).content.decode()
+
+    assert "the day you send it" in content
+    assert "never the time of day" in content
+    assert "coordinators see only the month" in content

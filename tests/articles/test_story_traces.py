@@ -84,13 +84,15 @@ def test_story_pages_send_only_the_site_s_address_as_referrer(client, network, s
         reverse("articles:story_new", args=[network.slug]),
         {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
     )
+    shown = client.get(sent["Location"])
     client.logout()
     private = client.get(_private(network))
     withdrawn = client.post(reverse("articles:story_withdraw", args=[network.slug, TOKEN]))
     elsewhere = client.get(reverse("articles:stories", args=[network.slug]))
 
-    assert sent.status_code == private.status_code == 200 and withdrawn.status_code == 302
-    for response in (form, sent, private, withdrawn):
+    assert shown.status_code == private.status_code == 200
+    assert sent.status_code == withdrawn.status_code == 302
+    for response in (form, sent, shown, private, withdrawn):
         assert response["Referrer-Policy"] == "strict-origin"
     # Elsewhere, another site learns our address only; we see our own paths.
     assert elsewhere["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -129,6 +131,7 @@ def test_the_story_form_s_private_link_shows_the_site_s_address(client, network,
         reverse("articles:story_new", args=[network.slug]),
         {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
         headers={"host": "elsewhere.example"},
+        follow=True,
     )
 
     content = sent.content.decode()
@@ -141,3 +144,22 @@ def test_a_static_file_from_another_page_is_still_logged():
     line = access_line({"PATH_INFO": "/static/css/site.css", "HTTP_REFERER": "http://h/"})
 
     assert "/static/css/site.css" in line
+
+
+def test_the_page_that_shows_the_link_once_writes_no_access_line(client, network, head):
+    """Issue 21, item 11: sharing now redirects to a page of its own; it is under the
+    story form's path, so neither the redirect nor the page is in any log."""
+    factories.make_story(network=network)  # the network takes stories
+    client.force_login(head)
+
+    with site_log() as log:
+        sent = client.post(
+            reverse("articles:story_new", args=[network.slug]),
+            {"title": "My year", "body": "It was hard.", "shown_as": "anonymous"},
+        )
+        shown = client.get(sent["Location"])
+
+    token = shown.content.decode().split("/stories/private/")[1].split("/")[0]
+    assert shown.status_code == 200 and token
+    assert access_line_of(sent) == access_line_of(shown) == ""
+    assert token not in log.getvalue()

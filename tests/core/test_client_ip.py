@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from networks.views import CONTACT_LIMIT_PER_IP
+from networks.contact import CONTACT_LIMIT_PER_IP
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_a_limited_client_behind_a_proxy_stays_limited(client):
     response = _sign_in(client, "target@school.example", PASSWORD, "203.0.113.5")
 
     assert client.session.get("_auth_user_id") is None
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed sign-in attempts" in response.content
 
 
 @override_settings(TRUSTED_PROXY_COUNT=0, ACCOUNT_RATE_LIMITS=FEW_FAILED_SIGN_INS)
@@ -58,7 +58,7 @@ def test_without_trusted_proxies_a_spoofed_forwarded_for_does_not_change_the_key
     response = _sign_in(client, "target@school.example", PASSWORD, "198.51.100.99")
 
     assert client.session.get("_auth_user_id") is None
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed sign-in attempts" in response.content
 
 
 def _contact(client, network, forwarded_for, number):

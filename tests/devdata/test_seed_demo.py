@@ -365,3 +365,19 @@ def test_heads_up_is_open_to_anyone_anywhere(seeded):
 
     assert heads_up.open_to_all
     assert eligibility.eligibility_for(heads_up, special_head)
+
+
+def test_osshtas_coordinating_group_says_what_it_does_and_who_coordinates_it(seeded, client):
+    page = client.get(reverse("networks:detail", args=["osshta-coordinating-group"]))
+    text = page.content.decode()
+    coordinator = _account("coordinator@example.org")
+
+    assert "choose the themes of the termly meetings" in text
+    assert "Plan the annual conference" in text
+    assert coordinator.get_full_name() in text
+
+
+def test_the_essex_groups_page_leads_to_the_leaders_directory(seeded, client):
+    page = client.get(reverse("networks:detail", args=["essex-sustainable-leadership"]))
+
+    assert f'href="{reverse("leaders:directory")}"' in page.content.decode()

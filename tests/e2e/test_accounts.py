@@ -17,22 +17,22 @@ def test_sign_up_verify_sign_in_and_sign_out(page, server):
     check_page(page, "home")
 
     page.get_by_role("link", name="Create an account").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     check_page(page, "sign-up")
 
     # A mistake first: the form explains it next to the field.
     page.get_by_label("Email").fill("not-an-address")
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)*").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account").click()
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
     check_page(page, "sign-up-errors")
 
     page.get_by_label("Email").fill("new.head@school.example")
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)*").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    page.get_by_role("button", name="Create an account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     check_page(page, "verification-sent")
 
     page.goto(server.url + _emailed_link("/accounts/confirm-email/"))
@@ -82,10 +82,10 @@ def test_sign_in_by_keyboard_alone(page, server):
 def test_code_sign_in_and_error_pages_are_accessible(page, server):
     make_user(email="code@school.example")
     page.goto(server.url + "/accounts/login/")
-    page.get_by_role("link", name="Send me a sign-in code").click()
+    page.get_by_role("link", name="Sign in with a code").click()
     check_page(page, "request-code")
     page.get_by_label("Email").fill("code@school.example")
-    page.get_by_role("button", name="Request Code").click()
+    page.get_by_role("button", name="Email me a code").click()
     check_page(page, "enter-code")
     code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", mail.outbox[-1].body).group(1)
     page.get_by_label("Code").fill(code)

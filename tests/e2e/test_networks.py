@@ -30,7 +30,7 @@ def sign_in(page, server, email, password=DEMO_PASSWORD):
     page.goto(server.url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -56,7 +56,7 @@ def test_new_head_signs_up_finds_their_school_and_sees_networks_to_join(page, de
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password*", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)*").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account").click()
     link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
     page.goto(demo.url + link)
     page.get_by_role("button", name="Confirm").click()

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leaders import services
+from members.models import Designation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,29 @@ def test_the_confirmations_do_not_grow_with_the_claims_waiting(
         many = _queries(client, url)
     assert many == few
     assert client.get(url).content.decode().count("Number") >= 22
+
+
+# Pinned: the session's user, the viewer's confirmed headship (may they see the
+# directory), and the listing with its person (shown, with a confirmed designation).
+CONTACT_MAX_QUERIES = 3
+
+
+def test_the_page_to_write_to_a_leader_costs_the_same_however_much_they_hold(
+    client, head, django_assert_max_num_queries
+):
+    leader = factories.make_head()
+    Designation.objects.create(
+        person=leader, kind="interim_head", evidence="Roster", state="confirmed"
+    )
+    listing = services.list_person(person=leader, availability="available")
+    client.force_login(head)
+    url = reverse("leaders:contact", args=[listing.pk])
+    few = _queries(client, url)
+
+    for kind in ["nle", "lle", "advisory_head", "mentor"]:
+        Designation.objects.create(person=leader, kind=kind, evidence="List", state="confirmed")
+        factories.make_post(person=leader)
+
+    with django_assert_max_num_queries(CONTACT_MAX_QUERIES):
+        many = _queries(client, url)
+    assert many == few

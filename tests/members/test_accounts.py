@@ -59,7 +59,7 @@ def test_unverified_person_cannot_sign_in_and_is_told_why(client):
     )
 
     assert _signed_in_user_id(client) is None
-    assert b"Verify Your Email Address" in response.content
+    assert b"Check your email" in response.content
     # A fresh verification link is sent so they can finish.
     assert mail.outbox[-1].to == ["unverified@school.example"]
 
@@ -191,7 +191,7 @@ def test_repeated_failed_sign_ins_are_rate_limited(client):
     )
 
     assert _signed_in_user_id(client) is None
-    assert b"Too many failed login attempts" in response.content
+    assert b"Too many failed sign-in attempts" in response.content
 
 
 def test_a_failing_mail_server_does_not_break_sign_up(client, settings):

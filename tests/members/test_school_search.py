@@ -1,11 +1,15 @@
 """Finding a school to add a post: a plain GET form searched on the server."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import School
+from members.school_import import import_schools
 from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +173,60 @@ def test_a_post_cannot_be_added_at_a_closed_school_by_posting_its_urn(signed_in)
 
     assert response.status_code == 302
     assert not closed.posts.exists()
+
+
+# Issue 21, item 10: the hint is true of the register that is loaded (the demo's too), and a
+# town finds its schools, alone or with part of a name.
+
+DEMO_REGISTER = settings.BASE_DIR / "data" / "gias-synthetic-oxon-oldham-essex.csv"
+
+
+def _hint(response) -> str:
+    return str(response.context["search"].fields["q"].help_text)
+
+
+def test_each_example_in_the_hint_finds_its_school_in_the_demo_register(signed_in):
+    import_schools(DEMO_REGISTER)
+
+    hint = _hint(signed_in.get(SEARCH))
+
+    name, town, both, urn = re.search(r"“([^”]+)”, “([^”]+)”, “([^”]+)” or (\d{6})", hint).groups()
+    assert "Cherwell" not in hint and "Banbury" not in hint  # not in the demo register
+    for example in (name, town, both, urn):
+        found = _search(signed_in, example).context["results"]
+        assert int(urn) in [school.urn for school in found], example
+
+
+def test_without_a_register_the_hint_names_no_school(signed_in):
+    hint = _hint(signed_in.get(SEARCH))
+
+    assert "for example" not in hint and "school's name, its town" in hint
+
+
+def test_a_name_and_a_town_together_find_the_school(signed_in):
+    wanted = make_school(name="Cherwell Valley Primary", town="Banbury")
+    make_school(name="Cherwell Meadow Primary", town="Bicester")
+    make_school(name="Banbury Road Primary", town="Oxford")
+
+    response = _search(signed_in, "Cherwell, Banbury")
+
+    assert response.context["results"] == [wanted]
+
+
+def test_a_town_and_part_of_a_name_narrow_to_that_town(signed_in):
+    wanted = make_school(name="Alpha Primary", town="Bicester")
+    make_school(name="Beta Secondary", town="Bicester", sector=School.Sector.SECONDARY)
+    make_school(name="Gamma Primary", town="Witney")
+
+    response = _search(signed_in, "Bicester primary")
+
+    assert response.context["results"] == [wanted]
+
+
+def test_schools_named_with_the_whole_text_come_first(signed_in):
+    in_town = make_school(name="Abbey Primary", town="Mill Green")
+    named = make_school(name="Zeal Mill Green School", town="Zeal")
+
+    response = _search(signed_in, "Mill Green")
+
+    assert response.context["results"] == [named, in_town]

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from networks.contact import CONTACT_LIMIT_PER_ADDRESS, CONTACT_LIMIT_PER_IP
 from networks.models import ContactMessage
-from networks.views import CONTACT_LIMIT_PER_ADDRESS, CONTACT_LIMIT_PER_IP
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,19 @@ def test_a_visitor_is_asked_to_sign_in(network):
     assert eligibility.join_option_for(network, AnonymousUser()).kind == JoinKind.SIGN_IN
 
 
+def test_a_visitor_to_an_invitation_only_network_is_not_told_to_sign_in_to_join(client):
+    network = factories.make_network(join_policy=Network.JoinPolicy.INVITATION)
+
+    page = client.get(reverse("networks:detail", args=[network.slug])).content.decode()
+
+    assert eligibility.join_option_for(network, AnonymousUser()).kind == (
+        JoinKind.SIGN_IN_IF_INVITED
+    )
+    assert "Sign in to join" not in page
+    assert "Membership is by invitation" in page
+    assert "with the email address the invitation came to" in page
+
+
 @pytest.mark.parametrize(
     ("policy", "kind"),
     [

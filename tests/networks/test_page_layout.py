@@ -59,3 +59,41 @@ def test_coordinators_are_named_with_their_school(client, network):
     html = client.get(reverse("networks:detail", args=[network.slug])).content.decode()
 
     assert "Ann Smith, Banbury Primary" in html
+
+
+# Issue 21, item 11: on a phone the page is read top to bottom, so a member's next
+# meetings come before the membership box (Leave) and About; a visitor's page still
+# opens with how to join and what the network is.
+
+
+def _position(html: str, text: str) -> int:
+    assert text in html, text
+    return html.index(text)
+
+
+def test_a_member_s_network_page_shows_next_meetings_before_leave_and_about(
+    client, member, network
+):
+    network.about = "What the network is for."
+    network.save()
+    factories.make_meeting(network=network, title="Spring meeting")
+    client.force_login(member)
+
+    html = client.get(reverse("networks:detail", args=[network.slug])).content.decode()
+
+    main = html[html.index("<h1>") :]
+    meetings = _position(main, 'id="next-meetings-heading"')
+    assert meetings < _position(main, 'id="join-heading"')
+    assert meetings < _position(main, "Leave")
+    assert meetings < _position(main, 'id="about-heading"')
+
+
+def test_a_visitor_s_network_page_opens_with_joining_and_about_before_meetings(client, network):
+    network.about = "What the network is for."
+    network.save()
+
+    html = client.get(reverse("networks:detail", args=[network.slug])).content.decode()
+
+    main = html[html.index("<h1>") :]
+    meetings = _position(main, 'id="next-meetings-heading"')
+    assert _position(main, 'id="join-heading"') < _position(main, 'id="about-heading"') < meetings

@@ -52,6 +52,8 @@ PERSON_LINKS = {
     ("support", "SupportRequestOpening", "opened_by"): "kept without the person",
     ("articles", "Article", "created_by"): "kept without the person",
     ("leaders", "Listing", "person"): "deleted",
+    ("leaders", "LeaderMessage", "leader"): "deleted (the leader has the email)",
+    ("leaders", "LeaderMessage", "sender"): "deleted (the leader has the email)",
     ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
     ("fees", "FeeInvoice", "created_by"): "kept without the person (the school's record)",
     ("core", "AuditEvent", "actor"): "kept without the person (name removed)",

@@ -66,11 +66,11 @@ def test_asking_through_the_form_reaches_every_coach_with_a_content_free_email(
         [coach.email, other_coach.email]
     )
     for message in mail.outbox:
-        assert message.subject == "[Headnet] A request is waiting in Headnet"
+        assert message.subject == "[Headnet] A request is waiting for a coach"
         assert message.reply_to == []
         text = message.subject + message.body
         for detail in [SECRET, "07700", "Evenings", "Rhian", "Requester", requester.email,
-                       "Heads Up", "heads-up", "treated", "support", "coach"]:  # fmt: skip
+                       "Heads Up", "heads-up", "treated", "support", "talk"]:  # fmt: skip
             assert detail.lower() not in text.lower(), detail
 
 

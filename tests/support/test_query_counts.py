@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # coaches, the request, the coach pool check, the opening recorded, the notes with their
 # authors. For its requester: the first four, then the coaches' openings.
 REQUEST_MAX_QUERIES = {"coach": 7, "requester": 5}
-# A pairing (a broker): the viewer, the pairing, the broker check, check-ins, answers.
-PAIRING_MAX_QUERIES = 5
+# A pairing (a broker): the viewer, the pairing, the broker check, the two people's posts
+# (where each is head), check-ins, answers.
+PAIRING_MAX_QUERIES = 6
 # Site staff's list of pairings: the viewer, the count and the page with the schemes.
 AUDIT_LIST_MAX_QUERIES = 3
 
