@@ -7,6 +7,10 @@ learns that a request or a pairing exists. Site staff reach a pairing only throu
 the audited action (open_pairing_for_audit), and a support request never.
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,12 +18,21 @@ from members.models import User
 from networks.access import administered_network_ids, get_network
 from networks.models import Membership, Network
 
-from .models import Broker, CheckIn, Coach, MentoringScheme, MentorRequest, Pairing, SupportRequest
+from .models import (
+    Broker,
+    CheckIn,
+    CheckInReply,
+    Coach,
+    MentoringScheme,
+    MentorRequest,
+    Pairing,
+    SupportRequest,
+)
 
 # Who may be named to a support role ---------------------------------------------------
 
 
-def people_who_may_be_named_by(user):
+def people_who_may_be_named_by(user: User) -> QuerySet[User]:
     """The accounts the user may name as a coach or broker: any open one for site staff;
     for a network's administrators, the active members of the networks they administer.
     Naming anyone else finds nobody, so the form tells them nothing about a stranger."""
@@ -33,14 +46,14 @@ def people_who_may_be_named_by(user):
 # Coaching ----------------------------------------------------------------------------
 
 
-def is_coach(user, network: Network) -> bool:
+def is_coach(user: User | AnonymousUser, network: Network) -> bool:
     """Whether the user is in the network's coach pool."""
     if not user.is_authenticated or not user.is_active:
         return False
     return Coach.objects.filter(network=network, person=user).exists()
 
 
-def coached_network_ids(user) -> set[int]:
+def coached_network_ids(user: User | AnonymousUser) -> set[int]:
     if not user.is_authenticated or not user.is_active:
         return set()
     return set(Coach.objects.filter(person=user).values_list("network_id", flat=True))
@@ -54,7 +67,7 @@ def get_support_network(slug: str) -> Network:
     return network
 
 
-def request_role(user, support_request: SupportRequest) -> str:
+def request_role(user: User | AnonymousUser, support_request: SupportRequest) -> str:
     """ "requester", "coach" or "" (may not see it).
 
     A coach sees a request waiting for the pool, and afterwards only the one they took.
@@ -72,7 +85,9 @@ def request_role(user, support_request: SupportRequest) -> str:
     return ""
 
 
-def get_request_for_user(user, network: Network, pk: int) -> tuple[SupportRequest, str]:
+def get_request_for_user(
+    user: User | AnonymousUser, network: Network, pk: int
+) -> tuple[SupportRequest, str]:
     """The network's request and the user's part in it; 404 to everyone else (staff too)."""
     support_request = get_object_or_404(
         SupportRequest.objects.select_related("network", "requester", "coach"),
@@ -85,7 +100,7 @@ def get_request_for_user(user, network: Network, pk: int) -> tuple[SupportReques
     return support_request, role
 
 
-def get_request_from_email(user, pk: int) -> tuple[SupportRequest, str]:
+def get_request_from_email(user: User | AnonymousUser, pk: int) -> tuple[SupportRequest, str]:
     """Where the link in an email about a request leads (the link names no network): its
     requester to the request ("requester"), a coach of its pool to their queue ("coach"),
     whoever holds it now. 404 to everyone else, site staff included."""
@@ -106,13 +121,13 @@ def get_scheme(slug: str) -> MentoringScheme:
     )
 
 
-def is_broker(user, scheme: MentoringScheme) -> bool:
+def is_broker(user: User | AnonymousUser, scheme: MentoringScheme) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return Broker.objects.filter(scheme=scheme, person=user).exists()
 
 
-def get_scheme_to_broker(user, slug: str) -> MentoringScheme:
+def get_scheme_to_broker(user: User | AnonymousUser, slug: str) -> MentoringScheme:
     """The scheme if the user brokers it; 404 otherwise (brokers' pages are not advertised).
     One query: the scheme is looked for only among those the user brokers."""
     if not user.is_authenticated or not user.is_active:
@@ -127,7 +142,7 @@ def get_scheme_to_broker(user, slug: str) -> MentoringScheme:
     return scheme
 
 
-def pairing_role(user, pairing: Pairing) -> str:
+def pairing_role(user: User | AnonymousUser, pairing: Pairing) -> str:
     """ "mentor", "mentee", "broker" or "" (may not see it)."""
     if not user.is_authenticated or not user.is_active:
         return ""
@@ -156,14 +171,20 @@ def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:
     return person_id not in (pairing.mentor_id, pairing.mentee_id)
 
 
-def readable_replies(user, pairing: Pairing, replies, *, as_broker: bool) -> list:
+def readable_replies(
+    user: User,
+    pairing: Pairing,
+    replies: Iterable[CheckInReply],
+    *,
+    as_broker: bool,
+) -> list[CheckInReply]:
     """The answers the user may read of those given: their own, and everyone's where they
     read them as a broker (the broker page and the pairing page both ask here)."""
     others = as_broker and broker_reads_answers(user.pk, pairing)
     return [reply for reply in replies if reply.person_id == user.pk or others]
 
 
-def brokers_to_tell(pairing: Pairing) -> list:
+def brokers_to_tell(pairing: Pairing) -> list[User]:
     """The scheme's brokers told that someone asked them to get in touch: those who read it."""
     return [
         broker.person
@@ -181,7 +202,7 @@ def _pairing(pk: int) -> Pairing:
     )
 
 
-def get_pairing_for_user(user, pk: int) -> tuple[Pairing, str]:
+def get_pairing_for_user(user: User | AnonymousUser, pk: int) -> tuple[Pairing, str]:
     """The pairing and the user's part in it; 404 to everyone else, site staff included."""
     pairing = _pairing(pk)
     role = pairing_role(user, pairing)
@@ -190,7 +211,7 @@ def get_pairing_for_user(user, pk: int) -> tuple[Pairing, str]:
     return pairing, role
 
 
-def get_check_in_for_party(user, pk: int, months: int) -> tuple[CheckIn, str]:
+def get_check_in_for_party(user: User | AnonymousUser, pk: int, months: int) -> tuple[CheckIn, str]:
     """A check-in of the pairing and the user's part ("mentor" or "mentee"); 404 to
     everyone else, brokers included (they read the answers, they do not give them)."""
     pairing, role = get_pairing_for_user(user, pk)
@@ -201,12 +222,12 @@ def get_check_in_for_party(user, pk: int, months: int) -> tuple[CheckIn, str]:
     return check_in, role
 
 
-def get_own_mentor_request(user, pk: int) -> MentorRequest:
+def get_own_mentor_request(user: User, pk: int) -> MentorRequest:
     """The user's own request for a mentor; 404 to everyone else."""
     return get_object_or_404(MentorRequest.objects.select_related("scheme"), pk=pk, mentee=user)
 
 
-def get_pairing_for_audit(user, pk: int) -> Pairing:
+def get_pairing_for_audit(user: User | AnonymousUser, pk: int) -> Pairing:
     """Site staff's audited way in to a pairing (the view records the opening); 404 to others."""
     if not (user.is_authenticated and user.is_active and user.is_superuser):
         raise Http404("No such page.")

@@ -195,7 +195,9 @@ def _name(person: User) -> str:
     return person.get_full_name() or person.email
 
 
-def _tell_pool(*, network: Network, people: list[User], person: User, by: User, added: bool):
+def _tell_pool(
+    *, network: Network, people: list[User], person: User, by: User, added: bool
+) -> None:
     """Each of them, separately: who joined or left the pool and who did it. Nothing about
     any request."""
     context = {
@@ -268,14 +270,14 @@ def return_held_requests(*, coach: User, network: Network | None = None) -> int:
     )
     if network is not None:
         held = held.filter(network=network)
-    held = list(held.values("pk", "network_id", "requester_id"))
-    if not held:
+    held_rows = list(held.values("pk", "network_id", "requester_id"))
+    if not held_rows:
         return 0
-    SupportRequest.objects.filter(pk__in=[row["pk"] for row in held]).update(
+    SupportRequest.objects.filter(pk__in=[row["pk"] for row in held_rows]).update(
         state=SupportRequest.State.WAITING, coach=None, taken_at=None
     )
-    for network_id in sorted({row["network_id"] for row in held}):
-        rows = [row for row in held if row["network_id"] == network_id]
+    for network_id in sorted({row["network_id"] for row in held_rows}):
+        rows = [row for row in held_rows if row["network_id"] == network_id]
         _tell_coaches(
             list(
                 Coach.objects.filter(network_id=network_id, person__is_active=True)
@@ -285,4 +287,4 @@ def return_held_requests(*, coach: User, network: Network | None = None) -> int:
             ),
             rows[0]["pk"],
         )
-    return len(held)
+    return len(held_rows)

@@ -7,6 +7,7 @@ makes themselves one: someone else adds them, the audit trail records it, and th
 scheme's brokers are told."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from core import audit
 from core.email import queue_templated_email
-from members.models import NEW_HEAD_YEARS, Post, User
+from members.models import NEW_HEAD_YEARS, LocalAuthority, Post, User
 
 from . import access, matching
 from .models import (
@@ -65,7 +66,11 @@ def _why_not_a_new_head_it_serves(person: User, scheme: MentoringScheme) -> str:
 
 
 def asked_already(
-    scheme: MentoringScheme, *, person: User, requests, pairings
+    scheme: MentoringScheme,
+    *,
+    person: User,
+    requests: Iterable[MentorRequest],
+    pairings: Iterable[Pairing],
 ) -> MentorRequest | Pairing | None:
     """What stands in place of "Ask for a mentor" once the new head has asked the scheme:
     their live pairing there as new head, else their request still waiting (None: they
@@ -90,7 +95,7 @@ def why_cannot_offer(person: User, scheme: MentoringScheme) -> str:
     return ""
 
 
-def _email(template: str, people, **context) -> None:
+def _email(template: str, people: Iterable[User], **context: object) -> None:
     """The same email to each person separately, linking to the page where the work is.
     Email is stored and forwarded where Headnet cannot see, so it never says who asked or
     what anyone wrote; a broker's or a mentor's may name the scheme, a new head's names
@@ -149,7 +154,7 @@ def offer_to_mentor(
     scheme: MentoringScheme,
     mentor: User,
     sectors: list[str],
-    areas,
+    areas: Iterable[LocalAuthority],
     capacity: int,
     note: str = "",
     is_active: bool = True,
@@ -431,7 +436,13 @@ def send_check_ins(*, today: datetime.date | None = None) -> int:
     )
     for pairing in pairings:
         done = {check_in.months for check_in in pairing.check_ins.all()}
-        due = [m for m in CHECK_IN_MONTHS if m not in done and pairing.check_in_due(m) <= today]
+        due = [
+            months
+            for months in CHECK_IN_MONTHS
+            if months not in done
+            and (due_on := pairing.check_in_due(months)) is not None
+            and due_on <= today
+        ]
         claimed = [months for months in due if _claim_check_in(pairing, months)]
         if claimed and max(claimed) == max(due):
             months = max(claimed)

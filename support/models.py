@@ -5,13 +5,14 @@ Django admin. Offers, requests and pairings are seen only through support.access
 """
 
 import datetime
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from members.models import LocalAuthority
+from members.models import LocalAuthority, User
 from networks.models import Network
 
 # Check-ins after a pairing starts, in months
@@ -180,11 +181,11 @@ class MentorRequest(models.Model):
         return f"Request {self.pk} in {self.scheme}"
 
 
-class PairingQuerySet(models.QuerySet):
-    def live(self):
+class PairingQuerySet(models.QuerySet["Pairing"]):
+    def live(self) -> Self:
         return self.filter(state__in=Pairing.LIVE_STATES)
 
-    def for_person(self, person):
+    def for_person(self, person: User) -> Self:
         return self.filter(models.Q(mentor=person) | models.Q(mentee=person))
 
 
@@ -368,8 +369,8 @@ class PairingOpening(models.Model):
 # Coaching ----------------------------------------------------------------------------
 
 
-class SupportRequestQuerySet(models.QuerySet):
-    def waiting(self):
+class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
+    def waiting(self) -> Self:
         return self.filter(state=SupportRequest.State.WAITING)
 
 
