@@ -48,6 +48,10 @@ CONFIDENTIAL_PATHS = (
         "[a coaching path]",
         leave_out_line=True,
     ),
+    # The link in every coaching email (/coaching/<pk>/): it names the request.
+    ConfidentialPath(
+        _path(rf"/coaching/\d+{_END}{_REST}"), "[a coaching path]", leave_out_line=True
+    ),
     # A personal calendar feed: its address is the password to someone's meetings.
     # That feeds are polled is no secret, so the line stays with the token blanked.
     ConfidentialPath(

@@ -89,6 +89,9 @@ class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     def has_add_permission(self, request):
         return False  # raised from the fee scheme's list, one action for the whole year
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # an invoice is paid or waived through the services, never removed
+
     def audit_repr(self, obj) -> str:
         return f"Invoice {obj.reference} ({obj.school.name})"
 

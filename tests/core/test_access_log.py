@@ -84,6 +84,7 @@ def test_a_personal_feed_s_token_percent_encoded_is_not_in_the_log_either():
         "/networks/heads-up/support/coach/",
         "/networks/heads-up/support/42/",
         "/networks/heads-up/support/42/take/",
+        "/coaching/42/",
     ],
 )
 def test_coaching_requests_are_not_in_the_access_log(path):

@@ -110,6 +110,8 @@ def test_an_error_email_about_another_page_keeps_its_report(settings):
         (PRIVATE_PATH, "[a story's private path]"),
         ("/networks/heads-up/stories/new/", "[a story's private path]"),
         ("/networks/heads-up/support/12/take/", "[a coaching path]"),
+        ("/coaching/12/", "[a coaching path]"),
+        ("/coachingx/12/", "/coachingx/12/"),
         ("/me/calendar/abc.ics?x=1", "/me/calendar/[token].ics?x=1"),
         ("/me/calendar/", "/me/calendar/"),
         ("/networks/heads-up/stories/12/", "/networks/heads-up/stories/12/"),

@@ -203,3 +203,22 @@ def test_a_crafted_waive_action_on_another_networks_invoice_does_nothing(
 
     theirs.refresh_from_db()
     assert theirs.state == "due"
+
+
+def test_nobody_deletes_an_invoice_in_the_admin(client, administrator, staff, fee_network):
+    seat(fee_network)
+    (invoice,) = services.raise_invoices(network=fee_network, by=administrator).raised
+    services.mark_paid(invoice=invoice, paid_on=invoice.created_at.date(), by=administrator)
+
+    for person in (administrator, staff):
+        client.force_login(person)
+        listing = client.get(reverse("admin:fees_feeinvoice_changelist")).content.decode()
+        deleted = client.post(
+            reverse("admin:fees_feeinvoice_changelist"),
+            {"action": "delete_selected", "_selected_action": [str(invoice.pk)], "post": "yes"},
+        )
+        page = client.post(reverse("admin:fees_feeinvoice_delete", args=[invoice.pk]), {})
+
+        assert 'value="delete_selected"' not in listing
+        assert deleted.status_code in (200, 302) and page.status_code == 403
+        assert FeeInvoice.objects.filter(pk=invoice.pk, state="paid").exists()
