@@ -40,12 +40,6 @@ def is_coach(user, network: Network) -> bool:
     return Coach.objects.filter(network=network, person=user).exists()
 
 
-def coached_network_ids(user) -> set[int]:
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(Coach.objects.filter(person=user).values_list("network_id", flat=True))
-
-
 def get_support_network(slug: str) -> Network:
     """A network that offers coaching (it has a coach pool), or 404."""
     network = get_network(slug)
