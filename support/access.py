@@ -144,6 +144,12 @@ def reads_new_head_note(role: str, pairing: Pairing) -> bool:
     return role == "mentor" and pairing.state != Pairing.State.DECLINED
 
 
+def sees_the_other_address(role: str, pairing: Pairing) -> bool:
+    """The mentor and the new head see each other's address on the pairing, unless it
+    was declined: a mentor who said no keeps nothing of the new head's."""
+    return role in ("mentor", "mentee") and pairing.state != Pairing.State.DECLINED
+
+
 def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:
     """Whether one of the scheme's brokers reads the pairing's check-in answers: only where
     they are not its mentor or new head (there they read no more than that person does)."""
