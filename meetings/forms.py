@@ -169,7 +169,7 @@ class CancelForm(forms.Form):
         label="Why is it cancelled?",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Registered people receive this in their email.",
+        help_text="The members told about it and the people registered receive this by email.",
     )
 
 

@@ -223,13 +223,17 @@ def _announce(meetings: list[Meeting]) -> None:
 
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> Meeting:
-    """Cancel a published meeting; it stays in calendars as cancelled and registered people
-    are told. A draft is discarded instead: cancelling would show it to its audience."""
+    """Cancel a published meeting; it stays in calendars as cancelled, and everyone told it
+    was on (the network's members who may see it, when it was published) and everyone
+    registered is told it is off. A draft is discarded instead: cancelling would show it to
+    its audience. A meeting that has taken place cannot be called off."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_draft:
         raise ValidationError("A draft was never published: discard it instead of cancelling it.")
     if meeting.is_cancelled:
         raise ValidationError("This meeting is already cancelled.")
+    if meeting.is_past:
+        raise ValidationError("This meeting has taken place: it can no longer be cancelled.")
     if not reason.strip():
         raise ValidationError("Say why the meeting is cancelled.")
     before = meeting.get_state_display()
@@ -244,8 +248,28 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> 
         by,
         {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
     )
-    _email_registered(meeting, "meetings/email/meeting_cancelled")
+    _email_cancellation(meeting)
     return meeting
+
+
+def _email_cancellation(meeting: Meeting) -> None:
+    """The people publishing told (each active member who may see it, as _announce) and the
+    people registered who may still see it: one email each."""
+    memberships = list(
+        meeting.network.memberships.active().filter(person__isnull=False).select_related("person")
+    )
+    people = {membership.person for membership in memberships} | {
+        registration.person
+        for registration in meeting.registrations.live().select_related("person")
+    }
+    # Only an active membership counts, so the active ones are all the rule needs.
+    told = access.who_may_see(((person, meeting) for person in people), memberships)
+    for email in sorted({person.email for person, _ in told}):
+        queue_templated_email(
+            "meetings/email/meeting_cancelled",
+            to=[email],
+            context={"meeting": meeting, "network": meeting.network},
+        )
 
 
 @transaction.atomic

@@ -328,6 +328,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
     if meeting.is_draft and request.method == "GET":
         return redirect("meetings:discard", meeting.pk)  # a draft is discarded, not cancelled
+    if meeting.is_past and request.method == "GET":
+        messages.error(request, "This meeting has taken place: it can no longer be cancelled.")
+        return redirect(meeting)
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
@@ -337,7 +340,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Meeting cancelled; registered people have been told.")
+            messages.success(
+                request, "Meeting cancelled; the members and the people registered have been told."
+            )
             return redirect(meeting)
     return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
 
