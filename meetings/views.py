@@ -199,6 +199,7 @@ def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "past": past,
             "can_manage": perms.can_coordinate,
             "can_see_minutes": perms.is_member,
+            "unseen": schedule.network_unseen(network, perms),
         },
     )
 
