@@ -67,6 +67,14 @@ class MeetingForm(forms.ModelForm):
         self.fields["venue_school"].queryset = member_schools(network)
 
 
+class WorkhubMeetingForm(MeetingForm):
+    """A meeting of one workhub: the workhub is the one it is planned from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["workhub"]
+
+
 class EditMeetingForm(MeetingForm):
     scope = forms.ChoiceField(
         label="Apply the changes to",

@@ -193,8 +193,15 @@ def network_unseen(network, perms) -> UnseenMeeting | None:
     return found[0] if found else None
 
 
+def workhub_upcoming(workhub, perms, limit: int = 5) -> list[Meeting]:
+    """A workhub's next meetings the viewer may see (for its page), one query."""
+    meetings = workhub.meetings.filter(access.visible_meetings_q(access.viewer_in(perms)))
+    return list(meetings.upcoming().for_lists()[:limit])
+
+
 def personal_meetings(person: User):
-    """The meetings of the person's networks and workhubs and those they registered for,
+    """The network-wide meetings of the person's networks, the meetings of their own
+    workhubs (not every workhub's of their networks) and those they registered for,
     published or cancelled, and only those they may see: a workhub place or a
     registration adds no right of its own. None for an account that is switched off
     (its feed's secret address outlives it)."""
@@ -209,7 +216,9 @@ def personal_meetings(person: User):
         Meeting.objects.listed()
         .filter(access.visible_meetings_q(viewer))
         .filter(
-            Q(network_id__in=viewer.member_of) | Q(workhub_id__in=workhubs) | Q(pk__in=registered)
+            Q(network_id__in=viewer.member_of, workhub__isnull=True)
+            | Q(workhub_id__in=workhubs)
+            | Q(pk__in=registered)
         )
     )
 

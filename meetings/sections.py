@@ -1,8 +1,10 @@
-"""The "next meetings" section of a network's page (networks asks; it never imports us)."""
+"""The "next meetings" sections of a network's page and of a workhub's page (networks
+asks; it never imports us)."""
 
 from networks.sections import Section
 
-from .schedule import network_upcoming_and_unseen
+from . import access
+from .schedule import network_upcoming_and_unseen, workhub_upcoming
 
 
 def next_meetings_section(request, perms) -> Section:
@@ -16,6 +18,23 @@ def next_meetings_section(request, perms) -> Section:
             "meetings": meetings,
             "unseen": unseen,
             "can_manage": perms.can_coordinate,
+        },
+        order=10,
+    )
+
+
+def workhub_meetings_section(request, perms, workhub, lead_ids: set[int]) -> Section:
+    """The workhub's next meetings the viewer may see, and a way for its leads (and the
+    network's coordinators) to plan one."""
+    is_lead = request.user.is_authenticated and request.user.pk in lead_ids
+    return Section(
+        "meetings/_workhub_section.html",
+        {
+            "network": perms.network,
+            "workhub": workhub,
+            "meetings": workhub_upcoming(workhub, perms),
+            "can_plan": access.can_plan_for_workhub(perms, workhub, is_lead),
+            "sees_all": perms.is_member,
         },
         order=10,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import audit
 from core.email import queue_templated_email
 from members.models import User
-from networks.models import Network
+from networks.models import Network, Workhub
 
 from . import access
 from . import series as series_rules
@@ -86,6 +86,18 @@ def create_series(
     for meeting in meetings:
         meeting.save()
     return meetings
+
+
+@transaction.atomic
+def plan_workhub_meeting(*, workhub: Workhub, by: User | None, **fields) -> Meeting:
+    """A meeting of the workhub, published at once (its members emailed as for any
+    publishing): a workhub lead may plan one but sees no drafts, which are the
+    coordinators'."""
+    fields.pop("workhub", None)
+    meeting = create_meeting(network=workhub.network, by=by, workhub=workhub, **fields)
+    publish_meetings(meetings=[meeting], by=by)
+    meeting.refresh_from_db()
+    return meeting
 
 
 def _shifted(meeting: Meeting, day_shift: datetime.timedelta, start_time, duration):

@@ -26,6 +26,11 @@ urlpatterns = [
     path("networks/<slug:slug>/meetings/new/", views.meeting_create, name="create"),
     path("networks/<slug:slug>/meetings/series/new/", views.series_create, name="series_create"),
     path("networks/<slug:slug>/meetings/urgent/", views.urgent_create, name="urgent_create"),
+    path(
+        "networks/<slug:slug>/workhubs/<slug:workhub_slug>/meetings/new/",
+        views.workhub_meeting_create,
+        name="workhub_create",
+    ),
     path("me/calendar/", views.my_schedule, name="my_schedule"),
     path("me/calendar/reset/", views.feed_reset, name="feed_reset"),
     path("me/calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),

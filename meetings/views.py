@@ -29,6 +29,7 @@ from .forms import (
     ScheduleFilterForm,
     SeriesForm,
     UrgentMeetingForm,
+    WorkhubMeetingForm,
 )
 from .models import LONDON, CalendarFeed, Meeting, Paper, Registration
 from .series import SeriesSpec
@@ -221,6 +222,30 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(meeting)
     return render(
         request, "meetings/meeting_form.html", {"form": form, "network": network, "meeting": None}
+    )
+
+
+@login_required
+def workhub_meeting_create(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
+    """A workhub's lead (or a coordinator) plans a meeting of the workhub: published at
+    once."""
+    workhub, perms = access.get_workhub_to_plan(request.user, slug, workhub_slug)
+    network = perms.network
+    form = WorkhubMeetingForm(request.POST or None, network=network)
+    if form.is_valid():
+        try:
+            meeting = services.plan_workhub_meeting(
+                workhub=workhub, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Meeting published; the members who may see it are emailed.")
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "network": network, "meeting": None, "workhub": workhub},
     )
 
 

@@ -435,6 +435,11 @@ ROUTES: dict[str, list[Case]] = {
         Case(_network, _only(COORDINATORS, 200, 403)),
         Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
     ],
+    # A workhub's leads may too (the scene's colleague: tests/meetings/test_workhubs.py).
+    "meetings:workhub_create": [
+        Case(_workhub, _only(COORDINATORS, 200, 403)),
+        Case(_workhub, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
     "meetings:my_schedule": [Case(_no_args, _signed_in(200))],
     "meetings:feed_reset": [
         Case(_no_args, _signed_in(REDIRECT), "post"),
