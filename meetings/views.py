@@ -28,6 +28,7 @@ from .forms import (
     PaperForm,
     ScheduleFilterForm,
     SeriesForm,
+    SeriesRuleForm,
     UrgentMeetingForm,
     WorkhubMeetingForm,
 )
@@ -251,20 +252,30 @@ def workhub_meeting_create(request: HttpRequest, slug: str, workhub_slug: str) -
 
 @login_required
 def series_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two steps, without JavaScript: how often (?rule=...), then only what that needs."""
     network = network_access.get_network_to_coordinate(request.user, slug).network
-    form = SeriesForm(request.POST or None, network=network, initial={"skip_holidays": True})
+    chosen = SeriesRuleForm(request.POST if request.method == "POST" else request.GET or None)
+    if not chosen.is_valid():
+        return render(request, "meetings/series_rule.html", {"form": chosen, "network": network})
+    rule = chosen.cleaned_data["rule"]
+    form = SeriesForm(
+        request.POST if request.method == "POST" else None,
+        network=network,
+        rule=rule,
+        initial={"skip_holidays": True},
+    )
     if form.is_valid():
         data = form.cleaned_data
         spec = SeriesSpec(
-            rule=data["rule"],
+            rule=rule,
             first_date=data["first_date"],
             start_time=data["start_time"],
             end_time=data["end_time"],
             until=data["until"],
-            interval=data["interval"] or 1,
-            nth=data["nth"] or 1,
-            per_year=data["per_year"] or 6,
-            skip_holidays=data["skip_holidays"],
+            interval=data.get("interval") or 1,
+            nth=data.get("nth") or 1,
+            per_year=data.get("per_year") or 6,
+            skip_holidays=data.get("skip_holidays", True),
             venues=list(data["venues"]),
         )
         shared = {key: data[key] for key in form.Meta.fields}
