@@ -18,7 +18,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
-from .models import LONDON, Meeting, one_line
+from networks import access as network_access
+
+from . import access
+from .models import LONDON, Meeting, Registration, one_line
 
 PRODID = "-//Headnet//Meetings//EN"
 
@@ -157,3 +160,21 @@ def version_of(meetings, *extra) -> tuple[str, object]:
     )
     key = f"{stats['count']}:{stats['newest']}:{':'.join(str(item) for item in extra)}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"', stats["newest"]
+
+
+def meeting_file_for(*, meeting_id: int, person_id: int) -> tuple[str, bytes, str] | None:
+    """One meeting's calendar file as the person may have it (its online link if they may
+    see it), for the email confirming their place; made when the email is sent."""
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id).select_related("network", "venue_school").first()
+    )
+    registration = (
+        Registration.objects.live().filter(meeting_id=meeting_id, person_id=person_id)
+        .select_related("person").first()
+    )  # fmt: skip
+    if meeting is None or registration is None:
+        return None  # given up since, or gone: nothing to add to a calendar
+    perms = network_access.for_network(registration.person, meeting.network)
+    link = access.can_see_online_link(perms, meeting, registration)
+    body = build_calendar([meeting], name=meeting.title, show_link=lambda _meeting: link)
+    return f"meeting-{meeting.pk}.ics", body, "text/calendar"

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
@@ -373,15 +374,37 @@ def _live_registration(meeting, person) -> Registration | None:
     return Registration.objects.live().filter(meeting=meeting, person=person).first()
 
 
+def _locked_sessions(meeting: Meeting) -> dict[int, Meeting]:
+    """The meeting and, when it is one session of a briefing given in several places, its
+    other sessions: every row locked, in one order (two people moving between two
+    sessions at once must not each hold one lock and wait for the other)."""
+    pks = Q(pk=meeting.pk)
+    if (
+        meeting.series_id
+        and MeetingSeries.objects.filter(
+            pk=meeting.series_id, rule=MeetingSeries.Rule.SESSIONS
+        ).exists()
+    ):
+        pks |= Q(series_id=meeting.series_id)
+    rows = Meeting.objects.select_for_update().filter(pks).select_related("network").order_by("pk")
+    return {row.pk: row for row in rows}
+
+
 @transaction.atomic
 def register(*, meeting: Meeting, person: User) -> Registration:
-    """A place if one is free, otherwise the waiting list; idempotent.
+    """A place if one is free, otherwise the waiting list; idempotent; confirmed by email,
+    with the meeting's calendar file for a place.
 
     The meeting row is locked while the places are counted, so concurrent
     registrations for the last places queue behind each other and never exceed
     the capacity; the unique constraint stops a double click making two.
+
+    One place per briefing given in several sessions: registering for one session moves
+    the person from another (that place goes to the first person waiting there), except
+    into a full session from a place they hold, which they keep.
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    sessions = _locked_sessions(meeting)
+    meeting = sessions[meeting.pk]
     if not meeting.takes_registrations:
         raise ValidationError("This meeting is not taking registrations.")
     existing = _live_registration(meeting, person)
@@ -389,15 +412,54 @@ def register(*, meeting: Meeting, person: User) -> Registration:
         return existing
     going = meeting.registrations.filter(status=Registration.Status.GOING).count()
     full = meeting.capacity is not None and going >= meeting.capacity
+    elsewhere = list(
+        Registration.objects.live().filter(
+            person=person, meeting_id__in=[pk for pk in sessions if pk != meeting.pk]
+        )
+    )
+    held = next((other for other in elsewhere if other.is_going), None)
+    if full and held:
+        day = sessions[held.meeting_id].local_start
+        raise ValidationError(
+            f"This session is full: you keep your place at the session on {day:%A %-d %B}."
+        )
     status = Registration.Status.WAITING if full else Registration.Status.GOING
     try:
         with transaction.atomic():
-            return Registration.objects.create(meeting=meeting, person=person, status=status)
+            registration = Registration.objects.create(
+                meeting=meeting, person=person, status=status
+            )
     except IntegrityError:
         existing = _live_registration(meeting, person)
         if existing is None:
             raise
         return existing
+    for other in elsewhere:
+        other.status = Registration.Status.CANCELLED
+        other.save(update_fields=["status", "updated_at"])
+        _fill_places(sessions[other.meeting_id])
+    _confirm(registration, meeting, moved_from=[sessions[o.meeting_id] for o in elsewhere])
+    return registration
+
+
+def _confirm(registration: Registration, meeting: Meeting, moved_from: list[Meeting]) -> None:
+    """Tell the person they have a place (with the calendar file) or are waiting."""
+    queue_templated_email(
+        "meetings/email/registered",
+        to=[registration.person.email],
+        context={
+            "meeting": meeting,
+            "network": meeting.network,
+            "registration": registration,
+            "moved_from": moved_from,
+        },
+        attachment={
+            "maker": "meeting_ics",
+            "ids": {"meeting_id": meeting.pk, "person_id": registration.person_id},
+        }
+        if registration.is_going
+        else None,
+    )
 
 
 @transaction.atomic

@@ -119,6 +119,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_access.meeting
     papers = [paper for paper in meeting.papers.all() if meeting_access.can_see_paper(paper)]
     sessions = []
+    place_elsewhere = None
     if meeting.series_id and meeting.series.rule == meeting.series.Rule.SESSIONS:
         sessions = list(
             meeting.series.meetings.listed()
@@ -126,6 +127,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=meeting.pk)
             .select_related("venue_school")
         )
+        if request.user.is_authenticated and sessions:
+            # One place per briefing: registering here moves them from another session.
+            mine = set(
+                Registration.objects.live()
+                .filter(person=request.user, meeting__in=sessions)
+                .values_list("meeting_id", flat=True)
+            )
+            for session in sessions:
+                session.is_mine = session.pk in mine
+            place_elsewhere = next((session for session in sessions if session.is_mine), None)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -138,6 +149,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_online_link": meeting_access.can_see_online_link,
             "papers": papers,
             "sessions": sessions,
+            "place_elsewhere": place_elsewhere,
             "going": meeting.going_total(),
             "cancel_form": CancelForm() if meeting_access.can_manage else None,
         },
@@ -154,7 +166,11 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(meeting)
     if registration.is_going:
-        messages.success(request, f"You have a place at {meeting.title}.")
+        messages.success(
+            request,
+            f"You have a place at {meeting.title}. We have emailed you a confirmation "
+            "with the meeting for your calendar.",
+        )
     else:
         messages.info(
             request,
