@@ -100,9 +100,10 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         created_at=meeting.created_at,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        title=f"Cancelled: {one_line(meeting.title)}"
-        if meeting.is_cancelled
-        else one_line(meeting.title),
+        # Named by the network: in a calendar among others, "Spring meeting" alone says
+        # nothing of whose it is.
+        title=f"{'Cancelled: ' if meeting.is_cancelled else ''}"
+        f"{one_line(meeting.network.label)}: {one_line(meeting.title)}",
         cancelled=meeting.is_cancelled,
         url=url,
         description="\n".join(lines),

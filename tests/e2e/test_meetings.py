@@ -103,7 +103,7 @@ def test_head_registers_sees_it_in_my_schedule_and_downloads_the_ics(page, demo)
         page.get_by_role("link", name="Add to my calendar (.ics)").click()
     calendar = Calendar.from_ical(Path(download_info.value.path()).read_bytes())
     [event] = calendar.walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Primary heads: reading and writing"
+    assert str(event["SUMMARY"]) == f"{network.label}: Primary heads: reading and writing"
 
 
 def test_a_full_meeting_puts_the_next_head_on_the_waiting_list(page, demo):
