@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.csv_export import stream_csv
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
+from members.models import Post
 from networks import access as network_access
 
 from . import access, calendars, schedule, services
@@ -442,9 +443,13 @@ def meeting_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _attendees(meeting):
+    """The people registered, going before waiting, each with the school of their most
+    recent current post (a subquery: no query per person)."""
+    school = Post.objects.current().filter(person=OuterRef("person_id")).values("school__name")
     return (
         meeting.registrations.live()
         .select_related("person")
+        .annotate(school_name=Subquery(school[:1]))
         .order_by("status", "created_at", "pk")  # going before waiting
     )
 
@@ -453,13 +458,18 @@ def _attendees(meeting):
 def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
     registrations = list(_attendees(meeting))
+    going = [r for r in registrations if r.is_going]
+    waiting = [r for r in registrations if r.is_waiting]
+    of = f" of {meeting.capacity}" if meeting.capacity else ""
     return render(
         request,
         "meetings/meeting_attendees.html",
         {
             "meeting": meeting,
-            "going": [r for r in registrations if r.is_going],
-            "waiting": [r for r in registrations if r.is_waiting],
+            "going": going,
+            "waiting": waiting,
+            "going_caption": f"Going ({len(going)}{of})",
+            "waiting_caption": f"Waiting list ({len(waiting)}), in order",
         },
     )
 
@@ -468,6 +478,7 @@ ATTENDEE_COLUMNS = [
     ("First name", lambda registration: registration.person.first_name),
     ("Last name", lambda registration: registration.person.last_name),
     ("Email", lambda registration: registration.person.email),
+    ("School", lambda registration: registration.school_name or ""),
     ("Status", lambda registration: registration.get_status_display()),
     ("Registered at", lambda r: r.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")),
 ]
