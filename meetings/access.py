@@ -254,3 +254,10 @@ def get_paper_for_user(user, pk: int, paper_id: int) -> Paper:
     if not access.can_see_paper(paper):
         raise PermissionDenied("This paper is not shared with you.")
     return paper
+
+
+def get_paper_to_manage(user, pk: int, paper_id: int) -> tuple[MeetingAccess, Paper]:
+    """A paper of the meeting, for its network's coordinators to replace or remove (403
+    for anyone else; 404 for another meeting's paper)."""
+    meeting_access = get_meeting_to_manage(user, pk)
+    return meeting_access, get_object_or_404(meeting_access.meeting.papers.all(), pk=paper_id)

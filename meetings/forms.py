@@ -239,6 +239,10 @@ class PaperForm(forms.Form):
     visibility = forms.ChoiceField(label="Who may download it", choices=Paper.Visibility.choices)
 
 
+class ReplacePaperForm(forms.Form):
+    file = PaperForm.base_fields["file"]
+
+
 class ScheduleFilterForm(forms.Form):
     """The query string of /meetings/: shareable filters, no JavaScript needed."""
 

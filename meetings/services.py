@@ -591,6 +591,34 @@ def add_paper(
     return paper
 
 
+@transaction.atomic
+def replace_paper(*, paper: Paper, by: User | None, upload) -> Paper:
+    """A new file for the paper (checked as on upload); the old file goes once it is done."""
+    content_type = check_paper(upload)
+    old_file, old_name = paper.file.name, paper.original_name
+    paper.original_name = upload.name.rsplit("/", 1)[-1][:200]
+    paper.content_type = content_type
+    paper.size = upload.size
+    paper.uploaded_by = by
+    paper.uploaded_at = timezone.now()
+    paper.file.save("paper", upload, save=False)
+    paper.save()
+    _audit(paper.meeting, "paper.replaced", f"Paper replaced: {paper.title}", by,
+           {"File": [old_name, paper.original_name]})  # fmt: skip
+    transaction.on_commit(lambda: _delete_files([old_file]))
+    return paper
+
+
+@transaction.atomic
+def remove_paper(*, paper: Paper, by: User | None) -> None:
+    """Take a paper off its meeting; its file goes once the row is gone for good."""
+    _audit(paper.meeting, "paper.removed", f"Paper removed: {paper.title}", by,
+           {"Paper": [f"{paper.title} ({paper.original_name})", ""]})  # fmt: skip
+    name = paper.file.name
+    paper.delete()
+    transaction.on_commit(lambda: _delete_files([name]))
+
+
 # Personal calendar feed
 
 

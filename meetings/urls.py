@@ -21,6 +21,14 @@ urlpatterns = [
     path("meetings/<int:pk>/attendees.csv", views.meeting_attendees_csv, name="attendees_csv"),
     path("meetings/<int:pk>/papers/new/", views.paper_upload, name="paper_upload"),
     path("meetings/<int:pk>/papers/<int:paper_id>/", views.paper_download, name="paper"),
+    path(
+        "meetings/<int:pk>/papers/<int:paper_id>/replace/",
+        views.paper_replace,
+        name="paper_replace",
+    ),
+    path(
+        "meetings/<int:pk>/papers/<int:paper_id>/remove/", views.paper_remove, name="paper_remove"
+    ),
     path("networks/<slug:slug>/meetings/", views.network_schedule, name="network_schedule"),
     path("networks/<slug:slug>/meetings.ics", views.network_feed, name="network_feed"),
     path("networks/<slug:slug>/meetings/new/", views.meeting_create, name="create"),

@@ -27,6 +27,7 @@ from .forms import (
     EditMeetingForm,
     MeetingForm,
     PaperForm,
+    ReplacePaperForm,
     ScheduleFilterForm,
     SeriesForm,
     SeriesRuleForm,
@@ -511,6 +512,38 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Paper added.")
             return redirect(meeting)
     return render(request, "meetings/paper_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def paper_replace(request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
+    meeting_access, paper = access.get_paper_to_manage(request.user, pk, paper_id)
+    form = ReplacePaperForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            services.replace_paper(paper=paper, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"{paper.title}: new file saved.")
+            return redirect(meeting_access.meeting)
+    return render(
+        request,
+        "meetings/paper_replace.html",
+        {"form": form, "meeting": meeting_access.meeting, "paper": paper},
+    )
+
+
+@login_required
+def paper_remove(request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
+    """Ask, then take the paper off the meeting."""
+    meeting_access, paper = access.get_paper_to_manage(request.user, pk, paper_id)
+    if request.method == "POST":
+        services.remove_paper(paper=paper, by=request.user)
+        messages.success(request, f"{paper.title} removed.")
+        return redirect(meeting_access.meeting)
+    return render(
+        request, "meetings/paper_remove.html", {"meeting": meeting_access.meeting, "paper": paper}
+    )
 
 
 @login_required

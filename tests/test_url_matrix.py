@@ -411,6 +411,21 @@ ROUTES: dict[str, list[Case]] = {
         Case(_meeting, _only(COORDINATORS, 200, 403)),
         Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"kind": "minutes"}),
     ],
+    # Replaced or removed by the network's coordinators only; the first coordinator
+    # removes it, and after that it is gone.
+    "meetings:paper_replace": [
+        Case(_paper, _only(COORDINATORS, 200, 403)),
+        Case(_paper, _only(COORDINATORS, ANY, 403), "post"),
+        Case(
+            _crossed_paper,
+            _only({"outsider_coordinator", "outsider_administrator", "staff"}, 404, 403),
+            label="crossed",
+        ),
+    ],
+    "meetings:paper_remove": [
+        Case(_paper, _only(COORDINATORS, 200, 403)),
+        Case(_paper, _only(COORDINATORS, ANY, 403), "post"),
+    ],
     "meetings:paper": [
         Case(_paper, _only(MEMBERS, 200, 403)),
         # Refused at the other network's meeting (403), or, for those who may see that
