@@ -235,7 +235,9 @@ def _announce(meetings: list[Meeting]) -> None:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> Meeting:
+def cancel_meeting(
+    *, meeting: Meeting, reason: str, by: User | None = None, notify: bool = True
+) -> Meeting:
     """Cancel a published meeting; it stays in calendars as cancelled, and everyone told it
     was on (the network's members who may see it, when it was published) and everyone
     registered is told it is off. A draft is discarded instead: cancelling would show it to
@@ -261,7 +263,8 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> 
         by,
         {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
     )
-    _email_cancellation(meeting)
+    if notify:  # not for demonstration data, which emails nobody
+        _email_cancellation(meeting)
     return meeting
 
 
@@ -391,7 +394,7 @@ def _locked_sessions(meeting: Meeting) -> dict[int, Meeting]:
 
 
 @transaction.atomic
-def register(*, meeting: Meeting, person: User) -> Registration:
+def register(*, meeting: Meeting, person: User, confirm: bool = True) -> Registration:
     """A place if one is free, otherwise the waiting list; idempotent; confirmed by email,
     with the meeting's calendar file for a place.
 
@@ -438,7 +441,8 @@ def register(*, meeting: Meeting, person: User) -> Registration:
         other.status = Registration.Status.CANCELLED
         other.save(update_fields=["status", "updated_at"])
         _fill_places(sessions[other.meeting_id])
-    _confirm(registration, meeting, moved_from=[sessions[o.meeting_id] for o in elsewhere])
+    if confirm:  # not for demonstration data, which emails nobody
+        _confirm(registration, meeting, moved_from=[sessions[o.meeting_id] for o in elsewhere])
     return registration
 
 
