@@ -7,12 +7,17 @@ and logged. Every attempt carries the same Message-ID, so a send the mail server
 took but did not confirm, then sent again, is one message to the receiving
 servers. Task rows carry no message, and a sent email is deleted, so neither
 keeps sign-in codes or links.
+
+An attachment (a meeting's calendar file) is made when the email is sent, by a maker an
+app registers under a name, from the ids the task carries: neither the stored email nor
+the task row holds the file.
 """
 
 import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -65,6 +70,22 @@ class PlainTextEmail(EmailMultiAlternatives):
         )
 
 
+# name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.
+Attachment = tuple[str, bytes, str]
+_attachment_makers: dict[str, Callable[..., Attachment | None]] = {}
+
+
+def register_attachment(name: str, maker: Callable[..., Attachment | None]) -> None:
+    """Let emails attach what `maker` makes (called at send time with the ids given)."""
+    _attachment_makers[name] = maker
+
+
+def _attachment_of(attachment: dict | None) -> Attachment | None:
+    if not attachment:
+        return None
+    return _attachment_makers[attachment["maker"]](**attachment["ids"])
+
+
 def queue_email(
     *,
     subject: str,
@@ -73,8 +94,10 @@ def queue_email(
     html_body: str = "",
     reply_to: list[str] | None = None,
     from_email: str | None = None,
+    attachment: dict | None = None,
 ) -> None:
-    """Send an email in the background: stored, then sent by a task that carries its id."""
+    """Send an email in the background: stored, then sent by a task that carries its id
+    (and, for an attachment, {"maker": registered name, "ids": {...}})."""
     # One transaction: an email stored without its task would never be sent.
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
@@ -85,7 +108,8 @@ def queue_email(
             reply_to=list(reply_to or []),
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         )
-        send_email.enqueue(email_id=email.pk, attempt=1)
+        extra = {"attachment": attachment} if attachment else {}
+        send_email.enqueue(email_id=email.pk, attempt=1, **extra)
 
 
 def message_id_for(email: OutgoingEmail) -> str:
@@ -115,11 +139,16 @@ def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
 
 
 def queue_templated_email(
-    template_prefix: str, *, to: list[str], context: dict, reply_to: list[str] | None = None
+    template_prefix: str,
+    *,
+    to: list[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+    attachment: dict | None = None,
 ) -> None:
     """Render an email from templates and send it in the background."""
     subject, body = render_email(template_prefix, context)
-    queue_email(subject=subject, body=body, to=to, reply_to=reply_to)
+    queue_email(subject=subject, body=body, to=to, reply_to=reply_to, attachment=attachment)
 
 
 def queue_message(message: EmailMessage) -> None:
@@ -179,7 +208,7 @@ def _through_a_restart(query):
 
 
 @task()
-def send_email(*, email_id: int, attempt: int) -> None:
+def send_email(*, email_id: int, attempt: int, attachment: dict | None = None) -> None:
     """Deliver one stored email now and forget it; on failure try again later if the queue
     can wait."""
     email = _through_a_restart(OutgoingEmail.objects.filter(pk=email_id).first)
@@ -195,12 +224,20 @@ def send_email(*, email_id: int, attempt: int) -> None:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    extra = {"attachment": attachment} if attachment else {}
     try:
+        made = _attachment_of(attachment)
+        if made:
+            message.attach(*made)
         message.send()
     except Exception:
         OutgoingEmail.objects.filter(pk=email.pk).update(attempts=attempt)
         retried = retry_later(
-            send_email, attempt=attempt, max_attempts=EMAIL_MAX_ATTEMPTS, email_id=email.pk
+            send_email,
+            attempt=attempt,
+            max_attempts=EMAIL_MAX_ATTEMPTS,
+            email_id=email.pk,
+            **extra,
         )
         if not retried:
             logger.exception("Email %s failed on attempt %s; giving up", email.pk, attempt)
