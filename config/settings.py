@@ -117,6 +117,7 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "support.SupportNote",
     "support.SupportRequestOpening",
     "support.PairingOpening",
+    "leaders.LeaderMessage",
 ]
 
 MIDDLEWARE = [

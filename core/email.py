@@ -7,6 +7,10 @@ and logged. Every attempt carries the same Message-ID, so a send the mail server
 took but did not confirm, then sent again, is one message to the receiving
 servers. Task rows carry no message, and a sent email is deleted, so neither
 keeps sign-in codes or links.
+
+An attachment (a meeting's calendar file) is made when the email is sent, by a maker an
+app registers under a name, from the ids the task carries: neither the stored email nor
+the task row holds the file.
 """
 
 import hashlib
@@ -17,6 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from email.message import EmailMessage as MIMEMessage
 from email.utils import parseaddr
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -72,6 +77,29 @@ class PlainTextEmail(EmailMultiAlternatives):
         )
 
 
+# name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.
+Attachment = tuple[str, bytes, str]
+_attachment_makers: dict[str, Callable[..., Attachment | None]] = {}
+
+
+class AttachmentSpec(TypedDict):
+    """What the task carries for an attachment: a registered maker's name and its ids."""
+
+    maker: str
+    ids: dict[str, int]
+
+
+def register_attachment(name: str, maker: Callable[..., Attachment | None]) -> None:
+    """Let emails attach what `maker` makes (called at send time with the ids given)."""
+    _attachment_makers[name] = maker
+
+
+def _attachment_of(attachment: AttachmentSpec | None) -> Attachment | None:
+    if not attachment:
+        return None
+    return _attachment_makers[attachment["maker"]](**attachment["ids"])
+
+
 def queue_email(
     *,
     subject: str,
@@ -80,8 +108,10 @@ def queue_email(
     html_body: str = "",
     reply_to: list[str] | None = None,
     from_email: str | None = None,
+    attachment: AttachmentSpec | None = None,
 ) -> None:
-    """Send an email in the background: stored, then sent by a task that carries its id."""
+    """Send an email in the background: stored, then sent by a task that carries its id
+    (and, for an attachment, {"maker": registered name, "ids": {...}})."""
     # One transaction: an email stored without its task would never be sent.
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
@@ -92,7 +122,8 @@ def queue_email(
             reply_to=list(reply_to or []),
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         )
-        send_email.enqueue(email_id=email.pk, attempt=1)
+        extra = {"attachment": attachment} if attachment else {}
+        send_email.enqueue(email_id=email.pk, attempt=1, **extra)
 
 
 def message_id_for(email: OutgoingEmail) -> str:
@@ -131,10 +162,11 @@ def queue_templated_email(
     to: list[str],
     context: Mapping[str, object],
     reply_to: list[str] | None = None,
+    attachment: AttachmentSpec | None = None,
 ) -> None:
     """Render an email from templates and send it in the background."""
     subject, body = render_email(template_prefix, context)
-    queue_email(subject=subject, body=body, to=to, reply_to=reply_to)
+    queue_email(subject=subject, body=body, to=to, reply_to=reply_to, attachment=attachment)
 
 
 def queue_message(message: EmailMessage) -> None:
@@ -198,7 +230,7 @@ def _through_a_restart[T](query: Callable[[], T]) -> T:
 
 
 @task()
-def send_email(*, email_id: int, attempt: int) -> None:
+def send_email(*, email_id: int, attempt: int, attachment: AttachmentSpec | None = None) -> None:
     """Deliver one stored email now and forget it; on failure try again later if the queue
     can wait."""
     email = _through_a_restart(OutgoingEmail.objects.filter(pk=email_id).first)
@@ -214,12 +246,20 @@ def send_email(*, email_id: int, attempt: int) -> None:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    extra = {"attachment": attachment} if attachment else {}
     try:
+        made = _attachment_of(attachment)
+        if made:
+            message.attach(*made)
         message.send()
     except Exception:
         OutgoingEmail.objects.filter(pk=email.pk).update(attempts=attempt)
         retried = retry_later(
-            send_email, attempt=attempt, max_attempts=EMAIL_MAX_ATTEMPTS, email_id=email.pk
+            send_email,
+            attempt=attempt,
+            max_attempts=EMAIL_MAX_ATTEMPTS,
+            email_id=email.pk,
+            **extra,
         )
         if not retried:
             logger.exception("Email %s failed on attempt %s; giving up", email.pk, attempt)

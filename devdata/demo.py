@@ -202,7 +202,6 @@ NETWORKS = [
     NetworkSpec(
         slug="oldham-schools-alliance",
         name="Oldham Schools Alliance",
-        short_name="Oldham Education Partnership",
         kind=Network.Kind.ALLIANCE,
         join_policy=Network.JoinPolicy.AUTOMATIC,
         basis=Network.Basis.SCHOOL,

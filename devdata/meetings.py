@@ -218,6 +218,7 @@ class _Seeder:
             services.cancel_meeting(
                 meeting=upcoming[min(2, len(upcoming) - 1)],
                 reason="No call this week: the coaches are at the national conference.",
+                notify=False,
             )
         day = self.today + datetime.timedelta(days=10)
         self.one(
@@ -251,7 +252,7 @@ class _Seeder:
     def register(self, meeting, email):
         person = self.accounts.get(email)
         if person is not None and meeting.takes_registrations:
-            services.register(meeting=meeting, person=person)
+            services.register(meeting=meeting, person=person, confirm=False)
 
     def register_next(self, meetings, email):
         upcoming = [meeting for meeting in meetings if not meeting.is_past]
@@ -265,7 +266,7 @@ class _Seeder:
         ).order_by("pk")[: meeting.capacity + 1]
         for person in people:
             if meeting.takes_registrations:
-                services.register(meeting=meeting, person=person)
+                services.register(meeting=meeting, person=person, confirm=False)
 
     def past_minutes(self):
         past = Meeting.objects.filter(

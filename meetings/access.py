@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
-from networks.models import Membership
+from networks.models import Membership, Workhub, WorkhubMembership
 
 from .models import Meeting, Paper, Registration
 
@@ -180,6 +180,35 @@ class MeetingAccess:
         return can_see_paper(self.perms, paper, self.registration)
 
 
+def leads(user, workhub: Workhub) -> bool:
+    """Whether the user is one of the workhub's leads (one query; none for a visitor)."""
+    return user.is_authenticated and (
+        WorkhubMembership.objects.filter(workhub=workhub, person=user, is_lead=True).exists()
+    )
+
+
+def can_plan_for_workhub(perms: NetworkAccess, workhub: Workhub, is_lead: bool) -> bool:
+    """The network's coordinators; and a lead of the workhub who is an active member of
+    the network, while the workhub is this year's (an earlier year's is a record)."""
+    if perms.can_coordinate:
+        return True
+    return is_lead and perms.is_member and not workhub.is_past
+
+
+def get_workhub_to_plan(user, slug: str, workhub_slug: str) -> tuple[Workhub, NetworkAccess]:
+    """The workhub and the user's access to its network if they may plan a meeting for
+    it; 403 otherwise (a 404 for a workhub that is not there)."""
+    workhub = network_access.get_workhub(slug, workhub_slug)
+    perms = network_access.for_network(user, workhub.network)
+    is_lead = not perms.can_coordinate and leads(user, workhub)
+    if not can_plan_for_workhub(perms, workhub, is_lead):
+        raise PermissionDenied(
+            f"Only the leads of {workhub.name} and the coordinators of "
+            f"{workhub.network.label} can plan its meetings."
+        )
+    return workhub, perms
+
+
 def _meeting(pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.select_related("network", "workhub", "venue_school", "series"), pk=pk
@@ -225,3 +254,10 @@ def get_paper_for_user(user, pk: int, paper_id: int) -> Paper:
     if not access.can_see_paper(paper):
         raise PermissionDenied("This paper is not shared with you.")
     return paper
+
+
+def get_paper_to_manage(user, pk: int, paper_id: int) -> tuple[MeetingAccess, Paper]:
+    """A paper of the meeting, for its network's coordinators to replace or remove (403
+    for anyone else; 404 for another meeting's paper)."""
+    meeting_access = get_meeting_to_manage(user, pk)
+    return meeting_access, get_object_or_404(meeting_access.meeting.papers.all(), pk=paper_id)

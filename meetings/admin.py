@@ -33,10 +33,17 @@ class TermAdmin(admin.ModelAdmin):
 
 
 class RegistrationInline(admin.TabularInline):
+    """Read-only: places are taken and given up through the services, which keep the
+    capacity and the waiting list."""
+
     model = Registration
     extra = 0
-    raw_id_fields = ["person"]
-    readonly_fields = ["created_at", "reminded_at"]
+    fields = ["person", "status", "created_at", "reminded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class PaperInline(admin.TabularInline):
@@ -67,6 +74,9 @@ class MeetingAdmin(DateDrilldownGuardMixin, AuditHistoryMixin, admin.ModelAdmin)
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a meeting is cancelled or its draft discarded, and people are told
 
 
 @admin.register(MeetingSeries)

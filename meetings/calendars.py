@@ -18,7 +18,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
-from .models import LONDON, Meeting, one_line
+from networks import access as network_access
+
+from . import access
+from .models import LONDON, Meeting, Registration, one_line
 
 PRODID = "-//Headnet//Meetings//EN"
 
@@ -97,9 +100,10 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         created_at=meeting.created_at,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        title=f"Cancelled: {one_line(meeting.title)}"
-        if meeting.is_cancelled
-        else one_line(meeting.title),
+        # Named by the network: in a calendar among others, "Spring meeting" alone says
+        # nothing of whose it is.
+        title=f"{'Cancelled: ' if meeting.is_cancelled else ''}"
+        f"{one_line(meeting.network.label)}: {one_line(meeting.title)}",
         cancelled=meeting.is_cancelled,
         url=url,
         description="\n".join(lines),
@@ -157,3 +161,21 @@ def version_of(meetings, *extra) -> tuple[str, object]:
     )
     key = f"{stats['count']}:{stats['newest']}:{':'.join(str(item) for item in extra)}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"', stats["newest"]
+
+
+def meeting_file_for(*, meeting_id: int, person_id: int) -> tuple[str, bytes, str] | None:
+    """One meeting's calendar file as the person may have it (its online link if they may
+    see it), for the email confirming their place; made when the email is sent."""
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id).select_related("network", "venue_school").first()
+    )
+    registration = (
+        Registration.objects.live().filter(meeting_id=meeting_id, person_id=person_id)
+        .select_related("person").first()
+    )  # fmt: skip
+    if meeting is None or registration is None:
+        return None  # given up since, or gone: nothing to add to a calendar
+    perms = network_access.for_network(registration.person, meeting.network)
+    link = access.can_see_online_link(perms, meeting, registration)
+    body = build_calendar([meeting], name=meeting.title, show_link=lambda _meeting: link)
+    return f"meeting-{meeting.pk}.ics", body, "text/calendar"

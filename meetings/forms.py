@@ -67,6 +67,14 @@ class MeetingForm(forms.ModelForm):
         self.fields["venue_school"].queryset = member_schools(network)
 
 
+class WorkhubMeetingForm(MeetingForm):
+    """A meeting of one workhub: the workhub is the one it is planned from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["workhub"]
+
+
 class EditMeetingForm(MeetingForm):
     scope = forms.ChoiceField(
         label="Apply the changes to",
@@ -82,18 +90,34 @@ class EditMeetingForm(MeetingForm):
 
 
 SERIES_FIELDS = [
-    "title", "kind", "workhub", "format", "venue_address", "online_url", "agenda", "capacity",
+    "title", "kind", "format", "venue_address", "online_url", "agenda", "capacity",
     "registration_required", "audience",
 ]  # fmt: skip
+SERIES_RULES = [c for c in MeetingSeries.Rule.choices if c[0] != MeetingSeries.Rule.SESSIONS]
+Rule = MeetingSeries.Rule
+# The fields each rhythm needs beyond the dates and times every series has.
+RULE_FIELDS = {
+    Rule.WEEKLY: ("interval", "skip_holidays"),
+    Rule.MONTHLY: ("nth", "skip_holidays"),
+    Rule.HALF_TERMLY: ("nth",),
+    Rule.TIMES_A_YEAR: ("per_year", "nth"),
+}
+WEEK_OF_HALF_TERM = [(week, f"Week {week}") for week in range(1, 7)]
+WEEKDAY_OF_MONTH = [(1, "The first"), (2, "The second"), (3, "The third"), (4, "The fourth"),
+                    (-1, "The last")]  # fmt: skip
+
+
+class SeriesRuleForm(forms.Form):
+    """The first step of a series: how often it meets, which decides what is asked next."""
+
+    rule = forms.ChoiceField(label="How often", choices=SERIES_RULES, widget=forms.RadioSelect)
 
 
 class SeriesForm(forms.ModelForm):
-    """A recurring series: the rule, then what every meeting in it shares."""
+    """A recurring series, its rhythm chosen already: the dates and only the fields that
+    rhythm needs, then what every meeting in it shares."""
 
-    rule = forms.ChoiceField(
-        label="How often",
-        choices=[c for c in MeetingSeries.Rule.choices if c[0] != MeetingSeries.Rule.SESSIONS],
-    )
+    rule = forms.ChoiceField(choices=SERIES_RULES, widget=forms.HiddenInput)
     first_date = forms.DateField(
         label="First date",
         widget=DATE,
@@ -109,15 +133,8 @@ class SeriesForm(forms.ModelForm):
     )
     start_time = forms.TimeField(label="Start time", widget=TIME)
     end_time = forms.TimeField(label="End time", widget=TIME)
-    interval = forms.IntegerField(
-        label="Every N weeks (weekly)", min_value=1, max_value=8, initial=1
-    )
-    nth = forms.IntegerField(
-        label="Which week (monthly: the Nth weekday, -1 for the last; half-termly: week N)",
-        min_value=-1,
-        max_value=6,
-        initial=1,
-    )
+    interval = forms.IntegerField(label="Every how many weeks", min_value=1, max_value=8, initial=1)
+    nth = forms.TypedChoiceField(coerce=int, initial=1)
     per_year = forms.IntegerField(label="Times a year", min_value=1, max_value=12, initial=6)
     skip_holidays = forms.BooleanField(label="Skip school holidays", required=False, initial=True)
     venues = forms.ModelMultipleChoiceField(
@@ -133,16 +150,35 @@ class SeriesForm(forms.ModelForm):
         labels = MeetingForm.Meta.labels
         widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, network: Network, **kwargs):
+    def __init__(self, *args, network: Network, rule: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.network = network
-        self.fields["workhub"].queryset = network.workhubs.all()
+        self.rule = rule
+        self.rule_label = Rule(rule).label
+        self.fields["rule"].initial = rule
         self.fields["venues"].queryset = member_schools(network)
+        for name in {"interval", "nth", "per_year", "skip_holidays"} - set(RULE_FIELDS[rule]):
+            del self.fields[name]
+        if "nth" in self.fields:
+            monthly = rule == Rule.MONTHLY
+            self.fields["nth"].label = (
+                "Which of its weekdays in the month" if monthly else "Which week of each half term"
+            )
+            self.fields["nth"].choices = WEEKDAY_OF_MONTH if monthly else WEEK_OF_HALF_TERM
+            self.fields["nth"].help_text = (
+                ""
+                if monthly
+                else "Counted from the half term's first week, whatever the first date."
+            )
+
+    @property
+    def rule_fields(self) -> list:
+        return [self[name] for name in RULE_FIELDS[self.rule]]
 
     def clean(self):
         data = super().clean()
-        if data.get("nth") == 0:
-            self.add_error("nth", "Use 1 or more, or -1 for the last.")
+        if data.get("rule") and data["rule"] != self.rule:
+            raise forms.ValidationError("Choose how often again.")
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", "The meetings must end after they start.")
@@ -169,7 +205,7 @@ class CancelForm(forms.Form):
         label="Why is it cancelled?",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Registered people receive this in their email.",
+        help_text="The members told about it and the people registered receive this by email.",
     )
 
 
@@ -201,6 +237,10 @@ class PaperForm(forms.Form):
         ),
     )
     visibility = forms.ChoiceField(label="Who may download it", choices=Paper.Visibility.choices)
+
+
+class ReplacePaperForm(forms.Form):
+    file = PaperForm.base_fields["file"]
 
 
 class ScheduleFilterForm(forms.Form):

@@ -333,6 +333,22 @@ class Meeting(models.Model):
         return self.venue_address
 
     @property
+    def audience_text(self) -> str:
+        """Who it is for, in words a reader recognises themselves in: a signed-in meeting
+        is for the people the network is for ("For headteachers of primary schools in
+        Oxfordshire, signed in to Headnet"), not "any signed-in head"."""
+        if self.audience == self.Audience.PUBLIC:
+            return "Anyone: no account needed"
+        if self.audience == self.Audience.MEMBERS:
+            return f"Members of {self.network.label}"
+        who = self.network.eligibility_text
+        for opening in ("Open to ", "By invitation only, for "):
+            who = who.removeprefix(opening)
+        if len(who) > 1 and who[0].isupper() and who[1].islower():
+            who = who[0].lower() + who[1:]
+        return f"For {who}, signed in to Headnet"
+
+    @property
     def location(self) -> str:
         if self.format == self.Format.ONLINE:
             return "Online"

@@ -5,25 +5,122 @@ each uses a fixed number of queries however many meetings there are.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import dateformat, timezone
 
 from members.models import User
-from networks.models import WorkhubMembership
+from networks.models import Network, WorkhubMembership
 
 from . import access
-from .models import Meeting, Registration
+from .models import LONDON, Meeting, Registration
 
 
 def next_public_meetings(limit: int = 5) -> list[Meeting]:
     """The next published meetings anyone may see, across every network (one query)."""
-    return list(
-        Meeting.objects.filter(access.visible_meetings_q(access.ANONYMOUS))
-        .filter(state=Meeting.State.PUBLISHED)
-        .upcoming()
-        .for_lists()[:limit]
+    return next_meetings_for(access.ANONYMOUS, limit=limit)
+
+
+def next_meetings_for(
+    viewer: access.Viewer, *, limit: int = 5, excluding: list[int] | None = None
+) -> list[Meeting]:
+    """The next published meetings the viewer may see across every network, as /meetings/
+    lists them (one query), leaving out those `excluding` names (already shown)."""
+    meetings = Meeting.objects.filter(access.visible_meetings_q(viewer)).filter(
+        state=Meeting.State.PUBLISHED
     )
+    if excluding:
+        meetings = meetings.exclude(pk__in=excluding)
+    return list(meetings.upcoming().for_lists()[:limit])
+
+
+@dataclass(frozen=True)
+class UnseenMeeting:
+    """That a network meets, told to someone who may not see its next meeting: the
+    network, how often it meets in its own words and the day of that meeting, never the
+    meeting's title, venue or link (docs/rules.md section 6)."""
+
+    network: Network
+    starts_at: datetime.datetime
+    audience: str
+
+    @property
+    def rhythm(self) -> str:
+        """ "Six times a year, online." as it reads inside a sentence."""
+        text = " ".join(self.network.meeting_rhythm.split()).rstrip(".")
+        if len(text) > 1 and text[0].isupper() and text[1].islower():  # not "OSSHTA ..."
+            text = text[0].lower() + text[1:]
+        return text
+
+    @property
+    def for_whom(self) -> str:
+        if self.audience == Meeting.Audience.MEMBERS:
+            return "its members"
+        return "people signed in to Headnet"
+
+    @property
+    def next_on(self) -> str:
+        """ "Wednesday 20 January" (with the year when it is not this year's)."""
+        day = self.starts_at.astimezone(LONDON)
+        this_year = timezone.now().astimezone(LONDON).year
+        return dateformat.format(day, "l j F" if day.year == this_year else "l j F Y")
+
+    @property
+    def sentence(self) -> str:
+        """ "OPHN meets six times a year for its members; next on Wednesday 20 January."""
+        rhythm = self.rhythm
+        if rhythm:  # "meets six times a year, online, for its members"
+            rhythm = f" {rhythm}," if "," in rhythm else f" {rhythm}"
+        return f"{self.network.label} meets{rhythm} for {self.for_whom}; next on {self.next_on}."
+
+
+def _unseen(meeting: Meeting) -> UnseenMeeting:
+    return UnseenMeeting(
+        network=meeting.network, starts_at=meeting.starts_at, audience=meeting.audience
+    )
+
+
+def unseen_next(
+    viewer: access.Viewer, *, network: Network | None = None, limit: int = 5
+) -> list[UnseenMeeting]:
+    """For each network (or the one given) whose next published meeting is one the viewer
+    may not see, that it meets and when, soonest first: the rule's complement, in one
+    query, so a page never says nothing is planned when its members meet."""
+    hidden = (
+        Meeting.objects.filter(state=Meeting.State.PUBLISHED, ends_at__gte=timezone.now())
+        .exclude(access.visible_meetings_q(viewer))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("network_id")],
+                order_by=[F("starts_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank=1)
+        .select_related("network")
+        .order_by("starts_at", "pk")
+    )
+    if network is not None:
+        hidden = hidden.filter(network=network)
+    return [_unseen(meeting) for meeting in hidden[:limit]]
+
+
+def _sees_all_published(perms) -> bool:
+    return perms.is_site_staff or perms.is_member or perms.can_coordinate
 
 
 def network_upcoming(network, perms, limit: int = 3) -> list[Meeting]:
@@ -33,8 +130,78 @@ def network_upcoming(network, perms, limit: int = 3) -> list[Meeting]:
     return list(meetings.upcoming().for_lists()[:limit])
 
 
+def _seen_and_unseen(
+    meetings, viewer: access.Viewer, limit: int
+) -> tuple[list[Meeting], list[UnseenMeeting]]:
+    """Of the upcoming `meetings`, the first `limit` the viewer may see and, for each
+    network, the first published one they may not (soonest first, `limit` networks at
+    most), in one query: the meetings they may see are numbered together, the others
+    within their network, and a number counts only up to the limit for the first kind and
+    to one for the second."""
+    seen = access.visible_meetings_q(viewer)
+    together = Case(
+        When(seen, then=Value(0)), default=F("network_id"), output_field=BigIntegerField()
+    )
+    allowance = Case(
+        When(seen, then=Value(0)), default=Value(limit - 1), output_field=IntegerField()
+    )
+    rows = list(
+        meetings.filter(seen | Q(state=Meeting.State.PUBLISHED))
+        .upcoming()
+        .for_lists()
+        .annotate(
+            seen=ExpressionWrapper(seen, output_field=BooleanField()),
+            place=Window(RowNumber(), partition_by=[together], order_by=[F("starts_at"), F("pk")])
+            + allowance,
+        )
+        .filter(place__lte=limit)
+        .order_by("starts_at", "pk")
+    )
+    unseen = [_unseen(row) for row in rows if not row.seen][:limit]
+    return [row for row in rows if row.seen], unseen
+
+
+def next_meetings_and_unseen(
+    viewer: access.Viewer, *, limit: int = 5, excluding: list[int] | None = None
+) -> tuple[list[Meeting], list[UnseenMeeting]]:
+    """next_meetings_for, and unseen_next, together in one query (for the home page)."""
+    meetings = Meeting.objects.filter(state=Meeting.State.PUBLISHED)
+    if excluding:
+        meetings = meetings.exclude(pk__in=excluding)
+    if viewer.is_site_staff:  # sees everything: nothing unseen
+        return list(meetings.upcoming().for_lists()[:limit]), []
+    return _seen_and_unseen(meetings, viewer, limit)
+
+
+def network_upcoming_and_unseen(
+    network, perms, limit: int = 3
+) -> tuple[list[Meeting], UnseenMeeting | None]:
+    """network_upcoming, and the next published meeting the viewer may not see (for the
+    network page's "next meetings"), together in one query."""
+    if _sees_all_published(perms):
+        return network_upcoming(network, perms, limit), None
+    meetings, unseen = _seen_and_unseen(network.meetings.all(), access.viewer_in(perms), limit)
+    return meetings, unseen[0] if unseen else None
+
+
+def network_unseen(network, perms) -> UnseenMeeting | None:
+    """The network's next published meeting the viewer may not see (none for its members,
+    who see them all, and no query)."""
+    if _sees_all_published(perms):
+        return None
+    found = unseen_next(access.viewer_in(perms), network=network, limit=1)
+    return found[0] if found else None
+
+
+def workhub_upcoming(workhub, perms, limit: int = 5) -> list[Meeting]:
+    """A workhub's next meetings the viewer may see (for its page), one query."""
+    meetings = workhub.meetings.filter(access.visible_meetings_q(access.viewer_in(perms)))
+    return list(meetings.upcoming().for_lists()[:limit])
+
+
 def personal_meetings(person: User):
-    """The meetings of the person's networks and workhubs and those they registered for,
+    """The network-wide meetings of the person's networks, the meetings of their own
+    workhubs (not every workhub's of their networks) and those they registered for,
     published or cancelled, and only those they may see: a workhub place or a
     registration adds no right of its own. None for an account that is switched off
     (its feed's secret address outlives it)."""
@@ -49,7 +216,9 @@ def personal_meetings(person: User):
         Meeting.objects.listed()
         .filter(access.visible_meetings_q(viewer))
         .filter(
-            Q(network_id__in=viewer.member_of) | Q(workhub_id__in=workhubs) | Q(pk__in=registered)
+            Q(network_id__in=viewer.member_of, workhub__isnull=True)
+            | Q(workhub_id__in=workhubs)
+            | Q(pk__in=registered)
         )
     )
 

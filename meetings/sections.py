@@ -1,18 +1,40 @@
-"""The "next meetings" section of a network's page (networks asks; it never imports us)."""
+"""The "next meetings" sections of a network's page and of a workhub's page (networks
+asks; it never imports us)."""
 
 from networks.sections import Section
 
-from .schedule import network_upcoming
+from . import access
+from .schedule import network_upcoming_and_unseen, workhub_upcoming
 
 
 def next_meetings_section(request, perms) -> Section:
-    """Always shown: the next meetings the viewer may see, or a line saying there are none."""
+    """Always shown: the next meetings the viewer may see, that the network meets when its
+    next meeting is one they may not see, or a line saying there are none."""
+    meetings, unseen = network_upcoming_and_unseen(perms.network, perms)
     return Section(
         "meetings/_network_section.html",
         {
             "network": perms.network,
-            "meetings": network_upcoming(perms.network, perms),
+            "meetings": meetings,
+            "unseen": unseen,
             "can_manage": perms.can_coordinate,
+        },
+        order=10,
+    )
+
+
+def workhub_meetings_section(request, perms, workhub, lead_ids: set[int]) -> Section:
+    """The workhub's next meetings the viewer may see, and a way for its leads (and the
+    network's coordinators) to plan one."""
+    is_lead = request.user.is_authenticated and request.user.pk in lead_ids
+    return Section(
+        "meetings/_workhub_section.html",
+        {
+            "network": perms.network,
+            "workhub": workhub,
+            "meetings": workhub_upcoming(workhub, perms),
+            "can_plan": access.can_plan_for_workhub(perms, workhub, is_lead),
+            "sees_all": perms.is_member,
         },
         order=10,
     )

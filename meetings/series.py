@@ -95,12 +95,14 @@ def meeting_dates(spec: SeriesSpec, terms: list[Term]) -> list[datetime.date]:
         halves = [half for half in _halves(terms) if half[1] >= start and half[0] <= end]
         if spec.rule == Rule.TIMES_A_YEAR:
             halves = _spread(halves, spec.per_year)
-        dates = []
-        for half in halves:
-            clipped = (max(half[0], start), min(half[1], end))
-            day = _day_in_half(clipped, spec.weekday, spec.nth)
-            if day is not None:
-                dates.append(day)
+        # Week N counts from the half term's own first week, not from the first date
+        # given: a half whose week N falls before the first date (or after the last)
+        # has no meeting.
+        dates = [
+            day
+            for day in (_day_in_half(half, spec.weekday, spec.nth) for half in halves)
+            if day is not None and start <= day <= end
+        ]
         return dates[:MAX_MEETINGS]
     else:
         dates = [start]

@@ -4,12 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
 from core.email import queue_templated_email
 from members.models import User
-from networks.models import Network
+from networks.models import Network, Workhub
 
 from . import access
 from . import series as series_rules
@@ -86,6 +87,18 @@ def create_series(
     for meeting in meetings:
         meeting.save()
     return meetings
+
+
+@transaction.atomic
+def plan_workhub_meeting(*, workhub: Workhub, by: User | None, **fields) -> Meeting:
+    """A meeting of the workhub, published at once (its members emailed as for any
+    publishing): a workhub lead may plan one but sees no drafts, which are the
+    coordinators'."""
+    fields.pop("workhub", None)
+    meeting = create_meeting(network=workhub.network, by=by, workhub=workhub, **fields)
+    publish_meetings(meetings=[meeting], by=by)
+    meeting.refresh_from_db()
+    return meeting
 
 
 def _shifted(meeting: Meeting, day_shift: datetime.timedelta, start_time, duration):
@@ -222,14 +235,20 @@ def _announce(meetings: list[Meeting]) -> None:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> Meeting:
-    """Cancel a published meeting; it stays in calendars as cancelled and registered people
-    are told. A draft is discarded instead: cancelling would show it to its audience."""
+def cancel_meeting(
+    *, meeting: Meeting, reason: str, by: User | None = None, notify: bool = True
+) -> Meeting:
+    """Cancel a published meeting; it stays in calendars as cancelled, and everyone told it
+    was on (the network's members who may see it, when it was published) and everyone
+    registered is told it is off. A draft is discarded instead: cancelling would show it to
+    its audience. A meeting that has taken place cannot be called off."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_draft:
         raise ValidationError("A draft was never published: discard it instead of cancelling it.")
     if meeting.is_cancelled:
         raise ValidationError("This meeting is already cancelled.")
+    if meeting.is_past:
+        raise ValidationError("This meeting has taken place: it can no longer be cancelled.")
     if not reason.strip():
         raise ValidationError("Say why the meeting is cancelled.")
     before = meeting.get_state_display()
@@ -244,8 +263,29 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by: User | None = None) -> 
         by,
         {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
     )
-    _email_registered(meeting, "meetings/email/meeting_cancelled")
+    if notify:  # not for demonstration data, which emails nobody
+        _email_cancellation(meeting)
     return meeting
+
+
+def _email_cancellation(meeting: Meeting) -> None:
+    """The people publishing told (each active member who may see it, as _announce) and the
+    people registered who may still see it: one email each."""
+    memberships = list(
+        meeting.network.memberships.active().filter(person__isnull=False).select_related("person")
+    )
+    people = {membership.person for membership in memberships} | {
+        registration.person
+        for registration in meeting.registrations.live().select_related("person")
+    }
+    # Only an active membership counts, so the active ones are all the rule needs.
+    told = access.who_may_see(((person, meeting) for person in people), memberships)
+    for email in sorted({person.email for person, _ in told}):
+        queue_templated_email(
+            "meetings/email/meeting_cancelled",
+            to=[email],
+            context={"meeting": meeting, "network": meeting.network},
+        )
 
 
 @transaction.atomic
@@ -337,15 +377,37 @@ def _live_registration(meeting, person) -> Registration | None:
     return Registration.objects.live().filter(meeting=meeting, person=person).first()
 
 
+def _locked_sessions(meeting: Meeting) -> dict[int, Meeting]:
+    """The meeting and, when it is one session of a briefing given in several places, its
+    other sessions: every row locked, in one order (two people moving between two
+    sessions at once must not each hold one lock and wait for the other)."""
+    pks = Q(pk=meeting.pk)
+    if (
+        meeting.series_id
+        and MeetingSeries.objects.filter(
+            pk=meeting.series_id, rule=MeetingSeries.Rule.SESSIONS
+        ).exists()
+    ):
+        pks |= Q(series_id=meeting.series_id)
+    rows = Meeting.objects.select_for_update().filter(pks).select_related("network").order_by("pk")
+    return {row.pk: row for row in rows}
+
+
 @transaction.atomic
-def register(*, meeting: Meeting, person: User) -> Registration:
-    """A place if one is free, otherwise the waiting list; idempotent.
+def register(*, meeting: Meeting, person: User, confirm: bool = True) -> Registration:
+    """A place if one is free, otherwise the waiting list; idempotent; confirmed by email,
+    with the meeting's calendar file for a place.
 
     The meeting row is locked while the places are counted, so concurrent
     registrations for the last places queue behind each other and never exceed
     the capacity; the unique constraint stops a double click making two.
+
+    One place per briefing given in several sessions: registering for one session moves
+    the person from another (that place goes to the first person waiting there), except
+    into a full session from a place they hold, which they keep.
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    sessions = _locked_sessions(meeting)
+    meeting = sessions[meeting.pk]
     if not meeting.takes_registrations:
         raise ValidationError("This meeting is not taking registrations.")
     existing = _live_registration(meeting, person)
@@ -353,15 +415,55 @@ def register(*, meeting: Meeting, person: User) -> Registration:
         return existing
     going = meeting.registrations.filter(status=Registration.Status.GOING).count()
     full = meeting.capacity is not None and going >= meeting.capacity
+    elsewhere = list(
+        Registration.objects.live().filter(
+            person=person, meeting_id__in=[pk for pk in sessions if pk != meeting.pk]
+        )
+    )
+    held = next((other for other in elsewhere if other.is_going), None)
+    if full and held:
+        day = sessions[held.meeting_id].local_start
+        raise ValidationError(
+            f"This session is full: you keep your place at the session on {day:%A %-d %B}."
+        )
     status = Registration.Status.WAITING if full else Registration.Status.GOING
     try:
         with transaction.atomic():
-            return Registration.objects.create(meeting=meeting, person=person, status=status)
+            registration = Registration.objects.create(
+                meeting=meeting, person=person, status=status
+            )
     except IntegrityError:
         existing = _live_registration(meeting, person)
         if existing is None:
             raise
         return existing
+    for other in elsewhere:
+        other.status = Registration.Status.CANCELLED
+        other.save(update_fields=["status", "updated_at"])
+        _fill_places(sessions[other.meeting_id])
+    if confirm:  # not for demonstration data, which emails nobody
+        _confirm(registration, meeting, moved_from=[sessions[o.meeting_id] for o in elsewhere])
+    return registration
+
+
+def _confirm(registration: Registration, meeting: Meeting, moved_from: list[Meeting]) -> None:
+    """Tell the person they have a place (with the calendar file) or are waiting."""
+    queue_templated_email(
+        "meetings/email/registered",
+        to=[registration.person.email],
+        context={
+            "meeting": meeting,
+            "network": meeting.network,
+            "registration": registration,
+            "moved_from": moved_from,
+        },
+        attachment={
+            "maker": "meeting_ics",
+            "ids": {"meeting_id": meeting.pk, "person_id": registration.person_id},
+        }
+        if registration.is_going
+        else None,
+    )
 
 
 @transaction.atomic
@@ -491,6 +593,34 @@ def add_paper(
     paper.file.save("paper", upload, save=False)
     paper.save()
     return paper
+
+
+@transaction.atomic
+def replace_paper(*, paper: Paper, by: User | None, upload) -> Paper:
+    """A new file for the paper (checked as on upload); the old file goes once it is done."""
+    content_type = check_paper(upload)
+    old_file, old_name = paper.file.name, paper.original_name
+    paper.original_name = upload.name.rsplit("/", 1)[-1][:200]
+    paper.content_type = content_type
+    paper.size = upload.size
+    paper.uploaded_by = by
+    paper.uploaded_at = timezone.now()
+    paper.file.save("paper", upload, save=False)
+    paper.save()
+    _audit(paper.meeting, "paper.replaced", f"Paper replaced: {paper.title}", by,
+           {"File": [old_name, paper.original_name]})  # fmt: skip
+    transaction.on_commit(lambda: _delete_files([old_file]))
+    return paper
+
+
+@transaction.atomic
+def remove_paper(*, paper: Paper, by: User | None) -> None:
+    """Take a paper off its meeting; its file goes once the row is gone for good."""
+    _audit(paper.meeting, "paper.removed", f"Paper removed: {paper.title}", by,
+           {"Paper": [f"{paper.title} ({paper.original_name})", ""]})  # fmt: skip
+    name = paper.file.name
+    paper.delete()
+    transaction.on_commit(lambda: _delete_files([name]))
 
 
 # Personal calendar feed

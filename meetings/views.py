@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.csv_export import stream_csv
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
+from members.models import Post
 from networks import access as network_access
 
 from . import access, calendars, schedule, services
@@ -26,9 +27,12 @@ from .forms import (
     EditMeetingForm,
     MeetingForm,
     PaperForm,
+    ReplacePaperForm,
     ScheduleFilterForm,
     SeriesForm,
+    SeriesRuleForm,
     UrgentMeetingForm,
+    WorkhubMeetingForm,
 )
 from .models import LONDON, CalendarFeed, Meeting, Paper, Registration
 from .series import SeriesSpec
@@ -117,6 +121,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_access.meeting
     papers = [paper for paper in meeting.papers.all() if meeting_access.can_see_paper(paper)]
     sessions = []
+    place_elsewhere = None
     if meeting.series_id and meeting.series.rule == meeting.series.Rule.SESSIONS:
         sessions = list(
             meeting.series.meetings.listed()
@@ -124,6 +129,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=meeting.pk)
             .select_related("venue_school")
         )
+        if request.user.is_authenticated and sessions:
+            # One place per briefing: registering here moves them from another session.
+            mine = set(
+                Registration.objects.live()
+                .filter(person=request.user, meeting__in=sessions)
+                .values_list("meeting_id", flat=True)
+            )
+            for session in sessions:
+                session.is_mine = session.pk in mine
+            place_elsewhere = next((session for session in sessions if session.is_mine), None)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -136,6 +151,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_online_link": meeting_access.can_see_online_link,
             "papers": papers,
             "sessions": sessions,
+            "place_elsewhere": place_elsewhere,
             "going": meeting.going_total(),
             "cancel_form": CancelForm() if meeting_access.can_manage else None,
         },
@@ -152,7 +168,11 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(meeting)
     if registration.is_going:
-        messages.success(request, f"You have a place at {meeting.title}.")
+        messages.success(
+            request,
+            f"You have a place at {meeting.title}. We have emailed you a confirmation "
+            "with the meeting for your calendar.",
+        )
     else:
         messages.info(
             request,
@@ -199,6 +219,7 @@ def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "past": past,
             "can_manage": perms.can_coordinate,
             "can_see_minutes": perms.is_member,
+            "unseen": schedule.network_unseen(network, perms),
         },
     )
 
@@ -224,21 +245,55 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def workhub_meeting_create(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
+    """A workhub's lead (or a coordinator) plans a meeting of the workhub: published at
+    once."""
+    workhub, perms = access.get_workhub_to_plan(request.user, slug, workhub_slug)
+    network = perms.network
+    form = WorkhubMeetingForm(request.POST or None, network=network)
+    if form.is_valid():
+        try:
+            meeting = services.plan_workhub_meeting(
+                workhub=workhub, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Meeting published; the members who may see it are emailed.")
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "network": network, "meeting": None, "workhub": workhub},
+    )
+
+
+@login_required
 def series_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two steps, without JavaScript: how often (?rule=...), then only what that needs."""
     network = network_access.get_network_to_coordinate(request.user, slug).network
-    form = SeriesForm(request.POST or None, network=network, initial={"skip_holidays": True})
+    chosen = SeriesRuleForm(request.POST if request.method == "POST" else request.GET or None)
+    if not chosen.is_valid():
+        return render(request, "meetings/series_rule.html", {"form": chosen, "network": network})
+    rule = chosen.cleaned_data["rule"]
+    form = SeriesForm(
+        request.POST if request.method == "POST" else None,
+        network=network,
+        rule=rule,
+        initial={"skip_holidays": True},
+    )
     if form.is_valid():
         data = form.cleaned_data
         spec = SeriesSpec(
-            rule=data["rule"],
+            rule=rule,
             first_date=data["first_date"],
             start_time=data["start_time"],
             end_time=data["end_time"],
             until=data["until"],
-            interval=data["interval"] or 1,
-            nth=data["nth"] or 1,
-            per_year=data["per_year"] or 6,
-            skip_holidays=data["skip_holidays"],
+            interval=data.get("interval") or 1,
+            nth=data.get("nth") or 1,
+            per_year=data.get("per_year") or 6,
+            skip_holidays=data.get("skip_holidays", True),
             venues=list(data["venues"]),
         )
         shared = {key: data[key] for key in form.Meta.fields}
@@ -328,6 +383,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
     if meeting.is_draft and request.method == "GET":
         return redirect("meetings:discard", meeting.pk)  # a draft is discarded, not cancelled
+    if meeting.is_past and request.method == "GET":
+        messages.error(request, "This meeting has taken place: it can no longer be cancelled.")
+        return redirect(meeting)
     form = CancelForm(request.POST or None)
     if form.is_valid():
         try:
@@ -337,7 +395,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Meeting cancelled; registered people have been told.")
+            messages.success(
+                request, "Meeting cancelled; the members and the people registered have been told."
+            )
             return redirect(meeting)
     return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
 
@@ -384,9 +444,13 @@ def meeting_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _attendees(meeting):
+    """The people registered, going before waiting, each with the school of their most
+    recent current post (a subquery: no query per person)."""
+    school = Post.objects.current().filter(person=OuterRef("person_id")).values("school__name")
     return (
         meeting.registrations.live()
         .select_related("person")
+        .annotate(school_name=Subquery(school[:1]))
         .order_by("status", "created_at", "pk")  # going before waiting
     )
 
@@ -395,13 +459,18 @@ def _attendees(meeting):
 def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_to_manage(request.user, pk).meeting
     registrations = list(_attendees(meeting))
+    going = [r for r in registrations if r.is_going]
+    waiting = [r for r in registrations if r.is_waiting]
+    of = f" of {meeting.capacity}" if meeting.capacity else ""
     return render(
         request,
         "meetings/meeting_attendees.html",
         {
             "meeting": meeting,
-            "going": [r for r in registrations if r.is_going],
-            "waiting": [r for r in registrations if r.is_waiting],
+            "going": going,
+            "waiting": waiting,
+            "going_caption": f"Going ({len(going)}{of})",
+            "waiting_caption": f"Waiting list ({len(waiting)}), in order",
         },
     )
 
@@ -410,6 +479,7 @@ ATTENDEE_COLUMNS = [
     ("First name", lambda registration: registration.person.first_name),
     ("Last name", lambda registration: registration.person.last_name),
     ("Email", lambda registration: registration.person.email),
+    ("School", lambda registration: registration.school_name or ""),
     ("Status", lambda registration: registration.get_status_display()),
     ("Registered at", lambda r: r.created_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")),
 ]
@@ -442,6 +512,38 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Paper added.")
             return redirect(meeting)
     return render(request, "meetings/paper_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def paper_replace(request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
+    meeting_access, paper = access.get_paper_to_manage(request.user, pk, paper_id)
+    form = ReplacePaperForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            services.replace_paper(paper=paper, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"{paper.title}: new file saved.")
+            return redirect(meeting_access.meeting)
+    return render(
+        request,
+        "meetings/paper_replace.html",
+        {"form": form, "meeting": meeting_access.meeting, "paper": paper},
+    )
+
+
+@login_required
+def paper_remove(request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
+    """Ask, then take the paper off the meeting."""
+    meeting_access, paper = access.get_paper_to_manage(request.user, pk, paper_id)
+    if request.method == "POST":
+        services.remove_paper(paper=paper, by=request.user)
+        messages.success(request, f"{paper.title} removed.")
+        return redirect(meeting_access.meeting)
+    return render(
+        request, "meetings/paper_remove.html", {"meeting": meeting_access.meeting, "paper": paper}
+    )
 
 
 @login_required

@@ -87,6 +87,16 @@ class PostAdmin(DateDrilldownGuardMixin, AuditHistoryMixin, admin.ModelAdmin):
     date_hierarchy = "started_on"
     readonly_fields = VERIFICATION_FIELDS
     inlines = [PostDecisionInline]
+    # Once recorded, who holds which post where, and when it ends, changes only through
+    # the services, which move school seats and memberships with it.
+    FIXED_ONCE_RECORDED = ["person", "school", "role", "started_on", "ended_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, *self.FIXED_ONCE_RECORDED] if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a post ends (or a claim is rejected); its history stays
 
     @admin.display(description="Decide")
     def claim(self, post):

@@ -223,14 +223,7 @@ def automatic_headships_for_network(network: Network) -> list[Post]:
 
 def _administers_a_network_of(user: User, school_id: int) -> bool:
     """An administrator of a school-based network in which the school holds a live seat."""
-    return (
-        Membership.objects.active()
-        .filter(
-            person=user, role=Membership.Role.ADMINISTRATOR, network__basis=Network.Basis.SCHOOL
-        )
-        .filter(network__in=Membership.objects.live().filter(school=school_id).values("network"))
-        .exists()
-    )
+    return Membership.objects.administering_for_school(school_id).filter(person=user).exists()
 
 
 def how_user_may_decide(user: User | AnonymousUser, post: Post) -> str:

@@ -294,6 +294,16 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR],
         )
 
+    def administering_for_school(self, school_id: int) -> Self:
+        """The administrators who decide about the school's posts and seats: those of the
+        school-based networks in which the school holds a live seat."""
+        seated_in = Membership.objects.live().filter(school=school_id).values("network")
+        return self.active().filter(
+            role=Membership.Role.ADMINISTRATOR,
+            network__basis=Network.Basis.SCHOOL,
+            network__in=seated_in,
+        )
+
     def coordinating_or_of(self, person: User | AnonymousUser) -> Self:
         """The coordinators, and the person's own live membership (a network page's rows)."""
         if not person.is_authenticated:

@@ -33,3 +33,19 @@ def sections_for(request, perms) -> list[Section]:
     """Every registered app's section for this page, in their order."""
     sections = [provider(request, perms) for provider in _providers]
     return sorted((section for section in sections if section), key=lambda s: s.order)
+
+
+# The same for a workhub's page: a provider takes the request, the viewer's NetworkAccess,
+# the workhub and the ids of its leads (the page has them already).
+_workhub_providers: list[Callable] = []
+
+
+def register_for_workhub(provider: Callable) -> Callable:
+    if provider not in _workhub_providers:
+        _workhub_providers.append(provider)
+    return provider
+
+
+def workhub_sections_for(request, perms, workhub, lead_ids: set[int]) -> list[Section]:
+    sections = [provider(request, perms, workhub, lead_ids) for provider in _workhub_providers]
+    return sorted((section for section in sections if section), key=lambda s: s.order)

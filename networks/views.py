@@ -381,6 +381,9 @@ def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpRe
             and not in_workhub
             and not workhub.is_past,
             "in_workhub": in_workhub,
+            "sections": sections.workhub_sections_for(
+                request, perms, workhub, {place.person_id for place in leads}
+            ),
         },
     )
 

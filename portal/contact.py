@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.email import queue_templated_email
-from networks.contact import reply_to, sender_is_limited, staff_route
+from networks.contact import sender_is_limited, staff_route
 from networks.forms import ContactForm
+
+from . import services
 
 
 def site_contact(request: HttpRequest) -> HttpResponse:
@@ -36,16 +37,12 @@ def site_contact(request: HttpRequest) -> HttpResponse:
             )
             return render(request, "portal/contact.html", context, status=429)
         if not form.is_spam:
-            queue_templated_email(
-                "portal/email/site_contact",
-                to=route.recipients,
-                context={
-                    "sender_name": sender_name,
-                    "sender_email": sender_email,
-                    "subject": form.cleaned_data["subject"].strip(),
-                    "message": form.cleaned_data["message"].strip(),
-                },
-                reply_to=[reply_to(sender_name, sender_email)],
+            services.write_to_staff(
+                recipients=route.recipients,
+                sender_name=sender_name,
+                sender_email=sender_email,
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
             )
         # A bot sees the same thanks as a person, so it learns nothing.
         messages.success(

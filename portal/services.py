@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles import privacy as articles_privacy
 from core import privacy as core_privacy
+from core.email import queue_templated_email
 from fees import privacy as fees_privacy
 from leaders import privacy as leaders_privacy
 from meetings import privacy as meetings_privacy
@@ -16,6 +17,7 @@ from members import services as members_services
 from members.models import Post, School, User
 from networks import privacy as networks_privacy
 from networks import services as networks_services
+from networks.contact import reply_to
 from support import privacy as support_privacy
 
 
@@ -93,3 +95,21 @@ def close_account(*, person: User) -> None:
     """
     for part in PRIVACY_PARTS:
         part.forget_person(person)
+
+
+def write_to_staff(
+    *, recipients: list[str], sender_name: str, sender_email: str, subject: str, message: str
+) -> None:
+    """Send a message to Headnet's staff, with the sender as Reply-To; the queued email is
+    the stored copy (there is no network to keep it against)."""
+    queue_templated_email(
+        "portal/email/site_contact",
+        to=recipients,
+        context={
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "subject": subject.strip(),
+            "message": message.strip(),
+        },
+        reply_to=[reply_to(sender_name, sender_email)],
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from articles import selectors as articles_selectors
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
+from meetings import access as meeting_access
 from meetings import schedule
 from meetings import services as meeting_services
 from members.adapters import SIGNED_IN_AT
@@ -323,14 +324,21 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """What Headnet is, the next public meetings, and a first few networks to look at."""
     networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]
+    mine = firstuse.home_for(request.user) if request.user.is_authenticated else None
+    # The meetings they may see (for a visitor, the public ones), after their own; and
+    # that networks meet whose next meeting is not one they may see.
+    viewer = meeting_access.viewer_of(request.user)
+    own = [meeting.pk for meeting in mine.schedule["meetings"]] if mine else []
+    meetings, unseen = schedule.next_meetings_and_unseen(viewer, limit=HOME_MEETINGS, excluding=own)
     return render(
         request,
         "portal/home.html",
         {
-            "mine": firstuse.home_for(request.user) if request.user.is_authenticated else None,
+            "mine": mine,
             "networks": networks,
             "network_count": Network.objects.count(),
-            "meetings": schedule.next_public_meetings(HOME_MEETINGS),
+            "meetings": meetings,
+            "unseen": unseen,
             "latest_articles": articles_selectors.latest_public_articles(HOME_ARTICLES),
         },
     )

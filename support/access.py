@@ -53,12 +53,6 @@ def is_coach(user: User | AnonymousUser, network: Network) -> bool:
     return Coach.objects.filter(network=network, person=user).exists()
 
 
-def coached_network_ids(user: User | AnonymousUser) -> set[int]:
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(Coach.objects.filter(person=user).values_list("network_id", flat=True))
-
-
 def get_support_network(slug: str) -> Network:
     """A network that offers coaching (it has a coach pool), or 404."""
     network = get_network(slug)
@@ -163,6 +157,12 @@ def reads_new_head_note(role: str, pairing: Pairing) -> bool:
     if role in ("mentee", "broker"):
         return True
     return role == "mentor" and pairing.state != Pairing.State.DECLINED
+
+
+def sees_the_other_address(role: str, pairing: Pairing) -> bool:
+    """The mentor and the new head see each other's address on the pairing, unless it
+    was declined: a mentor who said no keeps nothing of the new head's."""
+    return role in ("mentor", "mentee") and pairing.state != Pairing.State.DECLINED
 
 
 def broker_reads_answers(person_id: int, pairing: Pairing) -> bool:

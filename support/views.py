@@ -469,6 +469,7 @@ def _pairing_page(request, pairing, role):
             "unasked": role == "mentee" and not pairing.was_asked_for,
             "may_accept": is_party and pairing.waits_for(request.user.pk),
             "reads_note": access.reads_new_head_note(role, pairing),
+            "sees_address": access.sees_the_other_address(role, pairing),
             "check_ins": check_ins,
             "may_answer": is_party and pairing.state == Pairing.State.ACTIVE,
             "replies": replies,

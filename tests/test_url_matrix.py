@@ -452,6 +452,21 @@ ROUTES: dict[str, list[Case]] = {
         Case(_meeting, _only(COORDINATORS, 200, 403)),
         Case(_meeting, _only(COORDINATORS, ANY, 403), "post", {"kind": "minutes"}),
     ],
+    # Replaced or removed by the network's coordinators only; the first coordinator
+    # removes it, and after that it is gone.
+    "meetings:paper_replace": [
+        Case(_paper, _only(COORDINATORS, 200, 403)),
+        Case(_paper, _only(COORDINATORS, ANY, 403), "post"),
+        Case(
+            _crossed_paper,
+            _only({"outsider_coordinator", "outsider_administrator", "staff"}, 404, 403),
+            label="crossed",
+        ),
+    ],
+    "meetings:paper_remove": [
+        Case(_paper, _only(COORDINATORS, 200, 403)),
+        Case(_paper, _only(COORDINATORS, ANY, 403), "post"),
+    ],
     "meetings:paper": [
         Case(_paper, _only(MEMBERS, 200, 403)),
         # Refused at the other network's meeting (403), or, for those who may see that
@@ -475,6 +490,11 @@ ROUTES: dict[str, list[Case]] = {
     "meetings:urgent_create": [
         Case(_network, _only(COORDINATORS, 200, 403)),
         Case(_network, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
+    ],
+    # A workhub's leads may too (the scene's colleague: tests/meetings/test_workhubs.py).
+    "meetings:workhub_create": [
+        Case(_workhub, _only(COORDINATORS, 200, 403)),
+        Case(_workhub, _only(COORDINATORS, ANY, 403), "post", {"title": "New"}),
     ],
     "meetings:my_schedule": [Case(_no_args, _signed_in(200))],
     "meetings:feed_reset": [

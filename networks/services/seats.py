@@ -197,19 +197,9 @@ def _update_seat_questions(school: School, asked: dict[int, Post], sitting: set[
 
 
 def _school_administrator_emails(school: School) -> list[str]:
-    """The administrators of the school-based networks in which the school holds a seat."""
-    seated_in = Membership.objects.live().filter(school=school).values("network")
-    return sorted(
-        set(
-            Membership.objects.active()
-            .filter(
-                role=Membership.Role.ADMINISTRATOR,
-                network__in=seated_in,
-                network__basis=Network.Basis.SCHOOL,
-            )
-            .values_list("person__email", flat=True)
-        )
-    )
+    """The addresses of those who may decide about the school's posts and seats."""
+    administrators = Membership.objects.administering_for_school(school.pk)
+    return sorted(set(administrators.values_list("person__email", flat=True)))
 
 
 def _another_free_seat(person: User, network: Network, *, excluding: School) -> School | None:

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core import audit, pagecache
 from core.models import AuditEvent, OutgoingEmail
+from leaders.models import LeaderMessage
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from members.school_import import import_schools
@@ -218,7 +219,14 @@ def test_records_no_page_shows_keep_djangos_fast_delete():
     """Deleting old tasks, email and closed coaching requests is one DELETE, not a signal a row."""
     collector = Collector(using="default")
 
-    for model in (DBTaskResult, OutgoingEmail, AuditEvent, SupportNote, SupportRequestOpening):
+    for model in (
+        DBTaskResult,
+        OutgoingEmail,
+        AuditEvent,
+        SupportNote,
+        SupportRequestOpening,
+        LeaderMessage,
+    ):
         assert collector.can_fast_delete(model.objects.all()), model
 
 

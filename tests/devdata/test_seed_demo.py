@@ -381,3 +381,14 @@ def test_the_essex_groups_page_leads_to_the_leaders_directory(seeded, client):
     page = client.get(reverse("networks:detail", args=["essex-sustainable-leadership"]))
 
     assert f'href="{reverse("leaders:directory")}"' in page.content.decode()
+
+
+def test_the_oldham_alliance_goes_by_one_name_on_its_workhub_pages(seeded, client):
+    alliance = Network.objects.get(name=OLDHAM_ALLIANCE)
+    workhub = alliance.workhubs.order_by("-academic_year").first()
+    client.force_login(_account("oldham.head@example.org"))
+
+    page = client.get(reverse("networks:workhub", args=[alliance.slug, workhub.slug]))
+
+    assert alliance.label == OLDHAM_ALLIANCE
+    assert "Partnership" not in page.content.decode()

@@ -23,8 +23,10 @@ def test_the_signed_in_home_leads_with_my_networks_meetings_and_suggestions(
     page = client.get(reverse("home")).content.decode()
 
     mine, _ = page.split('id="meetings-heading"')
-    assert network.get_absolute_url() in mine.split('id="my-meetings-heading"')[0]
-    assert "Spring term meeting" in mine and meeting.get_absolute_url() in mine
+    # My next meetings first (issue 21), then my networks.
+    meetings, networks = mine.split('id="my-networks-heading"')
+    assert "Spring term meeting" in meetings and meeting.get_absolute_url() in meetings
+    assert network.get_absolute_url() in networks
     assert nearby.get_absolute_url() in mine.split('id="suggested-heading"')[1]
     assert elsewhere.get_absolute_url() not in page
     assert "Networks on Headnet" not in page

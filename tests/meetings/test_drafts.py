@@ -212,3 +212,20 @@ def test_drafts_cancelled_before_this_fix_become_drafts_again(member, network, c
     assert AuditEvent.objects.filter(action="meeting.hidden", object_id=leaked.pk).count() == 1
     seen = _everything_the_audience_reads(Client(), network, member)
     assert TITLE not in seen and "Snowed off" in seen
+
+
+def test_the_admin_neither_deletes_a_meeting_nor_edits_its_places(client, staff, network, member):
+    meeting = factories.make_meeting(network=network, title="Autumn conference")
+    factories.make_registration(meeting=meeting, person=member)
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    deleted = client.post(
+        reverse("admin:meetings_meeting_delete", args=[meeting.pk]), {"post": "yes"}
+    )
+
+    assert deleted.status_code == 403
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    assert 'name="registrations-0-status"' not in page
+    assert 'name="registrations-0-DELETE"' not in page
+    assert member.get_full_name() in page or member.email in page

@@ -47,7 +47,9 @@ def test_network_feed_keeps_london_wall_clock_across_clock_changes(
     client, network, public_meetings
 ):
     calendar, events = _events(client.get(reverse("meetings:network_feed", args=[network.slug])))
-    by_title = {str(event["SUMMARY"]): event for event in events}
+    # Each event's title names the network.
+    assert {str(event["SUMMARY"]).partition(": ")[0] for event in events} == {network.label}
+    by_title = {str(event["SUMMARY"]).partition(": ")[2]: event for event in events}
     assert set(by_title) == {"Before October", "After October", "Before March", "After March"}
     for event in events:
         start = event["DTSTART"].dt
@@ -126,8 +128,10 @@ def test_personal_feed_has_my_networks_and_my_registrations_with_links_i_may_see
 
     _, events = _events(client.get(reverse("meetings:personal_feed", args=[feed.token])))
 
-    by_title = {str(event["SUMMARY"]): event for event in events}
-    assert set(by_title) == {"My network's call", "Open conference"}
+    summaries = {str(event["SUMMARY"]) for event in events}
+    assert summaries == {f"{mine.network.label}: My network's call",
+                         f"{other_network.label}: Open conference"}  # fmt: skip
+    by_title = {str(event["SUMMARY"]).partition(": ")[2]: event for event in events}
     assert "meet.example/mine" in str(by_title["My network's call"]["DESCRIPTION"])
     assert "meet.example/elsewhere" in str(by_title["Open conference"]["DESCRIPTION"])
     assert mine.pk
@@ -197,3 +201,15 @@ def test_a_deactivated_accounts_feed_is_an_empty_calendar_until_it_is_switched_b
     member.is_active = True
     member.save(update_fields=["is_active"])
     assert len(_events(client.get(url))[1]) == 2
+
+
+def test_my_schedule_offers_a_webcal_subscription_and_a_copy_button(client, member):
+    """Issue 21: the feed was a bare text box. The copy button is hidden until the script
+    shows it (without JavaScript the address is there to select)."""
+    client.force_login(member)
+    page = client.get(reverse("meetings:my_schedule")).content.decode()
+    token = services.calendar_feed_for(member).token
+    assert f'href="webcal://testserver/me/calendar/{token}.ics"' in page
+    assert "Subscribe in my calendar app" in page
+    assert 'data-copy-target="feed-url"' in page and "hidden>Copy the address" in page
+    assert "js/copy.js" in page

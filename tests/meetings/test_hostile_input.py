@@ -157,8 +157,10 @@ def test_a_meeting_whose_title_has_a_line_break_still_has_a_calendar_file(client
     feed = _calendar(client.get(reverse("meetings:network_feed", args=[network.slug])))
 
     [event] = single.walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Heads' forum"
+    assert str(event["SUMMARY"]) == "Oxford heads: Heads' forum"
     assert str(event["LOCATION"]) == "County Hall, Oxford"
     assert str(single["X-WR-CALNAME"]) == "Heads' forum"
     assert str(feed["X-WR-CALNAME"]) == "Oxford heads"
-    assert [str(event["SUMMARY"]) for event in feed.walk("VEVENT")] == ["Heads' forum"]
+    assert [str(event["SUMMARY"]) for event in feed.walk("VEVENT")] == [
+        "Oxford heads: Heads' forum"
+    ]

@@ -100,7 +100,9 @@ def test_edit_this_and_following_through_the_page(client, coordinator, network):
     assert [m.local_start.hour for m in after] == [16] + [17] * (len(after) - 1)
 
 
-def test_cancelling_needs_a_reason_and_tells_registered_people(client, coordinator, network):
+def test_cancelling_needs_a_reason_and_tells_members_and_registered_people(
+    client, coordinator, network
+):
     meeting = factories.make_meeting(network=network, audience=Meeting.Audience.SIGNED_IN)
     attendee = factories.make_head()
     factories.make_registration(meeting=meeting, person=attendee)
@@ -110,7 +112,8 @@ def test_cancelling_needs_a_reason_and_tells_registered_people(client, coordinat
     client.post(url, {"reason": "The venue flooded"})
     meeting.refresh_from_db()
     assert meeting.is_cancelled and meeting.cancel_reason == "The venue flooded"
-    assert [m.to for m in mail.outbox] == [[attendee.email]]
+    # The coordinator, a member, was told it was on; the attendee registered.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([attendee.email, coordinator.email])
     assert "The venue flooded" in mail.outbox[0].body
 
 

@@ -150,6 +150,6 @@ def test_coordinators_see_and_export_who_is_coming(client, coordinator, network,
     assert going.email in page.content.decode()
     rows = b"".join(export.streaming_content).decode().removeprefix("\ufeff").splitlines()
     assert export["Content-Type"].startswith("text/csv")
-    assert rows[0].startswith("First name,Last name,Email,Status")
+    assert rows[0].startswith("First name,Last name,Email,School,Status")
     assert len(rows) == 4
-    assert rows[-1].split(",")[3] == "On the waiting list"
+    assert rows[-1].split(",")[4] == "On the waiting list"

@@ -160,3 +160,22 @@ def test_editing_one_meeting_leaves_the_rest_of_its_series(network):
     meetings = _series(network)
     services.update_meeting(meeting=meetings[1], changes={"title": "Special one"})
     assert Meeting.objects.filter(title="Special one").count() == 1
+
+
+def test_week_n_of_a_half_term_counts_from_the_half_term_s_first_week():
+    """Issue 21: week 2 from Thursday 14 January 2027 gave 21 January. The spring term of
+    2027 starts on Tuesday 5 January, so its first Thursday is the 7th and week 2's is the
+    14th; and in every later half, week 2 is the half's own second Thursday."""
+    terms = terms_for([2026])
+    dates = meeting_dates(_spec("half_termly", D(2027, 1, 14), nth=2), terms)
+    assert dates[0] == D(2027, 1, 14)
+    halves = [half for term in terms for half in term.halves if half[1] >= D(2027, 1, 14)]
+    for day, (first, _last) in zip(dates, halves, strict=True):
+        thursdays = [first + datetime.timedelta(days=n) for n in range(21)]
+        assert day == [d for d in thursdays if d.weekday() == 3][1]
+
+
+def test_a_half_whose_week_n_is_before_the_first_date_has_no_meeting():
+    terms = terms_for([2026])
+    dates = meeting_dates(_spec("half_termly", D(2027, 1, 21), nth=2), terms)  # a Thursday
+    assert dates[0] > D(2027, 2, 19)  # the spring term's first half has passed its week 2

@@ -198,3 +198,32 @@ def test_staff_cannot_pass_a_schools_seats_by_editing_a_post(client, staff):
         "Pass the school&#x27;s seats, or keep them"
         in client.get(reverse("admin:members_post_changelist")).content.decode()
     )
+
+
+def test_staff_cannot_move_a_confirmed_headship_or_end_or_delete_it_in_the_admin(client, staff):
+    """The post's school, role and dates move seats and memberships: only services may."""
+    post = make_post(person=make_head(), school=make_school())
+    elsewhere = make_school()
+    client.force_login(staff)
+    url = reverse("admin:members_post_change", args=[post.pk])
+
+    page = client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "person": post.person_id,
+            "school": elsewhere.pk,
+            "role": Post.Role.SENIOR_LEADER,
+            "started_on": post.started_on.isoformat(),
+            "ended_on": "2020-01-01",
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+        },
+    )
+    deleted = client.post(reverse("admin:members_post_delete", args=[post.pk]), {"post": "yes"})
+
+    post.refresh_from_db()
+    assert (post.school_id, post.role, post.ended_on) == (post.school_id, "headteacher", None)
+    assert post.school != elsewhere
+    assert 'name="school"' not in page and 'name="ended_on"' not in page
+    assert deleted.status_code == 403

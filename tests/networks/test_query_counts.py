@@ -32,9 +32,9 @@ MEMBER_LIST_MAX_QUERIES = 7
 # The viewer and their administration of the network, then: join requests, the people
 # asking, their posts, invitations (requests); the claims with their people and schools
 # (claims); the count and page of events (history); the workhub, its members, their
-# posts (workhub).
+# posts, its next meetings (workhub).
 # claims: the queue, and the headships verified automatically lately.
-ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 5, "history": 5, "workhub": 6}
+ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 5, "history": 5, "workhub": 7}
 
 
 def _queries(client, url, **query) -> int:

@@ -32,3 +32,15 @@ def test_the_network_page_lists_this_and_last_years_workhubs_but_not_older_ones(
     assert this_year.get_absolute_url() in html
     assert last_year.get_absolute_url() in html
     assert older.get_absolute_url() not in html
+
+
+def test_a_past_workhub_says_nobody_else_took_part_not_that_nobody_has_joined_yet(
+    client, network, member
+):
+    past = factories.make_workhub(network=network, name="Oracy", academic_year=2019)
+    client.force_login(member)
+
+    html = client.get(past.get_absolute_url()).content.decode()
+
+    assert "Nobody else has joined yet" not in html
+    assert "Nobody else took part." in html

@@ -160,3 +160,15 @@ def test_a_mentor_who_declined_no_longer_reads_the_note(client, pairing, mentor,
 
     assert "Declined" in page and NOTE not in page
     assert NOTE in _page(client, broker, pairing)
+
+
+def test_a_mentor_who_declined_no_longer_sees_the_new_heads_address(
+    client, pairing, mentor, new_head
+):
+    proposed = _page(client, mentor, pairing)
+    mentoring.end_pairing(pairing=pairing, person=mentor)
+
+    declined = _page(client, mentor, pairing)
+
+    assert new_head.email in proposed
+    assert new_head.email not in declined
