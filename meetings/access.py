@@ -13,6 +13,7 @@ paper is fetched through its meeting, so another meeting's paper is a 404.
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -41,8 +42,8 @@ class Viewer:
 
     is_signed_in: bool = False
     is_site_staff: bool = False
-    member_of: Collection[int] | QuerySet = frozenset()
-    coordinates: Collection[int] | QuerySet = frozenset()
+    member_of: Collection[int] | QuerySet[Membership, int] = frozenset()
+    coordinates: Collection[int] | QuerySet[Membership, int] = frozenset()
 
     @property
     def audiences(self) -> tuple[str, ...]:
@@ -55,7 +56,7 @@ class Viewer:
 ANONYMOUS = Viewer()
 
 
-def viewer_of(user) -> Viewer:
+def viewer_of(user: User | AnonymousUser) -> Viewer:
     """The viewer for a person across every network (lists, schedules, feeds); no query
     until it is used."""
     if not user.is_authenticated:
@@ -137,14 +138,18 @@ def who_may_see(
 # What a person may do with a meeting they may see ------------------------------------
 
 
-def can_see_online_link(perms: NetworkAccess, meeting: Meeting, registration=None) -> bool:
+def can_see_online_link(
+    perms: NetworkAccess, meeting: Meeting, registration: Registration | None = None
+) -> bool:
     """Members and coordinators, and people with a place (those allowed to attend)."""
     if perms.is_member or perms.can_coordinate:
         return True
     return registration is not None and registration.is_going
 
 
-def can_see_paper(perms: NetworkAccess, paper: Paper, registration=None) -> bool:
+def can_see_paper(
+    perms: NetworkAccess, paper: Paper, registration: Registration | None = None
+) -> bool:
     if perms.can_coordinate:
         return True
     if paper.visibility == Paper.Visibility.ATTENDEES:
@@ -180,7 +185,7 @@ class MeetingAccess:
         return can_see_paper(self.perms, paper, self.registration)
 
 
-def leads(user, workhub: Workhub) -> bool:
+def leads(user: User | AnonymousUser, workhub: Workhub) -> bool:
     """Whether the user is one of the workhub's leads (one query; none for a visitor)."""
     return user.is_authenticated and (
         WorkhubMembership.objects.filter(workhub=workhub, person=user, is_lead=True).exists()
@@ -195,7 +200,9 @@ def can_plan_for_workhub(perms: NetworkAccess, workhub: Workhub, is_lead: bool) 
     return is_lead and perms.is_member and not workhub.is_past
 
 
-def get_workhub_to_plan(user, slug: str, workhub_slug: str) -> tuple[Workhub, NetworkAccess]:
+def get_workhub_to_plan(
+    user: User | AnonymousUser, slug: str, workhub_slug: str
+) -> tuple[Workhub, NetworkAccess]:
     """The workhub and the user's access to its network if they may plan a meeting for
     it; 403 otherwise (a 404 for a workhub that is not there)."""
     workhub = network_access.get_workhub(slug, workhub_slug)
@@ -215,7 +222,7 @@ def _meeting(pk: int) -> Meeting:
     )
 
 
-def _access(user, meeting: Meeting) -> MeetingAccess:
+def _access(user: User | AnonymousUser, meeting: Meeting) -> MeetingAccess:
     perms = network_access.for_network(user, meeting.network)
     registration = None
     if user.is_authenticated:
@@ -223,7 +230,7 @@ def _access(user, meeting: Meeting) -> MeetingAccess:
     return MeetingAccess(meeting=meeting, perms=perms, registration=registration)
 
 
-def get_meeting_for_user(user, pk: int) -> MeetingAccess:
+def get_meeting_for_user(user: User | AnonymousUser, pk: int) -> MeetingAccess:
     """The meeting if the user may see it: drafts are a 404 to all but coordinators;
     a members' meeting is a 403 to signed-in non-members (the view sends visitors
     to sign in)."""
@@ -239,7 +246,7 @@ def get_meeting_for_user(user, pk: int) -> MeetingAccess:
     )
 
 
-def get_meeting_to_manage(user, pk: int) -> MeetingAccess:
+def get_meeting_to_manage(user: User | AnonymousUser, pk: int) -> MeetingAccess:
     """The meeting if the user coordinates its network; 403 otherwise."""
     access = _access(user, _meeting(pk))
     if not access.can_manage:
@@ -247,7 +254,7 @@ def get_meeting_to_manage(user, pk: int) -> MeetingAccess:
     return access
 
 
-def get_paper_for_user(user, pk: int, paper_id: int) -> Paper:
+def get_paper_for_user(user: User | AnonymousUser, pk: int, paper_id: int) -> Paper:
     """A paper of the meeting, if the user may download it (404 for another meeting's)."""
     access = get_meeting_for_user(user, pk)
     paper = get_object_or_404(access.meeting.papers.all(), pk=paper_id)
@@ -256,7 +263,9 @@ def get_paper_for_user(user, pk: int, paper_id: int) -> Paper:
     return paper
 
 
-def get_paper_to_manage(user, pk: int, paper_id: int) -> tuple[MeetingAccess, Paper]:
+def get_paper_to_manage(
+    user: User | AnonymousUser, pk: int, paper_id: int
+) -> tuple[MeetingAccess, Paper]:
     """A paper of the meeting, for its network's coordinators to replace or remove (403
     for anyone else; 404 for another meeting's paper)."""
     meeting_access = get_meeting_to_manage(user, pk)

@@ -3,6 +3,7 @@ import secrets
 import unicodedata
 import uuid
 import zoneinfo
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,18 +160,18 @@ class MeetingSeries(models.Model):
         return self.description or f"{self.get_rule_display()} ({self.network.label})"
 
 
-class MeetingQuerySet(models.QuerySet):
-    def listed(self):
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def listed(self) -> Self:
         """Meetings people may see in lists: published or cancelled, never drafts."""
         return self.exclude(state=Meeting.State.DRAFT)
 
-    def upcoming(self, now: datetime.datetime | None = None):
+    def upcoming(self, now: datetime.datetime | None = None) -> Self:
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
-    def past(self, now: datetime.datetime | None = None):
+    def past(self, now: datetime.datetime | None = None) -> Self:
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
-    def for_lists(self):
+    def for_lists(self) -> Self:
         """With what a list row shows, in a fixed number of queries."""
         # A subquery, not a join and GROUP BY: PostgreSQL then counts only for the
         # rows a page shows, after sorting and LIMIT, not for every meeting that matches.
@@ -266,7 +267,7 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.title} ({self.local_start:%d %b %Y %H:%M})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Rendered once on save, not on every page view.
         self.agenda_html = render_markdown(self.agenda)
         super().save(*args, **kwargs)
@@ -377,8 +378,8 @@ class Meeting(models.Model):
         return self.registration_required and self.is_published and not self.is_past
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def live(self):
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def live(self) -> Self:
         return self.filter(status__in=Registration.LIVE_STATUSES)
 
 

@@ -1,15 +1,18 @@
 """Meeting workflows. No request, no permission checks: callers decide who may."""
 
 import datetime
+from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
 from core.email import queue_templated_email
-from members.models import User
+from members.models import School, User
 from networks.models import Network, Workhub
 
 from . import access
@@ -18,27 +21,40 @@ from .models import LONDON, CalendarFeed, Meeting, MeetingSeries, Paper, Registr
 from .papers import check_paper
 from .terms import terms_for
 
-EDITABLE_FIELDS = (
-    "title",
-    "kind",
-    "workhub",
-    "starts_at",
-    "ends_at",
-    "format",
-    "venue_school",
-    "venue_address",
-    "online_url",
-    "agenda",
-    "capacity",
-    "registration_required",
-    "audience",
-)
+
+class MeetingDetails(TypedDict, total=False):
+    """What a coordinator sets on a meeting, but for its workhub; any of it, when changing
+    one."""
+
+    title: str
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    format: str
+    venue_school: School | None
+    venue_address: str
+    online_url: str
+    agenda: str
+    capacity: int | None
+    registration_required: bool
+    audience: str
+
+
+class MeetingFields(MeetingDetails, total=False):
+    """A meeting's details and its workhub."""
+
+    workhub: Workhub | None
+
+
+EDITABLE_FIELDS = tuple(MeetingFields.__annotations__)
 # A change to any of these reaches registered people by email and calendars by SEQUENCE.
 MATERIAL_FIELDS = ("title", "starts_at", "ends_at", "format", "venue_school", "venue_address",
                    "online_url")  # fmt: skip
 
 
-def _audit(meeting: Meeting, action: str, summary: str, by: User | None, changes: dict) -> None:
+def _audit(
+    meeting: Meeting, action: str, summary: str, by: User | None, changes: audit.Changes
+) -> None:
     audit.record(
         obj=meeting,
         action=action,
@@ -56,7 +72,9 @@ def _checked(meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def create_meeting(*, network: Network, by: User | None, **fields) -> Meeting:
+def create_meeting(
+    *, network: Network, by: User | None, **fields: Unpack[MeetingFields]
+) -> Meeting:
     """A draft meeting of the network."""
     meeting = Meeting(network=network, created_by=by, state=Meeting.State.DRAFT, **fields)
     _checked(meeting).save()
@@ -65,7 +83,11 @@ def create_meeting(*, network: Network, by: User | None, **fields) -> Meeting:
 
 @transaction.atomic
 def create_series(
-    *, network: Network, by: User | None, spec: series_rules.SeriesSpec, **fields
+    *,
+    network: Network,
+    by: User | None,
+    spec: series_rules.SeriesSpec,
+    **fields: Unpack[MeetingFields],
 ) -> list[Meeting]:
     """Draft meetings on the dates of the rule, the venue rotating through spec.venues."""
     areas = list(network.areas.all())
@@ -90,18 +112,24 @@ def create_series(
 
 
 @transaction.atomic
-def plan_workhub_meeting(*, workhub: Workhub, by: User | None, **fields) -> Meeting:
+def plan_workhub_meeting(
+    *, workhub: Workhub, by: User | None, **fields: Unpack[MeetingDetails]
+) -> Meeting:
     """A meeting of the workhub, published at once (its members emailed as for any
     publishing): a workhub lead may plan one but sees no drafts, which are the
     coordinators'."""
-    fields.pop("workhub", None)
     meeting = create_meeting(network=workhub.network, by=by, workhub=workhub, **fields)
     publish_meetings(meetings=[meeting], by=by)
     meeting.refresh_from_db()
     return meeting
 
 
-def _shifted(meeting: Meeting, day_shift: datetime.timedelta, start_time, duration):
+def _shifted(
+    meeting: Meeting,
+    day_shift: datetime.timedelta,
+    start_time: datetime.time,
+    duration: datetime.timedelta,
+) -> tuple[datetime.datetime, datetime.datetime]:
     day = meeting.local_start.date() + day_shift
     starts = datetime.datetime.combine(day, start_time, tzinfo=LONDON)
     return starts, starts + duration
@@ -122,7 +150,7 @@ def _this_and_following(meeting: Meeting, following: bool) -> list[Meeting]:
 
 @transaction.atomic
 def update_meeting(
-    *, meeting: Meeting, changes: dict, following: bool = False, by: User | None = None
+    *, meeting: Meeting, changes: MeetingFields, following: bool = False, by: User | None = None
 ) -> list[Meeting]:
     """Change one meeting, or this one and the later ones of its series.
 
@@ -131,8 +159,8 @@ def update_meeting(
     material changes; calendars see the SEQUENCE rise.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    changes = {key: value for key, value in changes.items() if key in EDITABLE_FIELDS}
-    changed = {key for key, value in changes.items() if getattr(meeting, key) != value}
+    wanted = {key: value for key, value in changes.items() if key in EDITABLE_FIELDS}
+    changed = {key for key, value in wanted.items() if getattr(meeting, key) != value}
     if not changed:
         return []
     new_start = changes.get("starts_at", meeting.starts_at).astimezone(LONDON)
@@ -141,7 +169,7 @@ def update_meeting(
     updated = []
     for target in _this_and_following(meeting, following):
         for key in changed - {"starts_at", "ends_at"}:
-            setattr(target, key, changes[key])
+            setattr(target, key, wanted[key])
         if changed & {"starts_at", "ends_at"}:
             target.starts_at, target.ends_at = (
                 (new_start, new_end)
@@ -200,7 +228,7 @@ def publish_meeting(
 ) -> list[Meeting]:
     """Publish a draft and, if asked, the other drafts of its series (one email per person)."""
     meetings = [meeting]
-    if whole_series and meeting.series_id:
+    if whole_series and meeting.series is not None:
         meetings = list(meeting.series.meetings.filter(state=Meeting.State.DRAFT))
     return publish_meetings(meetings=meetings, by=by)
 
@@ -219,7 +247,7 @@ def _announce(meetings: list[Meeting]) -> None:
         news: dict[User, list[Meeting]] = {}
         for person, meeting in access.who_may_see(
             (
-                (membership.person, meeting)
+                (membership.holder, meeting)
                 for membership in memberships
                 for meeting in network_meetings
             ),
@@ -274,7 +302,7 @@ def _email_cancellation(meeting: Meeting) -> None:
     memberships = list(
         meeting.network.memberships.active().filter(person__isnull=False).select_related("person")
     )
-    people = {membership.person for membership in memberships} | {
+    people = {membership.holder for membership in memberships} | {
         registration.person
         for registration in meeting.registrations.live().select_related("person")
     }
@@ -316,10 +344,11 @@ def discard_draft(*, meeting: Meeting, whole_series: bool = False, by: User | No
     return len(drafts)
 
 
-def _delete_files(names: list[str]) -> None:
+def _delete_files(names: Iterable[str | None]) -> None:
     storage = Paper._meta.get_field("file").storage
     for name in names:
-        storage.delete(name)
+        if name:  # a FieldFile's name is None only without a file
+            storage.delete(name)
 
 
 @transaction.atomic
@@ -373,7 +402,7 @@ def create_urgent_meeting(
 # Registration
 
 
-def _live_registration(meeting, person) -> Registration | None:
+def _live_registration(meeting: Meeting, person: User) -> Registration | None:
     return Registration.objects.live().filter(meeting=meeting, person=person).first()
 
 
@@ -536,15 +565,16 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
     tomorrow = now.astimezone(LONDON).date() + datetime.timedelta(days=1)
     day_starts = datetime.datetime.combine(tomorrow, datetime.time(), tzinfo=LONDON)
     day_ends = day_starts + datetime.timedelta(days=1)
-    due = Registration.objects.filter(
-        status=Registration.Status.GOING,
-        reminded_at__isnull=True,
-        meeting__state=Meeting.State.PUBLISHED,
-        meeting__starts_at__gte=day_starts,
-        meeting__starts_at__lt=day_ends,
-    ).select_related("meeting__network", "meeting__venue_school", "person")
+    due = list(
+        Registration.objects.filter(
+            status=Registration.Status.GOING,
+            reminded_at__isnull=True,
+            meeting__state=Meeting.State.PUBLISHED,
+            meeting__starts_at__gte=day_starts,
+            meeting__starts_at__lt=day_ends,
+        ).select_related("meeting__network", "meeting__venue_school", "person")
+    )
     # Only people who may still see the meeting are reminded of it.
-    due = list(due)
     allowed = {
         (person.pk, meeting.pk)
         for person, meeting in access.who_may_see(
@@ -572,21 +602,29 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
 # Papers
 
 
+def _name_and_size(upload: UploadedFile[bytes]) -> tuple[str, int]:
+    """The upload's own name (without a folder) and its size; a form's upload has both."""
+    if upload.name is None or upload.size is None:
+        raise ValidationError("The file has no name or no size.")
+    return upload.name.rsplit("/", 1)[-1][:200], upload.size
+
+
 @transaction.atomic
 def add_paper(
-    *, meeting: Meeting, by: User | None, upload, title: str = "", kind: str = Paper.Kind.OTHER,
+    *, meeting: Meeting, by: User | None, upload: UploadedFile[bytes], title: str = "",
+    kind: str = Paper.Kind.OTHER,
     visibility: str = Paper.Visibility.MEMBERS,
 ) -> Paper:  # fmt: skip
     """Store a paper on the meeting after checking its content is what its name says."""
     content_type = check_paper(upload)
-    original_name = upload.name.rsplit("/", 1)[-1][:200]
+    original_name, size = _name_and_size(upload)
     paper = Paper(
         meeting=meeting,
         kind=kind,
         title=title.strip() or original_name,
         original_name=original_name,
         content_type=content_type,
-        size=upload.size,
+        size=size,
         visibility=visibility,
         uploaded_by=by,
     )
@@ -596,13 +634,12 @@ def add_paper(
 
 
 @transaction.atomic
-def replace_paper(*, paper: Paper, by: User | None, upload) -> Paper:
+def replace_paper(*, paper: Paper, by: User | None, upload: UploadedFile[bytes]) -> Paper:
     """A new file for the paper (checked as on upload); the old file goes once it is done."""
     content_type = check_paper(upload)
     old_file, old_name = paper.file.name, paper.original_name
-    paper.original_name = upload.name.rsplit("/", 1)[-1][:200]
+    paper.original_name, paper.size = _name_and_size(upload)
     paper.content_type = content_type
-    paper.size = upload.size
     paper.uploaded_by = by
     paper.uploaded_at = timezone.now()
     paper.file.save("paper", upload, save=False)
