@@ -281,8 +281,9 @@ def shared_rate_limit(stack: Stack, plan: dict, attempts: int = 12) -> tuple[boo
             "POST", "/accounts/login/", {"login": target, "password": "not-the-password"},
             follow=False,
         )  # fmt: skip
-        # allauth refuses a limited sign-in on the form itself (200), or with 429.
-        refused = status == 429 or "Too many failed login attempts" in page
+        # allauth refuses a limited sign-in on the form itself (200), or with 429; the
+        # words are ours (members.adapters, "too_many_login_attempts").
+        refused = status == 429 or "Too many failed sign-in attempts" in page
         answers.append("refused" if refused else f"wrong password ({status})")
     per_server = Counter(stack.proxy.connections) - before
     allowed = answers.index("refused") if "refused" in answers else len(answers)

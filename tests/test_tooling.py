@@ -3,6 +3,8 @@
 import tomllib
 from pathlib import Path
 
+from members.adapters import ERROR_MESSAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,3 +23,11 @@ def test_mypy_checks_strictly_exactly_the_modules_make_lint_checks():
     assert len(strict) == 1
     assert sorted(strict[0]["module"]) == sorted(map(_module_pattern, mypy["files"]))
     assert all((ROOT / path).exists() for path in mypy["files"])
+
+
+def test_the_load_run_recognises_the_sign_in_limit_by_the_words_the_site_uses():
+    """`make load`'s shared-rate-limit scenario reads the page: it must look for our words."""
+    scenario = (ROOT / "loadtest" / "scenarios.py").read_text()
+    words = ERROR_MESSAGES["too_many_login_attempts"].split(".")[0]
+
+    assert f'"{words}' in scenario
