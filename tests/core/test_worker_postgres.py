@@ -7,8 +7,7 @@ import time
 import psycopg
 import pytest
 from django.core import mail
-from django.db import OperationalError, connection
-from django_tasks_db.management.commands import db_worker
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from core.email import queue_email
@@ -125,18 +124,3 @@ def test_the_worker_carries_on_after_the_database_goes_away(settings):
             lambda: WorkerHeartbeat.objects.get(worker_id="survivor").seen_at > seen_before
         )
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-
-
-def test_django_tasks_db_alone_exits_when_the_database_goes_away(settings):
-    """What run_worker fixes: db_worker's own worker stops for good."""
-    settings.TASKS = DATABASE_TASKS
-    with _InAThread(_worker(db_worker.Worker, "plain")) as running:
-        _send("Before")
-        assert _wait_until(lambda: _sent() == ["Before"])
-
-        _database_away(seconds=1.5)
-        _send("After")
-
-        assert _wait_until(lambda: not running.thread.is_alive())
-    assert isinstance(running.error, OperationalError)
-    assert _sent() == ["Before"]
