@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "articles",
     "leaders",
     "fees",
+    "announcements",
     "portal",
     "devdata",
 ]
@@ -118,6 +119,8 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "support.SupportRequestOpening",
     "support.PairingOpening",
     "leaders.LeaderMessage",
+    "networks.EmailPreference",
+    "members.EmailSuppression",
 ]
 
 MIDDLEWARE = [

@@ -629,3 +629,32 @@ class Designation(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.state == self.State.CONFIRMED
+
+
+class EmailSuppression(models.Model):
+    """An address that bulk mail (announcements, digests) must not go to any more.
+
+    Repeated permanent bounces or one spam complaint stop it, as the large mailbox
+    providers ask; account, security, fee and meeting-change emails still go. The row
+    is per address, so a person who changes to a working address is unaffected; they
+    may also say they have fixed the old one, which lifts the stop.
+    """
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Messages to it bounced"
+        COMPLAINED = "complained", "It reported one of our messages as spam"
+
+    address = models.EmailField(max_length=254, unique=True)
+    hard_bounces = models.PositiveSmallIntegerField(default=0)
+    last_bounce_at = models.DateTimeField(null=True, blank=True)
+    complained_at = models.DateTimeField(null=True, blank=True)
+    # Set when the address stops getting bulk mail; cleared when its owner fixes it.
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=12, choices=Reason, blank=True)
+
+    def __str__(self):
+        return self.address
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.suppressed_at is not None

@@ -576,3 +576,44 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.sender_email})"
+
+
+class EmailPreference(models.Model):
+    """How a person wants a network's announcements: each one, a weekly digest, only the
+    urgent ones, or none. No row means every announcement.
+
+    Account, security, fee and meeting-change emails are not announcements: they go
+    whatever this says.
+    """
+
+    class Choice(models.TextChoices):
+        EVERY = "every", "Every announcement, as it is sent"
+        DIGEST = "digest", "A weekly digest (urgent ones at once)"
+        URGENT_ONLY = "urgent", "Urgent announcements only"
+        NONE = "none", "No announcements"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice, default=Choice.EVERY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "network"], name="networks_one_preference"),
+        ]
+        indexes = [
+            # The fan-out reads a network's preferences that hold anyone back.
+            models.Index(fields=["network", "choice"], name="networks_preference_choice"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} / {self.network}: {self.get_choice_display()}"
+
+    @classmethod
+    def takes_at_once(cls, choice: str, *, urgent: bool) -> bool:
+        """Whether an announcement goes to this person as it is sent."""
+        if choice == cls.Choice.EVERY:
+            return True
+        return urgent and choice in (cls.Choice.DIGEST, cls.Choice.URGENT_ONLY)

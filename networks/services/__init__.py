@@ -26,12 +26,14 @@ from .joining import (
     withdraw_invitation,
 )
 from .memberships import end_membership, set_role, sync_admin_site_access
+from .preferences import choices_for, preference_of, set_preference
 from .seats import hand_over_school_seats, keep_school_seats, pass_school_seats
 from .workhubs import join_workhub, leave_workhub, place_in_workhub, remove_from_workhub
 
 __all__ = [
     "approve_membership",
     "ask_heads_to_confirm",
+    "choices_for",
     "confirm_claim",
     "decline_membership",
     "end_membership",
@@ -45,12 +47,14 @@ __all__ = [
     "leave_workhub",
     "pass_school_seats",
     "place_in_workhub",
+    "preference_of",
     "reconcile_automatic_memberships",
     "reject_claim",
     "remove_from_workhub",
     "remove_member",
     "revoke_headship",
     "send_contact_message",
+    "set_preference",
     "set_role",
     "sync_admin_site_access",
     "sync_automatic_memberships",

@@ -1,0 +1,174 @@
+"""What a network tells its members: announcements, and one delivery row per recipient."""
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from articles.models import Article
+from core.markdown import render_markdown
+from meetings.models import Meeting
+from networks.models import Network, Workhub
+
+
+class AnnouncementQuerySet(models.QuerySet["Announcement"]):
+    def sent(self) -> Self:
+        return self.filter(state=Announcement.State.SENT)
+
+    def newest_first(self) -> Self:
+        return self.order_by("-sent_at", "-id")
+
+
+class Announcement(models.Model):
+    """A message from a network to an audience of its people, by email and on the site."""
+
+    class Audience(models.TextChoices):
+        NETWORK = "network", "Everyone in the network"
+        SUBGROUP = "subgroup", "A sub-group"
+        WORKHUB = "workhub", "A workhub"
+        MEETING = "meeting", "The people going to or waiting for a meeting"
+        SEAT_HOLDERS = "seats", "The heads holding the member schools' seats"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="announcements")
+    audience = models.CharField(max_length=10, choices=Audience, default=Audience.NETWORK)
+    # The one the audience names, for a sub-group, a workhub or a meeting.
+    subgroup = models.ForeignKey(
+        Network, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    workhub = models.ForeignKey(
+        Workhub, on_delete=models.PROTECT, null=True, blank=True, related_name="announcements"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
+    )
+    # An announcement of a published article links to it.
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
+    )
+    subject = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    is_urgent = models.BooleanField(
+        "urgent", default=False, help_text="Goes at once even to people who chose a digest."
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="announcements_written",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When a scheduled announcement goes; when it went.
+    send_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Set once every recipient has a delivery row: the fan-out is done.
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+    # The counts the sender sees, kept when the delivery rows are pruned.
+    kept_counts = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            # The archive: a network's sent announcements, newest first, by pages.
+            models.Index(fields=["network", "state", "-sent_at", "-id"], name="announce_archive"),
+            # The scheduler's look for announcements that are due.
+            models.Index(fields=["state", "send_at"], name="announce_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(audience="subgroup") | models.Q(subgroup__isnull=False),
+                name="announce_subgroup_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(audience="workhub") | models.Q(workhub__isnull=False),
+                name="announce_workhub_named",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("announcements:detail", args=[self.network.slug, self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state == self.State.SENT
+
+
+class Delivery(models.Model):
+    """One recipient's copy of an announcement: the row that makes every send happen once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Reported as spam"
+        SUPPRESSED = "suppressed", "Not sent: the address gets no bulk mail"
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcement_deliveries"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a sender took the row; a row taken long ago by a worker that died is taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # One copy each, however many audiences a person is in and however often a
+            # fan-out is resumed.
+            models.UniqueConstraint(fields=["announcement", "person"], name="announce_one_copy"),
+        ]
+        indexes = [
+            models.Index(fields=["announcement", "status"], name="announce_delivery_status"),
+            models.Index(fields=["person", "-id"], name="announce_delivery_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.announcement} to {self.person}"
+
+
+class DigestSent(models.Model):
+    """A weekly digest sent to one person: the row that stops a second one that week."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests_sent"
+    )
+    week_of = models.DateField(help_text="The Monday of the week it covers.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "week_of"], name="announce_one_digest"),
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.person}, week of {self.week_of}"
