@@ -117,10 +117,16 @@ class Announcement(models.Model):
 
 
 class Delivery(models.Model):
-    """One recipient's copy of an announcement: the row that makes every send happen once."""
+    """One recipient's copy of an announcement: the row that makes every send happen once.
+
+    The fan-out makes one for each person in the audience who wants the announcement,
+    at once (queued) or in their weekly digest (digest); nobody else gets a row.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Chose the weekly digest: goes in the next one instead of by itself.
+        DIGEST = "digest", "Held for the weekly digest"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
