@@ -13,10 +13,11 @@ from django.utils import timezone
 from core import audit
 from core.email import queue_templated_email
 from members.models import School, User
-from networks.models import Network, Workhub
+from networks.models import Membership, Network, Workhub
 
-from . import access
+from . import access, signals
 from . import series as series_rules
+from .changes import what_changed
 from .models import LONDON, CalendarFeed, Meeting, MeetingSeries, Paper, Registration
 from .papers import check_paper
 from .terms import terms_for
@@ -156,7 +157,8 @@ def update_meeting(
 
     For the later ones a new time of day and length apply on each one's own date
     (moved by as many days as this one moved). Registered people are told of
-    material changes; calendars see the SEQUENCE rise.
+    material changes, in words that say what changed, and so is anyone an announcement
+    told of the meeting (signals.meeting_changed); calendars see the SEQUENCE rise.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     wanted = {key: value for key, value in changes.items() if key in EDITABLE_FIELDS}
@@ -167,6 +169,7 @@ def update_meeting(
     new_end = changes.get("ends_at", meeting.ends_at).astimezone(LONDON)
     day_shift = new_start.date() - meeting.local_start.date()
     updated = []
+    befores: dict[int, Meeting] = {}
     for target in _this_and_following(meeting, following):
         for key in changed - {"starts_at", "ends_at"}:
             setattr(target, key, wanted[key])
@@ -178,7 +181,8 @@ def update_meeting(
                     target, day_shift, new_start.timetz().replace(tzinfo=None), new_end - new_start
                 )
             )
-        before = Meeting.objects.get(pk=target.pk)
+        before = Meeting.objects.select_related("venue_school").get(pk=target.pk)
+        befores[target.pk] = before
         target.sequence += 1
         _checked(target).save()
         updated.append(target)
@@ -194,8 +198,57 @@ def update_meeting(
     if changed & set(MATERIAL_FIELDS):
         for target in updated:
             if target.is_published:
-                _email_registered(target, "meetings/email/meeting_changed")
+                _tell_of_change(target, what_changed(befores[target.pk], target))
     return updated
+
+
+def _tell_of_change(meeting: Meeting, changes: list[str]) -> None:
+    """The people registered, then (by the signal) anyone else told of the meeting."""
+    if not changes:  # a later meeting of a series that already had the new value
+        return
+    registered = {
+        registration.person
+        for registration in meeting.registrations.live().select_related("person")
+    }
+    told = email_change(meeting=meeting, changes=changes, people=registered)
+    signals.meeting_changed.send(sender=Meeting, meeting=meeting, changes=changes, told=told)
+
+
+def email_change(
+    *,
+    meeting: Meeting,
+    changes: list[str],
+    people: Iterable[User],
+    by_announcement: bool = False,
+) -> set[int]:
+    """Tell those of the people who may still see the meeting what changed (the lines of
+    meetings.changes), one email each; the ids of those told. `by_announcement`: they
+    were told of the meeting by an announcement, not by registering."""
+    context = {"changes": changes, "by_announcement": by_announcement}
+    return _tell(meeting, people, "meetings/email/meeting_changed", context)
+
+
+def email_cancellation(
+    *, meeting: Meeting, people: Iterable[User], memberships: list[Membership] | None = None
+) -> set[int]:
+    """Tell those of the people who may still see the meeting that it is off, one email
+    each; the ids of those told. `memberships`: as access.who_may_see takes them."""
+    return _tell(meeting, people, "meetings/email/meeting_cancelled", {}, memberships)
+
+
+def _tell(
+    meeting: Meeting,
+    people: Iterable[User],
+    template: str,
+    context: dict[str, object],
+    memberships: list[Membership] | None = None,
+) -> set[int]:
+    """One email to each of the people who may see the meeting; the ids of those told."""
+    told = {person for person, _ in access.who_may_see(((p, meeting) for p in people), memberships)}
+    context = {"meeting": meeting, "network": meeting.network, **context}
+    for person in sorted(told, key=lambda person: person.email):
+        queue_templated_email(template, to=[person.email], context=context)
+    return {person.pk for person in told}
 
 
 @transaction.atomic
@@ -267,8 +320,9 @@ def cancel_meeting(
     *, meeting: Meeting, reason: str, by: User | None = None, notify: bool = True
 ) -> Meeting:
     """Cancel a published meeting; it stays in calendars as cancelled, and everyone told it
-    was on (the network's members who may see it, when it was published) and everyone
-    registered is told it is off. A draft is discarded instead: cancelling would show it to
+    was on (the network's members who may see it, when it was published; anyone an
+    announcement told of it, by signals.meeting_cancelled) and everyone registered is
+    told it is off. A draft is discarded instead: cancelling would show it to
     its audience. A meeting that has taken place cannot be called off."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_draft:
@@ -292,13 +346,13 @@ def cancel_meeting(
         {"State": [before, meeting.get_state_display()], "Reason": ["", meeting.cancel_reason]},
     )
     if notify:  # not for demonstration data, which emails nobody
-        _email_cancellation(meeting)
+        _tell_of_cancellation(meeting)
     return meeting
 
 
-def _email_cancellation(meeting: Meeting) -> None:
+def _tell_of_cancellation(meeting: Meeting) -> None:
     """The people publishing told (each active member who may see it, as _announce) and the
-    people registered who may still see it: one email each."""
+    people registered who may still see it; then (by the signal) anyone else told of it."""
     memberships = list(
         meeting.network.memberships.active().filter(person__isnull=False).select_related("person")
     )
@@ -307,13 +361,8 @@ def _email_cancellation(meeting: Meeting) -> None:
         for registration in meeting.registrations.live().select_related("person")
     }
     # Only an active membership counts, so the active ones are all the rule needs.
-    told = access.who_may_see(((person, meeting) for person in people), memberships)
-    for email in sorted({person.email for person, _ in told}):
-        queue_templated_email(
-            "meetings/email/meeting_cancelled",
-            to=[email],
-            context={"meeting": meeting, "network": meeting.network},
-        )
+    told = email_cancellation(meeting=meeting, people=people, memberships=memberships)
+    signals.meeting_cancelled.send(sender=Meeting, meeting=meeting, told=told)
 
 
 @transaction.atomic
@@ -540,19 +589,6 @@ def _fill_places(meeting: Meeting) -> list[Registration]:
         )
         moved.append(registration)
     return moved
-
-
-def _email_registered(meeting: Meeting, template: str) -> None:
-    """Tell the people registered who may still see the meeting."""
-    people = {
-        registration.person
-        for registration in meeting.registrations.live().select_related("person")
-    }
-    told = access.who_may_see((person, meeting) for person in people)
-    for email in sorted({person.email for person, _ in told}):
-        queue_templated_email(
-            template, to=[email], context={"meeting": meeting, "network": meeting.network}
-        )
 
 
 def send_reminders(*, now: datetime.datetime | None = None) -> int:
