@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from meetings import services
 from meetings.changes import what_changed
@@ -221,3 +222,12 @@ def test_nothing_a_person_must_know_of_gives_no_line():
     same = Meeting(title="Call", starts_at=TUESDAY, ends_at=TUESDAY + HOUR, venue_address="X")
 
     assert what_changed(meeting, same) == []
+
+
+def test_the_edit_page_says_who_hears_of_a_change(client, network, coordinator):
+    meeting = factories.make_meeting(network=network)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("meetings:edit", args=[meeting.pk])).content.decode()
+
+    assert "emailed to the people registered and to everyone an announcement about it" in page
