@@ -1,14 +1,28 @@
 """This app's part of "download my data" and "close my account" (see portal.privacy)."""
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q
 
 from core.dates import iso
 
-from .models import User
+from .models import EmailSuppression, User
+
+
+def _suppressions_of(person: User):
+    """The bulk-mail records of the person's addresses (bounces, a complaint, a stop)."""
+    addresses = {
+        person.email,
+        *EmailAddress.objects.filter(user=person).values_list("email", flat=True),
+    }
+    matching = Q()
+    for address in addresses:
+        matching |= Q(address__iexact=address)
+    return EmailSuppression.objects.filter(matching)
 
 
 def personal_data(person: User) -> dict:
-    """The account, its addresses, posts and designations."""
+    """The account, its addresses, posts and designations, and what bulk mail to its
+    addresses met (bounces, a complaint, a stop)."""
     return {
         "account": {
             "email": person.email,
@@ -44,11 +58,25 @@ def personal_data(person: User) -> dict:
             }
             for designation in person.designations.all()
         ],
+        "bulk_mail_stops": [
+            {
+                "address": row.address,
+                "stopped": row.is_suppressed,
+                "reason": row.get_reason_display(),
+                "stopped_at": iso(row.suppressed_at),
+                "hard_bounces": row.hard_bounces,
+                "last_bounce_at": iso(row.last_bounce_at),
+                "complained_at": iso(row.complained_at),
+            }
+            for row in _suppressions_of(person)
+        ],
     }
 
 
 def forget_person(person: User) -> None:
     """Delete the account: posts (with the decisions on them), designations and email
     addresses go with it; decisions the person made on others' posts stay, without them
-    (PostDecision.decided_by is SET_NULL)."""
+    (PostDecision.decided_by is SET_NULL). The bulk-mail records of their addresses go
+    too: they name the person by address, not by a link."""
+    _suppressions_of(person).delete()
     person.delete()

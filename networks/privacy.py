@@ -6,14 +6,15 @@ from core.dates import iso
 from members.models import School, User
 
 from . import services
-from .models import ContactMessage, Invitation, Membership, WorkhubMembership
+from .models import ContactMessage, EmailPreference, Invitation, Membership, WorkhubMembership
 
 FORMER_MEMBER_NAME = "Former member"
 FORMER_MEMBER_EMAIL = "former-member@invalid.invalid"
 
 
 def personal_data(person: User) -> dict:
-    """Memberships, workhub places, invitations to the person's address, messages sent."""
+    """Memberships, workhub places, invitations to the person's address, messages sent,
+    how they want each network's announcements."""
     return {
         "memberships": [
             {
@@ -60,6 +61,16 @@ def personal_data(person: User) -> dict:
             }
             for message in _messages_from(person).select_related("network")
         ],
+        "email_preferences": [
+            {
+                "network": preference.network.name,
+                "announcements": preference.get_choice_display(),
+                "changed_at": iso(preference.updated_at),
+            }
+            for preference in EmailPreference.objects.filter(person=person).select_related(
+                "network"
+            )
+        ],
     }
 
 
@@ -77,7 +88,8 @@ def forget_person(person: User) -> None:
     Records that belong to a school or a network stay: an ended school seat (its
     next head takes it) and messages to coordinators, shown as from a former member.
     Their other memberships end as any membership ends (end_membership), so each
-    network's history says they left; the rows go with the account.
+    network's history says they left; the rows go with the account. Their email
+    preferences go.
     """
     seat_schools = School.objects.filter(
         memberships__person=person, memberships__status__in=Membership.LIVE_STATUSES
@@ -99,3 +111,4 @@ def forget_person(person: User) -> None:
     )
     # Invitations name the person by their address, which must go too.
     Invitation.objects.filter(email__iexact=person.email).delete()
+    EmailPreference.objects.filter(person=person).delete()

@@ -6,6 +6,7 @@ from typing import Protocol
 from django.db import transaction
 from django.utils import timezone
 
+from announcements import privacy as announcements_privacy
 from articles import privacy as articles_privacy
 from core import privacy as core_privacy
 from core.email import queue_templated_email
@@ -33,6 +34,7 @@ class PrivacyPart(Protocol):
 # Highest floor first: an app may still read the records of the apps below it while
 # it forgets; members comes last and deletes the account.
 PRIVACY_PARTS: tuple[PrivacyPart, ...] = (
+    announcements_privacy,
     support_privacy,
     articles_privacy,
     leaders_privacy,

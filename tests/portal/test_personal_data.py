@@ -4,6 +4,7 @@ Both ask for the password again (allauth's reauthentication) unless the person g
 the last few minutes.
 """
 
+import datetime
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,10 +14,13 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Designation, Post, User
+from announcements.models import Announcement, Delivery, DigestSent
+from members import suppression
+from members.models import Designation, EmailSuppression, Post, User
 from networks import services as network_services
 from networks.models import (
     ContactMessage,
+    EmailPreference,
     Invitation,
     Membership,
     Network,
@@ -389,3 +393,92 @@ def test_closing_an_account_removes_invitations_to_the_person_s_address(client, 
     client.post(CLOSE, {"confirm": "on"})
 
     assert list(Invitation.objects.all()) == [other]
+
+
+# Announcements: what a network sent the person, what they wrote, how they want it -----
+
+
+def _announcement(network, *, subject, author=None, to=()):
+    """A sent announcement of the network, with a delivery to each person in `to`."""
+    announcement = Announcement.objects.create(
+        network=network,
+        subject=subject,
+        body="News.",
+        author=author,
+        state=Announcement.State.SENT,
+        sent_at=timezone.now(),
+    )
+    for person in to:
+        Delivery.objects.create(
+            announcement=announcement,
+            person=person,
+            status=Delivery.Status.SENT,
+            sent_at=timezone.now(),
+        )
+    return announcement
+
+
+@pytest.fixture
+def announcements_data(person, colleague, network):
+    """Ruth wrote one announcement and was sent another (as was her colleague); she chose
+    a digest, had one, and her address once complained. Her colleague's are theirs."""
+    _announcement(network, subject="Spring conference booking", author=person, to=[colleague])
+    _announcement(network, subject="New term dates", author=colleague, to=[person, colleague])
+    EmailPreference.objects.create(
+        person=person, network=network, choice=EmailPreference.Choice.DIGEST
+    )
+    EmailPreference.objects.create(
+        person=colleague, network=network, choice=EmailPreference.Choice.NONE
+    )
+    DigestSent.objects.create(person=person, week_of=datetime.date(2026, 3, 2))
+    DigestSent.objects.create(person=colleague, week_of=datetime.date(2026, 3, 2))
+    suppression.record_complaint("Ruth.Marlowe@School.example")
+    suppression.record_complaint(colleague.email)
+
+
+def test_download_has_the_announcements_sent_to_and_written_by_the_person(
+    client, person, network, announcements_data
+):
+    client.force_login(person)
+    _reauthenticate(client)
+
+    data = json.loads(client.get(DOWNLOAD).content)
+
+    assert [(a["network"], a["subject"], a["state"]) for a in data["announcements_written"]] == [
+        (network.name, "Spring conference booking", "Sent")
+    ]
+    assert [
+        (d["network"], d["announcement"], d["status"]) for d in data["announcements_to_you"]
+    ] == [(network.name, "New term dates", "Sent")]
+    assert data["announcements_to_you"][0]["sent_to_you_at"] is not None
+    assert [p["network"] for p in data["email_preferences"]] == [network.name]
+    assert data["email_preferences"][0]["announcements"].startswith("A weekly digest")
+    assert [d["week_of"] for d in data["digests_sent"]] == ["2026-03-02"]
+    [stop] = data["bulk_mail_stops"]
+    assert (stop["stopped"], stop["reason"]) == (True, "It reported one of our messages as spam")
+    # Nothing of the colleague's: not their preference, digest, address or the copies
+    # of the person's announcement sent to them.
+    assert "colleague@school.example" not in json.dumps(data)
+    assert "No announcements" not in json.dumps(data)
+    assert len(data["digests_sent"]) == 1
+
+
+def test_closing_an_account_keeps_its_announcements_for_the_network_and_forgets_the_rest(
+    client, person, colleague, network, announcements_data
+):
+    client.force_login(person)
+    _reauthenticate(client)
+
+    client.post(CLOSE, {"confirm": "on"})
+
+    written = Announcement.objects.get(subject="Spring conference booking")
+    assert (written.network, written.author, written.is_sent) == (network, None, True)
+    assert not Delivery.objects.filter(person_id=person.pk).exists()
+    assert not DigestSent.objects.filter(person_id=person.pk).exists()
+    assert not EmailPreference.objects.filter(person_id=person.pk).exists()
+    assert not EmailSuppression.objects.filter(address__iexact=person.email).exists()
+    # The colleague's copies, preference, digest and stop stay.
+    assert Delivery.objects.filter(person=colleague).count() == 2
+    assert EmailPreference.objects.filter(person=colleague).exists()
+    assert DigestSent.objects.filter(person=colleague).exists()
+    assert EmailSuppression.objects.filter(address=colleague.email).exists()

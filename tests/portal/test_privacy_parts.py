@@ -56,6 +56,10 @@ PERSON_LINKS = {
     ("leaders", "LeaderMessage", "sender"): "deleted (the leader has the email)",
     ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
     ("fees", "FeeInvoice", "created_by"): "kept without the person (the school's record)",
+    ("announcements", "Announcement", "author"): "kept without the person (the network's)",
+    ("announcements", "Delivery", "person"): "deleted",
+    ("announcements", "DigestSent", "person"): "deleted",
+    ("networks", "EmailPreference", "person"): "deleted",
     ("core", "AuditEvent", "actor"): "kept without the person (name removed)",
     ("core", "AuditEvent", "subject"): "kept without the person (name removed)",
 }
