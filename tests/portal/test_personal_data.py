@@ -482,3 +482,14 @@ def test_closing_an_account_keeps_its_announcements_for_the_network_and_forgets_
     assert EmailPreference.objects.filter(person=colleague).exists()
     assert DigestSent.objects.filter(person=colleague).exists()
     assert EmailSuppression.objects.filter(address=colleague.email).exists()
+
+
+def test_the_data_page_says_announcements_are_in_the_download_and_stay_with_the_network(
+    client, person
+):
+    client.force_login(person)
+
+    page = client.get(reverse("portal:my_data")).content.decode()
+
+    assert "the announcements you have written or been sent" in page
+    assert "an announcement will be from the network" in page
