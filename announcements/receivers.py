@@ -3,8 +3,8 @@
 Whoever got an announcement about a meeting was told of it, registered or not: they hear
 of a change or a cancellation too, with the email meetings sends its own people. These
 are meeting-change emails, not announcements, so they go whatever the person's email
-preference. Meetings sits on a lower floor and may not import this app, hence the signal
-(meetings.signals).
+preference (docs/rules.md, "Announcements and what always goes"). Meetings sits on a
+lower floor and may not import this app, hence the signal (meetings.signals).
 """
 
 from collections.abc import Iterable

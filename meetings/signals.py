@@ -4,7 +4,7 @@ Meetings emails the people it knows were told of the meeting: those registered a
 a cancellation, the members who may see it. An app on a higher floor may have told
 others (an announcement about the meeting); meetings may not import it, so it says what
 happened here and that app tells its own people, with the same email
-(docs/architecture.md, "Announcements").
+(docs/architecture.md, "The floors").
 
 Both are sent inside the change's transaction, after meetings' own emails are queued:
 an email is a row queued in the same transaction, so a change that rolls back tells
