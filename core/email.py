@@ -109,9 +109,11 @@ def queue_email(
     reply_to: list[str] | None = None,
     from_email: str | None = None,
     attachment: AttachmentSpec | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Send an email in the background: stored, then sent by a task that carries its id
-    (and, for an attachment, {"maker": registered name, "ids": {...}})."""
+    (and, for an attachment, {"maker": registered name, "ids": {...}}). `headers` are
+    added to the message (bulk mail's List-Id, List-Unsubscribe); its Message-ID is ours."""
     # One transaction: an email stored without its task would never be sent.
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
@@ -121,6 +123,7 @@ def queue_email(
             html_body=html_body,
             reply_to=list(reply_to or []),
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            headers=dict(headers or {}),
         )
         extra = {"attachment": attachment} if attachment else {}
         send_email.enqueue(email_id=email.pk, attempt=1, **extra)
@@ -242,7 +245,7 @@ def send_email(*, email_id: int, attempt: int, attachment: AttachmentSpec | None
         from_email=email.from_email,
         to=email.to,
         reply_to=email.reply_to,
-        headers={"Message-ID": message_id_for(email)},
+        headers={**email.headers, "Message-ID": message_id_for(email)},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
