@@ -36,6 +36,8 @@ def test_the_daily_and_hourly_commands_are_all_scheduled():
         "send_fee_reminders",
     ):
         assert scheduled[daily].daily_at is not None, daily
+    assert scheduled["send_weekly_digest"].weekday == 0  # Monday morning
+    assert scheduled["send_weekly_digest"].daily_at == time(7, 0)
     assert scheduled["tell_story_moderators"].every_minutes == 60
     assert scheduled["send_unsent_contact_messages"].every_minutes <= 15
 
