@@ -13,6 +13,7 @@ from announcements import digest
 from announcements.models import Announcement, Delivery, DigestSent
 from articles.models import Article
 from core.scheduler import Job, jobs
+from meetings import services as meeting_services
 from meetings.models import LONDON, Meeting
 from members.suppression import record_complaint
 from networks.models import EmailPreference, Membership
@@ -425,3 +426,67 @@ def test_reading_for_the_digest_does_not_grow_with_the_people(django_assert_max_
     # held copies, and the next chunk's people.
     reads_per_chunk = 7
     assert twelve - four == 8 * writes_per_person + 2 * reads_per_chunk
+
+
+# Meetings published: the same preferences ------------------------------------------------
+
+
+def _choosing(network, choice):
+    person = factories.make_head()
+    factories.make_membership(person=person, network=network)
+    if choice is not None:
+        set_preference(person=person, network=network, choice=choice)
+    return person
+
+
+def test_publishing_a_meeting_emails_only_those_who_want_each_announcement(network):
+    people = {choice: _choosing(network, choice) for choice in [None, *Choice.values]}
+    meeting = factories.make_meeting(network=network, title="Spring conference", state="draft")
+
+    meeting_services.publish_meeting(meeting=meeting)
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [people[None].email, people[Choice.EVERY].email]
+    )
+
+
+def test_a_meeting_published_to_a_digest_reader_comes_in_their_digest(network):
+    reader = _choosing(network, Choice.DIGEST)
+    meeting = factories.make_meeting(
+        network=network, title="Spring conference", state="draft", starts_at=MEETING_DAY
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        meeting_services.publish_meeting(meeting=meeting)
+    assert mail.outbox == []
+
+    _send()
+
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+    assert "Spring conference" in mail.outbox[0].body
+
+
+def test_an_urgent_meeting_reaches_everyone_who_wants_urgent_news_at_once(network):
+    people = {choice: _choosing(network, choice) for choice in Choice.values}
+
+    meeting_services.create_urgent_meeting(
+        network=network,
+        by=None,
+        title="WAYDAY call",
+        starts_at=datetime.datetime.now(LONDON) + datetime.timedelta(hours=2),
+        minutes=30,
+        online_url="https://meet.example/wayday",
+    )
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        people[choice].email for choice in (Choice.EVERY, Choice.DIGEST, Choice.URGENT_ONLY)
+    )
+
+
+def test_a_cancellation_reaches_members_whatever_they_chose(network):
+    """A meeting change is not an announcement: it goes to all who may see the meeting."""
+    people = [_choosing(network, choice) for choice in Choice.values]
+    meeting = factories.make_meeting(network=network)
+
+    meeting_services.cancel_meeting(meeting=meeting, reason="Snow")
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(p.email for p in people)
