@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from email.message import EmailMessage as MIMEMessage
+from email.policy import Policy
+from email.policy import default as default_policy
 from email.utils import parseaddr
 from typing import TypedDict
 
@@ -75,6 +77,19 @@ class PlainTextEmail(EmailMultiAlternatives):
             charset=self.encoding or settings.DEFAULT_CHARSET,
             cte=_transfer_encoding(body),
         )
+
+
+class ListEmail(PlainTextEmail):
+    """Bulk mail, with list headers: folded at RFC 5322's limit of 998, not at 78.
+
+    A List-Unsubscribe link with its token is longer than 78 characters and has no space
+    to fold at, so Python's email package would rewrite it as encoded words (RFC 2047),
+    which no mail program reads as a link.
+    """
+
+    def message(self, *, policy: Policy | None = None) -> MIMEMessage:
+        policy = policy or default_policy
+        return super().message(policy=policy.clone(max_line_length=LONGEST_LINE))
 
 
 # name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.
@@ -239,7 +254,7 @@ def send_email(*, email_id: int, attempt: int, attachment: AttachmentSpec | None
     email = _through_a_restart(OutgoingEmail.objects.filter(pk=email_id).first)
     if email is None:
         return  # already sent (a task run twice), or its person closed their account
-    message = PlainTextEmail(
+    message = (ListEmail if email.headers else PlainTextEmail)(
         subject=email.subject,
         body=email.body,
         from_email=email.from_email,
