@@ -95,7 +95,7 @@ def unsubscribe_url(person: User, network: Network) -> str:
     Stands in for announcements.tokens.unsubscribe_token(person, network) and its URL,
     /email/unsubscribe/<token>/: the token is signed, bound to the person and the network.
     """
-    token = signing.dumps({"person": person.pk, "network": network.pk}, salt=UNSUBSCRIBE_SALT)
+    token = signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object([person.pk, network.pk])
     return f"{_site_url()}/email/unsubscribe/{token}/"
 
 

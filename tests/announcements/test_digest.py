@@ -166,11 +166,13 @@ def test_a_digest_of_one_network_unsubscribes_in_one_click(settings, network):
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The link is bound to this person and this network.
     token = link.rstrip("/").rsplit("/", 1)[1]
-    assert signing.loads(token, salt=digest.UNSUBSCRIBE_SALT) == {
-        "person": reader.pk,
-        "network": network.pk,
-    }
+    assert signing.Signer(salt=digest.UNSUBSCRIBE_SALT).unsign_object(token) == [
+        reader.pk,
+        network.pk,
+    ]
     assert link in message.body
+    # On the wire too it is one link, not folded into encoded words (RFC 2047).
+    assert f"List-Unsubscribe: <{link}>".encode() in message.message().as_bytes()
     # Bulk mail comes from the announcements' sender, apart from account mail.
     assert message.from_email == "Headnet networks <networks@headnet.example>"
 
