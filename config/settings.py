@@ -305,7 +305,8 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 30)
 # The periodic commands, run by the scheduler inside every `run_worker`
 # (core.scheduler), each once per period however many workers run: "daily_at" a
-# time of day (TIME_ZONE), or "every_minutes" (counted from midnight UTC).
+# time of day (TIME_ZONE), "weekly_at" a day and a time of day ("monday 07:00"), or
+# "every_minutes" (counted from midnight UTC).
 PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "reconcile_memberships": {"daily_at": "02:30"},
     "delete_closed_support_requests": {"daily_at": "03:00"},
@@ -313,6 +314,7 @@ PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "send_meeting_reminders": {"daily_at": "07:00"},
     "send_mentoring_check_ins": {"daily_at": "08:00"},
     "send_fee_reminders": {"daily_at": "09:00"},
+    "send_weekly_digest": {"weekly_at": "monday 07:00"},
     "tell_story_moderators": {"every_minutes": 60},
     "send_unsent_contact_messages": {"every_minutes": 10},
 }

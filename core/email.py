@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from email.message import EmailMessage as MIMEMessage
+from email.policy import Policy
+from email.policy import default as default_policy
 from email.utils import parseaddr
 from typing import TypedDict
 
@@ -77,6 +79,19 @@ class PlainTextEmail(EmailMultiAlternatives):
         )
 
 
+class ListEmail(PlainTextEmail):
+    """Bulk mail, with list headers: folded at RFC 5322's limit of 998, not at 78.
+
+    A List-Unsubscribe link with its token is longer than 78 characters and has no space
+    to fold at, so Python's email package would rewrite it as encoded words (RFC 2047),
+    which no mail program reads as a link.
+    """
+
+    def message(self, *, policy: Policy | None = None) -> MIMEMessage:
+        policy = policy or default_policy
+        return super().message(policy=policy.clone(max_line_length=LONGEST_LINE))
+
+
 # name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.
 Attachment = tuple[str, bytes, str]
 _attachment_makers: dict[str, Callable[..., Attachment | None]] = {}
@@ -109,9 +124,11 @@ def queue_email(
     reply_to: list[str] | None = None,
     from_email: str | None = None,
     attachment: AttachmentSpec | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Send an email in the background: stored, then sent by a task that carries its id
-    (and, for an attachment, {"maker": registered name, "ids": {...}})."""
+    (and, for an attachment, {"maker": registered name, "ids": {...}}). `headers` are
+    added to the message (bulk mail's List-Id, List-Unsubscribe); its Message-ID is ours."""
     # One transaction: an email stored without its task would never be sent.
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
@@ -121,6 +138,7 @@ def queue_email(
             html_body=html_body,
             reply_to=list(reply_to or []),
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            headers=dict(headers or {}),
         )
         extra = {"attachment": attachment} if attachment else {}
         send_email.enqueue(email_id=email.pk, attempt=1, **extra)
@@ -236,13 +254,13 @@ def send_email(*, email_id: int, attempt: int, attachment: AttachmentSpec | None
     email = _through_a_restart(OutgoingEmail.objects.filter(pk=email_id).first)
     if email is None:
         return  # already sent (a task run twice), or its person closed their account
-    message = PlainTextEmail(
+    message = (ListEmail if email.headers else PlainTextEmail)(
         subject=email.subject,
         body=email.body,
         from_email=email.from_email,
         to=email.to,
         reply_to=email.reply_to,
-        headers={"Message-ID": message_id_for(email)},
+        headers={**email.headers, "Message-ID": message_id_for(email)},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

@@ -98,6 +98,8 @@ class OutgoingEmail(models.Model):
     to = models.JSONField(default=list)
     reply_to = models.JSONField(default=list)
     from_email = models.CharField(max_length=320)
+    # Extra headers of bulk mail (List-Id, List-Unsubscribe): {name: value}.
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

@@ -31,29 +31,36 @@ logger = logging.getLogger(__name__)
 # Email waits for nothing: a periodic command runs after the email queued before it.
 PERIODIC_PRIORITY = -10
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# A weekly job's day, as settings name it ("monday 07:00"); Monday is 0, as in date.weekday().
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
 class Job:
-    """A command and when it runs: daily at a time of day, or every so many minutes."""
+    """A command and when it runs: daily at a time of day, weekly on a day (`weekday`,
+    Monday 0) at a time of day, or every so many minutes."""
 
     command: str
     daily_at: time | None = None
     every_minutes: int | None = None
+    weekday: int | None = None
 
     def slot(self, now: datetime) -> datetime:
         """The start of the period `now` falls in."""
         if self.daily_at is not None:
             # A time of day is local time (TIME_ZONE), so "07:00" stays 07:00 in summer.
-            today = timezone.localtime(now).date()
-            start = timezone.make_aware(datetime.combine(today, self.daily_at))
+            day = timezone.localtime(now).date()
+            period = timedelta(days=1)
+            if self.weekday is not None:
+                # This week's day (it may be still to come: then last week's is the slot).
+                day -= timedelta(days=day.weekday() - self.weekday)
+                period = timedelta(days=7)
+            start = timezone.make_aware(datetime.combine(day, self.daily_at))
             if start > now:
-                start = timezone.make_aware(
-                    datetime.combine(today - timedelta(days=1), self.daily_at)
-                )
+                start = timezone.make_aware(datetime.combine(day - period, self.daily_at))
             return start
         if self.every_minutes is None:
-            raise ValueError(f"{self.command}: say daily_at or every_minutes")
+            raise ValueError(f"{self.command}: say daily_at, weekly_at or every_minutes")
         period = timedelta(minutes=self.every_minutes)
         return EPOCH + (now - EPOCH) // period * period
 
@@ -63,13 +70,31 @@ def jobs() -> list[Job]:
     found = []
     for command, when in settings.PERIODIC_COMMANDS.items():
         daily_at, every_minutes = when.get("daily_at"), when.get("every_minutes")
+        weekly = _weekly(when.get("weekly_at"))
         if isinstance(daily_at, str):
             found.append(Job(command, daily_at=time.fromisoformat(daily_at)))
+        elif weekly is not None:
+            found.append(Job(command, daily_at=weekly[1], weekday=weekly[0]))
         elif isinstance(every_minutes, int) and every_minutes > 0:
             found.append(Job(command, every_minutes=every_minutes))
         else:
-            raise ValueError(f"{command}: say daily_at 'HH:MM' or every_minutes N")
+            raise ValueError(
+                f"{command}: say daily_at 'HH:MM', weekly_at 'monday HH:MM' or every_minutes N"
+            )
     return found
+
+
+def _weekly(weekly_at: object) -> tuple[int, time] | None:
+    """A weekly_at such as "monday 07:00" as (0, 07:00); None for anything else."""
+    if not isinstance(weekly_at, str):
+        return None
+    day, _, at = weekly_at.strip().lower().partition(" ")
+    if day not in WEEKDAYS:
+        return None
+    try:
+        return WEEKDAYS.index(day), time.fromisoformat(at.strip())
+    except ValueError:
+        return None
 
 
 def queue_if_due(job: Job, now: datetime) -> bool:

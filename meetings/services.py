@@ -13,7 +13,8 @@ from django.utils import timezone
 from core import audit
 from core.email import queue_templated_email
 from members.models import School, User
-from networks.models import Membership, Network, Workhub
+from networks.models import EmailPreference, Membership, Network, Workhub
+from networks.services import choices_for
 
 from . import access, signals
 from . import series as series_rules
@@ -288,7 +289,10 @@ def publish_meeting(
 
 def _announce(meetings: list[Meeting]) -> None:
     """One email to each active member of each network, listing the new meetings they may
-    see (all of them, by the rule; it is asked all the same, as every email asks it)."""
+    see (all of them, by the rule; it is asked all the same, as every email asks it) and
+    want now by their email preference for the network, as for an announcement: every
+    announcement, yes; a weekly digest, in the digest instead; urgent only or none, no.
+    An urgent meeting counts as an urgent announcement."""
     by_network: dict[int, list[Meeting]] = {}
     for meeting in sorted(meetings, key=lambda meeting: meeting.starts_at):
         by_network.setdefault(meeting.network_id, []).append(meeting)
@@ -297,12 +301,17 @@ def _announce(meetings: list[Meeting]) -> None:
         memberships = list(
             network.memberships.active().filter(person__isnull=False).select_related("person")
         )
+        choices = choices_for(network, {membership.holder.pk for membership in memberships})
         news: dict[User, list[Meeting]] = {}
         for person, meeting in access.who_may_see(
             (
                 (membership.holder, meeting)
                 for membership in memberships
                 for meeting in network_meetings
+                if EmailPreference.takes_at_once(
+                    choices.get(membership.holder.pk, EmailPreference.Choice.EVERY),
+                    urgent=meeting.kind == Meeting.Kind.URGENT,
+                )
             ),
             memberships,
         ):
@@ -428,7 +437,8 @@ def create_urgent_meeting(
     *, network: Network, by: User | None, title: str, starts_at: datetime.datetime,
     minutes: int, online_url: str,
 ) -> Meeting:  # fmt: skip
-    """A short online meeting at short notice: published and emailed to all members at once."""
+    """A short online meeting at short notice: published and emailed at once to all members
+    but those who want no announcements (it counts as an urgent one)."""
     if starts_at < timezone.now() - datetime.timedelta(minutes=5):
         raise ValidationError("An urgent meeting must start now or later.")
     meeting = create_meeting(

@@ -1,3 +1,4 @@
+import email.policy
 from datetime import timedelta
 from unittest import mock
 
@@ -43,6 +44,37 @@ def test_queued_email_is_delivered_with_its_reply_to_and_then_forgotten():
     assert len(mail.outbox) == 1
     assert mail.outbox[0].reply_to == ["sender@school.example"]
     assert not OutgoingEmail.objects.exists()  # nothing of a sent email is kept
+
+
+def test_bulk_mail_carries_its_list_headers_but_never_its_own_message_id():
+    queue_email(
+        subject="Your weekly digest",
+        body="Body",
+        to=["head@school.example"],
+        headers={
+            "List-Id": "Weekly digest <digest.headnet.example>",
+            "List-Unsubscribe": "<https://headnet.example/me/email/>",
+            "Message-ID": "<chosen-by-the-caller@example>",
+        },
+    )
+
+    message = mail.outbox[0].message()
+    # A long link stays one link on the wire, not folded into encoded words (RFC 2047).
+    link = "https://headnet.example/email/unsubscribe/" + "a1b2c3d4" * 12 + "/"
+    queue_email(
+        subject="Your weekly digest",
+        body="Body",
+        to=["head@school.example"],
+        headers={"List-Unsubscribe": f"<{link}>"},
+    )
+    for policy in (None, email.policy.SMTP):  # as a test reads it; as the SMTP backend sends it
+        wire = mail.outbox[1].message(policy=policy).as_bytes()
+        assert f"List-Unsubscribe: <{link}>".encode() in wire
+    assert message["List-Id"] == "Weekly digest <digest.headnet.example>"
+    assert message["List-Unsubscribe"] == "<https://headnet.example/me/email/>"
+    # One Message-ID per stored email, the same at every attempt: ours, not the caller's.
+    assert message["Message-ID"] != "<chosen-by-the-caller@example>"
+    assert len(message.get_all("Message-ID")) == 1
 
 
 def test_the_task_queue_holds_only_which_email_to_send(settings):

@@ -36,6 +36,8 @@ def test_the_daily_and_hourly_commands_are_all_scheduled():
         "send_fee_reminders",
     ):
         assert scheduled[daily].daily_at is not None, daily
+    assert scheduled["send_weekly_digest"].weekday == 0  # Monday morning
+    assert scheduled["send_weekly_digest"].daily_at == time(7, 0)
     assert scheduled["tell_story_moderators"].every_minutes == 60
     assert scheduled["send_unsent_contact_messages"].every_minutes <= 15
 
@@ -53,6 +55,42 @@ def test_a_daily_slot_is_at_its_local_time_of_day_in_summer_and_winter():
     assert reminders.slot(LONDON_SUMMER + timedelta(hours=17)) == datetime(
         2026, 7, 1, 6, 0, tzinfo=UTC
     )
+
+
+def test_a_weekly_slot_is_its_day_at_its_local_time_in_summer_and_winter():
+    digest = Job("send_weekly_digest", daily_at=time(7, 0), weekday=0)
+
+    # Wednesday 06:30 local: the slot is this week's Monday 07:00 local.
+    assert digest.slot(LONDON_SUMMER) == datetime(2026, 6, 29, 6, 0, tzinfo=UTC)
+    assert digest.slot(LONDON_WINTER) == datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    # Until Monday 07:00 local it is still last Monday's, then the new one's all week.
+    next_monday = datetime(2026, 7, 6, 6, 0, tzinfo=UTC)  # 07:00 in London
+    assert digest.slot(next_monday - timedelta(minutes=1)) == datetime(
+        2026, 6, 29, 6, 0, tzinfo=UTC
+    )
+    assert digest.slot(next_monday) == next_monday
+    assert digest.slot(next_monday + timedelta(days=6, hours=23)) == next_monday
+    # The Monday after the clocks go back (25 October 2026) is still at 07:00 local.
+    assert digest.slot(datetime(2026, 10, 26, 9, 0, tzinfo=UTC)) == datetime(
+        2026, 10, 26, 7, 0, tzinfo=UTC
+    )
+
+
+def test_a_weekly_slot_on_a_later_day_of_the_week(settings):
+    settings.PERIODIC_COMMANDS = {"prune_tasks": {"weekly_at": "Friday 18:30"}}
+    (job,) = jobs()
+
+    assert job == Job("prune_tasks", daily_at=time(18, 30), weekday=4)
+    # On the Wednesday the slot is the Friday before.
+    assert job.slot(LONDON_SUMMER) == datetime(2026, 6, 26, 17, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("weekly_at", ["funday 07:00", "monday", "monday 25:00", 7])
+def test_a_weekly_entry_without_a_day_and_a_time_is_refused(settings, weekly_at):
+    settings.PERIODIC_COMMANDS = {"prune_tasks": {"weekly_at": weekly_at}}
+
+    with pytest.raises(ValueError, match="weekly_at 'monday HH:MM'"):
+        jobs()
 
 
 def test_a_slot_every_few_minutes_starts_on_the_period():
