@@ -66,10 +66,11 @@ def _preference(announcement: Announcement) -> Coalesce:
     return Coalesce(Subquery(chosen), Value(Choice.EVERY.value))
 
 
-def _stopped() -> Exists:
-    """Whether a recipient's address gets no bulk mail, as an expression on the recipient."""
+def address_stopped(address: str = "email") -> Exists:
+    """Whether the address in the field `address` gets no bulk mail, as an expression (on
+    a person by default)."""
     return Exists(
-        EmailSuppression.objects.filter(address=OuterRef("email"), suppressed_at__isnull=False)
+        EmailSuppression.objects.filter(address=OuterRef(address), suppressed_at__isnull=False)
     )
 
 
@@ -78,7 +79,7 @@ def people_with_choices(announcement: Announcement) -> QuerySet[User, tuple[int,
     `delivery_status` needs for each, in one query."""
     return (
         recipients(announcement)
-        .annotate(choice=_preference(announcement), stopped=_stopped())
+        .annotate(choice=_preference(announcement), stopped=address_stopped())
         .order_by("pk")
         .values_list("pk", "choice", "stopped")
     )
@@ -114,7 +115,7 @@ def reach(announcement: Announcement) -> Reach:
     people; it need not be saved yet)."""
     rows = (
         recipients(announcement)
-        .annotate(choice=_preference(announcement), stopped=_stopped())
+        .annotate(choice=_preference(announcement), stopped=address_stopped())
         .order_by()
         .values("choice", "stopped")
         .annotate(people=Count("pk"))

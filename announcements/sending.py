@@ -45,7 +45,7 @@ from django.utils import timezone
 from core.email import EMAIL_MAX_ATTEMPTS, retry_later
 from members import suppression
 
-from .audiences import delivery_status, people_with_choices
+from .audiences import address_stopped, delivery_status, people_with_choices
 from .emails import AnnouncementMail
 from .models import Announcement, Delivery
 
@@ -177,7 +177,11 @@ def _stale_claim() -> datetime:
 
 
 def _claim(announcement_id: int, after_id: int, up_to_id: int) -> list[tuple[int, int, str]]:
-    """Take the range's rows still to send: (delivery id, person id, address) each."""
+    """Take the range's rows still to send: (delivery id, person id, address) each.
+
+    An address stopped since the fan-out (a complaint came in meanwhile, or during a
+    retry's wait) is not sent to: its row is marked suppressed instead.
+    """
     with transaction.atomic():
         # Locked rows are another batch's, being claimed right now: skip them. (SQLite
         # has no row locks, and writes one transaction at a time.)
@@ -187,13 +191,18 @@ def _claim(announcement_id: int, after_id: int, up_to_id: int) -> list[tuple[int
             .filter(
                 Q(status=Status.QUEUED) | Q(status=Status.SENDING, claimed_at__lt=_stale_claim())
             )
+            .annotate(stopped=address_stopped("person__email"))
             .order_by("pk")
-            .values_list("pk", "person_id", "person__email")
+            .values_list("pk", "person_id", "person__email", "stopped")
         )
-        Delivery.objects.filter(pk__in=[row[0] for row in rows]).update(
-            status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        now = timezone.now()
+        Delivery.objects.filter(pk__in=[row[0] for row in rows if row[3]]).update(
+            status=Status.SUPPRESSED, claimed_at=None
         )
-    return rows
+        Delivery.objects.filter(pk__in=[row[0] for row in rows if not row[3]]).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return [(pk, person_id, address) for pk, person_id, address, stopped in rows if not stopped]
 
 
 # RFC 3463's enhanced status code at the start of the server's reply: "5.1.1 ...".
@@ -277,7 +286,7 @@ def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[i
     connection = mailers.default
     try:
         with connection:
-            for done, (delivery_id, person_id, address) in enumerate(claimed):  # noqa: B007
+            for done, (delivery_id, person_id, address) in enumerate(claimed):
                 if time.monotonic() - renewed > renew_every:
                     Delivery.objects.filter(
                         pk__in=[row[0] for row in claimed[done:]], status=Status.SENDING

@@ -323,6 +323,23 @@ def test_a_stopped_address_gets_no_copy_and_a_suppressed_row(network, send):
     assert delivery_counts(announcement)["suppressed"] == 1
 
 
+def test_an_address_stopped_after_the_fan_out_gets_no_copy(network, settings):
+    settings.TASKS = DATABASE_TASKS
+    fine, complained = _members(network, 2)
+    announcement = factories.make_announcement(network=network, state=State.SENDING)
+    fan_out_announcement.call(announcement_id=announcement.pk)
+    # A complaint about an earlier announcement arrives while the batch waits its turn.
+    suppression.record_complaint(complained.email)
+
+    [batch] = DBTaskResult.objects.filter(task_path__endswith="send_deliveries")
+    send_deliveries.call(**batch.args_kwargs["kwargs"])
+
+    assert _recipients() == [fine.email]
+    assert _statuses(announcement)[complained.email] == Status.SUPPRESSED
+    announcement.refresh_from_db()
+    assert announcement.state == State.SENT
+
+
 # Refusals by the mail server ----------------------------------------------------
 
 
