@@ -270,6 +270,9 @@ EMAIL_SUBJECT_PREFIX = "[Headnet] "
 # Email (Django 6.1's MAILERS). Without EMAIL_HOST, messages are printed.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Headnet <noreply@headnet.localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The sender of announcements (bulk mail), so that it and account mail can go from
+# different addresses, as the large mailbox providers ask.
+ANNOUNCEMENTS_FROM_EMAIL = os.environ.get("ANNOUNCEMENTS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -317,6 +320,8 @@ PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "send_weekly_digest": {"weekly_at": "monday 07:00"},
     "tell_story_moderators": {"every_minutes": 60},
     "send_unsent_contact_messages": {"every_minutes": 10},
+    "send_due_announcements": {"every_minutes": 1},
+    "prune_deliveries": {"daily_at": "03:45"},
 }
 # A failed send waits this long before its second attempt, the pause doubling each
 # time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).
@@ -327,6 +332,9 @@ EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 60 * 60)
 TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
 # Days a closed coaching request is kept before delete_closed_support_requests deletes it.
 SUPPORT_REQUEST_RETENTION_DAYS = env_int("SUPPORT_REQUEST_RETENTION_DAYS", 90)
+# Days an announcement's delivery rows (who got a copy, and how it went) are kept after
+# it is sent; `prune_deliveries` then deletes them, keeping only the counts.
+ANNOUNCEMENT_DELIVERY_RETENTION_DAYS = env_int("ANNOUNCEMENT_DELIVERY_RETENTION_DAYS", 90)
 
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {

@@ -23,6 +23,8 @@ urlpatterns = [
     path("leaders/", include("leaders.urls")),
     path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),
+    # The unsubscribe link of every announcement's email.
+    path("email/", include("announcements.email_urls")),
     path("", include("portal.urls")),
     # allauth's "confirm access", by a code, for an account without a password.
     path(

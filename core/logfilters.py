@@ -57,6 +57,11 @@ CONFIDENTIAL_PATHS = (
     ConfidentialPath(
         _path(r"(/me/calendar/)[^/\s\"'?#\[\]]+\.ics"), r"\1[token].ics", leave_out_line=False
     ),
+    # An announcement's unsubscribe link: its token stops a person's announcements from a
+    # network. That people unsubscribe is no secret, so the line stays, the token blanked.
+    ConfidentialPath(
+        _path(r"(/email/unsubscribe/)[^/\s\"'?#\[\]]+"), r"\1[token]", leave_out_line=False
+    ),
 )
 # The paths whose whole access-log line is left out.
 LINE_LEFT_OUT = tuple(path for path in CONFIDENTIAL_PATHS if path.leave_out_line)

@@ -6,6 +6,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
@@ -244,3 +245,21 @@ def make_story(
         token_hash=token_hash,
         published_at=timezone.now() if state == Story.State.PUBLISHED else None,
     )
+
+
+def make_announcement(
+    *,
+    network: Network,
+    subject: str = "Spring term meeting dates",
+    body: str = "The dates are **set**: see the calendar.",
+    audience: str = Announcement.Audience.NETWORK,
+    state: str = Announcement.State.DRAFT,
+    author: User | None = None,
+    **fields,
+) -> Announcement:
+    """A draft announcement to the whole network unless told otherwise; `fields` name the
+    audience's sub-group, workhub or meeting, or mark it urgent."""
+    return Announcement.objects.create(
+        network=network, subject=subject, body=body, audience=audience, state=state,
+        author=author, **fields,
+    )  # fmt: skip

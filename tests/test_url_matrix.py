@@ -14,12 +14,14 @@ from django.apps import apps
 from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from announcements.tokens import unsubscribe_token
 from articles.models import StoryInbox
 from core import audit
 from fees.models import FeeInvoice, FeeScheme
@@ -45,7 +47,10 @@ PERSONAS = [
     "outsider_administrator",
     "staff",
 ]
-OURS = {"members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders"}
+OURS = {
+    "members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders",
+    "announcements",
+}  # fmt: skip
 LOGIN = "login"
 REAUTH = "reauthenticate"
 REDIRECT = "redirect"  # elsewhere on the site: a page's own post/redirect/get
@@ -660,6 +665,31 @@ ROUTES: dict[str, list[Case]] = {
             ],
             _only(ADMIN_SITE, REDIRECT, LOGIN),
         )
+    ],
+}
+
+
+# The unsubscribe link of an announcement's email: its signed token is the only key, so
+# whoever holds it (signed in or not) may use it; a token altered or guessed is a 404 and
+# changes nothing.
+def _unsubscribe(scene):
+    return [unsubscribe_token(scene["colleague"], scene["network"])]
+
+
+def _crossed_unsubscribe(scene):
+    """The colleague's token with the other network's id put in, its signature kept."""
+    signature = _unsubscribe(scene)[0].rsplit(":", 1)[1]
+    ids = [scene["colleague"].pk, scene["other_network"].pk]
+    return [f"{signing.b64_encode(signing.JSONSerializer().dumps(ids)).decode()}:{signature}"]
+
+
+ROUTES |= {
+    "email:unsubscribe": [
+        Case(_unsubscribe, _everyone(200)),
+        Case(_crossed_unsubscribe, _everyone(404), label="crossed"),
+        Case(_crossed_unsubscribe, _everyone(404), "post", label="crossed"),
+        Case(lambda scene: ["a-guess"], _everyone(404), "post", label="guessed"),
+        Case(_unsubscribe, _everyone(200), "post"),
     ],
 }
 

@@ -114,6 +114,8 @@ def test_an_error_email_about_another_page_keeps_its_report(settings):
         ("/coachingx/12/", "/coachingx/12/"),
         ("/me/calendar/abc.ics?x=1", "/me/calendar/[token].ics?x=1"),
         ("/me/calendar/", "/me/calendar/"),
+        ("/email/unsubscribe/WzEsMV0:Nmok_-oH/", "/email/unsubscribe/[token]/"),
+        ("/email/unsubscribe/", "/email/unsubscribe/"),
         ("/networks/heads-up/stories/12/", "/networks/heads-up/stories/12/"),
     ],
 )

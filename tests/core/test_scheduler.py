@@ -34,11 +34,14 @@ def test_the_daily_and_hourly_commands_are_all_scheduled():
         "delete_closed_support_requests",
         "send_mentoring_check_ins",
         "send_fee_reminders",
+        "prune_deliveries",
     ):
         assert scheduled[daily].daily_at is not None, daily
     assert scheduled["send_weekly_digest"].weekday == 0  # Monday morning
     assert scheduled["send_weekly_digest"].daily_at == time(7, 0)
     assert scheduled["tell_story_moderators"].every_minutes == 60
+    # A scheduled announcement goes within a minute of its time.
+    assert scheduled["send_due_announcements"].every_minutes == 1
     assert scheduled["send_unsent_contact_messages"].every_minutes <= 15
 
 
