@@ -25,10 +25,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.access import visible_articles
@@ -41,7 +39,9 @@ from members.suppression import suppressed_addresses
 from networks import access as network_access
 from networks.models import EmailPreference, Membership, Network
 
+from . import emails
 from .models import Announcement, Delivery, DigestSent
+from .tokens import unsubscribe_token
 
 # How many people are read together: their rows in one query each, and a bounded memory.
 CHUNK_SIZE = 200
@@ -77,42 +77,12 @@ def week_just_ended(now: datetime.datetime | None = None) -> Week:
     return week_of(today - datetime.timedelta(days=7))
 
 
-# What the digest links to -----------------------------------------------------------
-# The unsubscribe link, the preferences page and an announcement's page are being built
-# alongside (issue 22); each is asked for here, in one small function.
-
-PREFERENCES_PATH = "/me/email/"
-UNSUBSCRIBE_SALT = "announcements.unsubscribe"
-
-
-def _site_url() -> str:
-    return str(settings.SITE_URL).rstrip("/")
+# What the digest links to: the same links as an announcement's own email.
 
 
 def unsubscribe_url(person: User, network: Network) -> str:
-    """The person's one-click unsubscribe link from the network's announcements.
-
-    Stands in for announcements.tokens.unsubscribe_token(person, network) and its URL,
-    /email/unsubscribe/<token>/: the token is signed, bound to the person and the network.
-    """
-    token = signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object([person.pk, network.pk])
-    return f"{_site_url()}/email/unsubscribe/{token}/"
-
-
-def announcement_path(announcement: Announcement) -> str:
-    """The announcement's page in its network's archive (its network's page until the
-    archive is there)."""
-    slug = announcement.network.slug
-    try:
-        return reverse("announcements:detail", args=[slug, announcement.pk])
-    except NoReverseMatch:
-        return reverse("networks:detail", args=[slug])
-
-
-def from_address() -> str:
-    """Bulk mail's sender (ANNOUNCEMENTS_FROM_EMAIL), so that account mail and bulk mail
-    can be told apart by the mailbox providers."""
-    return getattr(settings, "ANNOUNCEMENTS_FROM_EMAIL", None) or settings.DEFAULT_FROM_EMAIL
+    """The person's one-click unsubscribe link from the network's announcements."""
+    return emails.site_url(emails.unsubscribe_path(unsubscribe_token(person, network)))
 
 
 # One person's digest ----------------------------------------------------------------
@@ -166,13 +136,13 @@ def headers_for(digest: Digest) -> dict[str, str]:
     the preferences page (RFC 2369), and each section of the body has its own
     unsubscribe link.
     """
-    host = urlsplit(_site_url()).hostname or "headnet.localhost"
+    host = urlsplit(settings.SITE_URL).hostname or "headnet.localhost"
     headers = {"List-Id": f"Headnet weekly digest <weekly-digest.{host}>"}
     if len(digest.sections) == 1:
         headers["List-Unsubscribe"] = f"<{digest.sections[0].unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
-        headers["List-Unsubscribe"] = f"<{_site_url()}{PREFERENCES_PATH}>"
+        headers["List-Unsubscribe"] = f"<{emails.site_url(emails.preferences_path())}>"
     return headers
 
 
@@ -184,12 +154,12 @@ def render_digest(digest: Digest) -> tuple[str, str, str]:
         "week_end": digest.week.monday + datetime.timedelta(days=6),
         "sections": digest.sections,
         "networks_named": _named([section.network for section in digest.sections]),
-        "preferences_url": f"{_site_url()}{PREFERENCES_PATH}",
+        "preferences_url": emails.site_url(emails.preferences_path()),
     }
     subject, body = render_email("announcements/email/digest", context)
     html_body = render_to_string(
         "announcements/email/digest_message.html",
-        {**context, "site_url": _site_url(), "subject": subject},
+        {**context, "site_url": settings.SITE_URL.rstrip("/"), "subject": subject},
     )
     return subject, body, html_body
 
@@ -213,7 +183,7 @@ def send_digest(digest: Digest) -> bool:
         body=body,
         html_body=html_body,
         to=[digest.person.email],
-        from_email=from_address(),
+        from_email=settings.ANNOUNCEMENTS_FROM_EMAIL,
         headers=headers_for(digest),
     )
     return True
@@ -333,7 +303,7 @@ def _digests_for(people: list[User], week: Week, news: _WeekNews) -> list[Digest
             section = Section(network=network, unsubscribe_url=unsubscribe_url(person, network))
             deliveries = held[(person.pk, network_id)]
             section.announcements = [
-                (delivery.announcement, announcement_path(delivery.announcement))
+                (delivery.announcement, emails.announcement_path(delivery.announcement))
                 for delivery in deliveries
             ]
             delivery_ids += [delivery.pk for delivery in deliveries]

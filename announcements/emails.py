@@ -16,13 +16,10 @@ No Precedence header: it is not a standard (RFC 2076 lists it as discouraged), a
 List-Id already marks the mail as a list's to filters and auto-responders (RFC 3834).
 """
 
-import email.policy
 import hashlib
 import hmac
 import unicodedata
 import uuid
-from email.message import EmailMessage as MIMEMessage
-from email.policy import Policy
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -32,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core.email import LONGEST_LINE, PlainTextEmail, render_email
+from core.email import ListEmail, render_email
 from networks.models import Network
 
 from .models import Announcement
@@ -110,19 +107,6 @@ def why_you_get_it(announcement: Announcement) -> str:
     return f"you are a member of {network.name} or of one of its groups"
 
 
-class AnnouncementEmail(PlainTextEmail):
-    """A copy whose headers are folded at RFC 5322's limit of 998, not at 78.
-
-    A List-Unsubscribe URL with its token is longer than 78 characters and has no
-    space to fold at, so Python's email package would rewrite it as encoded words
-    (RFC 2047), which no mail program reads as a link.
-    """
-
-    def message(self, *, policy: Policy | None = None) -> MIMEMessage:
-        policy = policy or email.policy.default
-        return super().message(policy=policy.clone(max_line_length=LONGEST_LINE))
-
-
 class AnnouncementMail:
     """An announcement's email, rendered once and addressed to each recipient in turn.
 
@@ -151,11 +135,11 @@ class AnnouncementMail:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
 
-    def message_to(self, *, person_id: int, address: str) -> AnnouncementEmail:
+    def message_to(self, *, person_id: int, address: str) -> ListEmail:
         """This person's copy: to their address only, with their own unsubscribe link."""
         token = token_for_ids(person_id, self.network.pk)
         unsubscribe_url = site_url(unsubscribe_path(token))
-        message = AnnouncementEmail(
+        message = ListEmail(
             subject=self.subject,
             body=self.text.replace(self.placeholder, token),
             from_email=settings.ANNOUNCEMENTS_FROM_EMAIL,
