@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class AnnouncementsConfig(AppConfig):
     name = "announcements"
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from . import tracking as email_events
+
+        # An email service's bounces, complaints and unsubscribes (announcements.tracking).
+        tracking.connect(email_events.receive, dispatch_uid="announcements.tracking")

@@ -195,7 +195,7 @@ def posts_with_schools() -> models.Prefetch:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def normalize_email(self, email):
+    def normalize_email(self, email: str | None) -> str:
         # The whole address is compared without case, so store it lower-cased.
         return (email or "").strip().lower()
 

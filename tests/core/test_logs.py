@@ -114,6 +114,10 @@ def test_an_error_email_about_another_page_keeps_its_report(settings):
         ("/coachingx/12/", "/coachingx/12/"),
         ("/me/calendar/abc.ics?x=1", "/me/calendar/[token].ics?x=1"),
         ("/me/calendar/", "/me/calendar/"),
+        (
+            "/email/events/Zx9_long-secret/postmark/tracking/",
+            "/email/events/[secret]/postmark/tracking/",
+        ),
         ("/networks/heads-up/stories/12/", "/networks/heads-up/stories/12/"),
     ],
 )
