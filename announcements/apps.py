@@ -4,5 +4,11 @@ from django.apps import AppConfig
 class AnnouncementsConfig(AppConfig):
     name = "announcements"
 
-    def ready(self):
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
         from . import receivers  # noqa: F401  (connects them to meetings' signals)
+        from . import tracking as email_events
+
+        # An email service's bounces, complaints and unsubscribes (announcements.tracking).
+        tracking.connect(email_events.receive, dispatch_uid="announcements.tracking")

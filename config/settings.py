@@ -7,6 +7,7 @@ DATABASE_URL and EMAIL_HOST (see README.md, "Configuration").
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "anymail",
     "core",
     "members",
     "networks",
@@ -289,6 +291,25 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# An email service's reports of bounces, complaints and unsubscribes (django-anymail's
+# tracking webhooks; announcements.tracking acts on them). Mounted only when both are set:
+# at email/events/<EMAIL_EVENTS_PATH>/<service>/tracking/, a long random path that is
+# itself a secret, and every request must carry the basic-auth "user:password" of
+# ANYMAIL_WEBHOOK_SECRET (anymail refuses it otherwise, as it does a bad signature).
+EMAIL_EVENTS_PATH = os.environ.get("EMAIL_EVENTS_PATH", "").strip("/")
+if EMAIL_EVENTS_PATH and not re.fullmatch(r"[A-Za-z0-9_-]{20,}", EMAIL_EVENTS_PATH):
+    raise ImproperlyConfigured(
+        "EMAIL_EVENTS_PATH must be a long random string: 20 or more letters, digits, - or _."
+    )
+ANYMAIL: dict[str, str] = {}
+if os.environ.get("ANYMAIL_WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = os.environ["ANYMAIL_WEBHOOK_SECRET"]
+if EMAIL_EVENTS_PATH and "WEBHOOK_SECRET" not in ANYMAIL:
+    raise ImproperlyConfigured(
+        "EMAIL_EVENTS_PATH needs ANYMAIL_WEBHOOK_SECRET: without it anyone who learnt the "
+        "path could report bounces."
+    )
 
 # Background work (email above all) goes through Django's tasks framework:
 # run at once in the embedded default, queued in the database in production

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from core import views as core_views
 from core.admin_login import admin_login
@@ -37,6 +38,17 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+
+def email_event_urls(events_path: str) -> list[URLPattern | URLResolver]:
+    """An email service's webhooks (django-anymail's), under the secret path; none without
+    one. A function so that tests can mount them under a path of their own."""
+    if not events_path:
+        return []
+    return [path(f"email/events/{events_path}/", include("anymail.urls"))]
+
+
+urlpatterns += email_event_urls(settings.EMAIL_EVENTS_PATH)
 
 # A database that cannot be reached answers 503 (try again), anything else 500.
 handler500 = "core.views.server_error"

@@ -87,13 +87,18 @@ class CsvExportMixin:
         )
         return [export, *super().get_urls()]
 
+    def get_csv_columns(self, request) -> list:
+        """The columns for this user (an admin may show some only to site staff)."""
+        return self.csv_columns
+
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         rows = changelist.get_queryset(request).values(*self.csv_fields).iterator(chunk_size=2000)
-        headers = [header for header, _column in self.csv_columns]
-        columns = [column for _header, column in self.csv_columns]
+        chosen = self.get_csv_columns(request)
+        headers = [header for header, _column in chosen]
+        columns = [column for _header, column in chosen]
         return stream_csv(self.csv_filename, headers, rows, columns)
 
 

@@ -62,6 +62,11 @@ CONFIDENTIAL_PATHS = (
     ConfidentialPath(
         _path(r"(/email/unsubscribe/)[^/\s\"'?#\[\]]+"), r"\1[token]", leave_out_line=False
     ),
+    # An email service's webhooks (settings.EMAIL_EVENTS_PATH): the path is half their
+    # secret, the basic-auth password the other half.
+    ConfidentialPath(
+        _path(r"(/email/events/)[^/\s\"'?#\[\]]+"), r"\1[secret]", leave_out_line=False
+    ),
 )
 # The paths whose whole access-log line is left out.
 LINE_LEFT_OUT = tuple(path for path in CONFIDENTIAL_PATHS if path.leave_out_line)

@@ -195,7 +195,7 @@ def posts_with_schools() -> models.Prefetch:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def normalize_email(self, email):
+    def normalize_email(self, email: str | None) -> str:
         # The whole address is compared without case, so store it lower-cased.
         return (email or "").strip().lower()
 
@@ -241,7 +241,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     show_email_to_members = models.BooleanField(
         "show my email address to members of my networks",
         default=False,
-        help_text="Nobody else ever sees it.",
+        help_text=(
+            "Members of your networks, their coordinators and administrators see your "
+            "address only if you tick this, on member lists and in the administrators' "
+            "exports. Headnet's own staff, who run the site, can always see it. Nobody "
+            "else ever does."
+        ),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
+
 from .models import EmailSuppression, User
 
 SUPPRESS_AFTER_HARD_BOUNCES = 3
@@ -52,6 +54,32 @@ def record_complaint(address: str) -> EmailSuppression:
 def lift(address: str) -> None:
     """The owner says the mailbox works again: bulk mail starts again, counts from zero."""
     EmailSuppression.objects.filter(address=User.objects.normalize_email(address)).delete()
+
+
+@transaction.atomic
+def resume_bulk_mail(*, person: User) -> bool:
+    """The person says their mailbox works again: lift the stop on their address, and
+    record who lifted it and why mail had stopped. False when nothing had stopped."""
+    row = (
+        EmailSuppression.objects.select_for_update()
+        .filter(address=User.objects.normalize_email(person.email), suppressed_at__isnull=False)
+        .first()
+    )
+    if row is None:
+        return False
+    reason = row.get_reason_display()
+    lift(row.address)
+    audit.record(
+        obj=person,
+        # Not the address, nor the person's name: closing the account removes those.
+        object_repr="Email to their address",
+        action="email_suppression.lifted",
+        summary="Said their mailbox works again: announcements and digests resume",
+        actor=person,
+        subject=person,
+        changes={"Announcements and digests": [f"Stopped ({reason.lower()})", "Sent"]},
+    )
+    return True
 
 
 def suppressed_addresses(addresses: Iterable[str]) -> set[str]:

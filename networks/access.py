@@ -86,6 +86,13 @@ def with_membership(
     )
 
 
+def sees_every_address(viewer: User | AnonymousUser) -> bool:
+    """Site staff, who run the service, see every address; everyone else (a network's
+    administrators in the admin and its exports among them) only the addresses people
+    chose to show to members of their networks."""
+    return viewer.is_authenticated and viewer.is_superuser
+
+
 def can_see_email(viewer: User | AnonymousUser, person: User) -> bool:
     """Site staff and the person always; members of a network the person is in, if the
     person allows it; nobody else, ever."""

@@ -21,6 +21,7 @@ from members.models import Post, School
 
 from . import access, services
 from .models import (
+    NO_NAME,
     ContactMessage,
     Invitation,
     Membership,
@@ -249,6 +250,16 @@ def _person(row, part: str) -> str:
     return row[f"person__{part}"]
 
 
+NOT_SHARED = "Not shared"
+
+
+def _shared_email(row) -> str:
+    """The address, only if the person chose to show it to members of their networks."""
+    if row["person_id"] is None:
+        return ""
+    return row["person__email"] if row["person__show_email_to_members"] else NOT_SHARED
+
+
 @admin.register(Membership)
 class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     list_display = ["person", "network", "school", "status", "role", "requested_at"]
@@ -264,8 +275,8 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
     csv_filename = "members.csv"
     csv_fields = [
         "network__short_name", "network__name", "person_id", "person__first_name",
-        "person__last_name", "person__email", "school__name", "school__urn", "status", "role",
-        "requested_at", "started_at", "ended_at",
+        "person__last_name", "person__email", "person__show_email_to_members", "school__name",
+        "school__urn", "status", "role", "requested_at", "started_at", "ended_at",
     ]  # fmt: skip
     csv_columns = [
         ("Network", lambda row: row["network__short_name"] or row["network__name"]),
@@ -281,12 +292,46 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         ("Ended", lambda row: _date(row["ended_at"])),
     ]
 
+    def get_csv_columns(self, request):
+        # A network's administrators get an address only where its owner chose to share
+        # it (access.sees_every_address): the same rule as the member list.
+        if access.sees_every_address(request.user):
+            return self.csv_columns
+        return [
+            (header, _shared_email if header == "Email" else column)
+            for header, column in self.csv_columns
+        ]
+
     def get_list_display(self, request):
+        columns = list(self.list_display)
+        if not access.sees_every_address(request.user):
+            # A person's str() is their address when they gave no name.
+            columns = ["member" if column == "person" else column for column in columns]
         # Filtered to one network (how its administrators use the list), a column
         # repeating its name on every row is left out.
         if NetworkFilter.parameter_name in request.GET:
-            return [column for column in self.list_display if column != "network"]
-        return self.list_display
+            return [column for column in columns if column != "network"]
+        return columns
+
+    def get_exclude(self, request, obj=None):
+        # The membership's own page, read-only: the person as "member" (below) for a
+        # network's administrators, never their unshared address.
+        return [] if access.sees_every_address(request.user) else ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if access.sees_every_address(request.user) else ["member", *fields]
+
+    @admin.display(description="person", ordering="person__last_name")
+    def member(self, obj) -> str:
+        """The person as a network's administrators see them: their name, or the address
+        they chose to share, or neither."""
+        person = obj.person
+        if person is None:
+            return "Former member"
+        if person.get_full_name():
+            return person.get_full_name()
+        return person.email if person.show_email_to_members else NO_NAME
 
     def audit_repr(self, obj) -> str:
         where = f" ({obj.school.name})" if obj.school_id else ""

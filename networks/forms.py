@@ -2,7 +2,7 @@ from django import forms
 
 from members.models import LocalAuthority, School
 
-from .models import Network
+from .models import EmailPreference, Network
 
 
 class DirectoryFilterForm(forms.Form):
@@ -78,3 +78,30 @@ class DeclineForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address to invite")
+
+
+class EmailPreferencesForm(forms.Form):
+    """A person's choice of announcements for each network they are a member of: one set
+    of radio buttons a network, named by its id (a network not given here is ignored)."""
+
+    def __init__(self, *args, networks: list[Network], chosen: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.networks = networks
+        for network in networks:
+            self.fields[self.field_name(network)] = forms.ChoiceField(
+                label=network.display_name,
+                choices=EmailPreference.Choice.choices,
+                initial=chosen[network.pk],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+
+    @staticmethod
+    def field_name(network: Network) -> str:
+        return f"network-{network.pk}"
+
+    def rows(self) -> list[tuple[Network, forms.BoundField]]:
+        """Each network with its bound field, in the order given."""
+        return [(network, self[self.field_name(network)]) for network in self.networks]
+
+    def choices(self) -> dict[Network, str]:
+        return {network: self.cleaned_data[self.field_name(network)] for network in self.networks}

@@ -16,6 +16,9 @@ from members.models import LocalAuthority, Post, School, User
 
 from .wording import roles_phrase, sectors_phrase
 
+# A person without a name, as shown to others: never their address in its place.
+NO_NAME = "(no name on their profile)"
+
 
 class NetworkQuerySet(models.QuerySet["Network"]):
     def page_family(
@@ -397,7 +400,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        who = self.person or "Former member"
+        # Never the address a nameless person's own str() falls back on: the admin's
+        # membership pages show this to the network's administrators.
+        if self.person is None:
+            return f"Former member in {self.network} ({self.get_status_display()})"
+        who = self.person.get_full_name() or NO_NAME
         return f"{who} in {self.network} ({self.get_status_display()})"
 
     @property

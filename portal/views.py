@@ -21,12 +21,14 @@ from core.redirects import safe_next
 from meetings import access as meeting_access
 from meetings import schedule
 from meetings import services as meeting_services
+from members import suppression
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from members.models import Designation, Post, School, User
 from members.reauthentication import require_code_if_no_password
 from networks import access
 from networks import services as networks_services
+from networks.forms import EmailPreferencesForm
 from networks.models import Membership, Network, WorkhubMembership
 
 from . import firstuse, services, work
@@ -375,5 +377,54 @@ def me(request: HttpRequest) -> HttpResponse:
             "feed_url": request.build_absolute_uri(
                 meeting_services.calendar_feed_for(person).get_absolute_url()
             ),
+            "suppression": suppression.suppression_of(person.email),
         },
     )
+
+
+@login_required
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Which announcements each of the person's networks emails them (every one, a weekly
+    digest, urgent only, none); linked from /me/ and from every announcement email."""
+    person = request.user
+    networks = [
+        membership.network
+        for membership in Membership.objects.active()
+        .filter(person=person)
+        .select_related("network")
+        .order_by("network__name")
+    ]
+    form = EmailPreferencesForm(
+        request.POST or None,
+        networks=networks,
+        chosen=networks_services.choices_of(person, networks),
+    )
+    if form.is_valid():
+        networks_services.set_preferences(
+            person=person, choices=form.choices(), how="preferences page"
+        )
+        messages.success(request, "Your email choices have been saved.")
+        return redirect("portal:email_preferences")
+    return render(
+        request,
+        "portal/email_preferences.html",
+        {
+            "form": form,
+            "rows": form.rows(),
+            "suppression": suppression.suppression_of(person.email),
+        },
+    )
+
+
+@require_POST
+@login_required
+def email_resume(request: HttpRequest) -> HttpResponse:
+    """The person says their mailbox works again: announcements and digests resume."""
+    if suppression.resume_bulk_mail(person=request.user):
+        messages.success(
+            request,
+            f"Announcements and digests will be sent to {request.user.email} again.",
+        )
+    else:
+        messages.info(request, f"Nothing had stopped: email to {request.user.email} goes.")
+    return redirect(safe_next(request, request.POST.get("next"), reverse("me")))

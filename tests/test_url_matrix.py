@@ -361,6 +361,23 @@ ROUTES: dict[str, list[Case]] = {
             {"ended_on": "2020-01-01"},
         ),
     ],
+    # Email choices: each person's own, for the networks they are in (a crafted field for
+    # another network is ignored: tests/portal/test_email_preferences.py). A bound form
+    # with no choices re-shows the page to a member, and is nothing to save for the rest.
+    "portal:email_preferences": [
+        Case(_no_args, _signed_in(200)),
+        Case(
+            _no_args,
+            {**_only(MEMBERS | OUTSIDERS, 200, REDIRECT), "staff": REDIRECT},
+            "post",
+            {"anything": "1"},
+        ),
+    ],
+    # Lifting the stop on bulk mail to one's own address: only ever one's own.
+    "portal:email_resume": [
+        Case(_no_args, _signed_in(REDIRECT), "post"),
+        Case(_no_args, _everyone(405)),
+    ],
     "portal:my_data": [Case(_no_args, _signed_in(200))],
     "portal:data_download": [Case(_no_args, _signed_in(REAUTH))],
     "portal:account_close": [
@@ -1029,8 +1046,9 @@ QUERY_BUDGET = 12
 OVER_BUDGET = {
     # An administrator's /me/ leads with their dashboard (the networks with their counts,
     # this year's invoices, claims at their school): 15; anyone's first visit also makes
-    # their calendar address (three queries once, one after): 13.
-    "me": 15,
+    # their calendar address (three queries once, one after): 13. Whether bulk mail to
+    # their address has stopped (the banner): one more.
+    "me": 16,
     # A head who is not a member of a school-based network: whether their school already
     # holds its seat is one more question than a person-based network asks (13).
     "networks:detail": 13,

@@ -26,7 +26,7 @@ from .joining import (
     withdraw_invitation,
 )
 from .memberships import end_membership, set_role, sync_admin_site_access
-from .preferences import choices_for, preference_of, set_preference
+from .preferences import choices_for, choices_of, preference_of, set_preference, set_preferences
 from .seats import hand_over_school_seats, keep_school_seats, pass_school_seats
 from .workhubs import join_workhub, leave_workhub, place_in_workhub, remove_from_workhub
 
@@ -34,6 +34,7 @@ __all__ = [
     "approve_membership",
     "ask_heads_to_confirm",
     "choices_for",
+    "choices_of",
     "confirm_claim",
     "decline_membership",
     "end_membership",
@@ -55,6 +56,7 @@ __all__ = [
     "revoke_headship",
     "send_contact_message",
     "set_preference",
+    "set_preferences",
     "set_role",
     "sync_admin_site_access",
     "sync_automatic_memberships",

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from core import audit
 from members.models import User
 
@@ -46,3 +48,27 @@ def set_preference(*, person: User, network: Network, choice: str, how: str = "p
         changes={"Announcements": [Choice(before).label, Choice(choice).label]},
     )
     return before
+
+
+def choices_of(person: User, networks: Iterable[Network]) -> dict[int, str]:
+    """network id -> the person's choice, for each of the networks (one query)."""
+    ids = [network.pk for network in networks]
+    chosen = dict(
+        EmailPreference.objects.filter(person=person, network_id__in=ids).values_list(
+            "network_id", "choice"
+        )
+    )
+    return {network_id: chosen.get(network_id, Choice.EVERY) for network_id in ids}
+
+
+@transaction.atomic
+def set_preferences(
+    *, person: User, choices: dict[Network, str], how: str = "page"
+) -> list[Network]:
+    """Record the person's choices for several networks at once (all or none); returns
+    the networks whose choice changed."""
+    return [
+        network
+        for network, choice in choices.items()
+        if set_preference(person=person, network=network, choice=choice, how=how) != choice
+    ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.csv_export import safe_cell
 from fees.models import FeeInvoice
 from members.models import School
+from networks.models import Membership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,83 @@ def test_the_invoice_export_streams_30000_rows_in_flat_memory(client, administra
 
     assert size > 5.5 * small_size  # six times the rows went out...
     assert peak < 1.2 * small_peak  # ...in the same memory
+
+
+# Addresses: a network's administrators see only those people chose to share (docs/rules.md,
+# "Smaller rules"); site staff, who run the service, see all.
+
+
+@pytest.fixture
+def sharing_and_not(network):
+    sharing = factories.make_head(
+        email="sharing@school.example", last_name="Sharer", show_email_to_members=True
+    )
+    private = factories.make_head(email="private@school.example", last_name="Private")
+    # No name on their profiles: an admin list would show their address in its place.
+    nameless = factories.make_user(email="nameless@school.example", first_name="", last_name="")
+    open_nameless = factories.make_user(
+        email="open@school.example", first_name="", last_name="", show_email_to_members=True
+    )
+    for person in (sharing, private, nameless, open_nameless):
+        factories.make_membership(person=person, network=network)
+    return sharing, private, nameless
+
+
+def _emails(rows) -> set[tuple[str, str]]:
+    return {(row["Last name"], row["Email"]) for row in rows}
+
+
+def test_the_administrators_export_shows_only_addresses_people_chose_to_share(
+    client, administrator, sharing_and_not
+):
+    client.force_login(administrator)
+
+    response = client.get(reverse("admin:networks_membership_export"))
+    text = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+    assert _emails(rows) == {
+        ("Sharer", "sharing@school.example"),
+        ("Private", "Not shared"),
+        ("", "Not shared"),
+        ("", "open@school.example"),
+        (administrator.last_name, "Not shared"),  # their own, unshared, too
+    }
+    assert "private@school.example" not in text and "nameless@school.example" not in text
+
+
+def test_site_staff_export_every_address(client, staff, sharing_and_not):
+    client.force_login(staff)
+
+    rows = _read(client.get(reverse("admin:networks_membership_export")))
+
+    assert ("Private", "private@school.example") in _emails(rows)
+    assert ("", "nameless@school.example") in _emails(rows)
+
+
+def test_the_administrators_membership_list_and_pages_never_show_an_unshared_address(
+    client, administrator, network, sharing_and_not
+):
+    _sharing, _private, nameless = sharing_and_not
+    client.force_login(administrator)
+
+    listing = client.get(reverse("admin:networks_membership_changelist")).content.decode()
+    membership = Membership.objects.get(person=nameless)
+    page = client.get(
+        reverse("admin:networks_membership_change", args=[membership.pk])
+    ).content.decode()
+
+    assert "open@school.example" in listing  # shared, and no name to show instead
+    assert "Person Sharer" in listing and "Person Private" in listing
+    for html in (listing, page):
+        assert "nameless@school.example" not in html
+        assert "private@school.example" not in html
+        assert "(no name on their profile)" in html
+
+
+def test_site_staff_see_the_address_of_a_person_without_a_name(client, staff, sharing_and_not):
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:networks_membership_changelist")).content.decode()
+
+    assert "nameless@school.example" in listing

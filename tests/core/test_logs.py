@@ -116,6 +116,10 @@ def test_an_error_email_about_another_page_keeps_its_report(settings):
         ("/me/calendar/", "/me/calendar/"),
         ("/email/unsubscribe/WzEsMV0:Nmok_-oH/", "/email/unsubscribe/[token]/"),
         ("/email/unsubscribe/", "/email/unsubscribe/"),
+        (
+            "/email/events/Zx9_long-secret/postmark/tracking/",
+            "/email/events/[secret]/postmark/tracking/",
+        ),
         ("/networks/heads-up/stories/12/", "/networks/heads-up/stories/12/"),
     ],
 )
