@@ -34,6 +34,7 @@ from networks.models import Network
 
 from .models import Announcement
 from .tokens import token_for_ids
+from .tracking import metadata_for
 
 Audience = Announcement.Audience
 
@@ -135,8 +136,9 @@ class AnnouncementMail:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
 
-    def message_to(self, *, person_id: int, address: str) -> ListEmail:
-        """This person's copy: to their address only, with their own unsubscribe link."""
+    def message_to(self, *, person_id: int, address: str, delivery_id: int) -> ListEmail:
+        """This person's copy: to their address only, with their own unsubscribe link, and
+        the delivery named to an email service (anymail's metadata) for its events."""
         token = token_for_ids(person_id, self.network.pk)
         unsubscribe_url = site_url(unsubscribe_path(token))
         message = ListEmail(
@@ -151,4 +153,6 @@ class AnnouncementMail:
             },
         )
         message.attach_alternative(self.html.replace(self.placeholder, token), "text/html")
+        # Read by anymail's backends (and ignored by SMTP): bounces name the delivery.
+        message.metadata = metadata_for(delivery_id)  # type: ignore[attr-defined]
         return message

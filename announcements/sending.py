@@ -292,7 +292,9 @@ def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[i
                         pk__in=[row[0] for row in claimed[done:]], status=Status.SENDING
                     ).update(claimed_at=timezone.now())
                     renewed = time.monotonic()
-                message = mail.message_to(person_id=person_id, address=address)
+                message = mail.message_to(
+                    person_id=person_id, address=address, delivery_id=delivery_id
+                )
                 try:
                     connection.send_messages([message])
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:

@@ -16,7 +16,7 @@ reaches `receive`: a request that fails is refused (400) and changes nothing.
   worse mistake.
 - Anything else (delivered, deferred, opened, clicked) changes nothing.
 
-Each announcement email carries `metadata_for(delivery)`, so an event names its
+Each announcement email carries `metadata_for(delivery_id)`, so an event names its
 delivery. An event without it falls back to the latest announcement sent to the address
 in the last few days.
 """
@@ -46,10 +46,10 @@ UNSUBSCRIBED_HOW = "email service's unsubscribe"
 WENT_OUT: set[str] = {Delivery.Status.SENDING, Delivery.Status.SENT, Delivery.Status.FAILED}
 
 
-def metadata_for(delivery: Delivery) -> dict[str, str]:
+def metadata_for(delivery_id: int) -> dict[str, str]:
     """What an announcement email carries to its email service (anymail's `metadata`), so
     the service's events about it name the delivery."""
-    return {DELIVERY_KEY: str(delivery.pk)}
+    return {DELIVERY_KEY: str(delivery_id)}
 
 
 def _sparkpost_is_permanent(raw: dict[str, Any]) -> bool:

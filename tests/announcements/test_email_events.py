@@ -71,7 +71,7 @@ def _delivery(person, network, *, status=Status.SENT, sent_at=None) -> Delivery:
 
 
 def _metadata(delivery: Delivery | None) -> dict:
-    return tracking.metadata_for(delivery) if delivery else {}
+    return tracking.metadata_for(delivery.pk) if delivery else {}
 
 
 # Postmark's webhook bodies (postmarkapp.com/developer/webhooks), as it sends them.

@@ -235,3 +235,14 @@ def test_who_chose_none_is_not_sent_the_next_one(osshta, members, send):
     send(factories.make_announcement(network=osshta))
 
     assert "ann@school.example" not in _copies()
+
+
+def test_each_copy_names_its_delivery_to_an_email_service(osshta, members, send):
+    """anymail hands `metadata` to the service, whose bounce and complaint events return it:
+    the event then marks this person's copy and no one else's."""
+    announcement = factories.make_announcement(network=osshta, subject="Summer conference")
+    send(announcement)
+
+    deliveries = dict(announcement.deliveries.values_list("person__email", "pk"))
+    for message in mail.outbox:
+        assert message.metadata == {"delivery": str(deliveries[message.to[0]])}
