@@ -6,6 +6,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
@@ -243,4 +244,25 @@ def make_story(
         state=state,
         token_hash=token_hash,
         published_at=timezone.now() if state == Story.State.PUBLISHED else None,
+    )
+
+
+def make_announcement(
+    *,
+    network: Network,
+    subject: str = "Term dates for next year",
+    state: str = Announcement.State.SENT,
+    audience: str = Announcement.Audience.NETWORK,
+    author: User | None = None,
+    **fields,
+) -> Announcement:
+    """A sent announcement to the whole network unless told otherwise (made directly, as
+    a record: sending one is announcements.services' work)."""
+    fields.setdefault("body", "The dates are *agreed*.")
+    if state in (Announcement.State.SENT, Announcement.State.SENDING):
+        fields.setdefault("sent_at", timezone.now())
+    if state == Announcement.State.SCHEDULED:
+        fields.setdefault("send_at", timezone.now() + datetime.timedelta(days=1))
+    return Announcement.objects.create(
+        network=network, subject=subject, state=state, audience=audience, author=author, **fields
     )
