@@ -2,11 +2,13 @@
 network, each refused with a message saying when they can send again."""
 
 import datetime
+import threading
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from announcements import services
@@ -180,3 +182,40 @@ def test_a_former_coordinator_s_old_announcements_still_count_for_the_network(
     Membership.objects.filter(person=coordinator).update(status="left")
     with pytest.raises(ValidationError, match="the most a network may send in a day"):
         services.send_announcement(announcement=_draft(network, administrator), by=administrator)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises writers, so two sends cannot race; run with DATABASE_URL "
+    "pointing at PostgreSQL",
+)
+def test_two_sends_at_once_cannot_both_take_the_network_s_last_place(
+    network, coordinator, administrator, member, limits
+):
+    for number in range(9):
+        _sent(network, member, NOON.replace(hour=1 + number))
+    drafts = {person: _draft(network, person) for person in (coordinator, administrator)}
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send(person):
+        try:
+            barrier.wait(timeout=10)
+            services.send_announcement(announcement=drafts[person], by=person)
+            outcomes.append("sent")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(person,)) for person in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert outcomes.count("sent") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "sent")
+    assert "the most a network may send in a day" in refusal
+    assert Announcement.objects.filter(network=network, sent_at__isnull=False).count() == 10
