@@ -7,8 +7,13 @@ class AnnouncementsConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from networks import sections
+
         from . import receivers  # noqa: F401  (connects them to meetings' signals)
         from . import tracking as email_events
+        from .sections import latest_announcements_section, workhub_announcements_section
 
         # An email service's bounces, complaints and unsubscribes (announcements.tracking).
         tracking.connect(email_events.receive, dispatch_uid="announcements.tracking")
+        sections.register(latest_announcements_section)
+        sections.register_for_workhub(workhub_announcements_section)

@@ -44,23 +44,19 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-# The pages below belong to the announcements' web pages and the preferences page. Their
-# paths are written out here, in one place, so the email does not wait for those URL
-# names; once they exist these become reverse("announcements:archive", args=[slug]),
-# announcement.get_absolute_url() and reverse() of the preferences page.
 def archive_path(network: Network) -> str:
     """The network's sent announcements on the site (List-Archive)."""
-    return f"/networks/{network.slug}/announcements/"
+    return reverse("announcements:archive", args=[network.slug])
 
 
 def announcement_path(announcement: Announcement) -> str:
     """The announcement's own page on the site."""
-    return f"/networks/{announcement.network.slug}/announcements/{announcement.pk}/"
+    return announcement.get_absolute_url()
 
 
 def preferences_path() -> str:
     """The page where a person chooses which announcements they get from each network."""
-    return "/me/email/"
+    return reverse("portal:email_preferences")
 
 
 def unsubscribe_path(token: str) -> str:

@@ -1,6 +1,6 @@
 """What a network tells its members: announcements, and one delivery row per recipient."""
 
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -100,7 +100,7 @@ class Announcement(models.Model):
     def __str__(self):
         return self.subject
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
@@ -114,6 +114,23 @@ class Announcement(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.state == self.State.SENT
+
+    @property
+    def audience_text(self) -> str:
+        """Who it is for, in words, to go inside a sentence: "everyone in OSSHTA", "the
+        SEND workhub (2026/27)" (capfirst it to start one)."""
+        label = self.network.label
+        if self.audience == self.Audience.SUBGROUP and self.subgroup:
+            return f"the {self.subgroup.name} sub-group"
+        if self.audience == self.Audience.WORKHUB and self.workhub:
+            return f"the {self.workhub.name} workhub ({self.workhub.academic_year_label})"
+        if self.audience == self.Audience.MEETING:
+            if self.meeting is None:
+                return "the people going to or waiting for a meeting"
+            return f"the people going to or waiting for {self.meeting}"
+        if self.audience == self.Audience.SEAT_HOLDERS:
+            return f"the heads holding {label}'s member schools' seats"
+        return f"everyone in {label}"
 
 
 class Delivery(models.Model):

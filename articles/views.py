@@ -73,6 +73,8 @@ def article_detail(request: HttpRequest, slug: str, article_slug: str) -> HttpRe
             "network": perms.network,
             "can_edit": access.can_edit(perms, article, request.user),
             "can_publish": perms.can_coordinate,
+            # The coordinators write announcements to the whole network (announcements.access).
+            "can_email_members": perms.can_coordinate and article.is_published,
         },
     )
 

@@ -357,6 +357,13 @@ SUPPORT_REQUEST_RETENTION_DAYS = env_int("SUPPORT_REQUEST_RETENTION_DAYS", 90)
 # it is sent; `prune_deliveries` then deletes them, keeping only the counts.
 ANNOUNCEMENT_DELIVERY_RETENTION_DAYS = env_int("ANNOUNCEMENT_DELIVERY_RETENTION_DAYS", 90)
 
+# Announcements (announcements.services): how many may be sent or scheduled, so a
+# mistaken or a stolen account cannot flood members' inboxes. A day and a month are
+# the UK's calendar ones.
+ANNOUNCEMENTS_PER_SENDER_PER_DAY = env_int("ANNOUNCEMENTS_PER_SENDER_PER_DAY", 5)
+ANNOUNCEMENTS_PER_NETWORK_PER_DAY = env_int("ANNOUNCEMENTS_PER_NETWORK_PER_DAY", 10)
+URGENT_ANNOUNCEMENTS_PER_MONTH = env_int("URGENT_ANNOUNCEMENTS_PER_MONTH", 2)
+
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("support.urls")),
     # /networks/<slug>/articles... and /networks/<slug>/stories/...
     path("", include("articles.urls")),
+    path("networks/<slug:slug>/announcements/", include("announcements.urls")),
     path("leaders/", include("leaders.urls")),
     path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),

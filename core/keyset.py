@@ -6,11 +6,13 @@ of the row next to it (a cursor in the query string): `?after=` the next page,
 `?before=` the previous one, `?page=last` the end, walked backwards from the end.
 A cursor that does not parse gives the first page, never an error.
 
-The keys are field paths, all ascending, the last one unique (a tie-breaker).
+The keys are field paths, each ascending or, with a leading "-", descending; the last
+one unique (a tie-breaker). A date, or a date and time, travels in the cursor as ISO text.
 """
 
 import base64
 import binascii
+import datetime
 import json
 from dataclasses import dataclass
 from functools import reduce
@@ -50,6 +52,7 @@ class KeysetPage:
 
 
 def encode_cursor(values: list) -> str:
+    values = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
@@ -95,16 +98,17 @@ def _value_at(row, path: str):
     return value
 
 
-def _beyond(keys: list[str], values: list, lookup: str) -> Q:
-    """Rows past the cursor in one direction: (a, b, c) > (x, y, z), spelt out.
+def _beyond(keys: list[str], values: list, lookups: list[str]) -> Q:
+    """Rows past the cursor in one direction: (a, b, c) > (x, y, z), spelt out, each key
+    compared its own way ("gt" or "lt": a descending key is passed the other way).
 
     The redundant a >= x (or <=) lets the database start its index scan at the
     cursor rather than filter the whole index.
     """
-    edge = "gte" if lookup == "gt" else "lte"
+    edge = "gte" if lookups[0] == "gt" else "lte"
     alternatives = [
         Q(**dict(zip(keys[:depth], values[:depth], strict=True)))
-        & Q(**{f"{keys[depth]}__{lookup}": values[depth]})
+        & Q(**{f"{keys[depth]}__{lookups[depth]}": values[depth]})
         for depth in range(len(keys))
     ]
     return Q(**{f"{keys[0]}__{edge}": values[0]}) & reduce(or_, alternatives)
@@ -112,8 +116,10 @@ def _beyond(keys: list[str], values: list, lookup: str) -> Q:
 
 def paginate(queryset: QuerySet, keys: list[str], params, per_page: int) -> KeysetPage:
     """The page the query string (`params`) asks for, in the order of `keys`."""
+    descending = [key.startswith("-") for key in keys]
+    paths = [key.removeprefix("-") for key in keys]
     try:
-        fields = [_field_at(queryset.model, key) for key in keys]
+        fields = [_field_at(queryset.model, path) for path in paths]
     except FieldDoesNotExist as error:
         raise ValueError(f"Not a key of {queryset.model.__name__}: {keys}") from error
     # Related rows are fetched for the page's rows only, not for the one looked at
@@ -121,17 +127,21 @@ def paginate(queryset: QuerySet, keys: list[str], params, per_page: int) -> Keys
     prefetches = queryset._prefetch_related_lookups
     queryset = queryset.prefetch_related(None)
     forward = queryset.order_by(*keys)
-    backward = queryset.order_by(*[f"-{key}" for key in keys])
+    backward = queryset.order_by(
+        *[path if down else f"-{path}" for path, down in zip(paths, descending, strict=True)]
+    )
+    onward = ["lt" if down else "gt" for down in descending]
+    back = ["gt" if down else "lt" for down in descending]
 
     after = decode_cursor(params.get("after", ""), fields)
     before = decode_cursor(params.get("before", ""), fields) if after is None else None
     rows = []
     if after is not None:
-        rows = list(forward.filter(_beyond(keys, after, "gt"))[: per_page + 1])
+        rows = list(forward.filter(_beyond(paths, after, onward))[: per_page + 1])
         has_previous, has_next = True, len(rows) > per_page
         rows = rows[:per_page]
     elif before is not None:
-        rows = list(backward.filter(_beyond(keys, before, "lt"))[: per_page + 1])
+        rows = list(backward.filter(_beyond(paths, before, back))[: per_page + 1])
         has_previous, has_next = len(rows) > per_page, True
         rows = rows[:per_page][::-1]
     if not rows:
@@ -150,7 +160,7 @@ def paginate(queryset: QuerySet, keys: list[str], params, per_page: int) -> Keys
         prefetch_related_objects(rows, *prefetches)
 
     def cursor(row) -> str:
-        return encode_cursor([_value_at(row, key) for key in keys])
+        return encode_cursor([_value_at(row, path) for path in paths])
 
     return KeysetPage(
         rows=rows,

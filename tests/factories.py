@@ -257,9 +257,23 @@ def make_announcement(
     author: User | None = None,
     **fields,
 ) -> Announcement:
-    """A draft announcement to the whole network unless told otherwise; `fields` name the
-    audience's sub-group, workhub or meeting, or mark it urgent."""
+    """A draft announcement to the whole network unless told otherwise (made directly, as a
+    record: sending one is announcements.services' work); `fields` name the audience's
+    sub-group, workhub or meeting, or mark it urgent."""
+    if state in (Announcement.State.SENT, Announcement.State.SENDING):
+        fields.setdefault("sent_at", timezone.now())
+    if state == Announcement.State.SCHEDULED:
+        fields.setdefault("send_at", timezone.now() + datetime.timedelta(days=1))
     return Announcement.objects.create(
         network=network, subject=subject, body=body, audience=audience, state=state,
         author=author, **fields,
     )  # fmt: skip
+
+
+def make_sent_announcement(
+    *, network: Network, subject: str = "Term dates for next year", **fields
+) -> Announcement:
+    """An announcement on the record as sent (or in the state given)."""
+    fields.setdefault("state", Announcement.State.SENT)
+    fields.setdefault("body", "The dates are *agreed*.")
+    return make_announcement(network=network, subject=subject, **fields)
