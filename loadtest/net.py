@@ -12,8 +12,9 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from email.policy import compat32
 
 
 @dataclass(frozen=True)
@@ -190,11 +191,14 @@ class SmtpSink:
             writer.close()
 
     def _keep(self, data: bytes, recipients: list[str]):
-        headers = BytesHeaderParser(policy=default_policy).parsebytes(data)
+        # The old policy reads headers in a quarter of the time of the default one: the
+        # sink shares the machine's cores with the workers whose sending it measures.
+        headers = BytesHeaderParser(policy=compat32).parsebytes(data)
+        subject = str(make_header(decode_header(headers.get("Subject", ""))))
         message = Received(
             message_id=str(headers.get("Message-ID", "")).strip(),
             to=tuple(recipients),
-            subject=str(headers.get("Subject", "")),
+            subject=" ".join(subject.split()),  # unfolded, encoded words decoded
             at=time.monotonic(),
         )
         with self.lock:

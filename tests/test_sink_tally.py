@@ -1,6 +1,6 @@
 """How `make load` and `make bench` count a mailing at their SMTP sink (loadtest.net)."""
 
-from loadtest.net import Received, tally
+from loadtest.net import Received, SmtpSink, tally
 
 EXPECTED = {
     "ann@school.example": "<a@headnet.example>",
@@ -59,3 +59,18 @@ def test_a_copy_carrying_another_persons_message_id_is_not_theirs():
     assert not found.exactly_once
     assert found.wrong_id == ["bob@school.example", "cat@school.example"]
     assert not (found.missing or found.twice or found.unexpected or found.repeated_ids)
+
+
+def test_the_sink_reads_the_message_id_and_the_subject_as_a_mail_program_shows_them():
+    sink = SmtpSink(loop=None, port=0)
+    data = (
+        b"Subject: =?utf-8?q?Caf=C3=A9_news?= from the\r\n network\r\n"
+        b"Message-ID: <a@headnet.example>\r\nTo: ann@school.example\r\n\r\nBody\r\n.\r\n"
+    )
+
+    sink._keep(data, ["ann@school.example"])
+
+    (message,) = sink.messages()
+    assert message.subject == "Café news from the network"
+    assert message.message_id == "<a@headnet.example>"
+    assert message.to == ("ann@school.example",)
