@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage as MIMEMessage
-from email.policy import Policy
+from email.policy import EmailPolicy, Policy
 from email.policy import default as default_policy
 from email.utils import parseaddr
 from typing import TypedDict
@@ -113,12 +113,11 @@ class ListEmail(PlainTextEmail):
     """
 
     def message(self, *, policy: Policy | None = None) -> MIMEMessage:
-        policy = policy or default_policy
-        changes: dict[str, object] = {"max_line_length": LONGEST_LINE}
+        policy = (policy or default_policy).clone(max_line_length=LONGEST_LINE)
         # Only in place of the standard registry: a policy with its own keeps it.
-        if type(getattr(policy, "header_factory", None)) is HeaderRegistry:
-            changes["header_factory"] = _HEADER_CLASSES
-        return super().message(policy=policy.clone(**changes))
+        if isinstance(policy, EmailPolicy) and type(policy.header_factory) is HeaderRegistry:
+            policy = policy.clone(header_factory=_HEADER_CLASSES)
+        return super().message(policy=policy)
 
 
 # name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.
