@@ -59,8 +59,8 @@ def _specs(year: str) -> list[Spec]:
             f"Members at the AGM agreed to keep the annual fee for {year} at £450 for each "
             "member school. It pays for the conference and the association's "
             "administration.\n\n"
-            "Each member school's invoice is on its head's page (**My page**, under "
-            "*Invoices*), with how to pay. If your school has paid already, thank you.",
+            "Heads of member schools find their school's invoice, and how to pay it, on "
+            "OSSHTA's page. If your school has paid already, thank you.",
             days_ago=26,
         ),
         Spec(
@@ -87,19 +87,19 @@ def _specs(year: str) -> list[Spec]:
         Spec(
             "osshta",
             "coordinator@example.org",
-            "Next morning meeting moved to County Hall",
-            "Our next morning meeting will be at **County Hall, New Road, Oxford**, in the "
-            "Council Chamber, while our usual room is refurbished. The date and times are "
-            "unchanged.\n\n"
-            "There is no parking at County Hall: the Westgate car park is a five-minute "
-            "walk away. If you have not registered yet, please do so on the meeting's page.",
+            "School places consultation: your views by the end of term",
+            "The county council is consulting on its plans for secondary school places over "
+            "the next five years. OSSHTA will send one response for all its schools.\n\n"
+            "Please send us your views on the proposals for your area, and any figures that "
+            "support them, through the contact form on OSSHTA's page **by the end of "
+            "term**. We will share a draft of the response before it goes.",
             days_ago=12,
         ),
         Spec(
             "oldham-schools-alliance",
             "oldham.head@example.org",
             "SEND workhub: planning day",
-            "Our planning day for the rest of the year will be next month, 9.30 to 3.00. "
+            "Our planning day for the rest of the year will be next month, from 9.30am to 3pm. "
             "The date and place will be on the workhub's page as soon as the venue is "
             "confirmed.\n\n"
             "Please bring your school's numbers of pupils on SEN support and with an EHC "

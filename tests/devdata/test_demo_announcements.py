@@ -105,7 +105,7 @@ def test_a_draft_waits_for_osshta_s_coordinator_on_the_announcements_page(demo, 
     page = client.get(reverse("announcements:archive", args=["osshta"])).content.decode()
 
     assert draft.subject in page
-    assert "Next morning meeting moved to County Hall" in page
+    assert "School places consultation: your views by the end of term" in page
 
 
 def test_a_member_reads_the_network_s_announcements_but_never_the_draft(demo, client):
@@ -113,7 +113,7 @@ def test_a_member_reads_the_network_s_announcements_but_never_the_draft(demo, cl
     page = client.get(reverse("announcements:archive", args=["osshta"])).content.decode()
 
     assert "Fees for " in page
-    assert "Next morning meeting moved to County Hall" in page
+    assert "School places consultation: your views by the end of term" in page
     assert "call for workshop leaders" not in page
 
 
