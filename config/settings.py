@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "leaders",
     "fees",
     "announcements",
+    "office",
     "portal",
     "devdata",
 ]

@@ -1,7 +1,7 @@
-"""A network speaks to its members (docs/product.md, "Announcements (`announcements/`)")
-in a real browser, with and without JavaScript: OSSHTA's coordinator writes an
-announcement to the whole association, previews how many it will reach, sends it; every
-member gets one email and reads it again in the archive."""
+"""A network speaks to its members (docs/product.md, "Announcements (`announcements/`)") in a real
+browser, with and without JavaScript: OSSHTA's coordinator writes an announcement to
+the whole association, previews how many it will reach, sends it; every member gets
+one email and reads it again in the archive."""
 
 import io
 import re
