@@ -35,6 +35,7 @@ import time
 from datetime import datetime, timedelta
 from itertools import batched
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
@@ -324,6 +325,13 @@ def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[i
                 )
                 try:
                     connection.send_messages([message])
+                except AnymailRecipientsRefused:
+                    # An email service (django-anymail) refused the one address: it is
+                    # invalid or on the service's own list of addresses that bounced or
+                    # complained. Sending it again would be refused again.
+                    _mark([delivery_id], Status.BOUNCED)
+                    suppression.record_hard_bounce(address)
+                    continue
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                     refusal = _refusal(error)
                     if refusal is None or refusal[0] < 500:

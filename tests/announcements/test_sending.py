@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -360,6 +361,20 @@ def test_a_permanent_refusal_of_an_address_bounces_its_copy_and_counts_against_i
     refusing[gone.email] = smtplib.SMTPRecipientsRefused(
         {gone.email: (550, b"5.1.1 <gone>: Recipient address rejected: User unknown")}
     )
+
+    announcement = send(factories.make_announcement(network=network))
+
+    assert _recipients() == [fine.email]
+    assert _statuses(announcement) == {fine.email: Status.SENT, gone.email: Status.BOUNCED}
+    assert EmailSuppression.objects.get(address=gone.email).hard_bounces == 1
+    assert announcement.state == State.SENT
+
+
+def test_an_email_service_refusing_an_address_bounces_its_copy_without_retrying(
+    network, send, refusing
+):
+    fine, gone = _members(network, 2)
+    refusing[gone.email] = AnymailRecipientsRefused("Recipient on the service's list")
 
     announcement = send(factories.make_announcement(network=network))
 
