@@ -22,6 +22,7 @@ urlpatterns = [
     # /networks/<slug>/articles... and /networks/<slug>/stories/...
     path("", include("articles.urls")),
     path("networks/<slug:slug>/announcements/", include("announcements.urls")),
+    path("networks/<slug:slug>/office/", include("office.urls")),
     path("leaders/", include("leaders.urls")),
     path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),

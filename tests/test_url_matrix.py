@@ -51,7 +51,7 @@ PERSONAS = [
 ]
 OURS = {
     "members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders",
-    "announcements",
+    "announcements", "office",
 }  # fmt: skip
 LOGIN = "login"
 REAUTH = "reauthenticate"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import get_commands
 
 RUNTIME_APPS = ["core", "members", "networks", "meetings", "fees", "support", "articles",
-                "leaders", "announcements", "portal", "config"]  # fmt: skip
+                "leaders", "announcements", "office", "portal", "config"]  # fmt: skip
 
 
 def test_seed_demo_and_seed_scale_are_devdata_s_commands():

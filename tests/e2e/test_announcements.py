@@ -1,4 +1,4 @@
-"""A network speaks to its members (docs/product.md; DESIGN.md section 9) in a real
+"""A network speaks to its members (docs/product.md, "Announcements (`announcements/`)") in a real
 browser, with and without JavaScript: OSSHTA's coordinator writes an announcement to
 the whole association, previews how many it will reach, sends it; every member gets
 one email and reads it again in the archive."""
