@@ -10,6 +10,7 @@ from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -115,6 +116,28 @@ def test_the_queued_fan_out_writes_the_rows_and_queues_batches_of_copies(
     assert _recipients() == sorted(f"member.{n}@school.example" for n in range(5))
     announcement.refresh_from_db()
     assert announcement.state == State.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="synchronous_commit is PostgreSQL's; run with DATABASE_URL pointing at PostgreSQL",
+)
+def test_each_copy_is_marked_sent_in_its_own_commit_and_the_connection_then_waits_for_disk(
+    network,
+):
+    """The marks skip the wait for the disk (synchronous_commit off) in their own
+    transactions only: the worker's next commit, its task's end, waits as ever."""
+    people = _members(network, 3)
+    announcement = factories.make_announcement(network=network, state=State.SENDING)
+
+    fan_out_announcement.call(announcement_id=announcement.pk)
+
+    assert _recipients() == sorted(person.email for person in people)
+    assert set(_statuses(announcement).values()) == {Status.SENT}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
 
 
 # Each person once -----------------------------------------------------------
