@@ -226,6 +226,46 @@ def test_a_worker_killed_half_way_through_a_batch_sends_nobody_a_second_copy(
     assert announcement.state == State.SENT
 
 
+def test_a_batch_queued_again_before_its_stopped_run_goes_stale_comes_back_for_the_rest(
+    network, settings, monkeypatch
+):
+    """The worker is stopped mid-batch (a second SIGTERM) or loses the database: core.worker
+    queues the task again 2 s later, when the stopped run's claims are still fresh. That
+    run leaves them, and queues the batch again for when they are stale: nobody is left
+    without their copy, and nobody gets two."""
+    settings.TASKS = DATABASE_TASKS
+    settings.MAILERS = _mailer(DyingBackend)
+    monkeypatch.setattr(DyingBackend, "LIVES", 3)
+    people = _members(network, 8)
+    announcement = factories.make_announcement(network=network, state=State.SENDING)
+    Announcement.objects.filter(pk=announcement.pk).update(fanned_out_at=timezone.now())
+    Delivery.objects.bulk_create(Delivery(announcement=announcement, person=p) for p in people)
+    batch = {"announcement_id": announcement.pk, "after_id": 0, "up_to_id": 10**9}
+    with pytest.raises(SystemExit):
+        send_deliveries.call(**batch)
+    monkeypatch.setattr(DyingBackend, "LIVES", 100)
+
+    send_deliveries.call(**batch)  # at once: the claims are fresh
+
+    assert len(mail.outbox) == 3
+    claimed_at = announcement.deliveries.filter(status=Status.SENDING).latest("claimed_at")
+    later = DBTaskResult.objects.get()
+    assert later.args_kwargs["kwargs"] == {**batch, "attempt": 1}
+    assert later.run_after > claimed_at.claimed_at + timedelta(
+        seconds=settings.WORKER_STALE_SECONDS
+    )
+
+    stale = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    announcement.deliveries.filter(status=Status.SENDING).update(claimed_at=stale)
+    DBTaskResult.objects.all().delete()
+    send_deliveries.call(**later.args_kwargs["kwargs"])
+
+    assert _recipients() == sorted(person.email for person in people)
+    assert not DBTaskResult.objects.exists()  # nothing left to come back for
+    announcement.refresh_from_db()
+    assert announcement.state == State.SENT
+
+
 def test_a_fan_out_whose_worker_died_mid_batch_is_resumed_by_running_it_again(
     network, settings, monkeypatch, send
 ):
