@@ -18,6 +18,12 @@ from . import access
 
 PAGE_SIZE = 50
 ORDER = ["person__last_name", "person__first_name", "pk"]
+# What a row shows, and no more (no password hashes, no school addresses).
+ROW_FIELDS = [
+    "network_id", "person_id", "school_id", "status", "role", "requested_at", "started_at",
+    "ended_at", "person__title", "person__first_name", "person__last_name", "person__email",
+    "person__show_email_to_members", "school__name", "school__urn",
+]  # fmt: skip
 
 # The status filter: people in the network now (the default), or those whose
 # membership has ended (kept as a record).
@@ -129,6 +135,7 @@ def member_list(
     data = form.cleaned_data if form.is_valid() else {}
     memberships = (
         network.memberships.select_related("person", "school")
+        .only(*ROW_FIELDS)
         .prefetch_related(Prefetch("person__posts", queryset=Post.objects.select_related("school")))
         .annotate(
             mail_stopped=Exists(suppression.stopped().filter(address=OuterRef("person__email")))
@@ -155,7 +162,8 @@ def member_list(
         memberships = memberships.annotate(fee_state=Subquery(this_year.values("state")[:1]))
         fee = data.get("fee")
         if fee == NOT_INVOICED:
-            memberships = memberships.filter(fee_state__isnull=True)
+            # A school's seat without an invoice (people without a seat have no fee).
+            memberships = memberships.filter(school__isnull=False, fee_state__isnull=True)
         elif fee:
             memberships = memberships.filter(fee_state=fee)
     return MemberList(network=network, scheme=scheme, memberships=memberships)
