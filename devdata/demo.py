@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from devdata.announcements import seed_announcements
 from devdata.articles import seed_articles
 from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
@@ -380,6 +381,7 @@ class Seeder:
         seed_leaders(self.fictional_heads("essex.leader", ESSEX, S.SECONDARY, 6),
                      networks["essex-sustainable-leadership"], self.log)  # fmt: skip
         seed_fees(networks, accounts, self.log)
+        seed_announcements(networks, self.log)
         self.log(
             "Demo data ready. Sign in with any demo account (for example "
             f"secondary.head@example.org) and the password: {self.password}"
@@ -625,3 +627,8 @@ class Seeder:
         WorkhubMembership.objects.get_or_create(
             workhub=send, person=accounts["oldham.head@example.org"], defaults={"is_lead": True}
         )
+        # Two more heads of the alliance work in it, so its announcement reaches a team.
+        for person in User.objects.filter(
+            email__in=["oldham.primary.head3@example.org", "oldham.primary.head4@example.org"]
+        ):
+            network_services.join_workhub(person=person, workhub=send)
