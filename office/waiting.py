@@ -43,7 +43,11 @@ def _invoices_url(perms: NetworkAccess) -> str:
     try:
         return reverse("office:fees", args=[perms.network.slug])
     except NoReverseMatch:
-        query = urlencode({"network": perms.network.pk, "state__exact": FeeInvoice.State.DUE})
+        due: dict[str, str] = {
+            "network": str(perms.network.pk),
+            "state__exact": FeeInvoice.State.DUE.value,
+        }
+        query = urlencode(due)
         return f"{reverse('admin:fees_feeinvoice_changelist')}?{query}"
 
 
