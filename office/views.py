@@ -143,13 +143,17 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a role.")
         return redirect(_back(request, slug))
+    role = form.cleaned_data["role"]
+    said = Membership.Role(role).label.lower()
+    if role == membership.role:
+        messages.info(request, f"{_name(membership)} is already a {said}: nothing changed.")
+        return redirect(_back(request, slug))
     try:
-        services.set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        services.set_role(membership=membership, role=role, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        role = Membership.Role(form.cleaned_data["role"]).label.lower()
-        messages.success(request, f"{_name(membership)} is now a {role}. They have been emailed.")
+        messages.success(request, f"{_name(membership)} is now a {said}. They have been emailed.")
     return redirect(_back(request, slug))
 
 

@@ -254,6 +254,22 @@ def test_changing_a_role_goes_through_the_service_and_is_audited(
     assert event.actor_id == administrator.pk
 
 
+def test_the_role_a_member_already_has_changes_nothing_and_says_so(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("office:member_role", args=[school_network.slug, people["unpaid"].pk]),
+        {"role": "member"},
+        follow=True,
+    )
+
+    assert "Ben Unpaid is already a member: nothing changed." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="membership.role").exists()
+    assert mail.outbox == []
+
+
 def test_a_role_that_does_not_exist_changes_nothing(client, administrator, school_network, people):
     client.force_login(administrator)
 
