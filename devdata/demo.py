@@ -22,6 +22,7 @@ from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
 from devdata.meetings import seed_meetings
 from devdata.support import seed_support
+from members.conversions import import_links
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
 from networks import eligibility
@@ -397,6 +398,11 @@ class Seeder:
     def schools(self) -> None:
         report = import_schools(DATA / "gias-synthetic-oxon-oldham-essex.csv")
         self.log(f"Schools: {report.summary()}")
+        # The register's academy conversions: Plovercombe High School closed into
+        # Teaselstead Catholic Academy, an OSSHTA member school (devdata/fees.py gives
+        # Plovercombe its old invoices).
+        links = import_links(DATA / "gias-links-synthetic.csv")
+        self.log(f"Academy conversions: {len(links.converted)} new")
 
     def networks(self) -> dict[str, Network]:
         networks = {}

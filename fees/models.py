@@ -1,3 +1,5 @@
+import datetime
+from collections.abc import Iterable
 from typing import Self
 
 from django.conf import settings
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import PenceField, format_pence
-from members.models import School
+from members.models import School, in_school_lines
 from networks.models import Network
 
 from .years import fee_year_label, fee_year_of
@@ -59,6 +61,12 @@ class FeeScheme(models.Model):
     def year_label(self, start_year: int) -> str:
         return fee_year_label(self.year_kind, start_year)
 
+    def this_years_invoices(self) -> "FeeInvoiceQuerySet":
+        """The network's invoices for the current fee year (one per member school)."""
+        return FeeInvoice.objects.filter(
+            network=self.network_id, year=self.current_year(), year_kind=self.year_kind
+        )
+
     def amount_for(self, school: School) -> int | None:
         """The fee for the school in pence; None when a banded fee lacks its pupil number.
 
@@ -93,9 +101,23 @@ class FeeBand(models.Model):
         return f"{limit}: {format_pence(self.amount_pence)}"
 
 
+# An invoice not paid (nor waived) this long after it was raised is overdue: the
+# network's office lists it among the waiting work.
+PAYMENT_TERMS = datetime.timedelta(days=30)
+
+
 class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
+    def of_schools(self, school_ids: Iterable[int]) -> Self:
+        """The schools' invoices, with those of the schools they carry on after an academy
+        conversion (docs/rules.md, "Academy conversions")."""
+        return self.filter(in_school_lines("school", school_ids))
+
     def due(self) -> Self:
         return self.filter(state=FeeInvoice.State.DUE)
+
+    def overdue(self, now: datetime.datetime | None = None) -> Self:
+        """Due, and raised more than PAYMENT_TERMS ago."""
+        return self.due().filter(created_at__lte=(now or timezone.now()) - PAYMENT_TERMS)
 
     def paid(self) -> Self:
         return self.filter(state=FeeInvoice.State.PAID)
@@ -160,6 +182,15 @@ class FeeInvoice(models.Model):
     def get_absolute_url(self):
         return reverse("fees:invoice", args=[self.pk])
 
+    def counts_for(self, school_ids: Iterable[int]) -> int | None:
+        """Which of these schools the invoice is a record of: its own school, or the one that
+        carries that school on now (reads school.latest_successor_id only)."""
+        ids = set(school_ids)
+        for school_id in (self.school_id, self.school.latest_successor_id):
+            if school_id in ids:
+                return school_id
+        return None
+
     def clean(self):
         if self.state == self.State.PAID and not self.paid_on:
             raise ValidationError({"paid_on": "Say when it was paid."})
@@ -177,3 +208,8 @@ class FeeInvoice(models.Model):
     @property
     def is_due(self) -> bool:
         return self.state == self.State.DUE
+
+    @property
+    def is_overdue(self) -> bool:
+        """The same rule as FeeInvoiceQuerySet.overdue, for one invoice."""
+        return self.is_due and self.created_at <= timezone.now() - PAYMENT_TERMS
