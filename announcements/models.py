@@ -104,7 +104,7 @@ class Announcement(models.Model):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("announcements:detail", args=[self.network.slug, self.pk])
 
     @property
