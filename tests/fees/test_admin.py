@@ -121,6 +121,7 @@ def test_the_fee_is_entered_in_pounds_and_kept_in_pence(client, administrator, f
         "flat_amount_pence": "£475.50",
         "reference_prefix": scheme.reference_prefix,
         "how_to_pay": "Cheque",
+        "days_to_pay": "30",
         "bands-TOTAL_FORMS": "0",
         "bands-INITIAL_FORMS": "0",
     }
