@@ -78,6 +78,9 @@ def decode_statement(data: bytes) -> str:
     raise StatementError(_NOT_TEXT)
 
 
+_SIGNED_AMOUNT = re.compile(r"[+-]\s*£?\s*[0-9][0-9,]*(?:\.[0-9]*)?")
+
+
 def is_formula(cell: str) -> bool:
     """A spreadsheet formula (=SUM(..), @cmd, +A1, -B2), not what a bank writes. A signed
     amount (-450.00, +450.00) is not one."""
@@ -85,7 +88,7 @@ def is_formula(cell: str) -> bool:
     if cell.startswith(("=", "@")):
         return True
     signed = cell[:1] in ("+", "-") and len(cell.strip()) > 1
-    return signed and not re.match(r"[+-]\s*£?\s*[0-9.]", cell)
+    return signed and not _SIGNED_AMOUNT.fullmatch(cell.strip())
 
 
 def _tokens(text: str) -> tuple[str, ...]:

@@ -95,6 +95,33 @@ def _bands_text(bands: Iterable[tuple[int | None, int]]) -> str:
     )
 
 
+def _checked_bands(terms: SchemeTerms) -> list[tuple[int | None, int]]:
+    """The terms' bands in order (none for a flat fee), once the terms add up."""
+    if terms.basis == FeeScheme.Basis.BANDED:
+        bands = _check_bands(terms.bands)
+    elif not terms.flat_amount_pence:
+        raise ValidationError("A flat fee needs an amount of more than £0.00.")
+    else:
+        bands = []
+    if bool(terms.bank_sort_code.strip()) != bool(terms.bank_account_number.strip()):
+        raise ValidationError("Give both the sort code and the account number, or neither.")
+    if not 1 <= terms.days_to_pay <= 365:
+        raise ValidationError("Give between 1 and 365 days to pay.")
+    return bands
+
+
+def _scheme_changes(before: FeeScheme, after: FeeScheme, bands: list[str]) -> audit.Changes:
+    changes = audit.model_changes(before, after, [f for f in SCHEME_FIELDS if "pence" not in f])
+    if before.flat_amount_pence != after.flat_amount_pence:
+        changes["Flat fee"] = [
+            format_pence(before.flat_amount_pence),
+            format_pence(after.flat_amount_pence),
+        ]
+    if bands[0] != bands[1]:
+        changes["Bands"] = bands
+    return changes
+
+
 @transaction.atomic
 def save_scheme(*, network: Network, terms: SchemeTerms, by: User | None) -> FeeScheme:
     """Set the network's fees: flat or banded by pupils, the fee year, how to pay. Invoices
@@ -110,19 +137,11 @@ def save_scheme(*, network: Network, terms: SchemeTerms, by: User | None) -> Fee
             "Some invoices are still due for the old fee year: settle them before the fee "
             "year changes, so that no school is invoiced twice for the same months."
         )
+    bands = _checked_bands(terms)
     for name in SCHEME_FIELDS:
         setattr(scheme, name, getattr(terms, name))
-    if terms.basis == FeeScheme.Basis.BANDED:
-        bands = _check_bands(terms.bands)
+    if bands:
         scheme.flat_amount_pence = None
-    else:
-        bands = []
-        if not terms.flat_amount_pence:
-            raise ValidationError("A flat fee needs an amount of more than £0.00.")
-    if bool(terms.bank_sort_code.strip()) != bool(terms.bank_account_number.strip()):
-        raise ValidationError("Give both the sort code and the account number, or neither.")
-    if not 1 <= terms.days_to_pay <= 365:
-        raise ValidationError("Give between 1 and 365 days to pay.")
     scheme.clean()  # normalises the prefix, sort code and account number
     taken = FeeScheme.objects.filter(reference_prefix=scheme.reference_prefix)
     if taken.exclude(network=network).exists():
@@ -136,9 +155,7 @@ def save_scheme(*, network: Network, terms: SchemeTerms, by: User | None) -> Fee
     FeeBand.objects.bulk_create(
         FeeBand(scheme=scheme, up_to_pupils=up_to, amount_pence=amount) for up_to, amount in bands
     )
-    changes = audit.model_changes(before, scheme, SCHEME_FIELDS)
-    if (bands_after := _bands_text(bands)) != bands_before:
-        changes["Bands"] = [bands_before, bands_after]
+    changes = _scheme_changes(before, scheme, [bands_before, _bands_text(bands)])
     if changes:
         audit.record(
             obj=scheme,

@@ -146,14 +146,18 @@ def test_a_paid_invoice_cannot_be_taken_back_to_due_or_its_amount_changed_in_the
 
     response = client.post(
         reverse("admin:fees_feeinvoice_change", args=[invoice.pk]),
-        {"state": "due", "amount_pence": "1", "paid_on": "", "notes": "Checked"},
-    )
+        {"state": "due", "amount_pence": "1", "paid_on": "", "notes": "Checked",
+         "due_on": "2000-01-01", "emailed_at": ""},
+    )  # fmt: skip
 
     assert response.status_code == 302
+    due_on = invoice.due_on
     invoice.refresh_from_db()
     assert (invoice.state, invoice.amount_pence, invoice.notes) == ("paid", 45000, "Checked")
+    assert invoice.due_on == due_on and invoice.emailed_at is not None
     page = client.get(reverse("admin:fees_feeinvoice_change", args=[invoice.pk])).content.decode()
-    assert 'name="state"' not in page and 'name="amount_pence"' not in page
+    for field in ["state", "amount_pence", "due_on", "emailed_at"]:
+        assert f'name="{field}"' not in page
 
 
 def test_an_administrator_waives_invoices_with_a_reason_through_the_action(
