@@ -70,7 +70,6 @@ class FeeSchemeForm(forms.Form):
                 required=False,
                 min_value=1,
                 max_value=100_000,
-                help_text="Empty on the top band: every larger school.",
             )
             self.fields[f"band_{number}_amount"] = PoundsFormField(
                 label=f"Band {number + 1}: fee (£)", required=False, max_value=MOST_POUNDS
