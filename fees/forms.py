@@ -193,7 +193,7 @@ class BankStatementForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["statement"].widget.attrs["accept"] = ".csv,text/csv"
+        self.fields["statement"].widget.attrs["accept"] = ".csv"
 
     def clean_statement(self) -> list[bank.StatementRow]:
         upload = self.cleaned_data["statement"]

@@ -307,6 +307,9 @@ def bank_statement(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, network)
     form = BankStatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        # A new upload replaces whatever was previewed before, even if it cannot be read.
+        request.session.pop(STATEMENT_KEY.format(network=network.pk), None)
     if request.method == "POST" and form.is_valid():
         name = request.FILES["statement"].name[:100]
         return _preview(request, network, name, form.cleaned_data["statement"])

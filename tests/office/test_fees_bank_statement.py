@@ -186,6 +186,7 @@ def test_a_file_that_is_no_statement_gets_a_clear_message_and_changes_nothing(
     client, administrator, fee_network, invoices, content, message
 ):
     client.force_login(administrator)
+    _upload(client, fee_network, _csv(f"01/10/2026,450.00,{invoices[0].reference}"))
     before = _invoices()
 
     response = _upload(client, fee_network, content)

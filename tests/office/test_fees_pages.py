@@ -71,7 +71,7 @@ def test_the_fees_page_shows_the_scheme_in_pounds_the_years_invoices_and_totals(
     page = _text(client.get(_url("fees", fee_network)))
 
     assert "£450.00 a year" in page
-    assert "sort code 20-00-00, account 12345678" in page
+    assert 'sort code <span class="text-nowrap">20-00-00</span>, account 12345678' in page
     assert paid_school.name in page and due_school.name in page
     assert "<strong>Invoiced:</strong> 2 (£900.00)" in page
     assert "<strong>Paid:</strong> 1 (£450.00)" in page
