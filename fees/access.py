@@ -1,6 +1,7 @@
 """Who may see a fee invoice: the network's administrators, site staff, and the school's
-current verified heads (it is their school's bill). Nobody else learns it exists. Who may
-name a school's finance contact: the same heads, and the administrators of a network the
+current verified heads (it is their school's bill), or, once the school has closed into
+another (an academy conversion), that school's. Nobody else learns it exists. Who may
+name a school's finance contact: its own heads, and the administrators of a network the
 school holds a seat in."""
 
 from django.contrib.auth.models import AnonymousUser
@@ -13,9 +14,14 @@ from networks.models import Membership
 from .models import FeeInvoice
 
 
-def _leads_school(user: User, school_id: int) -> bool:
+def _leads_school(user: User, school_ids: list[int]) -> bool:
+    """The user is a current verified head of one of the schools."""
     return (
-        Post.objects.current().verified().headships().filter(person=user, school=school_id).exists()
+        Post.objects.current()
+        .verified()
+        .headships()
+        .filter(person=user, school__in=school_ids)
+        .exists()
     )
 
 
@@ -24,13 +30,15 @@ def may_see_invoice(user: User | AnonymousUser, invoice: FeeInvoice) -> bool:
         return False
     if user.is_superuser or invoice.network_id in network_access.administered_network_ids(user):
         return True
-    return _leads_school(user, invoice.school_id)
+    return _leads_school(user, invoice.school.line_ids)
 
 
 def get_invoice_for_user(user: User | AnonymousUser, pk: int) -> FeeInvoice:
     """The invoice if the user may see it; 404 otherwise."""
     invoice = (
-        FeeInvoice.objects.select_related("network__fee_scheme", "school__local_authority")
+        FeeInvoice.objects.select_related(
+            "network__fee_scheme", "school__local_authority", "school__successor"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -60,7 +68,7 @@ def get_school_for_finance_contact(
     school = School.objects.filter(urn=urn).first()
     if school is None or not user.is_authenticated or not user.is_active:
         raise Http404("No such school.")
-    if _leads_school(user, school.pk):
+    if _leads_school(user, [school.pk]):
         return school, None
     networks = seating_networks_administered(user, school)
     if networks:

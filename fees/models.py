@@ -1,4 +1,6 @@
+import datetime
 import re
+from collections.abc import Iterable
 from typing import Self
 
 from django.conf import settings
@@ -8,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import PenceField, format_pence
-from members.models import School
+from members.models import School, in_school_lines
 from networks.models import Network
 
 from .years import fee_year_label, fee_year_of
@@ -97,6 +99,12 @@ class FeeScheme(models.Model):
     def year_label(self, start_year: int) -> str:
         return fee_year_label(self.year_kind, start_year)
 
+    def this_years_invoices(self) -> "FeeInvoiceQuerySet":
+        """The network's invoices for the current fee year (one per member school)."""
+        return FeeInvoice.objects.filter(
+            network=self.network_id, year=self.current_year(), year_kind=self.year_kind
+        )
+
     def amount_for(self, school: School) -> int | None:
         """The fee for the school in pence; None when a banded fee lacks its pupil number.
 
@@ -149,9 +157,28 @@ class FeeBand(models.Model):
         return f"{limit}: {format_pence(self.amount_pence)}"
 
 
+# An invoice is overdue once its due date has passed (due_on, set when it is sent, from the
+# scheme's days to pay); one raised before invoices had due dates, this long after it was
+# raised. The network's office lists overdue invoices among the waiting work.
+PAYMENT_TERMS = datetime.timedelta(days=30)
+
+
 class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
+    def of_schools(self, school_ids: Iterable[int]) -> Self:
+        """The schools' invoices, with those of the schools they carry on after an academy
+        conversion (docs/rules.md, "Academy conversions")."""
+        return self.filter(in_school_lines("school", school_ids))
+
     def due(self) -> Self:
         return self.filter(state=FeeInvoice.State.DUE)
+
+    def overdue(self, now: datetime.datetime | None = None) -> Self:
+        """Due, and past its due date (without one: raised more than PAYMENT_TERMS ago)."""
+        now = now or timezone.now()
+        return self.due().filter(
+            models.Q(due_on__lt=timezone.localdate(now))
+            | models.Q(due_on__isnull=True, created_at__lte=now - PAYMENT_TERMS)
+        )
 
     def paid(self) -> Self:
         return self.filter(state=FeeInvoice.State.PAID)
@@ -224,6 +251,15 @@ class FeeInvoice(models.Model):
     def pdf_filename(self) -> str:
         return f"{self.reference}.pdf"
 
+    def counts_for(self, school_ids: Iterable[int]) -> int | None:
+        """Which of these schools the invoice is a record of: its own school, or the one that
+        carries that school on now (reads school.latest_successor_id only)."""
+        ids = set(school_ids)
+        for school_id in (self.school_id, self.school.latest_successor_id):
+            if school_id in ids:
+                return school_id
+        return None
+
     def clean(self):
         if self.state == self.State.PAID and not self.paid_on:
             raise ValidationError({"paid_on": "Say when it was paid."})
@@ -244,7 +280,12 @@ class FeeInvoice(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_due and self.due_on is not None and self.due_on < timezone.localdate()
+        """The same rule as FeeInvoiceQuerySet.overdue, for one invoice."""
+        if not self.is_due:
+            return False
+        if self.due_on is not None:
+            return self.due_on < timezone.localdate()
+        return self.created_at <= timezone.now() - PAYMENT_TERMS
 
 
 class FinanceContact(models.Model):

@@ -201,17 +201,19 @@ def raise_invoices(
 ) -> RaiseReport:
     """Invoice every member school that has no invoice for the year, and email each new
     invoice as a PDF to the school's head and finance contact (unless `email` is False);
-    running it twice raises and sends nothing new."""
+    running it twice raises and sends nothing new. A school that carries on one closed in
+    the year (an academy conversion) is not invoiced again for a year the closed school
+    was invoiced for."""
     scheme = FeeScheme.objects.prefetch_related("bands").filter(network=network).first()
     if scheme is None:
         raise ValidationError(f"{network.label} has no fee scheme: set its fees first.")
     year = scheme.current_year() if year is None else year
     report = RaiseReport()
-    invoiced = set(
-        FeeInvoice.objects.filter(
-            network=network, year=year, year_kind=scheme.year_kind
-        ).values_list("school_id", flat=True)
-    )
+    invoiced = set()
+    for school_id, carried_on_by in FeeInvoice.objects.filter(
+        network=network, year=year, year_kind=scheme.year_kind
+    ).values_list("school_id", "school__latest_successor_id"):
+        invoiced |= {school_id, carried_on_by}
     for school in member_schools(network).order_by("name"):
         if school.pk in invoiced:
             report.already += 1
@@ -266,10 +268,14 @@ def _due_on(scheme: FeeScheme) -> datetime.date:
 
 def invoice_recipients(school: School) -> list[str]:
     """Who receives the school's invoices and reminders: its current verified heads, and
-    the finance contact the school named (if any), each once."""
+    the finance contact the school named (if any), each once; after an academy conversion,
+    those of the school that carries it on too."""
     heads = current_head_emails(school)
-    contact = FinanceContact.objects.filter(school=school).values_list("email", flat=True)
-    extra = [email for email in contact if email.lower() not in {h.lower() for h in heads}]
+    contacts = FinanceContact.objects.filter(school__in=school.line_ids).order_by("pk")
+    extra: list[str] = []
+    for email in contacts.values_list("email", flat=True):
+        if email.lower() not in {address.lower() for address in heads + extra}:
+            extra.append(email)
     return heads + extra
 
 
@@ -464,13 +470,14 @@ def _audit_contact(school: School, how: str, by: User | None, network_id: int | 
 
 
 def current_head_emails(school: School) -> list[str]:
-    """Addresses of the school's current verified heads: whoever leads it now is asked."""
+    """Addresses of the school's current verified heads: whoever leads it now is asked (after
+    an academy conversion, the heads of the school that carries it on)."""
     return sorted(
         set(
             Post.objects.current()
             .verified()
             .headships()
-            .filter(school=school)
+            .filter(school__in=school.line_ids)
             .values_list("person__email", flat=True)
         )
     )

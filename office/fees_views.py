@@ -24,8 +24,10 @@ from fees.forms import (
 )
 from fees.models import FeeInvoice, FeeScheme, FinanceContact
 from fees.views import pdf_response
-from networks import access
+from networks.access import NetworkAccess
 from networks.models import Network
+
+from .access import get_office_to_administer
 
 # The statement previewed, kept in the person's session until they confirm it (see
 # bank_statement). One per network: a second upload replaces the first.
@@ -56,13 +58,14 @@ def _year_param(request: HttpRequest) -> int | None:
 @login_required
 def fees_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The scheme, the year's invoices with their states, and the totals."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     scheme = _scheme(network)
     year = summary.year_fees(network, scheme, _year_param(request)) if scheme else None
     return render(
         request,
         "office/fees/fees.html",
-        {"network": network, "scheme": scheme, "fees": year},
+        {"network": network, "perms": perms, "scheme": scheme, "fees": year},
     )
 
 
@@ -73,7 +76,8 @@ def _suggested_prefix(network: Network) -> str:
 @login_required
 def fee_scheme(request: HttpRequest, slug: str) -> HttpResponse:
     """Set the fee: flat or banded by pupils, in pounds; the fee year; how to pay."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     scheme = _scheme(network)
     form = FeeSchemeForm(
         request.POST or None, initial=FeeSchemeForm.initial_for(scheme, _suggested_prefix(network))
@@ -87,7 +91,9 @@ def fee_scheme(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"{network.label}'s fee scheme is saved.")
             return redirect("office:fees", slug=network.slug)
     return render(
-        request, "office/fees/fee_scheme.html", {"network": network, "scheme": scheme, "form": form}
+        request,
+        "office/fees/fee_scheme.html",
+        {"network": network, "perms": perms, "scheme": scheme, "form": form},
     )
 
 
@@ -95,7 +101,8 @@ def fee_scheme(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def fee_invoices_raise(request: HttpRequest, slug: str) -> HttpResponse:
     """Raise this fee year's invoices for every member school without one, and email each."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     try:
         report = services.raise_invoices(network=network, by=request.user)
     except ValidationError as error:
@@ -108,7 +115,7 @@ def fee_invoices_raise(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _invoice_page(
     request: HttpRequest,
-    network: Network,
+    perms: NetworkAccess,
     invoice: FeeInvoice,
     *,
     payment_form: PaymentForm | None = None,
@@ -118,6 +125,7 @@ def _invoice_page(
 ) -> HttpResponse:
     """The invoice's page; `problem`: what the service refused (the page's forms show only
     while the invoice is due, so it is said at the top)."""
+    network = perms.network
     scheme = _scheme(network)
     suggested = scheme.amount_for(invoice.school) if scheme else None
     return render(
@@ -125,6 +133,7 @@ def _invoice_page(
         "office/fees/fee_invoice.html",
         {
             "network": network,
+            "perms": perms,
             "invoice": invoice,
             "payment_form": payment_form or PaymentForm(invoice=invoice),
             "waive_form": waive_form or WaiveForm(),
@@ -139,13 +148,15 @@ def _invoice_page(
 @login_required
 def fee_invoice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One invoice: its PDF, and (while due) recording a payment, a waiver or a reissue."""
-    network = access.get_network_to_administer(request.user, slug).network
-    return _invoice_page(request, network, _invoice(network, pk))
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
+    return _invoice_page(request, perms, _invoice(network, pk))
 
 
 @login_required
 def fee_invoice_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     return pdf_response(_invoice(network, pk))
 
 
@@ -158,7 +169,8 @@ def _done(request: HttpRequest, invoice: FeeInvoice, text: str) -> HttpResponse:
 @login_required
 def fee_payment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record the payment of a due invoice: its date, amount and reference."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     invoice = _invoice(network, pk)
     form = PaymentForm(request.POST, invoice=invoice)
     if form.is_valid():
@@ -171,31 +183,33 @@ def fee_payment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            return _invoice_page(request, network, invoice, payment_form=form, problem=error)
+            return _invoice_page(request, perms, invoice, payment_form=form, problem=error)
         return _done(request, invoice, f"{invoice.reference} is recorded as paid.")
-    return _invoice_page(request, network, invoice, payment_form=form)
+    return _invoice_page(request, perms, invoice, payment_form=form)
 
 
 @require_POST
 @login_required
 def fee_waive(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     invoice = _invoice(network, pk)
     form = WaiveForm(request.POST)
     if form.is_valid():
         try:
             services.waive(invoice=invoice, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            return _invoice_page(request, network, invoice, waive_form=form, problem=error)
+            return _invoice_page(request, perms, invoice, waive_form=form, problem=error)
         return _done(request, invoice, f"{invoice.reference} is waived.")
-    return _invoice_page(request, network, invoice, waive_form=form)
+    return _invoice_page(request, perms, invoice, waive_form=form)
 
 
 @require_POST
 @login_required
 def fee_reissue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct a due invoice's amount and send it again."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     invoice = _invoice(network, pk)
     form = ReissueForm(request.POST, invoice=invoice, suggested_pence=None)
     if form.is_valid():
@@ -207,9 +221,9 @@ def fee_reissue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            return _invoice_page(request, network, invoice, reissue_form=form, problem=error)
+            return _invoice_page(request, perms, invoice, reissue_form=form, problem=error)
         return _done(request, invoice, f"{invoice.reference} is reissued and emailed again.")
-    return _invoice_page(request, network, invoice, reissue_form=form)
+    return _invoice_page(request, perms, invoice, reissue_form=form)
 
 
 @require_POST
@@ -217,7 +231,8 @@ def fee_reissue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def fee_reminders(request: HttpRequest, slug: str) -> HttpResponse:
     """Send reminders now: the same service, and the same once-per-interval rule, as the
     daily send_fee_reminders command."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     sent = services.send_reminders(network=network, by=request.user)
     days = services.REMINDER_INTERVAL.days
     if sent:
@@ -261,8 +276,9 @@ def _rows_from_session(stored: list[list]) -> list[bank.StatementRow]:
 
 
 def _preview(
-    request: HttpRequest, network: Network, name: str, rows: list[bank.StatementRow]
+    request: HttpRequest, perms: NetworkAccess, name: str, rows: list[bank.StatementRow]
 ) -> HttpResponse:
+    network = perms.network
     report = services.match_bank_statement(
         network=network, rows=rows, by=request.user, dry_run=True
     )
@@ -273,11 +289,12 @@ def _preview(
     return render(
         request,
         "office/fees/bank_statement.html",
-        {"network": network, "report": report, "name": name, "form": None},
+        {"network": network, "perms": perms, "report": report, "name": name, "form": None},
     )
 
 
-def _confirm(request: HttpRequest, network: Network) -> HttpResponse:
+def _confirm(request: HttpRequest, perms: NetworkAccess) -> HttpResponse:
+    network = perms.network
     stored = request.session.get(STATEMENT_KEY.format(network=network.pk))
     if not stored:
         messages.error(request, "There is no statement waiting to be confirmed: upload it again.")
@@ -289,7 +306,7 @@ def _confirm(request: HttpRequest, network: Network) -> HttpResponse:
         )
     except services.StatementChanged as error:
         messages.error(request, " ".join(error.messages))
-        return _preview(request, network, stored["name"], rows)
+        return _preview(request, perms, stored["name"], rows)
     del request.session[STATEMENT_KEY.format(network=network.pk)]
     left = len(report.ambiguous) + len(report.paid_twice)
     text = f"{len(report.paid)} invoice(s) marked paid from {stored['name']}."
@@ -303,18 +320,19 @@ def _confirm(request: HttpRequest, network: Network) -> HttpResponse:
 def bank_statement(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a bank statement (CSV), see what it would mark paid, what needs a person and
     what matched nothing, then confirm: nothing changes before the confirmation."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = get_office_to_administer(request.user, slug)
+    network = perms.network
     if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, network)
+        return _confirm(request, perms)
     form = BankStatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         # A new upload replaces whatever was previewed before, even if it cannot be read.
         request.session.pop(STATEMENT_KEY.format(network=network.pk), None)
     if request.method == "POST" and form.is_valid():
         name = request.FILES["statement"].name[:100]
-        return _preview(request, network, name, form.cleaned_data["statement"])
+        return _preview(request, perms, name, form.cleaned_data["statement"])
     return render(
         request,
         "office/fees/bank_statement.html",
-        {"network": network, "form": form, "report": None},
+        {"network": network, "perms": perms, "form": form, "report": None},
     )

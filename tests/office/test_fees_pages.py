@@ -76,7 +76,7 @@ def test_the_fees_page_shows_the_scheme_in_pounds_the_years_invoices_and_totals(
     assert "<strong>Invoiced:</strong> 2 (£900.00)" in page
     assert "<strong>Paid:</strong> 1 (£450.00)" in page
     assert "<strong>Due:</strong> 1 (£450.00)" in page
-    assert 'data-label="State">Due' in page
+    assert '<span class="stack-label">State</span>Due' in page
 
 
 def test_the_fees_page_offers_to_raise_the_invoices_of_schools_not_yet_invoiced(
@@ -118,7 +118,7 @@ def test_the_fees_page_asks_the_same_number_of_queries_for_many_invoices(
     with CaptureQueriesContext(connection) as many:
         page = _text(client.get(_url("fees", fee_network)))
 
-    assert page.count('data-label="Reference"') == 7
+    assert page.count('<span class="stack-label">Reference</span>') == 7
     assert len(many) == len(few) <= 11
 
 
