@@ -488,5 +488,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs each of its seven steps for every invoice PDF at INFO; its
+        # warnings (a font or a style it could not use) still show.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

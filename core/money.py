@@ -10,17 +10,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-_POUNDS = re.compile(r"(?P<pounds>\d+)(?:\.(?P<pence>\d{1,2}))?")
+# Whole pounds, with commas only between thousands (1,250 but not 12,50: a comma there is
+# a decimal point in other countries' way of writing, and guessing would be wrong by 100
+# times), then up to two digits of pence. ASCII digits only.
+_POUNDS = re.compile(r"(?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<pence>[0-9]{1,2}))?")
 
 
 def parse_pounds(text: str) -> int:
-    """Pence from pounds written as people write them; ValueError if it is not an amount."""
-    cleaned = str(text).strip().removeprefix("£").replace(",", "").strip()
+    """Pence from pounds written as people write them ("£1,250.00", "1250", "450.5");
+    ValueError if it is not an amount."""
+    cleaned = str(text).strip().removeprefix("£").strip()
     match = _POUNDS.fullmatch(cleaned)
     if not match:
         raise ValueError(f"{text!r} is not an amount in pounds, such as 450.00")
     pence = match["pence"] or "0"
-    return int(match["pounds"]) * 100 + int(pence.ljust(2, "0"))
+    return int(match["pounds"].replace(",", "")) * 100 + int(pence.ljust(2, "0"))
 
 
 def pounds_text(pence: int) -> str:

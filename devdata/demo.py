@@ -55,7 +55,6 @@ class NetworkSpec:
     about: str = ""
     rhythm: str = ""
     purposes: list[str] = field(default_factory=list)
-    fee_pence: int | None = None
 
 
 NETWORKS = [
@@ -111,7 +110,6 @@ NETWORKS = [
             "Share intelligence and practice between schools",
             "Work together for every young person in Oxfordshire",
         ],
-        fee_pence=45000,
     ),
     NetworkSpec(
         slug="osshta-coordinating-group",
@@ -425,7 +423,6 @@ class Seeder:
                     "summary": spec.summary,
                     "about": spec.about,
                     "meeting_rhythm": spec.rhythm,
-                    "annual_fee_pence": spec.fee_pence,
                 },
             )
             network.areas.set(LocalAuthority.objects.filter(code__in=spec.areas))

@@ -929,7 +929,6 @@ class ScaleSeeder:
                 open_to_all=spec.open_to_all,
                 requires_parent_membership=spec.requires_parent_membership,
                 audience=spec.audience,
-                annual_fee_pence=spec.fee_pence,
             )
             # One at a time (a few hundred): sub-groups need their parent's id.
             Network.objects.bulk_create([network])

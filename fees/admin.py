@@ -26,6 +26,8 @@ class FeeBandInline(admin.TabularInline):
 
 @admin.register(FeeScheme)
 class FeeSchemeAdmin(AuditHistoryMixin, NetworkScopedAdmin):
+    # Networks set their fees in the office (office:fee_scheme, through services.save_scheme);
+    # this page stays for site staff.
     list_display = ["network", "basis", "year_kind", "flat_fee", "reference_prefix"]
     list_select_related = ["network"]
     inlines = [FeeBandInline]
@@ -57,8 +59,8 @@ class FeeInvoiceAdmin(CsvExportMixin, AuditHistoryMixin, NetworkScopedAdmin):
     # State and money change only through the services (the actions), each audited: a form
     # that wrote them could take a paid invoice back to due or change an issued amount.
     readonly_fields = [
-        "reference", "amount_pence", "state", "paid_on", "payment_reference", "waived_reason",
-        "created_at", "created_by", "reminded_at", "reminders_sent",
+        "reference", "amount_pence", "state", "due_on", "paid_on", "payment_reference",
+        "waived_reason", "created_at", "created_by", "emailed_at", "reminded_at", "reminders_sent",
     ]  # fmt: skip
     STAFF_ONLY = ["network", "school", "year", "year_kind"]
     csv_filename = "invoices.csv"

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from core.money import format_pence, parse_pounds
 
+# A bank statement of fee payments is a few hundred rows; a file far larger than this is
+# not one (or not one to read in a web request).
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %b %Y")
 # A run of letters or a run of digits: what references are compared by (see ReferenceIndex).
 _TOKEN = re.compile(r"[A-Z]+|[0-9]+")
@@ -26,9 +30,65 @@ class StatementRow:
     reference: str
     problem: str = ""
 
+    @property
+    def amount_display(self) -> str:
+        return format_pence(self.amount_pence) if self.amount_pence is not None else "?"
+
     def describe(self) -> str:
         amount = format_pence(self.amount_pence) if self.amount_pence is not None else "?"
         return f"{self.date or '?'} {amount} {self.reference!r}"
+
+
+# Control characters no text file holds (tab, line feed and carriage return aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_TEXT = (
+    "This file is not a CSV file we can read: it holds binary data or text in an unusual "
+    "encoding. Export the statement from your bank as CSV (in a spreadsheet: Save As, "
+    "CSV UTF-8) and upload that."
+)
+
+
+def too_large_message() -> str:
+    return (
+        f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: a statement of fee payments "
+        "is far smaller. Export only the weeks you need."
+    )
+
+
+def decode_statement(data: bytes) -> str:
+    """The text of an uploaded statement: UTF-8 (with or without its byte order mark),
+    UTF-16 with its mark, or Windows-1252 (what Excel and many UK banks write);
+    StatementError for anything else, or for a file too large or empty."""
+    if len(data) > MAX_BYTES:
+        raise StatementError(too_large_message())
+    if not data.strip():
+        raise StatementError("The file is empty.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text):
+            break  # decodes, but as no text a bank writes: a binary file named .csv
+        return text
+    raise StatementError(_NOT_TEXT)
+
+
+_SIGNED_AMOUNT = re.compile(r"[+-]\s*£?\s*[0-9][0-9,]*(?:\.[0-9]*)?")
+
+
+def is_formula(cell: str) -> bool:
+    """A spreadsheet formula (=SUM(..), @cmd, +A1, -B2), not what a bank writes. A signed
+    amount (-450.00, +450.00) is not one."""
+    cell = cell.lstrip(" \t\r\n")
+    if cell.startswith(("=", "@")):
+        return True
+    signed = cell[:1] in ("+", "-") and len(cell.strip()) > 1
+    return signed and not _SIGNED_AMOUNT.fullmatch(cell.strip())
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -97,6 +157,11 @@ def read_statement(text: str) -> list[StatementRow]:
             if fields is None:
                 return rows
             if any(cell.strip() for cell in fields):
+                if len(rows) == MAX_ROWS:
+                    raise StatementError(
+                        f"The statement has more than {MAX_ROWS:,} rows: export a shorter "
+                        "period and upload each part."
+                    )
                 rows.append(_row(line, fields, date_at, amount_at, reference_at))
     except csv.Error as error:
         raise StatementError(f"Line {reader.line_num} cannot be read: {error}.") from error
@@ -114,8 +179,15 @@ def _row(line, fields, date_at, amount_at, reference_at) -> StatementRow:
     except ValueError:
         amount = None
     problem = ""
-    if date is None:
+    if any(is_formula(cell) for cell in fields):
+        problem = "a cell holds a spreadsheet formula, not what a bank writes: left alone"
+    elif date is None:
         problem = f"the date {cell(date_at)!r} is not one we can read"
     elif amount is None:
         problem = f"the amount {amount_text!r} is not a payment in"
     return StatementRow(line, date, amount, reference, problem)
+
+
+def read_statement_file(data: bytes) -> list[StatementRow]:
+    """A statement file's rows, as the office's upload and match_bank_payments read it."""
+    return read_statement(decode_statement(data))

@@ -1,4 +1,5 @@
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Self
 
@@ -40,8 +41,23 @@ class FeeScheme(models.Model):
         unique=True,
         help_text="Starts every invoice reference, for example OSSHTA (OSSHTA-2026-123456).",
     )
+    days_to_pay = models.PositiveSmallIntegerField(
+        "days to pay",
+        default=30,
+        help_text="An invoice is due this many days after it is sent.",
+    )
+    # Printed on every invoice, with the invoice's reference as the payment reference.
+    bank_account_name = models.CharField("account name", max_length=100, blank=True)
+    bank_sort_code = models.CharField(
+        "sort code", max_length=8, blank=True, help_text="Six digits, for example 20-00-00."
+    )
+    bank_account_number = models.CharField(
+        "account number", max_length=8, blank=True, help_text="Eight digits."
+    )
     how_to_pay = models.TextField(
-        blank=True, help_text="Printed on every invoice: bank details, who to ask."
+        "other payment notes",
+        blank=True,
+        help_text="Printed on every invoice under the bank details: a cheque address, who to ask.",
     )
 
     class Meta:
@@ -50,10 +66,32 @@ class FeeScheme(models.Model):
     def __str__(self):
         return f"Fees of {self.network.label}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.basis == self.Basis.FLAT and self.flat_amount_pence is None:
             raise ValidationError({"flat_amount_pence": "A flat fee needs an amount."})
         self.reference_prefix = self.reference_prefix.upper()
+        self.bank_sort_code = normal_sort_code(self.bank_sort_code)
+        self.bank_account_number = normal_account_number(self.bank_account_number)
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_sort_code and self.bank_account_number)
+
+    def amount_words(self, school: School | None = None) -> str:
+        """The fee as people read it: "£450.00"; banded, the school's own amount when it
+        is known, else "£300.00 to £900.00, by the school's number of pupils".
+
+        Reads self.bands (prefetch "bands" to save a query)."""
+        if self.basis == self.Basis.FLAT:
+            return format_pence(self.flat_amount_pence)
+        if school is not None and (amount := self.amount_for(school)) is not None:
+            return format_pence(amount)
+        amounts = [band.amount_pence for band in self.bands.all()]
+        if not amounts:
+            return ""
+        low, high = format_pence(min(amounts)), format_pence(max(amounts))
+        spread = low if low == high else f"{low} to {high}"
+        return f"{spread}, by the school's number of pupils"
 
     def current_year(self) -> int:
         return fee_year_of(self.year_kind)
@@ -81,6 +119,24 @@ class FeeScheme(models.Model):
         return None
 
 
+def normal_sort_code(text: str) -> str:
+    """20-00-00 from "200000", "20 00 00" or "20-00-00"; ValidationError for anything else."""
+    digits = re.sub(r"[\s-]", "", text)
+    if not digits:
+        return ""
+    if not re.fullmatch(r"[0-9]{6}", digits):
+        raise ValidationError({"bank_sort_code": "A sort code is six digits, such as 20-00-00."})
+    return f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"
+
+
+def normal_account_number(text: str) -> str:
+    """Eight digits, spaces taken out; ValidationError for anything else."""
+    digits = re.sub(r"\s", "", text)
+    if digits and not re.fullmatch(r"[0-9]{8}", digits):
+        raise ValidationError({"bank_account_number": "An account number is eight digits."})
+    return digits
+
+
 class FeeBand(models.Model):
     """One band of a banded fee: schools with up to this many pupils pay this much."""
 
@@ -101,8 +157,9 @@ class FeeBand(models.Model):
         return f"{limit}: {format_pence(self.amount_pence)}"
 
 
-# An invoice not paid (nor waived) this long after it was raised is overdue: the
-# network's office lists it among the waiting work.
+# An invoice is overdue once its due date has passed (due_on, set when it is sent, from the
+# scheme's days to pay); one raised before invoices had due dates, this long after it was
+# raised. The network's office lists overdue invoices among the waiting work.
 PAYMENT_TERMS = datetime.timedelta(days=30)
 
 
@@ -116,8 +173,12 @@ class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
         return self.filter(state=FeeInvoice.State.DUE)
 
     def overdue(self, now: datetime.datetime | None = None) -> Self:
-        """Due, and raised more than PAYMENT_TERMS ago."""
-        return self.due().filter(created_at__lte=(now or timezone.now()) - PAYMENT_TERMS)
+        """Due, and past its due date (without one: raised more than PAYMENT_TERMS ago)."""
+        now = now or timezone.now()
+        return self.due().filter(
+            models.Q(due_on__lt=timezone.localdate(now))
+            | models.Q(due_on__isnull=True, created_at__lte=now - PAYMENT_TERMS)
+        )
 
     def paid(self) -> Self:
         return self.filter(state=FeeInvoice.State.PAID)
@@ -139,6 +200,10 @@ class FeeInvoice(models.Model):
     amount_pence = PenceField("amount (£)")
     state = models.CharField(max_length=10, choices=State, default=State.DUE)
     reference = models.CharField(max_length=40, unique=True)
+    due_on = models.DateField("due by", null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the invoice was last emailed to the school."
+    )
     paid_on = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(
         max_length=100, blank=True, help_text="The bank's or the school's reference for it."
@@ -182,6 +247,10 @@ class FeeInvoice(models.Model):
     def get_absolute_url(self):
         return reverse("fees:invoice", args=[self.pk])
 
+    @property
+    def pdf_filename(self) -> str:
+        return f"{self.reference}.pdf"
+
     def counts_for(self, school_ids: Iterable[int]) -> int | None:
         """Which of these schools the invoice is a record of: its own school, or the one that
         carries that school on now (reads school.latest_successor_id only)."""
@@ -212,4 +281,29 @@ class FeeInvoice(models.Model):
     @property
     def is_overdue(self) -> bool:
         """The same rule as FeeInvoiceQuerySet.overdue, for one invoice."""
-        return self.is_due and self.created_at <= timezone.now() - PAYMENT_TERMS
+        if not self.is_due:
+            return False
+        if self.due_on is not None:
+            return self.due_on < timezone.localdate()
+        return self.created_at <= timezone.now() - PAYMENT_TERMS
+
+
+class FinanceContact(models.Model):
+    """Who at a school receives its fee invoices besides its head (a business manager, the
+    finance office): named by the school's head, or by an administrator of a network the
+    school belongs to."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="finance_contact")
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField("email address")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "finance contact"
+
+    def __str__(self):
+        return f"Finance contact of {self.school.name}"

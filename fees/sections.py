@@ -1,6 +1,8 @@
-"""The fee section of a network's page: a member school's fee for this year (networks asks;
-it never imports us)."""
+"""The fee section of a network's page: a member school's fee for this year; and the fee in
+words for networks' pages and emails (networks asks; it never imports us)."""
 
+from members.models import School
+from networks.models import Network
 from networks.sections import Section
 
 from .models import FeeInvoice, FeeScheme
@@ -29,13 +31,29 @@ def school_fee_state(
     return (this_year[0] if this_year else None), earlier
 
 
+def scheme_of(network: Network) -> FeeScheme | None:
+    """The network's scheme: no query on the network's page, which fetches it with the
+    network (FeesConfig.ready asks it to); one elsewhere."""
+    try:
+        return network.fee_scheme
+    except FeeScheme.DoesNotExist:
+        return None
+
+
+def annual_fee_words(network: Network, school: School | None) -> str:
+    """What the network charges (networks.annual_fee asks); a banded fee reads its bands
+    (one query)."""
+    scheme = scheme_of(network)
+    return scheme.amount_words(school) if scheme else ""
+
+
 def fee_section(request, perms) -> Section | None:
     """For a member holding their school's seat: whether this year's fee is paid, and the
     fee history of the schools it carries on."""
     membership = perms.membership
     if membership is None or not membership.is_active or not membership.school_id:
         return None
-    scheme = FeeScheme.objects.filter(network=perms.network).first()
+    scheme = scheme_of(perms.network)
     if scheme is None:
         return None
     invoice, predecessors = school_fee_state(scheme, membership.school_id)

@@ -159,9 +159,6 @@ class Network(models.Model):
     )
     join_policy = models.CharField(max_length=20, choices=JoinPolicy, default=JoinPolicy.OPEN)
     basis = models.CharField("membership basis", max_length=10, choices=Basis, default=Basis.PERSON)
-    annual_fee_pence = models.PositiveIntegerField(
-        "annual fee per member school (pence)", null=True, blank=True
-    )
     member_list_visibility = models.CharField(
         max_length=20, choices=MemberListVisibility, default=MemberListVisibility.MEMBERS
     )
@@ -224,13 +221,6 @@ class Network(models.Model):
     def area_names(self) -> str:
         names = [area.name for area in self.areas.all()]
         return ", ".join(names) if names else "England (national)"
-
-    @property
-    def annual_fee_display(self) -> str:
-        if not self.annual_fee_pence:
-            return ""
-        pounds, pence = divmod(self.annual_fee_pence, 100)
-        return f"£{pounds:,}.{pence:02d}"
 
     @property
     def eligibility_text(self) -> str:

@@ -49,3 +49,17 @@ def register_for_workhub(provider: Callable) -> Callable:
 def workhub_sections_for(request, perms, workhub, lead_ids: set[int]) -> list[Section]:
     sections = [provider(request, perms, workhub, lead_ids) for provider in _workhub_providers]
     return sorted((section for section in sections if section), key=lambda s: s.order)
+
+
+# One-to-one relations that apps above add to Network (fees: "fee_scheme"), fetched with
+# the network on its page in the same query, so that their sections ask nothing more.
+_related: list[str] = []
+
+
+def fetch_with_network(relation: str) -> None:
+    if relation not in _related:
+        _related.append(relation)
+
+
+def related_to_fetch() -> list[str]:
+    return list(_related)

@@ -16,6 +16,7 @@ from core.ratelimit import is_limited
 from members.models import Post, User
 
 from . import access, contact, eligibility, sections, services
+from .annual_fee import annual_fee
 from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
 
@@ -49,7 +50,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 @cached_for_visitors
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     this_year = academic_year_of()
-    network, subgroups = Network.objects.page_family(slug, this_year)
+    network, subgroups = Network.objects.select_related(*sections.related_to_fetch()).page_family(
+        slug, this_year
+    )
     if network is None:
         raise Http404("No such network.")
     prefetch_related_objects([network], "areas", "purposes")
@@ -75,6 +78,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "perms": perms,
             "option": eligibility.join_option_for(network, viewer, own),
             "sections": sections.sections_for(request, perms),
+            "annual_fee": annual_fee(network),
             "coordinators": coordinators,
             "workhubs": network.workhubs.filter(academic_year__gte=this_year - 1),
             "past_workhub_count": network.past_workhub_count,
@@ -113,7 +117,9 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
     if seat and seat.is_active and seat.school_id and request.POST.get("confirm") != "yes":
         # A school's seat: say what leaving means for the school before it happens.
         return render(
-            request, "networks/network_leave_confirm.html", {"network": network, "seat": seat}
+            request,
+            "networks/network_leave_confirm.html",
+            {"network": network, "seat": seat, "annual_fee": annual_fee(network, seat.school)},
         )
     try:
         membership = services.leave_network(person=request.user, network=network)

@@ -29,12 +29,11 @@ def get_office(user: User | AnonymousUser, slug: str) -> NetworkAccess:
 
 def get_office_to_administer(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the parts of the office for administrators only (members,
-    history); 403 to coordinators and everyone else."""
+    fees, history); 403 to coordinators and everyone else."""
     perms = network_access.for_network(user, network_access.get_network(slug))
     if not perms.can_administer:
         raise PermissionDenied(
-            f"Only the administrators of {perms.network.name} can manage its members "
-            "and see its history."
+            f"Only the administrators of {perms.network.name} can use this part of its office."
         )
     return perms
 

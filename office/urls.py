@@ -4,7 +4,7 @@ This file holds the office's own pages (waiting work, members, history); fees,
 invitations and imports add theirs under their own prefixes (fees/, invitations/,
 import/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("members/<int:pk>/decline/", views.member_decline, name="member_decline"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("history/", views.history, name="history"),
+    path("fees/", include("office.fees_urls")),
 ]

@@ -4,11 +4,11 @@ in one place), and the whole list takes a fixed number of queries."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from articles.models import Story, StoryInbox
-from fees.models import PAYMENT_TERMS, FeeInvoice
+from fees.models import FeeInvoice
 from members import suppression
 from networks import access as network_access
 from networks.access import NetworkAccess
@@ -38,17 +38,8 @@ def _members_url(network_slug: str, **query: str) -> str:
 
 
 def _invoices_url(perms: NetworkAccess) -> str:
-    """The office's fees page once it exists; until then the admin's invoice list, filtered
-    to the network's due invoices (administrators use the admin, scoped to their networks)."""
-    try:
-        return reverse("office:fees", args=[perms.network.slug])
-    except NoReverseMatch:
-        due: dict[str, str] = {
-            "network": str(perms.network.pk),
-            "state__exact": FeeInvoice.State.DUE.value,
-        }
-        query = urlencode(due)
-        return f"{reverse('admin:fees_feeinvoice_changelist')}?{query}"
+    """The office's fees page, where overdue invoices are marked."""
+    return reverse("office:fees", args=[perms.network.slug])
 
 
 def waiting_work(perms: NetworkAccess) -> list[Waiting]:
@@ -87,7 +78,7 @@ def waiting_work(perms: NetworkAccess) -> list[Waiting]:
                     plural="invoices overdue",
                     action="See the invoices",
                     url=_invoices_url(perms),
-                    explanation=f"Still unpaid {PAYMENT_TERMS.days} days after they were raised.",
+                    explanation="Still unpaid after their due date.",
                 )
             )
     stories = Story.objects.filter(network=network).waiting().count()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from meetings import schedule
 from members.models import Post, User
 from networks import eligibility
+from networks.annual_fee import annual_fee
 from networks.models import Invitation, Membership, Network
 
 
@@ -45,8 +46,8 @@ def _joined_sentence(membership: Membership) -> str:
     sentence = f"You are now a member of {network.display_name}"
     if membership.school:
         sentence += f": {membership.school.name} is the member school and you hold its seat"
-    if network.annual_fee_display:
-        sentence += f"; your school's annual fee is {network.annual_fee_display}"
+    if membership.school and (fee := annual_fee(network, membership.school)):
+        sentence += f"; your school's annual fee is {fee}"
     return sentence + ". We have emailed you a welcome."
 
 

@@ -174,6 +174,11 @@ class MyWork:
     def anything(self) -> bool:
         return bool(self.support.anything or self.networks or self.claims)
 
+    @property
+    def fee_schools(self) -> list:
+        """The schools whose fees are listed, each once: their heads name a finance contact."""
+        return list({seat.school_id: seat.school for seat, _invoice, _year in self.fees}.values())
+
 
 def my_work(person, active: list[Membership]) -> MyWork:
     """Mentoring and coaching, requests, claims and invoices waiting for the person;

@@ -235,6 +235,18 @@ def _workhub(scene):
     return [scene["network"].slug, scene["workhub"].slug]
 
 
+def _seated_school(scene):
+    return [scene["invoice"].school.urn]
+
+
+def _office_invoice(scene):
+    return [scene["network"].slug, scene["invoice"].pk]
+
+
+def _office_other_invoice(scene):
+    return [scene["network"].slug, scene["other_invoice"].pk]
+
+
 def _claim(scene):
     return [scene["claim"].pk]
 
@@ -486,6 +498,93 @@ ROUTES: dict[str, list[Case]] = {
             _only({"outsider_administrator", "staff"}, 200, 404),
             label="other",
         ),
+    ],
+    "fees:invoice_pdf": [
+        Case(lambda scene: [scene["invoice"].pk], _only(ADMINISTRATORS, 200, 404)),
+        Case(
+            lambda scene: [scene["other_invoice"].pk],
+            _only({"outsider_administrator", "staff"}, 200, 404),
+            label="other",
+        ),
+    ],
+    # Who receives a school's invoices: its head, the administrators of a network it holds a
+    # seat in (the scene's school, the colleague's, is seated here) and staff.
+    "fees:finance_contact": [
+        Case(_seated_school, _only(ADMINISTRATORS, 200, 404)),
+        Case(
+            _seated_school,
+            _only(ADMINISTRATORS, REDIRECT, 404),
+            "post",
+            {"email": "bursar@school.example"},
+        ),
+        # Another network's invoiced school, with no seat there now: only staff.
+        Case(
+            lambda scene: [scene["other_invoice"].school.urn],
+            _only({"staff"}, 200, 404),
+            label="other",
+        ),  # fmt: skip
+    ],
+    # The office's fees: the network's administrators and site staff; another network's
+    # invoice under this network's address is no invoice (404), whoever asks.
+    "office:fees": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    "office:fee_scheme": [
+        Case(_network, _only(ADMINISTRATORS, 200, 403)),
+        # Not a whole scheme: shown again with what is missing.
+        Case(_network, _only(ADMINISTRATORS, 200, 403), "post", {"basis": "flat"}),
+    ],
+    "office:fee_invoices_raise": [
+        Case(_network, _only(ADMINISTRATORS, REDIRECT, 403), "post"),
+        Case(_network, _everyone(405)),
+    ],
+    "office:fee_reminders": [
+        Case(_network, _only(ADMINISTRATORS, REDIRECT, 403), "post"),
+        Case(_network, _everyone(405)),
+    ],
+    "office:bank_statement": [
+        Case(_network, _only(ADMINISTRATORS, 200, 403)),
+        # Confirming with no statement previewed: back to the upload, nothing done.
+        Case(_network, _only(ADMINISTRATORS, REDIRECT, 403), "post", {"confirm": "yes"}),
+    ],
+    "office:fee_invoice": [
+        Case(_office_invoice, _only(ADMINISTRATORS, 200, 403)),
+        Case(_office_other_invoice, _only(ADMINISTRATORS, 404, 403), label="other"),
+    ],
+    "office:fee_invoice_pdf": [
+        Case(_office_invoice, _only(ADMINISTRATORS, 200, 403)),
+        Case(_office_other_invoice, _only(ADMINISTRATORS, 404, 403), label="other"),
+    ],
+    # The first administrator to post records the payment (or waives, or reissues); for the
+    # next the invoice is no longer due, and the page says so: ANY.
+    "office:fee_payment": [
+        Case(
+            _office_invoice,
+            _only(ADMINISTRATORS, ANY, 403),
+            "post",
+            {
+                "payment-paid_on": "2026-01-05",
+                "payment-amount_pence": "450.00",
+                "payment-reference": "BACS",
+            },
+        ),  # fmt: skip
+        Case(_office_other_invoice, _only(ADMINISTRATORS, 404, 403), "post", label="other"),
+        Case(_office_invoice, _everyone(405)),
+    ],
+    "office:fee_waive": [
+        Case(
+            _office_invoice, _only(ADMINISTRATORS, ANY, 403), "post", {"waive-reason": "Hardship"}
+        ),  # fmt: skip
+        Case(_office_other_invoice, _only(ADMINISTRATORS, 404, 403), "post", label="other"),
+        Case(_office_invoice, _everyone(405)),
+    ],
+    "office:fee_reissue": [
+        Case(
+            _office_invoice,
+            _only(ADMINISTRATORS, ANY, 403),
+            "post",
+            {"reissue-amount_pence": "400", "reissue-reason": "Fewer pupils"},
+        ),  # fmt: skip
+        Case(_office_other_invoice, _only(ADMINISTRATORS, 404, 403), "post", label="other"),
+        Case(_office_invoice, _everyone(405)),
     ],
     "portal:claim": [
         Case(_claim, _only(ADMINISTRATORS, 200, 404)),

@@ -8,6 +8,7 @@ from core.email import queue_templated_email
 from members.models import Post, School, User
 
 from .. import eligibility
+from ..annual_fee import annual_fee
 from ..models import Membership, Network
 from .memberships import _audit_membership, _create_live, end_membership
 from .seats import hand_over_school_seats
@@ -84,6 +85,7 @@ def _welcome_to_automatic_network(membership: Membership) -> None:
             "membership": membership,
             "network": membership.network,
             "school": membership.school,
+            "annual_fee": annual_fee(membership.network, membership.school),
             "me_path": reverse("me"),
         },
     )

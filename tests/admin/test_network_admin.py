@@ -158,7 +158,6 @@ def _change_form(network, **changes):
         "audience": network.audience,
         "join_policy": network.join_policy,
         "basis": network.basis,
-        "annual_fee_pence": "",
         "member_list_visibility": network.member_list_visibility,
         "areas": [area.pk for area in network.areas.all()],
         "purposes-TOTAL_FORMS": "0",

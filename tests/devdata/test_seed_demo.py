@@ -345,7 +345,8 @@ def test_osshta_charges_member_schools_an_annual_fee(seeded):
     osshta = Network.objects.get(name=OSSHTA)
 
     assert osshta.short_name == "OSSHTA"
-    assert osshta.annual_fee_pence > 0
+    assert osshta.fee_scheme.flat_amount_pence > 0
+    assert osshta.fee_scheme.has_bank_details
     assert osshta.state_funded_only
     assert [purpose.position for purpose in osshta.purposes.all()] == [0, 1, 2, 3]
 

@@ -121,6 +121,7 @@ def test_the_fee_is_entered_in_pounds_and_kept_in_pence(client, administrator, f
         "flat_amount_pence": "£475.50",
         "reference_prefix": scheme.reference_prefix,
         "how_to_pay": "Cheque",
+        "days_to_pay": "30",
         "bands-TOTAL_FORMS": "0",
         "bands-INITIAL_FORMS": "0",
     }
@@ -145,14 +146,18 @@ def test_a_paid_invoice_cannot_be_taken_back_to_due_or_its_amount_changed_in_the
 
     response = client.post(
         reverse("admin:fees_feeinvoice_change", args=[invoice.pk]),
-        {"state": "due", "amount_pence": "1", "paid_on": "", "notes": "Checked"},
-    )
+        {"state": "due", "amount_pence": "1", "paid_on": "", "notes": "Checked",
+         "due_on": "2000-01-01", "emailed_at": ""},
+    )  # fmt: skip
 
     assert response.status_code == 302
+    due_on = invoice.due_on
     invoice.refresh_from_db()
     assert (invoice.state, invoice.amount_pence, invoice.notes) == ("paid", 45000, "Checked")
+    assert invoice.due_on == due_on and invoice.emailed_at is not None
     page = client.get(reverse("admin:fees_feeinvoice_change", args=[invoice.pk])).content.decode()
-    assert 'name="state"' not in page and 'name="amount_pence"' not in page
+    for field in ["state", "amount_pence", "due_on", "emailed_at"]:
+        assert f'name="{field}"' not in page
 
 
 def test_an_administrator_waives_invoices_with_a_reason_through_the_action(

@@ -42,8 +42,9 @@ def test_matching_marks_paid_what_the_statement_pays_and_lists_the_rest(
     report = services.match_bank_statement(network=fee_network, rows=rows, by=administrator)
 
     assert {invoice.pk for invoice in report.paid} == {invoices[0].pk, invoices[1].pk}
-    assert [row.line for row, _why in report.unmatched] == [4, 5, 6]
-    assert "£450.00, not £400.00" in report.unmatched[0][1]
+    [(row, why)] = report.ambiguous
+    assert row.line == 4 and "£450.00, not £400.00" in why
+    assert [row.line for row, _why in report.unmatched] == [5, 6]
     first = FeeInvoice.objects.get(pk=invoices[0].pk)
     assert first.state == "paid" and first.paid_on == datetime.date(2026, 10, 1)
     assert FeeInvoice.objects.get(pk=invoices[2].pk).state == "due"
@@ -70,7 +71,8 @@ def test_a_dry_run_reports_and_changes_nothing(fee_network, invoices, tmp_path, 
 
     output = capsys.readouterr().out
     assert "2 invoice(s) would be marked paid" in output
-    assert "3 row(s) not matched" in output
+    assert "1 row(s) to match by hand" in output
+    assert "2 row(s) not matched" in output
     assert not FeeInvoice.objects.filter(state="paid").exists()
 
 
@@ -160,8 +162,8 @@ def test_a_row_naming_two_invoices_is_ambiguous_and_pays_neither(
     report = _match(fee_network, path)
     call_command("match_bank_payments", fee_network.slug, str(path))
 
-    assert report.paid == []
-    [(row, why)] = report.unmatched
+    assert report.paid == [] and report.unmatched == []
+    [(row, why)] = report.ambiguous
     assert row.line == 2
     assert why == f"names 2 invoices ({first.reference}, {second.reference}): match it by hand"
     assert "names 2 invoices" in capsys.readouterr().out
@@ -215,9 +217,9 @@ def test_an_overpayment_is_not_taken_as_payment(fee_network, invoices, tmp_path,
     call_command("match_bank_payments", fee_network.slug, str(path))
 
     assert report.paid == [] and _state(first) == "due"
-    [(_row, why)] = report.unmatched
+    [(_row, why)] = report.ambiguous
     assert why == f"{first.reference} is for £450.00, not £450.01: more than is due"
-    assert "1 row(s) not matched" in capsys.readouterr().out
+    assert "1 row(s) to match by hand" in capsys.readouterr().out
 
 
 def test_an_underpayment_is_not_taken_as_payment(fee_network, invoices, tmp_path):
@@ -227,7 +229,7 @@ def test_an_underpayment_is_not_taken_as_payment(fee_network, invoices, tmp_path
 
     assert report.paid == [] and _state(first) == "due"
     assert (
-        report.unmatched[0][1] == f"{first.reference} is for £450.00, not £449.99: less than is due"
+        report.ambiguous[0][1] == f"{first.reference} is for £450.00, not £449.99: less than is due"
     )
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from fees import services
 from fees.models import FeeInvoice
@@ -73,8 +74,9 @@ def test_the_academys_heads_see_the_closed_schools_invoice_and_others_do_not(
 
 def test_a_due_invoice_of_the_closed_school_is_reminded_to_the_academys_heads(converted):
     _, new, carried_head, invoice = converted
+    a_month_on = timezone.now() + datetime.timedelta(days=29)  # the invoice was sent today
 
-    assert services.send_reminders() == 1
+    assert services.send_reminders(now=a_month_on) == 1
 
     [email] = mail.outbox
     assert email.to == [carried_head.email]

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from fees.models import FeeScheme
 from members.models import School
 from networks import services
 from networks.models import Membership, Network
@@ -19,8 +20,8 @@ def seat(db):
         sectors=[School.Sector.SECONDARY],
         join_policy=Network.JoinPolicy.AUTOMATIC,
         basis=Network.Basis.SCHOOL,
-        annual_fee_pence=45000,
     )
+    FeeScheme.objects.create(network=network, flat_amount_pence=45000, reference_prefix="OSSHTA")
     school = factories.make_school(name="Cherwell School", sector=School.Sector.SECONDARY)
     head = factories.make_head(school=school)
     return factories.make_membership(person=head, network=network, school=school)

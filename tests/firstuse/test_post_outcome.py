@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
+from fees.models import FeeScheme
 from members.models import Post, School
 from networks import services
 from networks.models import Membership, Network
@@ -15,15 +16,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def osshta(db):
-    return factories.make_network(
+    network = factories.make_network(
         name="Oxfordshire Secondary Head Teacher Association",
         short_name="OSSHTA",
         slug="osshta",
         sectors=[School.Sector.SECONDARY],
         join_policy=Network.JoinPolicy.AUTOMATIC,
         basis=Network.Basis.SCHOOL,
-        annual_fee_pence=45000,
     )
+    FeeScheme.objects.create(network=network, flat_amount_pence=45000, reference_prefix="OSSHTA")
+    return network
 
 
 def _add_post(client, person, school):

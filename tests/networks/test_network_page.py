@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from fees.models import FeeScheme
 from networks.models import Membership, Network, NetworkPurpose
 from tests import factories
 
@@ -63,8 +64,8 @@ def test_administrators_are_pointed_to_the_join_requests(client, network, admini
 
 def test_the_page_shows_purposes_in_order_rhythm_area_and_fee(client, network):
     network.meeting_rhythm = "Two morning meetings a year"
-    network.annual_fee_pence = 25000
     network.save()
+    FeeScheme.objects.create(network=network, flat_amount_pence=25000, reference_prefix="OPH")
     NetworkPurpose.objects.create(network=network, position=2, text="Second purpose")
     NetworkPurpose.objects.create(network=network, position=1, text="First purpose")
 
@@ -73,7 +74,7 @@ def test_the_page_shows_purposes_in_order_rhythm_area_and_fee(client, network):
     assert html.index("First purpose") < html.index("Second purpose")
     assert "Two morning meetings a year" in html
     assert "Oxfordshire" in html
-    assert "£250.00 per member school" in html
+    assert "<dt>Annual fee per member school</dt><dd>£250.00</dd>" in html
 
 
 def test_a_subgroup_and_its_parent_link_to_each_other(client, network):

@@ -1,5 +1,5 @@
-"""The site's URLs as they will be once the office's other parts (fees, invitations and
-imports) are merged: stand-ins at their URL names, for the navigation's tests."""
+"""The site's URLs as they will be once the office's other parts (invitations and imports)
+are merged: stand-ins at their URL names, for the navigation's tests."""
 
 from django.urls import URLResolver, include, path
 
@@ -9,7 +9,6 @@ from office import views
 
 every_part = [
     *office_urls.urlpatterns,
-    path("fees/", views.home, name="fees"),
     path("invitations/", views.home, name="invitations"),
 ]
 urlpatterns = [

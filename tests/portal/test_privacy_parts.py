@@ -56,6 +56,7 @@ PERSON_LINKS = {
     ("leaders", "LeaderMessage", "sender"): "deleted (the leader has the email)",
     ("articles", "Story", "author"): "deleted (a story told by name goes with its teller)",
     ("fees", "FeeInvoice", "created_by"): "kept without the person (the school's record)",
+    ("fees", "FinanceContact", "updated_by"): "kept without the person (the school's choice)",
     ("announcements", "Announcement", "author"): "kept without the person (the network's)",
     ("announcements", "Delivery", "person"): "deleted",
     ("announcements", "DigestSent", "person"): "deleted",

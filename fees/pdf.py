@@ -1,0 +1,48 @@
+"""An invoice as a PDF, made by WeasyPrint from our own HTML template (fees/invoice_pdf.html).
+
+Nothing is stored: the PDF is made when it is downloaded or emailed (the email's attachment
+maker, registered in FeesConfig.ready, gets the invoice's id at send time), so it always
+shows the invoice as it stands.
+"""
+
+from django.template.loader import render_to_string
+
+from .models import FeeInvoice, FeeScheme
+
+PDF_TYPE = "application/pdf"
+
+
+def invoice_html(invoice: FeeInvoice) -> str:
+    """The invoice's HTML as the PDF prints it (the invoice with its network, school and
+    the network's scheme)."""
+    scheme = FeeScheme.objects.filter(network_id=invoice.network_id).first()
+    return render_to_string("fees/invoice_pdf.html", {"invoice": invoice, "scheme": scheme})
+
+
+def invoice_document(invoice: FeeInvoice):
+    """The laid-out document (its pages and boxes: what tests read the text from)."""
+    # Imported here, not at the top: WeasyPrint takes over a second to import, and every
+    # process imports this module at start (the attachment maker is registered then);
+    # only the few that make a PDF pay for it.
+    import weasyprint
+
+    # The template holds everything it needs (its styles inline, no images): a URL in it
+    # could only have come from data, and making the PDF must never fetch one.
+    refuse_every_url = weasyprint.URLFetcher(allowed_protocols=(), fail_on_errors=True)
+    return weasyprint.HTML(string=invoice_html(invoice), url_fetcher=refuse_every_url).render()
+
+
+def invoice_pdf(invoice: FeeInvoice) -> bytes:
+    return invoice_document(invoice).write_pdf()
+
+
+def invoice_attachment(*, invoice_id: int) -> tuple[str, bytes, str] | None:
+    """The email's attachment: the invoice's PDF as it stands when the email is sent."""
+    invoice = (
+        FeeInvoice.objects.filter(pk=invoice_id)
+        .select_related("network", "school__local_authority")
+        .first()
+    )
+    if invoice is None:
+        return None
+    return invoice.pdf_filename, invoice_pdf(invoice), PDF_TYPE
