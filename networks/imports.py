@@ -272,7 +272,10 @@ def recheck(*, network: Network, by: User, rows: list[dict[str, Any]]) -> list[d
         school_id = school_id_of(row)
         if network.is_school_based:
             row["standing"].extend(_seat_standing(network, row, seats.get(school_id or 0)))
-        row["may_confirm"] = bool(school_id in confirmable and row["role"] and email != by.email)
+        # Their own post never: nobody confirms their own.
+        row["may_confirm"] = bool(
+            not row["standing"] and school_id in confirmable and row["role"] and email != by.email
+        )
     return rows
 
 
