@@ -183,7 +183,7 @@ class Network(models.Model):
         self.about_html = render_markdown(self.about)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("networks:detail", args=[self.slug])
 
     def clean(self):
