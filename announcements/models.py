@@ -5,6 +5,8 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article
 from core.markdown import render_markdown
@@ -104,7 +106,7 @@ class Announcement(models.Model):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("announcements:detail", args=[self.network.slug, self.pk])
 
     @property
@@ -121,13 +123,14 @@ class Announcement(models.Model):
         SEND workhub (2026/27)" (capfirst it to start one)."""
         label = self.network.label
         if self.audience == self.Audience.SUBGROUP and self.subgroup:
-            return f"the {self.subgroup.name} sub-group"
+            return f"everyone in {self.subgroup.name}"
         if self.audience == self.Audience.WORKHUB and self.workhub:
             return f"the {self.workhub.name} workhub ({self.workhub.academic_year_label})"
         if self.audience == self.Audience.MEETING:
             if self.meeting is None:
                 return "the people going to or waiting for a meeting"
-            return f"the people going to or waiting for {self.meeting}"
+            when = date_format(timezone.localtime(self.meeting.starts_at), "j F Y")
+            return f"the people going to or waiting for {self.meeting.title} on {when}"
         if self.audience == self.Audience.SEAT_HOLDERS:
             return f"the heads holding {label}'s member schools' seats"
         return f"everyone in {label}"

@@ -35,6 +35,7 @@ import time
 from datetime import datetime, timedelta
 from itertools import batched
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
@@ -90,6 +91,33 @@ def start_sending(announcement: Announcement) -> None:
     )
     announcement_id = announcement.pk
     transaction.on_commit(lambda: fan_out_announcement.enqueue(announcement_id=announcement_id))
+
+
+@transaction.atomic
+def record_sent_without_email(announcement: Announcement) -> None:
+    """Record the announcement as sent to its audience without emailing anyone: each
+    recipient's row written by the fan-out's own rule, the copies that would have gone
+    at once marked sent, those held for a weekly digest left for it.
+
+    For demonstration data only (seed_demo, through send_announcement's notify=False),
+    which emails nobody: the sender's counts and the archive read as after a real send.
+    """
+    if announcement.state == State.SENT:
+        raise ValueError(f"Announcement {announcement.pk} has been sent already.")
+    now = timezone.now()
+    announcement.sent_at = announcement.sent_at or now
+    _write_deliveries(announcement)
+    Delivery.objects.filter(announcement=announcement, status=Status.QUEUED).update(
+        status=Status.SENT, sent_at=announcement.sent_at
+    )
+    announcement.state = State.SENT
+    announcement.fanned_out_at = now
+    Announcement.objects.filter(pk=announcement.pk).update(
+        state=announcement.state,
+        sent_at=announcement.sent_at,
+        fanned_out_at=now,
+        updated_at=now,
+    )
 
 
 def send_due_announcements(*, now: datetime | None = None) -> list[int]:
@@ -297,6 +325,13 @@ def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[i
                 )
                 try:
                     connection.send_messages([message])
+                except AnymailRecipientsRefused:
+                    # An email service (django-anymail) refused the one address: it is
+                    # invalid or on the service's own list of addresses that bounced or
+                    # complained. Sending it again would be refused again.
+                    _mark([delivery_id], Status.BOUNCED)
+                    suppression.record_hard_bounce(address)
+                    continue
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                     refusal = _refusal(error)
                     if refusal is None or refusal[0] < 500:

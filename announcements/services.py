@@ -273,13 +273,23 @@ def _audit(announcement: Announcement, action: str, summary: str, by: User, befo
 
 @transaction.atomic
 def send_announcement(
-    *, announcement: Announcement, by: User, send_at: datetime.datetime | None = None
+    *,
+    announcement: Announcement,
+    by: User,
+    send_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> Announcement:
     """Send a draft now, or schedule it for `send_at` if that is still to come.
 
     Refuses one already sent or scheduled, one whose audience is gone or empty, and one
     that would pass a limit. The fan-out starts when the transaction commits.
+
+    With `notify=False` (demonstration data only: seed_demo, which emails nobody) it is
+    sent now and recorded as sent to its audience, each copy's row written, without
+    emailing anyone (sending.record_sent_without_email).
     """
+    if not notify and send_at is not None:
+        raise ValueError("An announcement recorded without email is sent now, not scheduled.")
     # The network's row first, then the sender's: every send takes them in this order, so
     # two sends at once wait for each other and count each other's rows.
     Network.objects.select_for_update().filter(pk=announcement.network_id).first()
@@ -321,8 +331,13 @@ def send_announcement(
         draft.send_at = None
         draft.sent_at = now
         draft.save()
-        _audit(draft, "announcement.sent", f"Sent to {words}", by, "Draft")
-        sending.start_sending(draft)
+        if notify:
+            _audit(draft, "announcement.sent", f"Sent to {words}", by, "Draft")
+            sending.start_sending(draft)
+        else:
+            summary = f"Sent to {words} (demonstration data: nobody was emailed)"
+            _audit(draft, "announcement.sent", summary, by, "Draft")
+            sending.record_sent_without_email(draft)
     return draft
 
 

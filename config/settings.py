@@ -271,13 +271,50 @@ MEDIA_URL = "media/"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_SUBJECT_PREFIX = "[Headnet] "
 
-# Email (Django 6.1's MAILERS). Without EMAIL_HOST, messages are printed.
+# Email (Django 6.1's MAILERS): an email service's API (EMAIL_SERVICE), an SMTP server
+# (EMAIL_HOST), or, with neither, printed to the console.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Headnet <noreply@headnet.localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The sender of announcements (bulk mail), so that it and account mail can go from
 # different addresses, as the large mailbox providers ask.
 ANNOUNCEMENTS_FROM_EMAIL = os.environ.get("ANNOUNCEMENTS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
-if os.environ.get("EMAIL_HOST"):
+# An email service's HTTP API instead of SMTP, through django-anymail: EMAIL_SERVICE names
+# the service, EMAIL_SERVICE_API_KEY its key. Only services that need nothing but a key
+# (and anymail's own dependencies) are offered; each takes the key under its own name.
+EMAIL_SERVICES = {
+    "brevo": "api_key",
+    "mailersend": "api_token",
+    "mailgun": "api_key",
+    "postmark": "server_token",
+    "resend": "api_key",
+    "sparkpost": "api_key",
+}
+EMAIL_SERVICE = os.environ.get("EMAIL_SERVICE", "").strip().lower()
+if EMAIL_SERVICE:
+    if EMAIL_SERVICE not in EMAIL_SERVICES:
+        raise ImproperlyConfigured(
+            f"EMAIL_SERVICE must be one of {', '.join(EMAIL_SERVICES)}, not {EMAIL_SERVICE!r}."
+        )
+    if os.environ.get("EMAIL_HOST"):
+        raise ImproperlyConfigured(
+            "Set EMAIL_SERVICE (an email service's API) or EMAIL_HOST (SMTP), not both."
+        )
+    if not os.environ.get("EMAIL_SERVICE_API_KEY"):
+        raise ImproperlyConfigured(f"EMAIL_SERVICE={EMAIL_SERVICE} needs EMAIL_SERVICE_API_KEY.")
+    service_options: dict[str, str | int] = {
+        EMAIL_SERVICES[EMAIL_SERVICE]: os.environ["EMAIL_SERVICE_API_KEY"],
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
+    }
+    if os.environ.get("EMAIL_SERVICE_API_URL"):
+        # Another region's endpoint, e.g. Mailgun's EU one: https://api.eu.mailgun.net/v3
+        service_options["api_url"] = os.environ["EMAIL_SERVICE_API_URL"]
+    MAILERS = {
+        "default": {
+            "BACKEND": f"anymail.backends.{EMAIL_SERVICE}.EmailBackend",
+            "OPTIONS": service_options,
+        }
+    }
+elif os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import academic_year_of
+from devdata.announcements import seed_announcements
 from devdata.articles import seed_articles
 from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
 from devdata.meetings import seed_meetings
 from devdata.support import seed_support
+from members.conversions import import_links
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
 from networks import eligibility
@@ -382,6 +384,7 @@ class Seeder:
         seed_leaders(self.fictional_heads("essex.leader", ESSEX, S.SECONDARY, 6),
                      networks["essex-sustainable-leadership"], self.log)  # fmt: skip
         seed_fees(networks, accounts, self.log)
+        seed_announcements(networks, self.log)
         self.log(
             "A member spreadsheet to bring in, as administrator@example.org, from OSSHTA's "
             f"office (Invitations and imports): {OSSHTA_SPREADSHEET}"
@@ -401,6 +404,11 @@ class Seeder:
     def schools(self) -> None:
         report = import_schools(DATA / "gias-synthetic-oxon-oldham-essex.csv")
         self.log(f"Schools: {report.summary()}")
+        # The register's academy conversions: Plovercombe High School closed into
+        # Teaselstead Catholic Academy, an OSSHTA member school (devdata/fees.py gives
+        # Plovercombe its old invoices).
+        links = import_links(DATA / "gias-links-synthetic.csv")
+        self.log(f"Academy conversions: {len(links.converted)} new")
 
     def networks(self) -> dict[str, Network]:
         networks = {}
@@ -631,3 +639,8 @@ class Seeder:
         WorkhubMembership.objects.get_or_create(
             workhub=send, person=accounts["oldham.head@example.org"], defaults={"is_lead": True}
         )
+        # Two more heads of the alliance work in it, so its announcement reaches a team.
+        for person in User.objects.filter(
+            email__in=["oldham.primary.head3@example.org", "oldham.primary.head4@example.org"]
+        ):
+            network_services.join_workhub(person=person, workhub=send)

@@ -1,5 +1,6 @@
 """Who may see a fee invoice: the network's administrators, site staff, and the school's
-current verified heads (it is their school's bill). Nobody else learns it exists."""
+current verified heads (it is their school's bill), or, once the school has closed into
+another (an academy conversion), that school's. Nobody else learns it exists."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
@@ -19,7 +20,7 @@ def may_see_invoice(user: User | AnonymousUser, invoice: FeeInvoice) -> bool:
         Post.objects.current()
         .verified()
         .headships()
-        .filter(person=user, school=invoice.school_id)
+        .filter(person=user, school__in=invoice.school.line_ids)
         .exists()
     )
 
@@ -27,7 +28,9 @@ def may_see_invoice(user: User | AnonymousUser, invoice: FeeInvoice) -> bool:
 def get_invoice_for_user(user: User | AnonymousUser, pk: int) -> FeeInvoice:
     """The invoice if the user may see it; 404 otherwise."""
     invoice = (
-        FeeInvoice.objects.select_related("network__fee_scheme", "school__local_authority")
+        FeeInvoice.objects.select_related(
+            "network__fee_scheme", "school__local_authority", "school__successor"
+        )
         .filter(pk=pk)
         .first()
     )

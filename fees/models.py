@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Self
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import PenceField, format_pence
-from members.models import School
+from members.models import School, in_school_lines
 from networks.models import Network
 
 from .years import fee_year_label, fee_year_of
@@ -94,6 +95,11 @@ class FeeBand(models.Model):
 
 
 class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
+    def of_schools(self, school_ids: Iterable[int]) -> Self:
+        """The schools' invoices, with those of the schools they carry on after an academy
+        conversion (docs/rules.md, "Academy conversions")."""
+        return self.filter(in_school_lines("school", school_ids))
+
     def due(self) -> Self:
         return self.filter(state=FeeInvoice.State.DUE)
 
@@ -159,6 +165,15 @@ class FeeInvoice(models.Model):
 
     def get_absolute_url(self):
         return reverse("fees:invoice", args=[self.pk])
+
+    def counts_for(self, school_ids: Iterable[int]) -> int | None:
+        """Which of these schools the invoice is a record of: its own school, or the one that
+        carries that school on now (reads school.latest_successor_id only)."""
+        ids = set(school_ids)
+        for school_id in (self.school_id, self.school.latest_successor_id):
+            if school_id in ids:
+                return school_id
+        return None
 
     def clean(self):
         if self.state == self.State.PAID and not self.paid_on:

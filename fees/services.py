@@ -61,17 +61,18 @@ class RaiseReport:
 @transaction.atomic
 def raise_invoices(*, network: Network, by: User | None, year: int | None = None) -> RaiseReport:
     """Invoice every member school that has no invoice for the year; running it twice
-    raises nothing new."""
+    raises nothing new. A school that carries on one closed in the year (an academy
+    conversion) is not invoiced again for a year the closed school was invoiced for."""
     scheme = FeeScheme.objects.prefetch_related("bands").filter(network=network).first()
     if scheme is None:
         raise ValidationError(f"{network.label} has no fee scheme: set its fees first.")
     year = scheme.current_year() if year is None else year
     report = RaiseReport()
-    invoiced = set(
-        FeeInvoice.objects.filter(
-            network=network, year=year, year_kind=scheme.year_kind
-        ).values_list("school_id", flat=True)
-    )
+    invoiced = set()
+    for school_id, carried_on_by in FeeInvoice.objects.filter(
+        network=network, year=year, year_kind=scheme.year_kind
+    ).values_list("school_id", "school__latest_successor_id"):
+        invoiced |= {school_id, carried_on_by}
     for school in member_schools(network).order_by("name"):
         if school.pk in invoiced:
             report.already += 1
@@ -166,13 +167,14 @@ def waive(*, invoice: FeeInvoice, reason: str, by: User | None) -> FeeInvoice:
 
 
 def current_head_emails(school: School) -> list[str]:
-    """Addresses of the school's current verified heads: whoever leads it now is asked."""
+    """Addresses of the school's current verified heads: whoever leads it now is asked (after
+    an academy conversion, the heads of the school that carries it on)."""
     return sorted(
         set(
             Post.objects.current()
             .verified()
             .headships()
-            .filter(school=school)
+            .filter(school__in=school.line_ids)
             .values_list("person__email", flat=True)
         )
     )

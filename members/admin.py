@@ -25,7 +25,8 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["status", "sector", "phase", "local_authority"]
     search_fields = ["=urn", "name", "town", "postcode"]
     list_select_related = ["local_authority"]
-    readonly_fields = ["updated_at"]
+    # Set by the register's links only (members.conversions), never by hand.
+    readonly_fields = ["successor", "succeeded_on", "latest_successor", "updated_at"]
     # The register's head name is for verifying claims; the import keeps it current.
     exclude = ["head_title", "head_first_name", "head_last_name"]
 

@@ -1,12 +1,15 @@
-"""The DfE register's (GIAS) "all establishment data" CSV: its columns, vocabulary and encoding.
+"""The DfE register's (GIAS) "all establishment data" CSV and its links file: their columns,
+vocabulary and encoding.
 
 Pure functions and constants only; members.school_import does the database work.
 """
 
 import codecs
 import csv
+import datetime
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from members.models import School
 
@@ -196,3 +199,175 @@ def missing_columns(header: Sequence[str]) -> list[str]:
     """The required columns the header lacks, in the order REQUIRED_COLUMNS names them."""
     present = set(header)
     return [column for column in REQUIRED_COLUMNS if column not in present]
+
+
+# The register's links file ("links_edubasealldataYYYYMMDD.csv"), published beside the
+# establishment file: one row for each direction of a link between two schools, from the
+# point of view of URN ("Successor": LinkURN succeeded URN). Same dialect.
+LINK_URN = "LinkURN"
+LINK_NAME = "LinkName"
+LINK_TYPE = "LinkType"
+LINK_DATE = "LinkEstablishedDate"
+LINK_COLUMNS = (URN, LINK_URN, LINK_TYPE, LINK_DATE)
+
+# What a link of each type means for a closed school's seat, posts and fees
+# (docs/rules.md, "Academy conversions"). A plain succession (an academy conversion, a
+# transfer to another trust: a new URN for the same school), an amalgamation (several
+# schools close and one new school opens) and a merger (a school closes into another)
+# each leave one school that carries on, so the predecessor's things pass to it. A split
+# leaves two schools or more: which of them carries on is for the network to decide.
+CARRIES = "carries"
+SPLITS = "splits"
+_SUCCESSOR_TYPES = {
+    "successor": CARRIES,
+    "successor - amalgamated": CARRIES,
+    "successor - merged": CARRIES,
+    "successor - split school": SPLITS,
+}
+# The same links seen from the successor's side (LinkURN is URN's predecessor).
+_PREDECESSOR_TYPES = {
+    "predecessor": CARRIES,
+    "predecessor - amalgamated": CARRIES,
+    "predecessor - merged": CARRIES,
+    "predecessor - split school": SPLITS,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A closed school and one school that succeeded it, as the register links them.
+
+    `on`: the link's date (for a conversion the successor's opening), None if the
+    register gives none. `kind`: CARRIES or SPLITS.
+    """
+
+    predecessor: int
+    successor: int
+    on: datetime.date | None
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Succession:
+    """What the links say of one closed school: the schools that succeeded it.
+
+    It carries on in its successor only when the register names exactly one and does not
+    call it a split; otherwise (`is_split`) nothing passes without someone deciding.
+    """
+
+    predecessor: int
+    successors: tuple[int, ...]
+    on: datetime.date | None
+    is_split: bool
+
+    @property
+    def successor(self) -> int:
+        """The one school that carries it on (a succession that is not a split)."""
+        if self.is_split:
+            raise ValueError(f"URN {self.predecessor} split: no one successor carries it on.")
+        return self.successors[0]
+
+
+@dataclass
+class LinksFile:
+    """The links of a file that matter to Headnet, and what was left out and why."""
+
+    links: list[Link] = field(default_factory=list)
+    rows: int = 0
+    # Rows of other kinds (a sixth form centre's link, "Other"...): read, not used.
+    ignored: int = 0
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_links(text: str) -> LinksFile:
+    """The successions in a register links file (decoded text): each link once, whichever
+    direction its row gives it in. Raises RegisterFileError when the file is not one."""
+    header, records = read(text)
+    missing = [column for column in LINK_COLUMNS if column not in header]
+    if missing:
+        names = ", ".join(f'"{name}"' for name in missing)
+        raise RegisterFileError(
+            f"The file has no {names} column{'s' if len(missing) > 1 else ''}: it is not the "
+            "register's (GIAS) links file. Nothing was imported."
+        )
+    parsed = LinksFile()
+    seen: set[tuple[int, int]] = set()
+    for line, fields in records:
+        parsed.rows += 1
+        if len(fields) != len(header):
+            parsed.rejections.append(
+                (line, f"{len(fields)} fields where the header has {len(header)}")
+            )
+            continue
+        value = {column: text.strip() for column, text in zip(header, fields, strict=True)}
+        link = _link(line, value, parsed)
+        if link is None:
+            continue
+        pair = (link.predecessor, link.successor)
+        if pair not in seen:  # the same link, once from each side
+            seen.add(pair)
+            parsed.links.append(link)
+    return parsed
+
+
+def _link(line: int, value: dict[str, str], parsed: LinksFile) -> Link | None:
+    """The row's link, predecessor first, or None (ignored, or rejected with its reasons)."""
+    link_type = " ".join(value[LINK_TYPE].split()).casefold()
+    if link_type in _SUCCESSOR_TYPES:
+        kind, forwards = _SUCCESSOR_TYPES[link_type], True
+    elif link_type in _PREDECESSOR_TYPES:
+        kind, forwards = _PREDECESSOR_TYPES[link_type], False
+    else:
+        parsed.ignored += 1
+        return None
+    problems: list[str] = []
+    urn = _link_urn(value[URN], URN, problems)
+    link_urn = _link_urn(value[LINK_URN], LINK_URN, problems)
+    on = _link_date(value[LINK_DATE], problems)
+    if urn is not None and urn == link_urn:
+        problems.append(f"URN {urn} is linked to itself")
+    if problems or urn is None or link_urn is None:
+        parsed.rejections.append((line, "; ".join(problems)))
+        return None
+    predecessor, successor = (urn, link_urn) if forwards else (link_urn, urn)
+    return Link(predecessor=predecessor, successor=successor, on=on, kind=kind, line=line)
+
+
+def _link_urn(text: str, column: str, problems: list[str]) -> int | None:
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) == 0:
+        problems.append(f'{column} "{text}" is not a URN')
+        return None
+    return int(text)
+
+
+def _link_date(text: str, problems: list[str]) -> datetime.date | None:
+    """The register's dd-mm-yyyy date; empty is allowed (the register leaves some out)."""
+    if not text:
+        return None
+    try:
+        return datetime.datetime.strptime(text, "%d-%m-%Y").date()  # noqa: DTZ007 (a date)
+    except ValueError:
+        problems.append(f'{LINK_DATE} "{text}" is not a date (dd-mm-yyyy)')
+        return None
+
+
+def successions(links: Sequence[Link]) -> list[Succession]:
+    """Each closed school's succession, in the order of the file: one successor that
+    carries it on, or a split (two successors or more, or a link the register calls one)."""
+    by_predecessor: dict[int, list[Link]] = {}
+    for link in links:
+        by_predecessor.setdefault(link.predecessor, []).append(link)
+    result = []
+    for predecessor, its_links in by_predecessor.items():
+        successors = tuple(dict.fromkeys(link.successor for link in its_links))
+        dates = [link.on for link in its_links if link.on is not None]
+        result.append(
+            Succession(
+                predecessor=predecessor,
+                successors=successors,
+                on=min(dates) if dates else None,
+                is_split=len(successors) > 1 or any(link.kind == SPLITS for link in its_links),
+            )
+        )
+    return result

@@ -1,5 +1,6 @@
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any, Self
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -136,12 +137,46 @@ class School(models.Model):
     head_title = models.CharField(max_length=30, blank=True)
     head_first_name = models.CharField(max_length=100, blank=True)
     head_last_name = models.CharField(max_length=100, blank=True)
+    # An academy conversion (or another succession the register links): the school that
+    # carries this closed one on, and the date. Set only by members.conversions, with
+    # latest_successor, so that a school's history (its fee invoices) is found in one
+    # step however many times its line has changed URN
+    # (docs/rules.md, "Academy conversions").
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The school that carried it on when it closed (the register's links).",
+    )
+    succeeded_on = models.DateField("succeeded on", null=True, blank=True)
+    latest_successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The school its line leads to now: its successor, or that one's, and so on.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(successor__isnull=True, latest_successor__isnull=True)
+                | models.Q(successor__isnull=False, latest_successor__isnull=False),
+                name="members_school_successor_with_latest",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("pk"))
+                & ~models.Q(latest_successor=models.F("pk")),
+                name="members_school_not_own_successor",
+            ),
+        ]
         indexes = [
             # Eligibility and the directory filter schools by area and sector.
             models.Index(fields=["local_authority", "sector"], name="members_school_la_sector"),
@@ -155,6 +190,14 @@ class School(models.Model):
     @property
     def is_open(self):
         return self.status != self.Status.CLOSED
+
+    @property
+    def line_ids(self) -> list[int]:
+        """This school and the school that carries it on now, if it closed into another: the
+        schools whose heads answer for its records (its fee invoices). No query."""
+        return (
+            [self.pk] if self.latest_successor_id is None else [self.pk, self.latest_successor_id]
+        )
 
     def own_domain(self) -> str:
         """The school's own web domain, where an address proves someone works here ("" when
@@ -182,6 +225,14 @@ class School(models.Model):
             _name_key(person.first_name),
             _name_key(person.last_name),
         )
+
+
+def in_school_lines(field: str, school_ids: Iterable[int]) -> models.Q:
+    """Rows whose school (`field`) is one of these schools, or a school one of them carries
+    on after it closed (an academy conversion): a school's records include its
+    predecessors' (docs/rules.md, "Academy conversions")."""
+    ids = list(school_ids)
+    return models.Q(**{f"{field}__in": ids}) | models.Q(**{f"{field}__latest_successor__in": ids})
 
 
 def _name_key(name: str) -> str:

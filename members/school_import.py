@@ -17,7 +17,7 @@ from members import gias
 from members.gias import RegisterFileError
 from members.models import LocalAuthority, School
 
-__all__ = ["ImportReport", "Rejection", "RegisterFileError", "import_schools"]
+__all__ = ["ImportReport", "Rejection", "RegisterFileError", "import_schools", "read_source"]
 
 # PositiveIntegerField's ceiling on PostgreSQL; real URNs have six digits.
 _MAX_URN = 2_147_483_647
@@ -93,7 +93,7 @@ def import_schools(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1.")
-    header, records = gias.read(gias.decode(_read_bytes(source)))
+    header, records = gias.read(gias.decode(read_source(source)))
     missing = gias.missing_columns(header)
     if missing:
         names = ", ".join(f'"{name}"' for name in missing)
@@ -125,7 +125,8 @@ def import_schools(
     return report
 
 
-def _read_bytes(source: str | os.PathLike[str] | BinaryIO) -> bytes:
+def read_source(source: str | os.PathLike[str] | BinaryIO) -> bytes:
+    """The bytes of a path or an open binary file; RegisterFileError if it cannot be read."""
     if hasattr(source, "read"):
         return source.read()
     try:

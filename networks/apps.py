@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class NetworksConfig(AppConfig):
     name = "networks"
+
+    def ready(self):
+        # A school the register closes into another: its seats follow its posts
+        # (members.conversions calls these; members cannot import networks).
+        from members import conversions
+
+        from .services.conversions import follow_conversion, follow_split
+
+        conversions.follow(conversion=follow_conversion, split=follow_split)

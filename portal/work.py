@@ -4,11 +4,11 @@ queries however many networks (grouped counts)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from fees.models import FeeInvoice, FeeScheme
-from members.models import Post
+from members.models import Post, in_school_lines
 from networks import access
 from networks.models import Membership, Network
 from support import work as support_work
@@ -190,7 +190,8 @@ def my_work(person, active: list[Membership]) -> MyWork:
 
 def school_fees(active: list[Membership]) -> list[tuple[Membership, FeeInvoice | None, str]]:
     """For each school seat the person holds in a network with a fee: this year's invoice
-    (None: not raised yet) and the fee year's name. Two queries."""
+    (None: not raised yet; after an academy conversion, perhaps the closed school's) and
+    the fee year's name. Two queries."""
     seats = [m for m in active if m.school_id]
     if not seats:
         return []
@@ -202,9 +203,20 @@ def school_fees(active: list[Membership]) -> list[tuple[Membership, FeeInvoice |
     for seat in seats:
         scheme = schemes.get(seat.network_id)
         if scheme:
-            wanted |= Q(network=seat.network_id, school=seat.school_id,
-                        year=scheme.current_year(), year_kind=scheme.year_kind)  # fmt: skip
-    invoices = {(i.network_id, i.school_id): i for i in FeeInvoice.objects.filter(wanted)}
+            this_year = Q(
+                network=seat.network_id, year=scheme.current_year(), year_kind=scheme.year_kind
+            )
+            wanted |= this_year & in_school_lines("school", [seat.school_id])
+    seat_schools = {seat.school_id for seat in seats}
+    invoices: dict[tuple[int, int | None], FeeInvoice] = {}
+    # A school's own invoice first: a closed school's stands for the year only without it.
+    found = (
+        FeeInvoice.objects.filter(wanted)
+        .select_related("school")
+        .order_by(F("school__successor").asc(nulls_first=True))
+    )
+    for invoice in found:
+        invoices.setdefault((invoice.network_id, invoice.counts_for(seat_schools)), invoice)
     return [
         (
             seat,

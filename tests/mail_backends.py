@@ -15,7 +15,7 @@ class RefusingBackend(locmem.EmailBackend):
     """A mail server that refuses some recipients: REFUSED maps an address to the
     exception its message raises (set by the test)."""
 
-    REFUSED: dict[str, smtplib.SMTPException] = {}
+    REFUSED: dict[str, Exception] = {}
 
     def send_messages(self, messages):
         for message in messages:

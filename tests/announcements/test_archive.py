@@ -76,7 +76,7 @@ def test_announcements_to_a_sub_group_workhub_or_meeting_are_on_every_member_s_a
 
     for text in (
         "To the city",
-        "the City heads sub-group",
+        "everyone in City heads",
         "To SEND",
         "the SEND workhub",
         "To the meeting",

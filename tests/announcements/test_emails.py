@@ -76,6 +76,18 @@ def test_an_urgent_announcement_says_so_in_its_subject(osshta, members, send):
     send(factories.make_announcement(network=osshta, subject="School closures", is_urgent=True))
 
     assert mail.outbox[0].subject == "[Headnet] OSSHTA: Urgent: School closures"
+    assert mail.outbox[0].body.splitlines()[1] == (
+        "Urgent: an announcement from Oxfordshire Secondary School Headteachers' Association"
+    )
+
+
+def test_the_plain_text_copy_starts_with_the_subject_and_who_it_is_from(osshta, members, send):
+    send(factories.make_announcement(network=osshta, subject="Summer conference"))
+
+    assert mail.outbox[0].body.splitlines()[:2] == [
+        "Summer conference",
+        "An announcement from Oxfordshire Secondary School Headteachers' Association",
+    ]
 
 
 def test_no_copy_carries_another_member_s_address(osshta, members, send):

@@ -6,12 +6,14 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from announcements import sending
+from announcements import sending, services
 from announcements.models import Announcement, Delivery
 from announcements.sending import (
     delivery_counts,
@@ -19,6 +21,7 @@ from announcements.sending import (
     send_deliveries,
     start_sending,
 )
+from core.models import AuditEvent
 from members import suppression
 from members.models import EmailSuppression
 from networks.models import EmailPreference
@@ -367,6 +370,20 @@ def test_a_permanent_refusal_of_an_address_bounces_its_copy_and_counts_against_i
     assert announcement.state == State.SENT
 
 
+def test_an_email_service_refusing_an_address_bounces_its_copy_without_retrying(
+    network, send, refusing
+):
+    fine, gone = _members(network, 2)
+    refusing[gone.email] = AnymailRecipientsRefused("Recipient on the service's list")
+
+    announcement = send(factories.make_announcement(network=network))
+
+    assert _recipients() == [fine.email]
+    assert _statuses(announcement) == {fine.email: Status.SENT, gone.email: Status.BOUNCED}
+    assert EmailSuppression.objects.get(address=gone.email).hard_bounces == 1
+    assert announcement.state == State.SENT
+
+
 def test_a_permanent_refusal_at_data_also_bounces(network, send, refusing):
     (gone,) = _members(network, 1)
     refusing[gone.email] = smtplib.SMTPDataError(552, b"5.2.2 Mailbox full")
@@ -510,3 +527,51 @@ def test_an_announcement_already_sent_cannot_be_sent_again(network, send):
 
     with pytest.raises(ValueError, match="sent already"):
         start_sending(announcement)
+
+
+# Demonstration data: recorded as sent, nobody emailed ------------------------------------
+
+
+def test_sent_without_notifying_it_is_recorded_as_sent_to_each_person_and_nobody_is_emailed(
+    network, coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS  # nothing may be queued either
+    people = _people_by_choice(network)
+    draft = factories.make_announcement(network=network, author=coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_announcement(announcement=draft, by=coordinator, notify=False)
+
+    assert mail.outbox == []
+    assert not DBTaskResult.objects.exists()
+    sent.refresh_from_db()
+    assert sent.state == State.SENT
+    assert sent.fanned_out_at is not None
+    statuses = _statuses(sent)
+    # As a real send records them: each person once, by their choice.
+    assert statuses[people[Choice.EVERY].email] == Status.SENT
+    assert statuses[people[Choice.DIGEST].email] == Status.DIGEST
+    assert people[Choice.URGENT_ONLY].email not in statuses
+    assert people[Choice.NONE].email not in statuses
+    assert statuses[coordinator.email] == Status.SENT
+    assert not sent.deliveries.filter(status=Status.SENT, sent_at__isnull=True).exists()
+    # The audit trail does not pretend anyone was emailed.
+    event = AuditEvent.objects.get(action="announcement.sent", object_id=sent.pk)
+    assert "nobody was emailed" in event.summary
+
+
+def test_an_announcement_sent_without_notifying_keeps_the_limits_and_is_never_scheduled(
+    network, coordinator, member, settings
+):
+    settings.URGENT_ANNOUNCEMENTS_PER_MONTH = 0
+    urgent = factories.make_announcement(network=network, is_urgent=True)
+    with pytest.raises(ValidationError, match="urgent"):
+        services.send_announcement(announcement=urgent, by=coordinator, notify=False)
+
+    plain = factories.make_announcement(network=network)
+    later = timezone.now() + timedelta(days=1)
+    with pytest.raises(ValueError, match="sent now"):
+        services.send_announcement(announcement=plain, by=coordinator, send_at=later, notify=False)
+    plain.refresh_from_db()
+    assert plain.state == State.DRAFT
+    assert not Delivery.objects.exists()

@@ -169,3 +169,55 @@ def test_gunicorn_runs_as_many_workers_as_its_docstring_says(monkeypatch):
 
     assert "one per core" in conf["__doc__"]
     assert conf["workers"] == multiprocessing.cpu_count()
+
+
+# An email service through django-anymail, chosen by the environment --------------------
+
+SERVICE = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_HOST"} | {
+    "EMAIL_SERVICE": "postmark",
+    "EMAIL_SERVICE_API_KEY": "postmark-server-token",
+}
+
+
+def test_an_email_service_named_in_the_environment_sends_the_mail_with_its_key():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.mail import mailers; mailer = mailers.default; "
+        "print(type(mailer).__module__, mailer.server_token, mailer.timeout)",
+        env=SERVICE | {"EMAIL_TIMEOUT": "15"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "anymail.backends.postmark",
+        "postmark-server-token",
+        "15",
+    ]
+
+
+def test_production_with_an_email_service_passes_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=SERVICE)
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"EMAIL_SERVICE": "pigeon"}, "EMAIL_SERVICE must be one of"),
+        ({"EMAIL_SERVICE_API_KEY": ""}, "needs EMAIL_SERVICE_API_KEY"),
+        ({"EMAIL_HOST": "smtp.example.org"}, "not both"),
+    ],
+)
+def test_an_email_service_without_its_key_or_beside_smtp_is_refused(env, error):
+    result = run_manage("check", env=SERVICE | env)
+
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
+def test_without_an_email_service_mail_goes_by_smtp():
+    assert _setting("MAILERS['default']['BACKEND']", PRODUCTION) == (
+        "django.core.mail.backends.smtp.EmailBackend"
+    )

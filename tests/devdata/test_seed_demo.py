@@ -9,9 +9,17 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from announcements.models import Announcement, Delivery
 from members.models import Designation, LocalAuthority, Post, School, User
 from networks import eligibility
-from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
+from networks.models import (
+    EmailPreference,
+    Membership,
+    Network,
+    NetworkPurpose,
+    Workhub,
+    WorkhubMembership,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +119,9 @@ def _counts() -> dict[str, int]:
         Membership,
         Workhub,
         WorkhubMembership,
+        Announcement,
+        Delivery,
+        EmailPreference,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
