@@ -145,7 +145,12 @@ class Register:
         areas = list(local_authority_ids)
         if areas:
             pool = pool.filter(local_authority__in=areas)
-        by_urn = {school.urn: school for school in School.objects.filter(urn__in=set(urns))}
+        by_urn = {
+            school.urn: school
+            for school in School.objects.filter(urn__in=set(urns)).select_related(
+                "latest_successor"
+            )
+        }
         schools = {school.pk: school for school in pool}
         # A school named by its URN is a candidate for the rows that name it, whatever area.
         for school in by_urn.values():
@@ -182,7 +187,7 @@ class Register:
             notes.append(f"URN {urn} is not in the register.")
             return None
         if not school.is_open:
-            return SchoolMatch("urn", school=_candidate(school), closed=True)
+            return _closed(school)
         if name and score(name_key(name), name_key(school.name)) < CANDIDATE_SCORE:
             notes.append(f"The register calls URN {school.urn} {school.name}.")
         return SchoolMatch("urn", school=_candidate(school), notes=notes)
@@ -242,6 +247,22 @@ class Register:
         found = process.extract(key, whole, scorer=fuzz.QRatio, limit=SHORTLIST)
         found += process.extract(_distinctive(key), own, scorer=fuzz.ratio, limit=SHORTLIST)
         return {pk for _name, _score, pk in found}
+
+
+def _closed(school: School) -> SchoolMatch:
+    """A closed school named by its URN: the school that replaced it, for a person to
+    confirm, where the register says which (an academy conversion); otherwise nothing."""
+    successor = school.latest_successor
+    if successor is None or not successor.is_open:
+        return SchoolMatch("urn", school=_candidate(school), closed=True)
+    return SchoolMatch(
+        "unsure",
+        candidates=[_candidate(successor)],
+        notes=[
+            f"URN {school.urn}, {school.name}, is closed: the register names "
+            f"{successor.name} as the school that replaced it."
+        ],
+    )
 
 
 def _place_bonus(school: School, town: str, postcode: str) -> float:

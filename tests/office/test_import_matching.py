@@ -6,7 +6,7 @@ person by email, repeats within the file, and people already in the network."""
 import pytest
 
 from members import suppression
-from members.models import Post
+from members.models import Post, School
 from members.school_match import Register, name_key
 from networks import imports
 from networks.models import Invitation, Membership, Network
@@ -122,6 +122,25 @@ def test_a_closed_school_found_by_its_urn_is_not_invited(network, administrator,
 
     assert "as closed" in row["problems"][0]
     assert imports.invitable([row]) == []
+
+
+def test_a_closed_school_s_successor_is_offered_for_the_administrator_to_confirm(
+    network, administrator, register
+):
+    academy = factories.make_school(name="Teaselstead Catholic Academy")
+    School.objects.filter(pk=register["closed"].pk).update(
+        successor=academy, latest_successor=academy
+    )
+
+    (row,) = _check(network, administrator, ["A", "a@x.example", "", "127413"])
+
+    assert row["how"] == "unsure"
+    assert [candidate["id"] for candidate in row["candidates"]] == [academy.pk]
+    assert (
+        "the register names Teaselstead Catholic Academy as the school that replaced it"
+        in (row["notes"][0])
+    )
+    assert row["problems"] == []
 
 
 def test_an_unknown_urn_falls_back_to_the_name_and_says_so(network, administrator, register):
