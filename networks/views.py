@@ -30,6 +30,7 @@ MEMBER_LIST_FIELDS = [
 ]  # fmt: skip
 INVITE_LIMIT_PER_NETWORK = 30  # an hour
 INVITE_LIMIT_PER_ADDRESS = 3  # a day
+INVITATIONS_SHOWN = 20
 
 
 @cached_for_visitors
@@ -181,6 +182,8 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.get_network_to_administer(request.user, slug).network
     if request.method == "POST":
         return _decide_requests(request, network)
+    # The newest few: a member spreadsheet may have made thousands (the office lists all).
+    invitations = list(network.invitations.unanswered()[: INVITATIONS_SHOWN + 1])
     pending = (
         network.memberships.pending()
         .select_related("school")
@@ -195,7 +198,8 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
             "pending": pending,
             "decline_form": DeclineForm(),
             "invite_form": InviteForm(),
-            "invitations": network.invitations.filter(accepted_at__isnull=True),
+            "invitations": invitations[:INVITATIONS_SHOWN],
+            "more_invitations": len(invitations) > INVITATIONS_SHOWN,
         },
     )
 

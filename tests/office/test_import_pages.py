@@ -357,3 +357,18 @@ def test_the_invitations_page_and_the_preview_take_the_same_queries_for_few_rows
         client.get(_url("invitations", network))
     with django_assert_max_num_queries(10):
         client.get(_url("import_preview", network, many.pk))
+
+
+def test_the_requests_page_lists_the_newest_invitations_and_sends_to_the_office_for_all(
+    client, network, administrator
+):
+    Invitation.objects.bulk_create(
+        Invitation(network=network, email=f"p{n}@school.example") for n in range(30)
+    )
+    client.force_login(administrator)
+
+    page = client.get(reverse("networks:requests", args=[network.slug])).content.decode()
+
+    assert page.count("@school.example (") == 20
+    assert "every invitation not yet accepted" in page
+    assert _url("invitations", network) in page
