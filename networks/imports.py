@@ -236,7 +236,7 @@ def recheck(*, network: Network, by: User, rows: list[dict[str, Any]]) -> list[d
     emails = {row["email"] for row in rows if row["email"] and not row["problems"]}
     people = {user.email: user for user in User.objects.filter(email__in=emails)}
     members = {
-        membership.person.email: membership
+        membership.holder.email: membership
         for membership in Membership.objects.live()
         .filter(network=network, person__email__in=emails)
         .select_related("person")
@@ -324,8 +324,8 @@ def _seat_standing(network: Network, row: Mapping[str, Any], seat: Membership | 
             f"{network.label}'s members are schools, each seat held by the school's head: "
             f"an invitation to a {role} could never be accepted."
         ]
-    if seat is not None and seat.person.email != row["email"]:
-        holder = seat.person.get_full_name() or "another head"
+    if seat is not None and seat.holder.email != row["email"]:
+        holder = seat.holder.get_full_name() or "another head"
         return [
             f"{school_label_of(row)} is already a member of {network.label}: its seat is held "
             f"by {holder}. When the school's headship changes, the seat passes to its new head."

@@ -16,8 +16,9 @@ import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 import charset_normalizer
 from django.conf import settings
@@ -83,7 +84,6 @@ class Table:
     rows: list[list[str]]
     lines: list[int]
     description: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def _max_rows() -> int:
@@ -163,7 +163,7 @@ def read_text(text: str, *, source: str = "The pasted text") -> Table:
             if not any(cleaned):
                 continue
             if headers is None:
-                headers = _headers(cleaned, source)
+                headers = _headers(cleaned)
                 continue
             counted += 1
             if counted <= _max_rows():
@@ -211,7 +211,7 @@ def _clean_row(cells: list[str], source: str, line: int, headers: list[str] | No
     return cleaned
 
 
-def _headers(cells: list[str], source: str) -> list[str]:
+def _headers(cells: list[str]) -> list[str]:
     return [cell or f"Column {number}" for number, cell in enumerate(cells, start=1)]
 
 
@@ -275,7 +275,7 @@ def _check_archive(upload: io.BytesIO, name: str) -> None:
     upload.seek(0)
 
 
-def _read_sheet(sheet, name: str) -> Table:
+def _read_sheet(sheet: Any, name: str) -> Table:  # openpyxl's sheets are not typed
     headers: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -288,7 +288,7 @@ def _read_sheet(sheet, name: str) -> Table:
                 break
             continue
         if headers is None:
-            headers = _headers(cleaned, name)
+            headers = _headers(cleaned)
             continue
         counted += 1
         if counted > _max_rows():

@@ -5,7 +5,7 @@ person by email, repeats within the file, and people already in the network."""
 
 import pytest
 
-from members import suppression
+from members import school_match, suppression
 from members.models import Post, School
 from members.school_match import Register, name_key
 from networks import imports
@@ -289,8 +289,6 @@ def test_checking_five_thousand_rows_takes_a_fixed_number_of_queries(
 
 
 def test_the_register_ranks_a_whole_register_quickly_and_stops_at_its_budget(monkeypatch):
-    from members import school_match
-
     monkeypatch.setattr(school_match, "COMPARISONS", 3)
     schools = [
         factories.make_school(name=name) for name in ("Coppergate High", "Cobbleham High", "Ash")

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import AuditEvent
@@ -336,9 +338,6 @@ def test_the_invitations_page_and_the_preview_take_the_same_queries_for_few_rows
         return batch
 
     def queries(url):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)

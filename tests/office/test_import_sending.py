@@ -18,6 +18,8 @@ from core.scheduler import jobs
 from members import suppression
 from networks import services
 from networks.models import ImportBatch, Invitation
+from networks.views import INVITE_LIMIT_PER_NETWORK
+from portal.services import close_account, personal_data
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +66,6 @@ def test_invitations_go_within_the_hourly_allowance_and_the_rest_wait(
 
 
 def test_the_allowance_is_above_what_one_by_one_invitations_may_send(network):
-    from networks.views import INVITE_LIMIT_PER_NETWORK
-
     assert django_settings.IMPORT_INVITATIONS_PER_HOUR > INVITE_LIMIT_PER_NETWORK
 
 
@@ -182,3 +182,25 @@ def test_the_periodic_commands_send_every_few_minutes_and_prune_daily():
 
     assert scheduled["send_invitations"].every_minutes <= 15
     assert scheduled["prune_import_batches"].daily_at is not None
+
+
+def test_closing_an_account_takes_the_person_s_row_out_of_the_spreadsheets_still_kept(
+    network, administrator
+):
+    rows = [["Ann", "ann@school.example"], ["Bob", "bob@school.example"]]
+    batch = services.start_import(
+        network=network, by=administrator, headers=["Name", "Email"], cells=rows,
+        lines=[2, 3], columns={"name": 0, "email": 1},
+    )  # fmt: skip
+    services.set_columns(batch=batch, by=administrator, columns={"name": 0, "email": 1})
+    ann = factories.make_user(email="ann@school.example")
+    Invitation.objects.create(network=network, email=ann.email, name="Ann", role="headteacher")
+    assert personal_data(ann)["invitations"][0]["name_given"] == "Ann"
+
+    close_account(person=ann)
+
+    batch.refresh_from_db()
+    assert batch.cells == [["Bob", "bob@school.example"]]
+    assert batch.lines == [3]
+    assert [row["email"] for row in batch.rows] == ["bob@school.example"]
+    assert not Invitation.objects.filter(email="ann@school.example").exists()
