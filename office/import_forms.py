@@ -4,6 +4,7 @@ column holds."""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from networks.imports import COLUMNS
 
@@ -76,7 +77,9 @@ class ColumnsForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=held_by.get(number, ""),
-                help_text=(
+                # Escaped here: crispy renders help text as HTML, and these are the
+                # spreadsheet's own words.
+                help_text=escape(
                     "For example: " + "; ".join(spreadsheets.shown(sample) for sample in samples)
                     if samples
                     else "Empty in every row."

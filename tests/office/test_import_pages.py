@@ -371,3 +371,20 @@ def test_the_requests_page_lists_the_newest_invitations_and_sends_to_the_office_
     assert page.count("@school.example (") == 20
     assert "every invitation not yet accepted" in page
     assert _url("invitations", network) in page
+
+
+def test_what_a_spreadsheet_says_is_shown_as_text_never_as_html(client, network, administrator):
+    client.force_login(administrator)
+    rows = [["<b>Name</b>", "Email"], ["<script>alert(1)</script>", "ann@school.example"]]
+    _upload(client, network, csv_bytes(rows))
+    batch = ImportBatch.objects.get()
+
+    columns = client.get(_url("import_columns", network, batch.pk)).content.decode()
+    _columns(client, network, batch, name=0, email=1)
+    preview = client.get(_url("import_preview", network, batch.pk)).content.decode()
+
+    for page in (columns, preview):
+        assert "<script>alert(1)</script>" not in page
+        assert "<b>Name</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in columns
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview

@@ -229,9 +229,11 @@ def test_the_accept_page_fills_in_the_school_and_role_for_one_screen(
     client.force_login(eve)
 
     network_page = client.get(network.get_absolute_url()).content.decode()
+    home = client.get(reverse("me")).content.decode()
     page = client.get(reverse("networks:accept", args=[network.slug])).content.decode()
 
     assert f'href="{reverse("networks:accept", args=[network.slug])}"' in network_page
+    assert f'href="{reverse("networks:accept", args=[network.slug])}"' in home
     assert "Elsewhere Academy" in page
     assert '<option value="senior_leader" selected>' in page
     assert 'name="started_on"' in page
