@@ -33,6 +33,10 @@ class UploadForm(forms.Form):
         label="Or paste the rows",
         required=False,
         max_length=MAX_PASTED_CHARACTERS,
+        error_messages={
+            "max_length": "That is more text than a form takes: upload the spreadsheet as a "
+            "file instead."
+        },
         help_text=(
             "Copy the rows from your spreadsheet, with the row that names the columns, and "
             "paste them here. For more than a few hundred rows, upload the file instead."
@@ -51,7 +55,9 @@ class UploadForm(forms.Form):
             raise ValidationError("Choose a spreadsheet file, or paste its rows.")
         try:
             if upload:
-                self.table = spreadsheets.read_upload(upload.name, upload.read())
+                # The size first: a huge file is refused before it is read into memory.
+                data = upload.read(spreadsheets.MAX_BYTES + 1)
+                self.table = spreadsheets.read_upload(upload.name, data)
                 self.source_name = upload.name
             else:
                 self.table = spreadsheets.read_text(text)

@@ -36,7 +36,7 @@ MAX_COLUMNS = 60
 MAX_CELL_CHARACTERS = 500
 # An .xlsx file is a dozen or so parts; a member list's unpacks to a megabyte or two.
 MAX_WORKBOOK_PARTS = 1_000
-MAX_UNPACKED_BYTES = 50 * MB
+MAX_UNPACKED_BYTES = 20 * MB
 # Blank rows a workbook may hold besides its rows (a sheet can claim a million of them).
 MAX_BLANK_ROWS = 10_000
 SEPARATORS = ",;\t|"

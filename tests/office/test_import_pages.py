@@ -388,3 +388,15 @@ def test_what_a_spreadsheet_says_is_shown_as_text_never_as_html(client, network,
         assert "<b>Name</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in columns
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview
+
+
+def test_pasting_more_than_a_form_takes_says_to_upload_the_file(client, network, administrator):
+    client.force_login(administrator)
+    before = _nothing_written()
+    pasted = "Name\tEmail\n" + "".join(f"P{n}\tp{n}@school.example\n" for n in range(50_000))
+
+    page = client.post(_url("import_new", network), {"text": pasted}).content.decode()
+
+    assert "upload the spreadsheet as a file instead" in page
+    assert re.search(r'aria-describedby="[^"]*id_text_error', page)
+    assert _nothing_written() == before
