@@ -74,7 +74,7 @@ format: install
 ## (seeds the bench database on first use; BENCH_ARGS="--duration 20 --reseed")
 BENCH_ARGS ?=
 bench: install
-	$(PY) bench/run.py --database $(POSTGRES_URL)_bench $(BENCH_ARGS)
+	$(PY) -m bench.run --database $(POSTGRES_URL)_bench $(BENCH_ARGS)
 
 ## ci: what CI runs (.ci/run)
 ci:

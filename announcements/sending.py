@@ -39,7 +39,7 @@ from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -278,7 +278,9 @@ def send_deliveries(
     )
     if announcement is None:
         return
+    batch = {"announcement_id": announcement_id, "after_id": after_id, "up_to_id": up_to_id}
     claimed = _claim(announcement_id, after_id, up_to_id)
+    retried = False
     if claimed:
         mail = AnnouncementMail(announcement)
         later = _send(mail, claimed)
@@ -300,7 +302,54 @@ def send_deliveries(
                     "Announcement %s: %s copies failed on attempt %s; given up",
                     announcement_id, len(later), attempt,
                 )  # fmt: skip
+    if not retried:  # a retry comes back for the whole range anyway
+        _come_back_for_claims_of_others(batch, attempt)
     finish_if_done(announcement_id)
+
+
+def _come_back_for_claims_of_others(batch: dict[str, int], attempt: int) -> bool:
+    """Queue the batch again for when the rows of its range still claimed by another run
+    go stale, if there are any; True if it did.
+
+    A run of the batch cut short (its worker stopped, or the database went away) is
+    queued again at once by the worker, or taken over a little before its claims go
+    stale: the new run finds them fresh, as another's, and leaves them. Without this
+    nothing would come back for them, and those people would never get their copy.
+    Coming back after a run that is still alive finds its rows sent, or comes back again.
+    """
+    if not send_deliveries.get_backend().supports_defer:
+        return False  # the immediate queue cannot wait (development and tests)
+    held = Delivery.objects.filter(
+        announcement_id=batch["announcement_id"],
+        pk__gt=batch["after_id"],
+        pk__lte=batch["up_to_id"],
+        status=Status.SENDING,
+    ).aggregate(latest=Max("claimed_at"))["latest"]
+    if held is None:
+        return False
+    stale_at = held + timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    send_deliveries.using(run_after=max(stale_at, timezone.now())).enqueue(attempt=attempt, **batch)
+    return True
+
+
+def _mark_sent(delivery_id: int) -> None:
+    """Mark a copy sent, at once: a worker that dies after this sends it no more.
+
+    On PostgreSQL the commit does not wait for the database to write it to disk
+    (synchronous_commit off, for this one transaction): on a busy disk that wait was
+    most of each copy's time. A worker that dies loses nothing by it, as the commit has
+    reached the server; only a crash of the database server itself, within a fraction
+    of a second of the commit, could lose the mark, and then the copy goes again with
+    the same Message-ID, as one sent but not yet marked when its worker died does.
+    """
+    with transaction.atomic():
+        database = transaction.get_connection()
+        if database.vendor == "postgresql":
+            with database.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=Status.SENT, sent_at=timezone.now(), claimed_at=None
+        )
 
 
 def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[int]:
@@ -342,10 +391,7 @@ def _send(mail: AnnouncementMail, claimed: list[tuple[int, int, str]]) -> list[i
                     else:
                         _mark([delivery_id], Status.FAILED)
                     continue
-                # Marked at once: a worker that dies after this line sends it no more.
-                Delivery.objects.filter(pk=delivery_id).update(
-                    status=Status.SENT, sent_at=timezone.now(), claimed_at=None
-                )
+                _mark_sent(delivery_id)
             done = len(claimed)
     except Exception:
         # The connection failed: this copy and the rest go back in the queue.

@@ -7,9 +7,15 @@ the same gunicorn serves /bench/bare/ (HttpResponse("ok") through the same
 middleware), measured before and after the pages; each page's requests per
 second are divided by the mean of the two.
 
+Then, on the same gunicorn, an announcement to everyone in the largest network is
+sent and its copies go out through task workers to an SMTP sink (bench/fanout.py):
+the time the send request takes, the messages a second, that each member gets one
+copy, and the memory of the workers.
+
 Everything stays on 127.0.0.1 and stops by itself. Usage:
     make bench                      # seeds the bench database on first use
     make bench BENCH_ARGS="--duration 20 --reseed"
+    make bench BENCH_ARGS="--only announcement"     # the fan-out alone
 """
 
 import argparse
@@ -29,6 +35,8 @@ from pathlib import Path
 
 import psycopg
 import redis
+
+from bench import fanout
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -54,9 +62,30 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--scale", default="1.0", help="seed_scale's --scale when seeding")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
-    parser.add_argument("--only", help="measure only the pages whose name contains this")
+    parser.add_argument(
+        "--only",
+        help="measure only the pages whose name contains this, or with 'announcement' "
+        "only the announcement fan-out",
+    )
+    parser.add_argument(
+        "--no-announcement", action="store_true", help="measure the pages, not the fan-out"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="task workers sending the announcement"
+    )
+    parser.add_argument("--smtp-port", type=int, default=2526, help="the SMTP sink's port")
+    parser.add_argument(
+        "--announcement-timeout",
+        type=float,
+        default=900,
+        help="seconds the fan-out may take before it is given up",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     return parser.parse_args()
+
+
+def only_the_announcement(args: argparse.Namespace) -> bool:
+    return bool(args.only) and args.only.lower() in fanout.NAME.lower()
 
 
 def ensure_wrk() -> None:
@@ -256,12 +285,9 @@ def table(pages: list[dict], bare: list[float], stock_rps: float | None) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    args = parse_args()
-    ensure_wrk()
-    ensure_services(args)
-    env = environment(args)
-    prepare_database(args, env)
+def find_pages(args: argparse.Namespace, env: dict[str, str]) -> list[dict]:
+    if only_the_announcement(args):
+        return []
     found = subprocess.run(
         [PYTHON, "-m", "bench.prepare"],
         cwd=ROOT,
@@ -273,31 +299,52 @@ def main() -> None:
     pages = json.loads(found.stdout)
     if args.only:
         pages = [page for page in pages if args.only.lower() in page["name"].lower()]
+    return pages
+
+
+def main() -> None:
+    args = parse_args()
+    ensure_wrk()
+    ensure_services(args)
+    env = environment(args)
+    prepare_database(args, env)
+    pages = find_pages(args, env)
+    send = not args.no_announcement and (not args.only or only_the_announcement(args))
+    announcement = None
     log_path = ROOT / "bench" / "gunicorn.log"
     with log_path.open("w") as log:
         server = start_gunicorn(args, env, log)
         try:
-            print(f"Loading each page for {args.duration}s with {args.connections} connections")
-            bare = [measure(args, {"name": "Bare view", "path": BARE})["rps"]]
-            for page in pages:
-                page.update(measure(args, page))
-            bare.append(measure(args, {"name": "Bare view", "path": BARE})["rps"])
+            if pages:
+                print(f"Loading each page for {args.duration}s with {args.connections} connections")
+                bare = [measure(args, {"name": "Bare view", "path": BARE})["rps"]]
+                for page in pages:
+                    page.update(measure(args, page))
+                bare.append(measure(args, {"name": "Bare view", "path": BARE})["rps"])
+            if send:
+                print(f"{fanout.NAME}: {args.workers} task workers, SMTP sink on {args.smtp_port}")
+                announcement = fanout.measure(args, env, server)
         finally:
             stop(server)
-    stock = next((page for page in pages if page.get("stock") is True), None)
-    report = "\n".join(
-        [
-            f"Headnet benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: gunicorn 2 sync workers, "
-            f"PostgreSQL, Redis cache, wrk -t2 -c{args.connections} -d{args.duration}s over "
-            "loopback. Queries: on a cold cache / served again.",
+    when = f"Headnet benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    parts = [f"{when}."]
+    if pages:
+        stock = next((page for page in pages if page.get("stock") is True), None)
+        parts = [
+            f"{when}: gunicorn 2 sync workers, PostgreSQL, Redis cache, "
+            f"wrk -t2 -c{args.connections} -d{args.duration}s over loopback. Queries: on a "
+            "cold cache / served again.",
             "",
             table(pages, bare, stock["rps"] if stock else None),
-            "",
         ]
-    )
+    if announcement is not None:
+        parts += ["", fanout.table(announcement, args)]
+    report = "\n".join([*parts, ""])
     print("\n" + report)
     Path(args.output).write_text(report)
     print(f"Written to {args.output}")
+    if announcement is not None and not fanout.passed(announcement):
+        sys.exit(f"{fanout.NAME}: missed (see above)")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage as MIMEMessage
-from email.policy import Policy
+from email.policy import EmailPolicy, Policy
 from email.policy import default as default_policy
 from email.utils import parseaddr
 from typing import TypedDict
@@ -79,17 +80,44 @@ class PlainTextEmail(EmailMultiAlternatives):
         )
 
 
+class _HeaderClasses(HeaderRegistry):
+    """Python's header registry, keeping the class it makes for each header name.
+
+    The standard one makes a new class (`type(...)`) for every header of every message,
+    which is over a third of the time it takes to build an announcement's copy; the
+    classes are the same each time and hold no state, only their instances do.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+_HEADER_CLASSES = _HeaderClasses()
+
+
 class ListEmail(PlainTextEmail):
     """Bulk mail, with list headers: folded at RFC 5322's limit of 998, not at 78.
 
     A List-Unsubscribe link with its token is longer than 78 characters and has no space
     to fold at, so Python's email package would rewrite it as encoded words (RFC 2047),
-    which no mail program reads as a link.
+    which no mail program reads as a link. Built with the header classes kept, as bulk
+    mail is built thousands of times over.
     """
 
     def message(self, *, policy: Policy | None = None) -> MIMEMessage:
-        policy = policy or default_policy
-        return super().message(policy=policy.clone(max_line_length=LONGEST_LINE))
+        policy = (policy or default_policy).clone(max_line_length=LONGEST_LINE)
+        # Only in place of the standard registry: a policy with its own keeps it.
+        if isinstance(policy, EmailPolicy) and type(policy.header_factory) is HeaderRegistry:
+            policy = policy.clone(header_factory=_HEADER_CLASSES)
+        return super().message(policy=policy)
 
 
 # name -> maker(**ids) returning (filename, content, mimetype), or None for nothing to attach.

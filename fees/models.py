@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Iterable
 from typing import Self
 
@@ -60,6 +61,12 @@ class FeeScheme(models.Model):
     def year_label(self, start_year: int) -> str:
         return fee_year_label(self.year_kind, start_year)
 
+    def this_years_invoices(self) -> "FeeInvoiceQuerySet":
+        """The network's invoices for the current fee year (one per member school)."""
+        return FeeInvoice.objects.filter(
+            network=self.network_id, year=self.current_year(), year_kind=self.year_kind
+        )
+
     def amount_for(self, school: School) -> int | None:
         """The fee for the school in pence; None when a banded fee lacks its pupil number.
 
@@ -94,6 +101,11 @@ class FeeBand(models.Model):
         return f"{limit}: {format_pence(self.amount_pence)}"
 
 
+# An invoice not paid (nor waived) this long after it was raised is overdue: the
+# network's office lists it among the waiting work.
+PAYMENT_TERMS = datetime.timedelta(days=30)
+
+
 class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
     def of_schools(self, school_ids: Iterable[int]) -> Self:
         """The schools' invoices, with those of the schools they carry on after an academy
@@ -102,6 +114,10 @@ class FeeInvoiceQuerySet(models.QuerySet["FeeInvoice"]):
 
     def due(self) -> Self:
         return self.filter(state=FeeInvoice.State.DUE)
+
+    def overdue(self, now: datetime.datetime | None = None) -> Self:
+        """Due, and raised more than PAYMENT_TERMS ago."""
+        return self.due().filter(created_at__lte=(now or timezone.now()) - PAYMENT_TERMS)
 
     def paid(self) -> Self:
         return self.filter(state=FeeInvoice.State.PAID)
@@ -192,3 +208,8 @@ class FeeInvoice(models.Model):
     @property
     def is_due(self) -> bool:
         return self.state == self.State.DUE
+
+    @property
+    def is_overdue(self) -> bool:
+        """The same rule as FeeInvoiceQuerySet.overdue, for one invoice."""
+        return self.is_due and self.created_at <= timezone.now() - PAYMENT_TERMS

@@ -1,6 +1,6 @@
 """The parts of a run that work inside Django, on the run's own database:
-`python -m loadtest.inside seed|verify|race|message-ids|periodic-commands`, with the
-app's settings in the environment. Each prints JSON for the harness.
+`python -m loadtest.inside seed|verify|race|message-ids|announcement-copies|periodic-commands`,
+with the app's settings in the environment. Each prints JSON for the harness.
 """
 
 import datetime
@@ -21,8 +21,12 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from announcements.emails import message_id as announcement_message_id  # noqa: E402
+from announcements.models import Announcement  # noqa: E402
+from announcements.sending import delivery_counts  # noqa: E402
 from core.email import message_id_for  # noqa: E402
 from core.models import OutgoingEmail  # noqa: E402
 from meetings.models import Meeting, Registration  # noqa: E402
@@ -38,6 +42,8 @@ RACE_CAPACITY = 40
 RACE_ALREADY_GOING = 30  # so 10 places are left
 RACE_MEETINGS = 3
 DRAFTS = 400
+# The members of the network the coordinator sends an announcement to during the mixed load.
+ANNOUNCED_MEMBERS = 1000
 
 
 _urns = itertools.count(990001)  # clear of the register's numbers and seed_demo's
@@ -123,6 +129,32 @@ def seed() -> dict:
             for filler in fillers
         )
         races.append(race.pk)
+    # A network nobody joins or leaves during the load, for the announcement: its audience
+    # is known before it is sent. Nobody in the load's data has an email preference, so
+    # every member takes announcements at once.
+    announced = make_network(name="Loadshire Schools Together", slug="load-announced", areas=[la])
+    Membership.objects.create(
+        person=coordinator, network=announced, role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE, started_at=timezone.now(),
+    )  # fmt: skip
+    people = User.objects.bulk_create(
+        User(
+            email=f"member{n}@announced.load.example",
+            first_name="Member",
+            last_name=f"Number {n}",
+            password=password_hash,
+        )  # fmt: skip
+        for n in range(ANNOUNCED_MEMBERS)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            person=person,
+            network=announced,
+            status=Membership.Status.ACTIVE,
+            started_at=timezone.now(),
+        )  # fmt: skip
+        for person in people
+    )
     public_meetings = Meeting.objects.filter(
         state=Meeting.State.PUBLISHED, audience=Meeting.Audience.PUBLIC
     ).values_list("pk", flat=True)[:10]
@@ -145,6 +177,11 @@ def seed() -> dict:
         "administrator": actor(administrator),
         "open_network": {"id": open_network.pk, "slug": open_network.slug},
         "approval_network": {"id": approval.pk, "slug": approval.slug},
+        "announced_network": {
+            "id": announced.pk,
+            "slug": announced.slug,
+            "members": ANNOUNCED_MEMBERS + 1,
+        },
         "open_meetings": [meeting.pk for meeting in open_meetings],
         "drafts": [meeting.pk for meeting in drafts],
         "races": races,
@@ -170,6 +207,11 @@ def verify(writes: list[dict]) -> dict:
             )  # fmt: skip
         elif kind == "published":
             found = Meeting.objects.filter(pk=write["meeting"], state=Meeting.State.PUBLISHED)
+        elif kind == "announced":
+            found = Announcement.objects.filter(
+                subject=write["subject"],
+                state__in=(Announcement.State.SENDING, Announcement.State.SENT),
+            )
         elif kind == "approved":
             found = Membership.objects.filter(
                 pk=write["membership"], status=Membership.Status.ACTIVE
@@ -202,6 +244,25 @@ def message_ids(first: int, last: int) -> dict:
     }
 
 
+def announcement_copies(subject: str) -> dict:
+    """The copies the announcement with this subject should have made: one to each active
+    member of its network and its sub-groups ({address: Message-ID}), counted from the
+    memberships, not from the delivery rows the fan-out wrote; its state and counts."""
+    announcement = Announcement.objects.get(subject=subject)
+    network_id = announcement.network_id
+    members = Membership.objects.active().filter(
+        Q(network_id=network_id) | Q(network__parent_id=network_id)
+    )
+    return {
+        "expected": {
+            email: announcement_message_id(announcement.pk, person_id)
+            for person_id, email in members.values_list("person_id", "person__email")
+        },
+        "state": announcement.state,
+        "deliveries": delivery_counts(announcement),
+    }
+
+
 def periodic_commands() -> list[str]:
     """The commands every worker's scheduler runs (settings.PERIODIC_COMMANDS)."""
     return list(settings.PERIODIC_COMMANDS)
@@ -217,6 +278,8 @@ def main(argv: list[str]) -> None:
         result = race(int(args[0]), json.loads(args[1]))
     elif command == "message-ids":
         result = message_ids(int(args[0]), int(args[1]))
+    elif command == "announcement-copies":
+        result = announcement_copies(args[0])
     elif command == "periodic-commands":
         result = periodic_commands()
     else:

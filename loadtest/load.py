@@ -3,6 +3,7 @@ reading CSRF tokens from the forms and posting them back as a browser does.
 
 Anonymous visitors browse (home, directory, networks, meetings, feeds); signed-in
 heads join networks and register for meetings; a coordinator publishes meetings
+(and, in the mixed run, writes and sends one announcement to a network of a thousand)
 and an administrator approves join requests. Every response is counted by status;
 every write the app confirmed is recorded so a run can check it is in the database.
 """
@@ -19,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REQUEST_CHECKBOX = re.compile(r'name="membership" value="(\d+)"')
+SEND_FORM = re.compile(r'<form method="post" action="([^"]+/send/)"')
 
 
 @dataclass
@@ -214,6 +216,34 @@ def coordinator(browser: Browser, plan: dict, drafts: list[int]):
         browser.stats.wrote(kind="published", meeting=meeting)
 
 
+def announcer(browser: Browser, plan: dict, announcement: dict):
+    """Writes an announcement to everyone in the announced network in the composer,
+    previews it and presses "Send now"; notes in `announcement` how it went."""
+    slug = plan["announced_network"]["slug"]
+    new = f"/networks/{slug}/announcements/new/"
+    browser.request("GET", new)
+    form = {
+        "audience": "network",
+        "subject": announcement["subject"],
+        "body": "Dear colleagues,\n\nThe **spring conference** is on 12 March. Book early.",
+        "then": "preview",
+    }
+    status, page = browser.request("POST", new, form)
+    found = SEND_FORM.search(page) if status == 302 else None
+    if found is None:
+        announcement["failed"] = f"the composer answered {status} without the preview"
+        return
+    send = found.group(1)
+    started = time.monotonic()
+    status, _ = browser.request("POST", send, {"when": "now"}, follow=False)
+    announcement.update(sent_at=started, seconds=time.monotonic() - started, status=status)
+    _, page = browser.request("GET", send.removesuffix("send/"))
+    if status == 302 and "It is on its way to its audience" in page:
+        browser.stats.wrote(kind="announced", subject=announcement["subject"])
+    else:
+        announcement["failed"] = f"the send answered {status} without saying it is on its way"
+
+
 def administrator(browser: Browser, plan: dict):
     """Approves the join requests waiting; each person approved is emailed."""
     slug = plan["approval_network"]["slug"]
@@ -231,11 +261,47 @@ def administrator(browser: Browser, plan: dict):
             browser.stats.wrote(kind="approved", membership=int(membership))
 
 
+def _heads(plan: dict, port: int, stats: Stats, pace: float) -> list[tuple]:
+    """Each head's (name, step, pause), signed in."""
+    found = []
+    for n, me in enumerate(plan["heads"]):
+        rng = random.Random(100 + n)
+        browser = Browser(port, stats, "head", me["session"])
+        if me["session"] is None:
+            status = browser.sign_in(me["email"], plan["password"])
+            if status != 302:
+                stats.count("head", "POST", "/accounts/login/", f"sign-in failed {status}", 0)
+        state: dict = {}
+        found.append(
+            (f"head{n}", lambda b=browser, r=rng, m=me, s=state: head(b, plan, r, m, s), pace)
+        )
+    return found
+
+
+def _announcing(plan, port, stats, stop, after: float, announcement: dict):
+    """The coordinator's announcement, sent once `after` seconds into the run."""
+    browser = Browser(port, stats, "coordinator", plan["coordinator"]["session"])
+
+    def announce():
+        if stop.wait(after):
+            announcement["failed"] = "the run was stopped before it was sent"
+            return
+        try:
+            announcer(browser, plan, announcement)
+        except Exception as error:  # a bug here must show, not end the thread quietly
+            announcement["failed"] = f"client error {error!r}"
+
+    return announce
+
+
 def run_mixed(
     plan: dict, port: int, seconds: float, stats: Stats, *, visitors: int = 6,
     pace: float = 0.0, stop: threading.Event | None = None,
+    announcement: dict | None = None,
 ) -> None:  # fmt: skip
-    """Every actor in its own thread for `seconds`; returns when all have stopped."""
+    """Every actor in its own thread for `seconds`; returns when all have stopped. With
+    `announcement` ({"subject": ...}), the coordinator also sends one, a fifth of the
+    way in, once."""
     stop = stop or threading.Event()
     deadline = time.monotonic() + seconds
     drafts = plan["drafts"]  # shared by the runs of one stack: each draft published once
@@ -253,27 +319,16 @@ def run_mixed(
         rng = random.Random(n)
         browser = Browser(port, stats, "visitor")
         threads.append((f"visitor{n}", lambda b=browser, r=rng: visitor(b, plan, r), pace))
-    for n, me in enumerate(plan["heads"]):
-        rng = random.Random(100 + n)
-        browser = Browser(port, stats, "head", me["session"])
-        if me["session"] is None:
-            status = browser.sign_in(me["email"], plan["password"])
-            if status != 302:
-                stats.count("head", "POST", "/accounts/login/", f"sign-in failed {status}", 0)
-        state: dict = {}
-        threads.append(
-            (
-                f"head{n}",
-                lambda b=browser, r=rng, m=me, s=state: head(b, plan, r, m, s),
-                pace + 0.05,
-            )
-        )
+    threads += _heads(plan, port, stats, pace + 0.05)
     coordinator_browser = Browser(port, stats, "coordinator", plan["coordinator"]["session"])
     threads.append(("coordinator", lambda: coordinator(coordinator_browser, plan, drafts), 1.0))
     admin_browser = Browser(port, stats, "administrator", plan["administrator"]["session"])
     threads.append(("administrator", lambda: administrator(admin_browser, plan), 1.0))
 
     running = [threading.Thread(target=loop, args=t, daemon=True) for t in threads]
+    if announcement is not None:
+        announce = _announcing(plan, port, stats, stop, seconds / 5, announcement)
+        running.append(threading.Thread(target=announce, daemon=True))
     for thread in running:
         thread.start()
     for thread in running:

@@ -1,12 +1,14 @@
 """The scenarios of issues 15 and 20. Each returns (passed, lines of findings)."""
 
 import json
+import secrets
 import threading
 import time
 from collections import Counter
 
 from .harness import PROXY_PORT, Stack
 from .load import Browser, Stats, run_mixed
+from .net import tally
 
 # How long a scenario waits at most for the workers to send what is queued.
 DRAIN_SECONDS = 120
@@ -75,10 +77,23 @@ def _delivered_once(found: dict) -> bool:
     return not found["missing"] and not found["twice"] and not found["twice_in_run"]
 
 
+def _announcement_copies(stack: Stack, announcement: dict) -> tuple[dict, object, float | None]:
+    """What the app says of the announcement, and what reached the sink: each member of
+    its audience once? And seconds from the send to the last copy at the sink."""
+    subject = announcement["subject"]
+    app = json.loads(stack.django("announcement-copies", subject))
+    copies = [message for message in stack.sink.messages() if subject in message.subject]
+    last = max((message.at for message in copies), default=None)
+    took = last - announcement["sent_at"] if last and "sent_at" in announcement else None
+    return app, tally(app["expected"], copies), took
+
+
 def mixed(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[str]]:
-    """(a) Mixed load through the proxy: zero 5xx, every confirmed write stored."""
+    """(a) Mixed load through the proxy: zero 5xx, every confirmed write stored; an
+    announcement sent during it reaches every member of its network exactly once."""
     stats = Stats()
-    run_mixed(plan, PROXY_PORT, seconds, stats)
+    announcement = {"subject": f"Loadshire news {secrets.token_hex(4)}"}
+    run_mixed(plan, PROXY_PORT, seconds, stats, announcement=announcement)
     drained, _ = _drain(stack)
     errors = stats.server_errors()
     check = _verify_writes(stack, stats)
@@ -90,12 +105,31 @@ def mixed(stack: Stack, plan: dict, seconds: float) -> tuple[bool, list[str]]:
         f"of {check['checked']}",
         f"email queue afterwards: {drained}; task workers that stopped: {exited}",
     ]
+    members = plan["announced_network"]["members"]
+    if "failed" in announcement:
+        lines.append(f"announcement: {announcement['failed']}")
+        copies_ok = False
+    else:
+        app, found, took = _announcement_copies(stack, announcement)
+        lines.append(
+            f"announcement to the {members} members of {plan['announced_network']['slug']}: "
+            f"the send answered in {announcement['seconds'] * 1000:.0f} ms; {found.summary()}; "
+            + (f"the last arrived {took:.1f} s after the send; " if took else "")
+            + f"{app['state']}, deliveries {app['deliveries']}"
+        )
+        if not found.exactly_once:
+            lines.append(
+                f"  missing {found.missing[:5]}, twice {found.twice[:5]}, to someone else "
+                f"{found.unexpected[:5]}, another's Message-ID {found.wrong_id[:5]}"
+            )
+        copies_ok = found.exactly_once and found.expected == members and app["state"] == "sent"
     passed = (
         not errors
         and not check["missing"]
         and stats.total > 0
         and drained["unsent"] == 0
         and not exited
+        and copies_ok
     )
     return passed, lines
 

@@ -10,6 +10,7 @@ The stop is per address: its owner lifts it by saying the mailbox works again
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core import audit
@@ -82,13 +83,14 @@ def resume_bulk_mail(*, person: User) -> bool:
     return True
 
 
+def stopped() -> QuerySet[EmailSuppression]:
+    """Every address bulk mail has stopped at: for a subquery (whose members bounce)."""
+    return EmailSuppression.objects.filter(suppressed_at__isnull=False)
+
+
 def suppressed_addresses(addresses: Iterable[str]) -> set[str]:
     """Those of the addresses that get no bulk mail (one query)."""
-    return set(
-        EmailSuppression.objects.filter(
-            address__in=list(addresses), suppressed_at__isnull=False
-        ).values_list("address", flat=True)
-    )
+    return set(stopped().filter(address__in=list(addresses)).values_list("address", flat=True))
 
 
 def suppression_of(address: str) -> EmailSuppression | None:

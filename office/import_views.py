@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from members.models import Post
 from members.suppression import suppressed_addresses
 from networks import access, imports, services
-from networks.models import ImportBatch, Invitation, Network
+from networks.access import NetworkAccess
+from networks.models import ImportBatch, Invitation
 
 from . import spreadsheets
 from .import_forms import ColumnsForm, UploadForm
@@ -33,20 +34,23 @@ HOW_FOUND = {
 }
 
 
-def _network(request: HttpRequest, slug: str) -> Network:
-    return access.get_network_to_administer(request.user, slug).network
+def _perms(request: HttpRequest, slug: str) -> NetworkAccess:
+    """The administrator's access to the network (403 to anyone else)."""
+    return access.get_network_to_administer(request.user, slug)
 
 
-def _batch(request: HttpRequest, slug: str, pk: int) -> ImportBatch:
+def _batch(request: HttpRequest, slug: str, pk: int) -> tuple[NetworkAccess, ImportBatch]:
     """The network's batch (another network's is a 404), for its administrators."""
-    network = _network(request, slug)
-    return get_object_or_404(network.import_batches.select_related("network"), pk=pk)
+    perms = _perms(request, slug)
+    batch = get_object_or_404(perms.network.import_batches.select_related("network"), pk=pk)
+    return perms, batch
 
 
 @login_required
 def import_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a spreadsheet, or paste its rows; nothing is invited yet."""
-    network = _network(request, slug)
+    perms = _perms(request, slug)
+    network = perms.network
     form = UploadForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         table = form.table
@@ -61,14 +65,16 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
             description=table.description,
         )
         return redirect("office:import_columns", network.slug, batch.pk)
-    return render(request, "office/import/new.html", {"network": network, "form": form})
+    return render(
+        request, "office/import/new.html", {"network": network, "perms": perms, "form": form}
+    )
 
 
 @login_required
 def import_columns(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """What each column holds, as guessed from its heading, for the administrator to put
     right; then every row is checked."""
-    batch = _batch(request, slug, pk)
+    perms, batch = _batch(request, slug, pk)
     if not batch.is_draft:
         return redirect("office:import_preview", slug, batch.pk)
     form = ColumnsForm(
@@ -84,7 +90,13 @@ def import_columns(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "office/import/columns.html",
-        {"network": batch.network, "batch": batch, "form": form, "rows": len(batch.cells)},
+        {
+            "network": batch.network,
+            "perms": perms,
+            "batch": batch,
+            "form": form,
+            "rows": len(batch.cells),
+        },
     )
 
 
@@ -138,13 +150,13 @@ def _row_view(row: dict[str, Any], *, check: bool) -> RowView:
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Every row, checked: the schools to choose, the rows ready to invite, the rows that
     will not be; then the invitations made from them, once confirmed."""
-    batch = _batch(request, slug, pk)
+    perms, batch = _batch(request, slug, pk)
     if request.method == "POST":
         return _save_choices(request, batch)
     if batch.is_draft and not batch.rows:
         return redirect("office:import_columns", slug, batch.pk)
     if not batch.is_draft:
-        return _report(request, batch)
+        return _report(request, perms, batch)
     check = request.GET.get("check") == "1"
     choose, ready, refused = [], [], []
     for row in batch.rows:
@@ -160,6 +172,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "office/import/preview.html",
         {
             "network": batch.network,
+            "perms": perms,
             "batch": batch,
             "choose": choose,
             "ready": ready,
@@ -196,7 +209,7 @@ def _save_choices(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
 @login_required
 def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Make the invitations: the choices on the page, then every row that may be invited."""
-    batch = _batch(request, slug, pk)
+    _, batch = _batch(request, slug, pk)
     choices = _choices(request.POST)
     try:
         batch = services.confirm_import(
@@ -228,7 +241,7 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def import_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw every invitation of the batch not yet accepted."""
-    batch = _batch(request, slug, pk)
+    _, batch = _batch(request, slug, pk)
     try:
         withdrawn = services.withdraw_import(batch=batch, by=request.user)
     except ValidationError as error:
@@ -242,7 +255,7 @@ def import_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("office:invitations", slug)
 
 
-def _report(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+def _report(request: HttpRequest, perms: NetworkAccess, batch: ImportBatch) -> HttpResponse:
     """A confirmed (or withdrawn) batch: its counts, and each row with what became of it."""
     report = ImportBatch.objects.with_report().get(pk=batch.pk)
     invitations = {
@@ -261,6 +274,7 @@ def _report(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         "office/import/report.html",
         {
             "network": batch.network,
+            "perms": perms,
             "batch": report,
             "rows": rows,
             "retention_days": settings.IMPORT_BATCH_RETENTION_DAYS,

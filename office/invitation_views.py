@@ -19,7 +19,8 @@ BATCHES_SHOWN = 20
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     """Spreadsheets brought in (newest first, with their counts) and the invitations waiting
     for an answer, a page at a time."""
-    network = access.get_network_to_administer(request.user, slug).network
+    perms = access.get_network_to_administer(request.user, slug)
+    network = perms.network
     batches = network.import_batches.with_report().select_related("uploaded_by")
     waiting = (
         network.invitations.unanswered()
@@ -31,7 +32,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "office/import/invitations.html",
-        {"network": network, "batches": batches[:BATCHES_SHOWN], "page": page},
+        {"network": network, "perms": perms, "batches": batches[:BATCHES_SHOWN], "page": page},
     )
 
 

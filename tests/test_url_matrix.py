@@ -213,6 +213,7 @@ def scene(network, other_network):
             "colleague": colleague,
             "colleague_post": colleague.posts.get(),
             "applicant_membership": Membership.objects.get(person=applicant),
+            "colleague_membership": Membership.objects.get(person=colleague, network=network),
             "workhub": workhub,
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
@@ -285,6 +286,16 @@ def _announcement(key):
 def _crossed_announcement(scene):
     """Another network's announcement under this network's address."""
     return [scene["network"].slug, scene["other_announcement"].pk]
+
+
+def _member(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _crossed_member(scene):
+    """Another network's membership under this network's office."""
+    other = Membership.objects.filter(network=scene["other_network"]).order_by("pk").first()
+    return [scene["network"].slug, other.pk]
 
 
 def _listing(key):
@@ -482,6 +493,57 @@ ROUTES: dict[str, list[Case]] = {
     # Claims of a post: the network's administrators (the school holds a seat) and staff.
     "networks:claims": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
     "networks:history": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    # The network office: coordinators see its home (their stories); the rest, and every
+    # action on a member, is its administrators'. A membership is fetched through the
+    # network, so another network's is a 404 even to an administrator.
+    "office:home": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(_network, _everyone(405), "post"),
+    ],
+    "office:members": [
+        Case(_network, _only(ADMINISTRATORS, 200, 403)),
+        Case(
+            _network, _only(ADMINISTRATORS, 200, 403), data={"status": "pending"}, label="filtered"
+        ),
+    ],
+    "office:members_export": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
+    "office:member_role": [
+        Case(
+            _member("colleague_membership"),
+            _only(ADMINISTRATORS, REDIRECT, 403),
+            "post",
+            {"role": "coordinator"},
+        ),
+        Case(
+            _crossed_member,
+            _only(ADMINISTRATORS, 404, 403),
+            "post",
+            {"role": "coordinator"},
+            "crossed",
+        ),
+        Case(_member("colleague_membership"), _everyone(405)),
+    ],  # fmt: skip
+    "office:member_approve": [
+        Case(_member("applicant_membership"), _only(ADMINISTRATORS, REDIRECT, 403), "post"),
+        Case(_crossed_member, _only(ADMINISTRATORS, 404, 403), "post", label="crossed"),
+        Case(_member("applicant_membership"), _everyone(405)),
+    ],
+    "office:member_decline": [
+        Case(_member("applicant_membership"), _only(ADMINISTRATORS, 200, 403)),
+        Case(
+            _member("applicant_membership"),
+            _only(ADMINISTRATORS, REDIRECT, 403),
+            "post",
+            {"reason": "Not eligible"},
+        ),
+        Case(_crossed_member, _only(ADMINISTRATORS, 404, 403), "post", label="crossed"),
+    ],  # fmt: skip
+    "office:member_remove": [
+        Case(_member("colleague_membership"), _only(ADMINISTRATORS, 200, 403)),
+        Case(_member("colleague_membership"), _only(ADMINISTRATORS, REDIRECT, 403), "post"),
+        Case(_crossed_member, _only(ADMINISTRATORS, 404, 403), "post", label="crossed"),
+    ],
+    "office:history": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
     # An invoice: the network's administrators, staff and the school's head (colleague).
     "fees:invoice": [
         Case(lambda scene: [scene["invoice"].pk], _only(ADMINISTRATORS, 200, 404)),

@@ -10,6 +10,7 @@ from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -117,6 +118,28 @@ def test_the_queued_fan_out_writes_the_rows_and_queues_batches_of_copies(
     assert announcement.state == State.SENT
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="synchronous_commit is PostgreSQL's; run with DATABASE_URL pointing at PostgreSQL",
+)
+def test_each_copy_is_marked_sent_in_its_own_commit_and_the_connection_then_waits_for_disk(
+    network,
+):
+    """The marks skip the wait for the disk (synchronous_commit off) in their own
+    transactions only: the worker's next commit, its task's end, waits as ever."""
+    people = _members(network, 3)
+    announcement = factories.make_announcement(network=network, state=State.SENDING)
+
+    fan_out_announcement.call(announcement_id=announcement.pk)
+
+    assert _recipients() == sorted(person.email for person in people)
+    assert set(_statuses(announcement).values()) == {Status.SENT}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
 # Each person once -----------------------------------------------------------
 
 
@@ -199,6 +222,46 @@ def test_a_worker_killed_half_way_through_a_batch_sends_nobody_a_second_copy(
     send_deliveries.call(**batch)
 
     assert _recipients() == sorted(person.email for person in people)
+    announcement.refresh_from_db()
+    assert announcement.state == State.SENT
+
+
+def test_a_batch_queued_again_before_its_stopped_run_goes_stale_comes_back_for_the_rest(
+    network, settings, monkeypatch
+):
+    """The worker is stopped mid-batch (a second SIGTERM) or loses the database: core.worker
+    queues the task again 2 s later, when the stopped run's claims are still fresh. That
+    run leaves them, and queues the batch again for when they are stale: nobody is left
+    without their copy, and nobody gets two."""
+    settings.TASKS = DATABASE_TASKS
+    settings.MAILERS = _mailer(DyingBackend)
+    monkeypatch.setattr(DyingBackend, "LIVES", 3)
+    people = _members(network, 8)
+    announcement = factories.make_announcement(network=network, state=State.SENDING)
+    Announcement.objects.filter(pk=announcement.pk).update(fanned_out_at=timezone.now())
+    Delivery.objects.bulk_create(Delivery(announcement=announcement, person=p) for p in people)
+    batch = {"announcement_id": announcement.pk, "after_id": 0, "up_to_id": 10**9}
+    with pytest.raises(SystemExit):
+        send_deliveries.call(**batch)
+    monkeypatch.setattr(DyingBackend, "LIVES", 100)
+
+    send_deliveries.call(**batch)  # at once: the claims are fresh
+
+    assert len(mail.outbox) == 3
+    claimed_at = announcement.deliveries.filter(status=Status.SENDING).latest("claimed_at")
+    later = DBTaskResult.objects.get()
+    assert later.args_kwargs["kwargs"] == {**batch, "attempt": 1}
+    assert later.run_after > claimed_at.claimed_at + timedelta(
+        seconds=settings.WORKER_STALE_SECONDS
+    )
+
+    stale = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    announcement.deliveries.filter(status=Status.SENDING).update(claimed_at=stale)
+    DBTaskResult.objects.all().delete()
+    send_deliveries.call(**later.args_kwargs["kwargs"])
+
+    assert _recipients() == sorted(person.email for person in people)
+    assert not DBTaskResult.objects.exists()  # nothing left to come back for
     announcement.refresh_from_db()
     assert announcement.state == State.SENT
 

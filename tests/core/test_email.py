@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.email import (
     EMAIL_MAX_ATTEMPTS,
+    ListEmail,
     _through_a_restart,
     message_id_for,
     queue_email,
@@ -75,6 +76,27 @@ def test_bulk_mail_carries_its_list_headers_but_never_its_own_message_id():
     # One Message-ID per stored email, the same at every attempt: ours, not the caller's.
     assert message["Message-ID"] != "<chosen-by-the-caller@example>"
     assert len(message.get_all("Message-ID")) == 1
+
+
+def test_bulk_mail_reads_its_headers_as_python_does_however_many_copies_are_built():
+    def copy_to(address):
+        return ListEmail(
+            subject="Café à la une: news",
+            body="Body",
+            from_email="Heads of England <news@headnet.example>",
+            to=[address],
+            headers={"List-Id": '"Heads of England" <england.announcements.headnet.example>'},
+        ).message(policy=email.policy.SMTP)
+
+    first, second = copy_to("one@school.example"), copy_to("two@school.example")
+
+    assert first["Subject"] == "Café à la une: news"
+    assert first["From"].addresses[0].display_name == "Heads of England"
+    assert [str(a.addr_spec) for a in second["To"].addresses] == ["two@school.example"]
+    assert b"=?utf-8?" in first.as_bytes()  # the accents encoded on the wire (RFC 2047)
+    # Each header name's class is made once, not again for every copy (it is the slow part).
+    assert type(first["To"]) is type(second["To"])
+    assert type(first["List-Id"]) is type(second["List-Id"])
 
 
 def test_the_task_queue_holds_only_which_email_to_send(settings):

@@ -16,6 +16,13 @@ from tests.e2e.test_networks import demo, sign_in  # noqa: F401 (the demo fixtur
 SAMPLE = settings.BASE_DIR / "devdata" / "samples" / "osshta-members.csv"
 
 
+def _fits_the_phone(page) -> None:
+    """Nothing makes the page wider than the phone's screen (measured with script)."""
+    if page.javascript:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS["phone"]["width"], f"{page.url} is {width}px wide"
+
+
 def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo):  # noqa: F811
     # Done on a phone; each page is also checked at desktop width (check_page).
     page.set_viewport_size(VIEWPORTS["phone"])
@@ -23,9 +30,11 @@ def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo): 
 
     page.goto(demo.url + "/networks/osshta/office/invitations/")
     expect(page.get_by_role("heading", name="Invitations and imports", level=1)).to_be_visible()
+    _fits_the_phone(page)
     check_page(page, "office-invitations-empty")
 
     page.get_by_role("link", name="Bring in a member spreadsheet").click()
+    _fits_the_phone(page)
     check_page(page, "office-import-new")
     page.get_by_label("A spreadsheet file").set_input_files(SAMPLE)
     page.get_by_role("button", name="Read the spreadsheet").click()
@@ -36,6 +45,7 @@ def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo): 
     expect(page.get_by_text(re.compile(r"12 rows \(CSV, Windows-1252"))).to_be_visible()
     area = page.get_by_label("Column 5: “Area”")
     expect(area).to_have_value("")
+    _fits_the_phone(page)
     check_page(page, "office-import-columns")
     area.select_option(label="Town")
     page.get_by_role("button", name="Check every row").click()
@@ -46,6 +56,7 @@ def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo): 
     expect(page.get_by_text("School not found in the register", exact=False)).to_be_visible()
     expect(page.get_by_text("The same email address as row 3.")).to_be_visible()
     expect(page.get_by_text("Already a member of OSSHTA.")).to_be_visible()
+    _fits_the_phone(page)
     check_page(page, "office-import-preview")
     typo = page.get_by_role("group", name=re.compile("^Row 4: Rachel Natarajan"))
     typo.get_by_label(re.compile("^Coppergate High School")).check()
@@ -55,6 +66,7 @@ def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo): 
     expect(page.get_by_text("9 invitations made.", exact=False)).to_be_visible()
     expect(page.get_by_text("Headteacher, Coppergate High School")).to_be_visible()
     expect(page.get_by_text(re.compile(r"0 accepted · 9 waiting"))).to_be_visible()
+    _fits_the_phone(page)
     check_page(page, "office-invitations")
     invitation = Invitation.objects.get(email="r.natarajan@coppergate.example")
     assert invitation.school.name == "Coppergate High School"
@@ -64,4 +76,5 @@ def test_the_osshta_administrator_brings_in_the_member_spreadsheet(page, demo): 
     # The report of the spreadsheet, row by row.
     page.get_by_role("link", name="osshta-members.csv").click()
     expect(page.get_by_role("heading", name="Invitations from osshta-members.csv")).to_be_visible()
+    _fits_the_phone(page)
     check_page(page, "office-import-report")

@@ -1,0 +1,233 @@
+"""The office's member list: one network's memberships, searched and filtered, with
+what each row shows. The page and its CSV export read the same list, so a filter
+means the same in both."""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from fees.models import FeeInvoice, FeeScheme
+from members import suppression
+from members.models import Post, School
+from networks.access import NetworkAccess
+from networks.models import Membership, Network
+
+from . import access
+
+PAGE_SIZE = 50
+ORDER = ["person__last_name", "person__first_name", "pk"]
+# What a row shows, and no more (no password hashes, no school addresses).
+ROW_FIELDS = [
+    "network_id", "person_id", "school_id", "status", "role", "requested_at", "started_at",
+    "ended_at", "person__title", "person__first_name", "person__last_name", "person__email",
+    "person__show_email_to_members", "school__name", "school__urn",
+]  # fmt: skip
+
+# The status filter: people in the network now (the default), or those whose
+# membership has ended (kept as a record).
+LIVE, ENDED = "", "ended"
+STATUS_CHOICES = [
+    (LIVE, "Active and pending"),
+    (Membership.Status.ACTIVE, "Active"),
+    (Membership.Status.PENDING, "Pending approval"),
+    (ENDED, "Ended (left, declined, lapsed or removed)"),
+]
+# This fee year's invoice of the member's school; NOT_INVOICED: none raised yet.
+NOT_INVOICED = "none"
+FEE_CHOICES = [
+    ("", "Any"),
+    (FeeInvoice.State.PAID, "Paid"),
+    (FeeInvoice.State.DUE, "Unpaid"),
+    (FeeInvoice.State.WAIVED, "Waived"),
+    (NOT_INVOICED, "Not invoiced yet"),
+]
+MAIL_STOPPED = "stopped"
+
+
+def fee_scheme_of(network: Network) -> FeeScheme | None:
+    """The network's fee scheme, for a network whose members are schools (one query)."""
+    if not network.is_school_based:
+        return None
+    return FeeScheme.objects.filter(network=network).first()
+
+
+def school_choices(network: Network) -> list[tuple[int, str]]:
+    """The schools of the network's people now, by name: its seated schools, or for a
+    network of people, the schools of its members' current posts (one query)."""
+    live = Membership.objects.live().filter(network=network)
+    if network.is_school_based:
+        schools = School.objects.filter(pk__in=live.values("school"))
+    else:
+        posts = Post.objects.current().filter(person__in=live.values("person"))
+        schools = School.objects.filter(pk__in=posts.values("school"))
+    return list(schools.order_by("name", "pk").values_list("pk", "name"))
+
+
+class MemberFilterForm(forms.Form):
+    """The member list's search and filters (a GET form: the address can be shared)."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="A name or a school.",
+    )
+    status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any role"), *Membership.Role.choices]
+    )
+    school = forms.TypedChoiceField(label="School", required=False, coerce=int, empty_value=None)
+    fee = forms.ChoiceField(label="Fee this year", required=False, choices=FEE_CHOICES)
+    mail = forms.ChoiceField(
+        label="Email",
+        required=False,
+        choices=[("", "Any"), (MAIL_STOPPED, "Email not reaching them (bouncing)")],
+    )
+
+    def __init__(self, *args, network: Network, scheme: FeeScheme | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [("", "Any school"), *school_choices(network)]
+        if scheme is None:
+            del self.fields["fee"]
+        else:
+            self.fields["fee"].label = f"Fee for {scheme.year_label(scheme.current_year())}"
+
+    @property
+    def filtering(self) -> bool:
+        """Whether anything narrows the list (so the page can offer to clear it)."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+@dataclass
+class MemberList:
+    """The network's memberships as filtered, ordered for the page and the export."""
+
+    network: Network
+    scheme: FeeScheme | None
+    memberships: QuerySet[Membership]
+
+
+def _search(memberships: QuerySet[Membership], text: str) -> QuerySet[Membership]:
+    """Every word must be in the person's name or their school's (the seat's, or that of
+    one of their current posts)."""
+    for word in text.split():
+        at_school = Post.objects.current().filter(
+            person=OuterRef("person"), school__name__icontains=word
+        )
+        memberships = memberships.filter(
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(school__name__icontains=word)
+            | Exists(at_school)
+        )
+    return memberships
+
+
+def member_list(
+    perms: NetworkAccess, form: MemberFilterForm, scheme: FeeScheme | None
+) -> MemberList:
+    """The memberships the form asks for, with each row's school, posts, fee state for this
+    year (`fee_state`, when the network has a fee) and whether mail to the person stops
+    (`mail_stopped`): a fixed number of queries however many rows."""
+    network = perms.network
+    data = form.cleaned_data if form.is_valid() else {}
+    memberships = (
+        network.memberships.select_related("person", "school")
+        .only(*ROW_FIELDS)
+        .prefetch_related(Prefetch("person__posts", queryset=Post.objects.select_related("school")))
+        .annotate(
+            mail_stopped=Exists(suppression.stopped().filter(address=OuterRef("person__email")))
+        )
+        .order_by(*ORDER)
+    )
+    status = data.get("status", LIVE)
+    if status == LIVE:
+        memberships = memberships.live()
+    elif status == ENDED:
+        memberships = memberships.exclude(status__in=Membership.LIVE_STATUSES)
+    else:
+        memberships = memberships.filter(status=status)
+    if data.get("role"):
+        memberships = memberships.filter(role=data["role"])
+    if data.get("q"):
+        memberships = _search(memberships, data["q"])
+    if data.get("school"):
+        memberships = _at_school(memberships, network, data["school"])
+    if data.get("mail") == MAIL_STOPPED:
+        memberships = memberships.filter(mail_stopped=True)
+    if scheme is not None:
+        this_year = scheme.this_years_invoices().filter(school=OuterRef("school"))
+        memberships = memberships.annotate(fee_state=Subquery(this_year.values("state")[:1]))
+        fee = data.get("fee")
+        if fee == NOT_INVOICED:
+            # A school's seat without an invoice (people without a seat have no fee).
+            memberships = memberships.filter(school__isnull=False, fee_state__isnull=True)
+        elif fee:
+            memberships = memberships.filter(fee_state=fee)
+    return MemberList(network=network, scheme=scheme, memberships=memberships)
+
+
+def _at_school(
+    memberships: QuerySet[Membership], network: Network, school_id: int
+) -> QuerySet[Membership]:
+    if network.is_school_based:
+        return memberships.filter(school=school_id)
+    return memberships.filter(
+        Exists(Post.objects.current().filter(person=OuterRef("person"), school=school_id))
+    )
+
+
+FEE_STATE_LABELS = {
+    FeeInvoice.State.PAID: "Paid",
+    FeeInvoice.State.DUE: "Unpaid",
+    FeeInvoice.State.WAIVED: "Waived",
+}
+
+
+def fee_label(membership: Membership) -> str:
+    """This year's fee of the member's school, in words ("" where the network has none)."""
+    if not hasattr(membership, "fee_state"):
+        return ""
+    if membership.school_id is None:
+        return ""
+    return FEE_STATE_LABELS.get(membership.fee_state, "Not invoiced yet")
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One row of the list, as the page and the export show it."""
+
+    membership: Membership
+    school_name: str
+    since_label: str  # "Member since", "Asked", "Ended"
+    since: datetime.datetime
+    fee: str
+    email: str  # only where the person shares it (networks.access decides)
+    manageable: bool  # the viewer may act on it (not their own)
+
+
+def _shared_email(perms: NetworkAccess, membership: Membership) -> str:
+    """The address where the person shares it with their networks' members; site staff see
+    every one. A network's administrators never see an address its owner keeps private."""
+    person = membership.person
+    return person.email if person is not None and perms.may_see_email_of(person) else ""
+
+
+def row_of(perms: NetworkAccess, membership: Membership) -> MemberRow:
+    if membership.is_pending:
+        label, when = "Asked", membership.requested_at
+    elif membership.is_active:
+        label, when = "Member since", membership.started_at or membership.requested_at
+    else:
+        label, when = "Ended", membership.ended_at or membership.requested_at
+    return MemberRow(
+        membership=membership,
+        school_name=membership.shown_school_name,
+        since_label=label,
+        since=when,
+        fee=fee_label(membership),
+        email=_shared_email(perms, membership),
+        manageable=membership.person_id is not None and access.may_manage(perms, membership),
+    )

@@ -1,0 +1,239 @@
+"""The network office's own pages: its waiting work, its members and its history.
+
+Each view starts from office.access (403 to people outside the office, 404 for a
+network that does not exist; a membership is fetched through the network) and changes
+state only through networks.services, which audit each change.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from core.csv_export import stream_csv
+from core.models import AuditEvent
+from core.redirects import safe_next
+from networks import services
+from networks.access import NetworkAccess
+from networks.forms import DeclineForm
+from networks.models import NO_NAME, Membership
+
+from . import access
+from . import members as member_lists
+from .forms import RemoveForm, RoleForm
+from .waiting import waiting_work
+
+HISTORY_PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest, slug: str) -> HttpResponse:
+    """Waiting work first, each kind with its count and where to handle it."""
+    perms = access.get_office(request.user, slug)
+    return render(
+        request,
+        "office/home.html",
+        {"network": perms.network, "perms": perms, "work": waiting_work(perms)},
+    )
+
+
+def _filters(request: HttpRequest, perms: NetworkAccess):
+    scheme = member_lists.fee_scheme_of(perms.network)
+    form = member_lists.MemberFilterForm(request.GET or None, network=perms.network, scheme=scheme)
+    return form, member_lists.member_list(perms, form, scheme)
+
+
+@require_GET
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's members, searched and filtered, each with what may be done."""
+    perms = access.get_office_to_administer(request.user, slug)
+    form, found = _filters(request, perms)
+    page = Paginator(found.memberships, member_lists.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [member_lists.row_of(perms, membership) for membership in page]
+    return render(
+        request,
+        "office/members.html",
+        {
+            "network": perms.network,
+            "perms": perms,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "has_fee": found.scheme is not None,
+            "roles": Membership.Role.choices,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+NOT_SHARED = "Not shared"
+
+
+@require_GET
+@login_required
+def members_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member list as filtered, as CSV: streamed, through the one CSV writer, addresses
+    only where each person shares them."""
+    perms = access.get_office_to_administer(request.user, slug)
+    _form, found = _filters(request, perms)
+    rows = (
+        member_lists.row_of(perms, membership)
+        for membership in found.memberships.iterator(chunk_size=500)
+    )
+    columns = [
+        ("First name", lambda row: _person_part(row, "first_name")),
+        ("Last name", lambda row: _person_part(row, "last_name")),
+        ("Email", lambda row: row.email or _no_email(row)),
+        ("School", lambda row: row.school_name),
+        ("URN", lambda row: row.membership.school.urn if row.membership.school else ""),
+        ("Role", lambda row: row.membership.get_role_display()),
+        ("Status", lambda row: row.membership.get_status_display()),
+        ("Requested", lambda row: _date(row.membership.requested_at)),
+        ("Started", lambda row: _date(row.membership.started_at)),
+        ("Ended", lambda row: _date(row.membership.ended_at)),
+    ]
+    if found.scheme is not None:
+        year = found.scheme.year_label(found.scheme.current_year())
+        columns.append((f"Fee {year}", lambda row: row.fee))
+    return stream_csv(
+        f"{perms.network.slug}-members.csv",
+        [header for header, _column in columns],
+        rows,
+        [column for _header, column in columns],
+    )
+
+
+def _person_part(row: member_lists.MemberRow, part: str) -> str:
+    person = row.membership.person
+    if person is None:
+        return "Former member" if part == "last_name" else ""
+    return getattr(person, part)
+
+
+def _no_email(row: member_lists.MemberRow) -> str:
+    return "" if row.membership.person is None else NOT_SHARED
+
+
+def _date(value) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def _back(request: HttpRequest, slug: str) -> str:
+    """The member list the action was taken from (its filters and page), or its start."""
+    target = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, target, reverse("office:members", args=[slug]))
+
+
+def _name(membership: Membership) -> str:
+    return membership.holder.get_full_name() or NO_NAME
+
+
+@require_POST
+@login_required
+def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    perms = access.get_office_to_administer(request.user, slug)
+    membership = access.get_membership_to_manage(perms, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role.")
+        return redirect(_back(request, slug))
+    role = form.cleaned_data["role"]
+    said = Membership.Role(role).label.lower()
+    if role == membership.role:
+        messages.info(request, f"{_name(membership)} is already a {said}: nothing changed.")
+        return redirect(_back(request, slug))
+    try:
+        services.set_role(membership=membership, role=role, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{_name(membership)} is now a {said}. They have been emailed.")
+    return redirect(_back(request, slug))
+
+
+@require_POST
+@login_required
+def member_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    perms = access.get_office_to_administer(request.user, slug)
+    membership = access.get_membership_to_manage(perms, pk)
+    try:
+        services.approve_membership(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Approved: {_name(membership)} is now a member. They have been emailed."
+        )
+    return redirect(_back(request, slug))
+
+
+@login_required
+def member_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Decline a request to join: a page that says what will happen, then the POST."""
+    perms = access.get_office_to_administer(request.user, slug)
+    membership = access.get_membership_to_manage(perms, pk)
+    if not membership.is_pending:
+        messages.info(request, "This request has already been decided.")
+        return redirect("office:members", slug)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_membership(
+                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Declined: {_name(membership)} has been emailed.")
+        return redirect(_back(request, slug))
+    return render(
+        request,
+        "office/member_decline.html",
+        {"network": perms.network, "perms": perms, "membership": membership, "form": form,
+         "back": _back(request, slug)},
+    )  # fmt: skip
+
+
+@login_required
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Remove an active member: a page that says what removing means, then the POST."""
+    perms = access.get_office_to_administer(request.user, slug)
+    membership = access.get_membership_to_manage(perms, pk)
+    if not membership.is_active:
+        messages.info(request, "Only an active member can be removed.")
+        return redirect("office:members", slug)
+    form = RemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_member(
+                membership=membership, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{_name(membership)} has been removed and told by email.")
+        return redirect(_back(request, slug))
+    return render(
+        request,
+        "office/member_remove.html",
+        {"network": perms.network, "perms": perms, "membership": membership, "form": form,
+         "back": _back(request, slug)},
+    )  # fmt: skip
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who changed what in the network, newest first."""
+    perms = access.get_office_to_administer(request.user, slug)
+    events = AuditEvent.objects.for_network(perms.network.pk)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "office/history.html", {"network": perms.network, "perms": perms, "page": page}
+    )

@@ -1,0 +1,327 @@
+"""The office's member list: search and filters, and each action on a member through its
+service, audited; destructive ones only after a page that says what they do."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import AuditEvent
+from fees.models import FeeInvoice
+from networks.models import Membership
+from office import members as member_lists
+from tests import factories
+
+from .conftest import bounce, invoice, seat
+
+pytestmark = pytest.mark.django_db
+
+# The viewer, the network, their membership, the fee scheme, the school filter's
+# choices, the count, the page of memberships (people, schools, fee state, bounces),
+# their posts.
+MEMBERS_MAX_QUERIES = 8
+
+
+def _list(client, network, **query):
+    response = client.get(reverse("office:members", args=[network.slug]), query)
+    assert response.status_code == 200
+    return response
+
+
+def _names(response) -> list[str]:
+    return [
+        row.membership.person.get_full_name()
+        for row in response.context["rows"]
+        if row.membership.person is not None
+    ]
+
+
+@pytest.fixture
+def people(school_network):
+    """Four schools' heads in the network: paid, unpaid, waived, and asking to join."""
+    paid = seat(school_network, first_name="Ada", last_name="Paid", school_name="Abbey School")
+    unpaid = seat(school_network, first_name="Ben", last_name="Unpaid", school_name="Brook High")
+    waived = seat(school_network, first_name="Cas", last_name="Waived", school_name="Cross Lane")
+    asking = seat(
+        school_network,
+        status=Membership.Status.PENDING,
+        first_name="Dee",
+        last_name="Asking",
+        school_name="Dale Academy",
+    )
+    invoice(school_network, paid.school, state=FeeInvoice.State.PAID)
+    invoice(school_network, unpaid.school)
+    invoice(school_network, waived.school, state=FeeInvoice.State.WAIVED)
+    return {"paid": paid, "unpaid": unpaid, "waived": waived, "asking": asking}
+
+
+def test_the_list_shows_name_school_role_status_and_since(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+
+    response = _list(client, school_network)
+
+    text = " ".join(response.content.decode().split())
+    assert "Ada Paid" in text and "Abbey School" in text
+    assert "Pending approval" in text and "Asked" in text
+    assert "Member since" in text
+    row = next(row for row in response.context["rows"] if row.membership == people["unpaid"])
+    assert (row.school_name, row.fee) == ("Brook High", "Unpaid")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "pending"}, ["Dee Asking"]),
+        ({"q": "brook"}, ["Ben Unpaid"]),
+        ({"q": "ada paid"}, ["Ada Paid"]),
+        ({"fee": "paid"}, ["Ada Paid"]),
+        ({"fee": "due"}, ["Ben Unpaid"]),
+        ({"fee": "waived"}, ["Cas Waived"]),
+        ({"fee": "none", "status": "active"}, []),
+        ({"role": "administrator"}, ["Administrator Person"]),
+    ],
+)
+def test_search_and_filters_narrow_the_list(
+    client, administrator, school_network, people, query, expected
+):
+    administrator.first_name, administrator.last_name = "Administrator", "Person"
+    administrator.save()
+    client.force_login(administrator)
+
+    assert _names(_list(client, school_network, **query)) == expected
+
+
+def test_the_school_filter_offers_the_network_s_schools_only(
+    client, administrator, school_network, people
+):
+    factories.make_school(name="Not A Member School")
+    client.force_login(administrator)
+
+    response = _list(client, school_network, school=people["waived"].school_id)
+
+    assert _names(response) == ["Cas Waived"]
+    offered = [label for _value, label in response.context["form"].fields["school"].choices]
+    assert offered == ["Any school", "Abbey School", "Brook High", "Cross Lane", "Dale Academy"]
+
+
+def test_members_whose_email_bounces_are_marked_and_can_be_listed(
+    client, administrator, school_network, people
+):
+    bounce(people["unpaid"].person.email)
+    client.force_login(administrator)
+
+    response = _list(client, school_network, mail="stopped")
+
+    assert _names(response) == ["Ben Unpaid"]
+    assert "Email bouncing" in response.content.decode()
+
+
+def test_ended_memberships_are_kept_and_listed_apart(client, administrator, school_network, people):
+    client.force_login(administrator)
+    client.post(reverse("office:member_remove", args=[school_network.slug, people["paid"].pk]))
+
+    assert "Ada Paid" not in _names(_list(client, school_network))
+    assert _names(_list(client, school_network, status="ended")) == ["Ada Paid"]
+
+
+def test_a_network_of_people_lists_schools_from_posts_and_has_no_fee(
+    client, administrator, network
+):
+    school = factories.make_school(name="Meadow Primary")
+    head = factories.make_head(school=school, first_name="Eve", last_name="Meadow")
+    factories.make_membership(person=head, network=network)
+    client.force_login(administrator)
+
+    response = _list(client, network, q="meadow primary")
+
+    assert _names(response) == ["Eve Meadow"]
+    assert response.context["rows"][0].school_name == "Meadow Primary"
+    assert "fee" not in response.context["form"].fields
+    assert _names(_list(client, network, school=school.pk)) == ["Eve Meadow"]
+
+
+def test_approving_a_request_is_a_post_through_the_service_and_audited(
+    client, administrator, school_network, people
+):
+    asking = people["asking"]
+    client.force_login(administrator)
+    back = f"{reverse('office:members', args=[school_network.slug])}?status=pending"
+
+    response = client.post(
+        reverse("office:member_approve", args=[school_network.slug, asking.pk]), {"next": back}
+    )
+
+    assert response.status_code == 302 and response["Location"] == back
+    asking.refresh_from_db()
+    assert asking.status == Membership.Status.ACTIVE
+    event = AuditEvent.objects.get(action="membership.approved")
+    assert (event.actor_id, event.subject_id, event.network_id) == (
+        administrator.pk, asking.person_id, school_network.pk,
+    )  # fmt: skip
+    assert [message.to for message in mail.outbox] == [[asking.person.email]]
+
+
+def test_a_redirect_elsewhere_is_not_followed(client, administrator, school_network, people):
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("office:member_approve", args=[school_network.slug, people["asking"].pk]),
+        {"next": "https://evil.example/"},
+    )
+
+    assert response["Location"] == reverse("office:members", args=[school_network.slug])
+
+
+def test_declining_asks_first_then_declines_with_the_reason(
+    client, administrator, school_network, people
+):
+    asking = people["asking"]
+    client.force_login(administrator)
+    url = reverse("office:member_decline", args=[school_network.slug, asking.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Decline Dee Asking's request to join?" in page.content.decode()
+    asking.refresh_from_db()
+    assert asking.status == Membership.Status.PENDING
+
+    client.post(url, {"reason": "Your school is outside the county."})
+
+    asking.refresh_from_db()
+    assert asking.status == Membership.Status.DECLINED
+    assert asking.decline_reason == "Your school is outside the county."
+    event = AuditEvent.objects.get(action="membership.declined")
+    assert event.actor_id == administrator.pk
+    assert event.changes["Reason"] == ["", "Your school is outside the county."]
+
+
+def test_removing_asks_first_saying_what_it_means_then_removes(
+    client, administrator, school_network, people
+):
+    paid = people["paid"]
+    client.force_login(administrator)
+    url = reverse("office:member_remove", args=[school_network.slug, paid.pk])
+
+    page = " ".join(client.get(url).content.decode().split())
+
+    assert "Remove Ada Paid from" in page
+    assert "Abbey School no longer holds a seat" in page
+    paid.refresh_from_db()
+    assert paid.status == Membership.Status.ACTIVE
+
+    client.post(url, {"reason": "Left the county"})
+
+    paid.refresh_from_db()
+    assert paid.status == Membership.Status.REMOVED
+    assert AuditEvent.objects.filter(action="membership.removed", actor=administrator).count() == 1
+
+
+def test_the_list_offers_no_bare_delete_beside_approve(
+    client, administrator, school_network, people
+):
+    """Approve is a button; declining and removing are links to a page that asks first."""
+    client.force_login(administrator)
+
+    html = _list(client, school_network).content.decode()
+
+    decline = reverse("office:member_decline", args=[school_network.slug, people["asking"].pk])
+    remove = reverse("office:member_remove", args=[school_network.slug, people["paid"].pk])
+    assert f'<form method="post" action="{decline}' not in html
+    assert f'<form method="post" action="{remove}' not in html
+    assert f'href="{decline}?next=' in html and f'href="{remove}?next=' in html
+    assert "Delete selected" not in html
+
+
+def test_changing_a_role_goes_through_the_service_and_is_audited(
+    client, administrator, school_network, people
+):
+    unpaid = people["unpaid"]
+    client.force_login(administrator)
+
+    client.post(
+        reverse("office:member_role", args=[school_network.slug, unpaid.pk]),
+        {"role": "coordinator"},
+    )
+
+    unpaid.refresh_from_db()
+    assert unpaid.role == Membership.Role.COORDINATOR
+    event = AuditEvent.objects.get(action="membership.role")
+    assert event.changes["Role"] == ["Member", "Coordinator"]
+    assert event.actor_id == administrator.pk
+
+
+def test_the_role_a_member_already_has_changes_nothing_and_says_so(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("office:member_role", args=[school_network.slug, people["unpaid"].pk]),
+        {"role": "member"},
+        follow=True,
+    )
+
+    assert "Ben Unpaid is already a member: nothing changed." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="membership.role").exists()
+    assert mail.outbox == []
+
+
+def test_a_role_that_does_not_exist_changes_nothing(client, administrator, school_network, people):
+    client.force_login(administrator)
+
+    client.post(
+        reverse("office:member_role", args=[school_network.slug, people["unpaid"].pk]),
+        {"role": "superuser"},
+    )
+
+    people["unpaid"].refresh_from_db()
+    assert people["unpaid"].role == Membership.Role.MEMBER
+    assert not AuditEvent.objects.filter(action="membership.role").exists()
+
+
+def test_a_request_approved_twice_is_approved_once(client, administrator, school_network, people):
+    client.force_login(administrator)
+    url = reverse("office:member_approve", args=[school_network.slug, people["asking"].pk])
+
+    client.post(url)
+    response = client.post(url, follow=True)
+
+    assert "already been decided" in response.content.decode()
+    assert AuditEvent.objects.filter(action="membership.approved").count() == 1
+
+
+def test_the_count_of_queries_does_not_grow_with_the_members(client, administrator, school_network):
+    client.force_login(administrator)
+    url = reverse("office:members", args=[school_network.slug])
+
+    def add(count):
+        for _ in range(count):
+            held = seat(school_network)
+            invoice(school_network, held.school)
+            seat(school_network, status=Membership.Status.PENDING)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"q": "school"})
+    add(15)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url, {"q": "school"})
+
+    assert len(few) == len(many) <= MEMBERS_MAX_QUERIES
+
+
+def test_a_long_list_comes_in_pages(client, administrator, school_network):
+    for _ in range(member_lists.PAGE_SIZE + 1):
+        factories.make_membership(person=factories.make_user(), network=school_network)
+    client.force_login(administrator)
+
+    first = _list(client, school_network)
+    second = _list(client, school_network, page=2)
+
+    assert len(first.context["rows"]) == member_lists.PAGE_SIZE
+    assert len(second.context["rows"]) == 2  # the last one, and the administrator
+    assert "52 memberships found, 1 to 50 shown" in first.content.decode()
