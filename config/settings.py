@@ -124,6 +124,7 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "leaders.LeaderMessage",
     "networks.EmailPreference",
     "members.EmailSuppression",
+    "networks.ImportBatch",
 ]
 
 MIDDLEWARE = [
@@ -381,6 +382,8 @@ PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "send_unsent_contact_messages": {"every_minutes": 10},
     "send_due_announcements": {"every_minutes": 1},
     "prune_deliveries": {"daily_at": "03:45"},
+    "send_invitations": {"every_minutes": 10},
+    "prune_import_batches": {"daily_at": "03:50"},
 }
 # A failed send waits this long before its second attempt, the pause doubling each
 # time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).
@@ -401,6 +404,18 @@ ANNOUNCEMENT_DELIVERY_RETENTION_DAYS = env_int("ANNOUNCEMENT_DELIVERY_RETENTION_
 ANNOUNCEMENTS_PER_SENDER_PER_DAY = env_int("ANNOUNCEMENTS_PER_SENDER_PER_DAY", 5)
 ANNOUNCEMENTS_PER_NETWORK_PER_DAY = env_int("ANNOUNCEMENTS_PER_NETWORK_PER_DAY", 10)
 URGENT_ANNOUNCEMENTS_PER_MONTH = env_int("URGENT_ANNOUNCEMENTS_PER_MONTH", 2)
+
+# Member spreadsheets (the office's import) and the invitations made from them
+# (networks.services.imports and .invitations). A spreadsheet brings in at most
+# IMPORT_MAX_ROWS rows; its rows are kept IMPORT_BATCH_RETENTION_DAYS days. Its invitations
+# go out at most IMPORT_INVITATIONS_PER_HOUR an hour per network (reminders included): an
+# administrator checked every row before confirming them, so the allowance is above the 30
+# an hour of invitations sent one by one. Each is reminded once, INVITATION_REMINDER_DAYS
+# after it went.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_BATCH_RETENTION_DAYS = env_int("IMPORT_BATCH_RETENTION_DAYS", 14)
+IMPORT_INVITATIONS_PER_HOUR = env_int("IMPORT_INVITATIONS_PER_HOUR", 120)
+INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 7)
 
 # Content Security Policy: our own files only, no inline script or style.
 SECURE_CSP = {

@@ -30,6 +30,8 @@ from networks import services as network_services
 from networks.models import Membership, Network, NetworkPurpose, Workhub, WorkhubMembership
 
 DATA = settings.BASE_DIR / "data"
+# A member spreadsheet for OSSHTA's administrator to bring in (devdata/samples/README.md).
+OSSHTA_SPREADSHEET = settings.BASE_DIR / "devdata" / "samples" / "osshta-members.csv"
 OXFORDSHIRE, OLDHAM, ESSEX = "931", "353", "881"
 HEADS = list(Post.HEAD_ROLES)
 S = School.Sector
@@ -381,6 +383,10 @@ class Seeder:
                      networks["essex-sustainable-leadership"], self.log)  # fmt: skip
         seed_fees(networks, accounts, self.log)
         seed_announcements(networks, self.log)
+        self.log(
+            "A member spreadsheet to bring in, as administrator@example.org, from OSSHTA's "
+            f"office (Invitations and imports): {OSSHTA_SPREADSHEET}"
+        )
         self.log(
             "Demo data ready. Sign in with any demo account (for example "
             f"secondary.head@example.org) and the password: {self.password}"

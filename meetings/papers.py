@@ -1,39 +1,28 @@
 """What an uploaded paper really is: checked by its content, not only by its name.
 
 Office and OpenDocument files are zip archives, and a small archive can unpack to
-gigabytes (a 149 KB .odt took a worker from 88 MB to 396 MB). So an archive is judged by
-its directory before anything in it is unpacked, and the little that is unpacked (an
-OpenDocument file's `mimetype`) is read a few bytes at a time, whatever its header says.
+gigabytes. So an archive is judged by its directory before anything in it is unpacked
+(core.archives), and the little that is unpacked (an OpenDocument file's `mimetype`) is
+read a few bytes at a time, whatever its header says.
 """
 
-import struct
 import zipfile
 import zlib
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
+from core import archives
+
 MB = 1024 * 1024
 MAX_PAPER_BYTES = 20 * MB
 # A 500-slide presentation has about 3,000 parts; a bomb may have hundreds of thousands,
 # and each costs half a kilobyte of memory once zipfile reads the directory.
 MAX_ENTRIES = 10_000
-MAX_DIRECTORY_BYTES = MAX_ENTRIES * 200  # a directory entry is 46 bytes and its name
 # Ten times the upload cap: real documents unpack to a few times their size; the cap
 # spares the people who download a paper as much as the server that checks it.
 MAX_UNPACKED_BYTES = 10 * MAX_PAPER_BYTES
 MAX_MIMETYPE_BYTES = 100  # "application/vnd.oasis.opendocument.presentation" is 47
-# Office and OpenDocument files are stored or deflated; zipfile unpacks the others
-# (bzip2, lzma) with no limit on what one read produces.
-PACKINGS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
-# The records at an archive's end that say how big its directory is.
-END_OF_DIRECTORY = b"PK\x05\x06"
-END_RECORD_BYTES = 22
-ZIP64_LOCATOR = b"PK\x06\x07"
-ZIP64_LOCATOR_BYTES = 20
-ZIP64_END = b"PK\x06\x06"
-ZIP64_END_BYTES = 56
-ZIP64_RECORDS_BYTES = ZIP64_LOCATOR_BYTES + ZIP64_END_BYTES
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Word, Excel and PowerPoint files
 TYPES = {
@@ -72,7 +61,7 @@ def check_paper(upload) -> str:
     elif extension in (".doc", ".xls", ".ppt"):
         ok = head == OLE2
     else:
-        ok = head.startswith(b"PK\x03\x04") and _zip_matches(upload, extension, name)
+        ok = head.startswith(archives.ZIP_START) and _zip_matches(upload, extension, name)
     upload.seek(0)
     if not ok:
         raise _refuse(name)
@@ -114,42 +103,8 @@ def _too_many(name: str) -> ValidationError:
 
 def _check_directory_size(upload, name: str) -> None:
     """Refuse an archive whose directory is too big, before zipfile reads all of it."""
-    upload.seek(0, 2)
-    size = upload.tell()
-    # The end record, an optional comment after it, and the zip64 records before it.
-    upload.seek(max(0, size - END_RECORD_BYTES - 0xFFFF - ZIP64_RECORDS_BYTES))
-    tail = upload.read()
-    upload.seek(0)
-    directory = _directory_as_zipfile_reads_it(tail)
-    if directory is None:
-        return  # not a zip archive: zipfile will say so
-    entries, directory_bytes = directory
-    # zipfile reads as many entries as the directory's size holds, whatever their number
-    # says, so both are checked.
-    if entries > MAX_ENTRIES or directory_bytes > MAX_DIRECTORY_BYTES:
+    if archives.directory_too_big(upload, max_entries=MAX_ENTRIES):
         raise _too_many(name)
-
-
-def _directory_as_zipfile_reads_it(tail: bytes) -> tuple[int, int] | None:
-    """The number of entries and the size of the directory, from the archive's last bytes,
-    found the way zipfile finds them (a lying record must not mislead only us)."""
-    if tail[-END_RECORD_BYTES:].startswith(END_OF_DIRECTORY) and tail.endswith(b"\0\0"):
-        end = len(tail) - END_RECORD_BYTES  # no comment
-    else:
-        end = tail.rfind(END_OF_DIRECTORY)
-        if end < 0 or len(tail) - end < END_RECORD_BYTES:
-            return None
-    entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
-    # zipfile takes a zip64 record, right before the end record, over the end record.
-    locator = end - ZIP64_LOCATOR_BYTES
-    record = locator - ZIP64_END_BYTES
-    if (
-        record >= 0
-        and tail[locator:].startswith(ZIP64_LOCATOR)
-        and tail[record:].startswith(ZIP64_END)
-    ):
-        entries, directory_bytes = struct.unpack_from("<QQ", tail, record + 32)
-    return entries, directory_bytes
 
 
 def _check_entries(entries: list[zipfile.ZipInfo], name: str) -> None:
@@ -157,10 +112,10 @@ def _check_entries(entries: list[zipfile.ZipInfo], name: str) -> None:
     directory alone: nothing is unpacked to find out."""
     if len(entries) > MAX_ENTRIES:
         raise _too_many(name)
-    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+    if archives.unpacked_bytes(entries) > MAX_UNPACKED_BYTES:
         raise ValidationError(
             f"{name} would unpack to more than {MAX_UNPACKED_BYTES // MB} MB, far more "
             "than a document does. Save it again, or as a PDF, and upload that."
         )
-    if any(entry.compress_type not in PACKINGS for entry in entries):
+    if not archives.packed_as_office_files_are(entries):
         raise _refuse(name)

@@ -7,6 +7,7 @@ staff are superusers (is_staff only opens the admin site).
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -228,34 +229,61 @@ def automatic_headships_for_network(network: Network) -> list[Post]:
     )
 
 
+def _seated_where_user_administers(user: User, school_ids: set[int]) -> set[int]:
+    """Of the schools, those holding a live seat in a school-based network the user
+    administers (Membership.objects.administering_for_school, seen from the user's side)."""
+    administered = (
+        Membership.objects.active()
+        .filter(
+            person=user, role=Membership.Role.ADMINISTRATOR, network__basis=Network.Basis.SCHOOL
+        )
+        .values("network")
+    )
+    return set(
+        Membership.objects.live()
+        .filter(network__in=administered, school__in=school_ids)
+        .values_list("school_id", flat=True)
+    )
+
+
 def _administers_a_network_of(user: User, school_id: int) -> bool:
     """An administrator of a school-based network in which the school holds a live seat."""
-    return Membership.objects.administering_for_school(school_id).filter(person=user).exists()
+    return school_id in _seated_where_user_administers(user, {school_id})
+
+
+def capacities_at(user: User | AnonymousUser, school_ids: Iterable[int]) -> dict[int, str]:
+    """Of the schools, those at which the user may decide about someone else's post, each
+    with the capacity they decide in (a Post.How): site staff, anywhere; the school's
+    current verified head; an administrator of a school-based network in which the school
+    holds a live seat. At most two queries, for any number of schools."""
+    ids = set(school_ids)
+    if not user.is_authenticated or not user.is_active or not ids:
+        return {}
+    if user.is_superuser:
+        return dict.fromkeys(ids, Post.How.SITE_STAFF)
+    headed = set(
+        Post.objects.current()
+        .verified()
+        .headships()
+        .filter(person=user, school__in=ids)
+        .values_list("school_id", flat=True)
+    )
+    capacities: dict[int, str] = dict.fromkeys(headed, Post.How.SCHOOL_HEAD)
+    if ids - headed:
+        for school_id in _seated_where_user_administers(user, ids - headed):
+            capacities[school_id] = Post.How.NETWORK_ADMINISTRATOR
+    return capacities
 
 
 def how_user_may_decide(user: User | AnonymousUser, post: Post) -> str:
     """In what capacity the user may decide about the post ("" if they may not): confirm or
     reject a claim, or pass a school's seats to a verified headship waiting for them.
 
-    Site staff; the school's current verified head; an administrator of a network in
-    which the school holds a live seat. Never the person whose post it is.
+    Those of capacities_at, for the post's school; never the person whose post it is.
     """
-    if not user.is_authenticated or not user.is_active or user.pk == post.person_id:
+    if not user.is_authenticated or user.pk == post.person_id:
         return ""
-    if user.is_superuser:
-        return Post.How.SITE_STAFF
-    heads_school = (
-        Post.objects.current()
-        .verified()
-        .headships()
-        .filter(person=user, school=post.school_id)
-        .exists()
-    )
-    if heads_school:
-        return Post.How.SCHOOL_HEAD
-    if _administers_a_network_of(user, post.school_id):
-        return Post.How.NETWORK_ADMINISTRATOR
-    return ""
+    return capacities_at(user, [post.school_id]).get(post.school_id, "")
 
 
 def how_user_may_revoke(user: User | AnonymousUser, post: Post) -> str:

@@ -502,10 +502,15 @@ class WorkhubAdmin(NetworkScopedAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(NetworkScopedAdmin):
-    list_display = ["email", "network", "created_at", "accepted_at"]
+    list_display = ["email", "network", "created_at", "sent_at", "accepted_at"]
     list_filter = [network_filter("network")]
     search_fields = ["email"]
-    readonly_fields = ["email", "network", "invited_by", "accepted_at"]
+    # Invitations are made, sent and withdrawn by the services (the network's requests
+    # page and its office): here they are read, and withdrawn by deleting.
+    readonly_fields = [
+        "email", "network", "invited_by", "name", "school", "role", "confirm_post", "batch",
+        "sent_at", "reminded_at", "accepted_at",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False  # invitations are sent from the network's requests page, which emails them

@@ -53,6 +53,9 @@ class JoinOption:
     school: School | None = None
     invitation: Invitation | None = None
     membership: Membership | None = None
+    # The invitation offers a post (a school and role) the person does not hold yet:
+    # accepting is then the one-screen form that records it (networks:accept).
+    offers_post: bool = False
 
     @property
     def can_join(self) -> bool:
@@ -183,13 +186,8 @@ def join_option_for(network: Network, person, membership: Membership | None = No
     # Administrators may invite people to a network of any policy; an invitation
     # is their yes, whatever the rules say about who the network is for.
     invitation = open_invitation_for(network, person)
-    if invitation is not None and not network.is_school_based:
-        return JoinOption(JoinKind.ACCEPT, invitation=invitation)
     if invitation is not None:
-        seat = _invited_seat(network, person)
-        if not seat:
-            return JoinOption(JoinKind.INVITED, seat.reason, invitation=invitation)
-        return JoinOption(JoinKind.ACCEPT, school=seat.school, invitation=invitation)
+        return _invited_option(network, person, invitation)
     if network.join_policy == Network.JoinPolicy.INVITATION:
         return JoinOption(
             JoinKind.INVITATION_ONLY,
@@ -201,6 +199,19 @@ def join_option_for(network: Network, person, membership: Membership | None = No
     if network.join_policy == Network.JoinPolicy.APPROVAL:
         return JoinOption(JoinKind.REQUEST, school=eligibility.school)
     return JoinOption(JoinKind.JOIN, school=eligibility.school)
+
+
+def _invited_option(network: Network, person, invitation: Invitation) -> JoinOption:
+    offers_post = invitation.school_id is not None and not any(
+        post.school_id == invitation.school_id and post.is_current() for post in person.posts.all()
+    )
+    if offers_post or not network.is_school_based:
+        # A post to record first: whether it lets them in is known once it is recorded.
+        return JoinOption(JoinKind.ACCEPT, invitation=invitation, offers_post=offers_post)
+    seat = _invited_seat(network, person)
+    if not seat:
+        return JoinOption(JoinKind.INVITED, seat.reason, invitation=invitation)
+    return JoinOption(JoinKind.ACCEPT, school=seat.school, invitation=invitation)
 
 
 def _invited_seat(network: Network, person) -> Eligibility:
@@ -233,4 +244,8 @@ def _invited_seat(network: Network, person) -> Eligibility:
 
 def open_invitation_for(network: Network, person) -> Invitation | None:
     """The invitation waiting for the person's address, if any."""
-    return network.invitations.filter(email__iexact=person.email, accepted_at__isnull=True).first()
+    return (
+        network.invitations.filter(email__iexact=person.email, accepted_at__isnull=True)
+        .select_related("school")
+        .first()
+    )

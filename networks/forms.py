@@ -1,5 +1,6 @@
 from django import forms
 
+from members.forms import PostForm
 from members.models import LocalAuthority, School
 
 from .models import EmailPreference, Network
@@ -78,6 +79,14 @@ class DeclineForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address to invite")
+
+
+class AcceptInvitationForm(PostForm):
+    """The post an invitation offers, its role filled in from the invitation: the person
+    checks it and says since when (a post's checks are PostForm's)."""
+
+    class Meta(PostForm.Meta):
+        fields = ["role", "started_on"]
 
 
 class EmailPreferencesForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
-from members.models import LocalAuthority, Post, School, User
+from members.models import EmailSuppression, LocalAuthority, Post, School, User
 
 from .wording import roles_phrase, sectors_phrase
 
@@ -180,7 +180,7 @@ class Network(models.Model):
         self.about_html = render_markdown(self.about)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("networks:detail", args=[self.slug])
 
     def clean(self):
@@ -450,9 +450,109 @@ class Membership(models.Model):
         return post is not None and not post.is_verified
 
 
+def _address_stopped() -> models.Exists:
+    """The invitation's address gets no bulk mail any more (members.suppression decides)."""
+    return models.Exists(
+        EmailSuppression.objects.filter(
+            address=models.OuterRef("email"), suppressed_at__isnull=False
+        )
+    )
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def with_report(self) -> Self:
+        """Each batch's invitations counted: accepted, waiting (sent), queued (not yet sent),
+        bounced (to an address mail no longer reaches, sent or not). One query."""
+        stopped = EmailSuppression.objects.filter(suppressed_at__isnull=False).values("address")
+        open_ = models.Q(invitations__accepted_at__isnull=True)
+        reaches = ~models.Q(invitations__email__in=stopped)
+        return self.annotate(
+            accepted=models.Count("invitations", filter=~open_),
+            waiting=models.Count(
+                "invitations", filter=open_ & reaches & models.Q(invitations__sent_at__isnull=False)
+            ),
+            queued=models.Count(
+                "invitations", filter=open_ & reaches & models.Q(invitations__sent_at__isnull=True)
+            ),
+            bounced=models.Count("invitations", filter=open_ & ~reaches),
+            unanswered=models.Count("invitations", filter=open_),
+        )
+
+
+class ImportBatch(models.Model):
+    """A member spreadsheet an administrator brought in: its rows while they are checked,
+    then the invitations made from them (docs/rules.md, "Bringing in a member spreadsheet").
+
+    The rows live here, not in the session: thousands of them outlast a session's size,
+    survive a second tab or another device, and are deleted with the batch (a draft) or
+    emptied (a confirmed one) IMPORT_BATCH_RETENTION_DAYS after they came in.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Being checked"
+        CONFIRMED = "confirmed", "Invitations made"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="import_batches")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    source_name = models.CharField(max_length=200, blank=True, help_text="Empty when pasted.")
+    description = models.CharField(max_length=200, blank=True)
+    # The spreadsheet as text: its header, its rows and each row's own number in it.
+    headers = models.JSONField(default=list)
+    cells = models.JSONField(default=list)
+    lines = models.JSONField(default=list)
+    # What each column holds, {"email": 2, ...}: guessed, then as the administrator says.
+    columns = models.JSONField(default=dict)
+    # Each row as checked (networks.imports): its school, its person, what is wrong.
+    rows = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The administrator asked that posts be confirmed where they may confirm them.
+    confirm_posts = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Invitations withdrawn (they are deleted, as every withdrawn invitation is).
+    withdrawn_count = models.PositiveIntegerField(default=0)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source_name or 'Pasted rows'} ({self.network})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def source_label(self) -> str:
+        return self.source_name or "Pasted rows"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def unanswered(self) -> Self:
+        return self.filter(accepted_at__isnull=True)
+
+    def with_bounce(self) -> Self:
+        """Each marked `bounced`: its address gets no bulk mail any more, so it was, or
+        will be, never delivered."""
+        return self.annotate(bounced=_address_stopped())
+
+
 class Invitation(models.Model):
     """An administrator's invitation to a network, by email address: the person signed in
-    with that address accepts it on the network's page (the address is the key)."""
+    with that address accepts it on the network's page (the address is the key).
+
+    One from a member spreadsheet carries the school and role the spreadsheet gave, so
+    that accepting takes one screen, and waits in a queue (`sent_at` empty) until the
+    network's hourly allowance lets it go."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -461,6 +561,23 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=200, blank=True, help_text="As the spreadsheet gave it.")
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=20, choices=Post.Role, blank=True)
+    # The inviting administrator vouches for the post: it is confirmed when the person
+    # accepts, if they still may confirm posts at the school then (docs/rules.md,
+    # "Bringing in a member spreadsheet"); otherwise it is a claim like any other.
+    confirm_post = models.BooleanField(default=False)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    # Empty while queued (networks.services.invitations sends it within the allowance).
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -471,9 +588,25 @@ class Invitation(models.Model):
                 name="networks_invitation_one_open",
             ),
         ]
+        indexes = [
+            # The queue (oldest first) and each network's sends in the last hour.
+            models.Index(fields=["sent_at", "created_at"], name="networks_invitation_queue"),
+        ]
 
     def __str__(self):
         return f"{self.email} to {self.network}"
+
+    @property
+    def is_queued(self) -> bool:
+        return self.sent_at is None
+
+    @property
+    def post_label(self) -> str:
+        """The post it offers, in words ("Headteacher, Cherwell School"), or ""."""
+        if self.school_id is None:
+            return ""
+        role = self.get_role_display() if self.role else "A post"
+        return f"{role}, {self.school.name}"
 
 
 class Workhub(models.Model):

@@ -6,7 +6,14 @@ from core.dates import iso
 from members.models import School, User
 
 from . import services
-from .models import ContactMessage, EmailPreference, Invitation, Membership, WorkhubMembership
+from .models import (
+    ContactMessage,
+    EmailPreference,
+    ImportBatch,
+    Invitation,
+    Membership,
+    WorkhubMembership,
+)
 
 FORMER_MEMBER_NAME = "Former member"
 FORMER_MEMBER_EMAIL = "former-member@invalid.invalid"
@@ -47,9 +54,12 @@ def personal_data(person: User) -> dict:
                 "email": invitation.email,
                 "invited_at": iso(invitation.created_at),
                 "accepted_at": iso(invitation.accepted_at),
+                "name_given": invitation.name,
+                "school": invitation.school.name if invitation.school else None,
+                "role": invitation.get_role_display(),
             }
             for invitation in Invitation.objects.filter(email__iexact=person.email).select_related(
-                "network"
+                "network", "school"
             )
         ],
         "contact_messages": [
@@ -109,6 +119,26 @@ def forget_person(person: User) -> None:
     _messages_from(person).update(
         sender=None, sender_name=FORMER_MEMBER_NAME, sender_email=FORMER_MEMBER_EMAIL
     )
-    # Invitations name the person by their address, which must go too.
+    # Invitations name the person by their address, which must go too, and so must their
+    # row in any member spreadsheet still kept.
     Invitation.objects.filter(email__iexact=person.email).delete()
+    _forget_in_spreadsheets(person.email)
     EmailPreference.objects.filter(person=person).delete()
+
+
+def _forget_in_spreadsheets(email: str) -> None:
+    """Take the person's rows out of the member spreadsheets still kept (a few at most:
+    they are emptied IMPORT_BATCH_RETENTION_DAYS after they came in)."""
+    email = email.strip().lower()
+    for batch in ImportBatch.objects.exclude(cells=[]).only("cells", "lines", "rows"):
+        keep = [
+            number
+            for number, cells in enumerate(batch.cells)
+            if all(cell.strip().lower() != email for cell in cells)
+        ]
+        if len(keep) == len(batch.cells):
+            continue
+        batch.cells = [batch.cells[number] for number in keep]
+        batch.lines = [batch.lines[number] for number in keep]
+        batch.rows = [row for row in batch.rows if row.get("email") != email]
+        batch.save(update_fields=["cells", "lines", "rows"])

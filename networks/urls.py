@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/history/", views.network_history, name="history"),
     path("<slug:slug>/claims/", views.network_claims, name="claims"),
     path("<slug:slug>/invite/", views.network_invite, name="invite"),
+    path("<slug:slug>/accept/", views.network_accept, name="accept"),
     path("<slug:slug>/contact/", views.network_contact, name="contact"),
     path("<slug:slug>/workhubs/", views.workhub_list, name="workhubs"),
     path("<slug:slug>/workhubs/<slug:workhub_slug>/", views.workhub_detail, name="workhub"),

@@ -17,8 +17,9 @@ from members.models import Post, User
 
 from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
-from .forms import ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
+from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
+from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
 MEMBERS_PAGE_SIZE = 50
@@ -30,6 +31,7 @@ MEMBER_LIST_FIELDS = [
 ]  # fmt: skip
 INVITE_LIMIT_PER_NETWORK = 30  # an hour
 INVITE_LIMIT_PER_ADDRESS = 3  # a day
+INVITATIONS_SHOWN = 20
 
 
 @cached_for_visitors
@@ -186,6 +188,8 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.get_network_to_administer(request.user, slug).network
     if request.method == "POST":
         return _decide_requests(request, network)
+    # The newest few: a member spreadsheet may have made thousands (the office lists all).
+    invitations = list(network.invitations.unanswered()[: INVITATIONS_SHOWN + 1])
     pending = (
         network.memberships.pending()
         .select_related("school")
@@ -200,7 +204,8 @@ def network_requests(request: HttpRequest, slug: str) -> HttpResponse:
             "pending": pending,
             "decline_form": DeclineForm(),
             "invite_form": InviteForm(),
-            "invitations": network.invitations.filter(accepted_at__isnull=True),
+            "invitations": invitations[:INVITATIONS_SHOWN],
+            "more_invitations": len(invitations) > INVITATIONS_SHOWN,
         },
     )
 
@@ -283,6 +288,65 @@ def network_invite(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, "Enter a valid email address to invite.")
     return redirect("networks:requests", network.slug)
+
+
+@login_required
+def network_accept(request: HttpRequest, slug: str) -> HttpResponse:
+    """Accept an invitation in one screen: the post it offers, filled in from it, is
+    recorded and the person joins (docs/rules.md, "Bringing in a member spreadsheet")."""
+    network = access.get_network(slug)
+    invitation = open_invitation(network, request.user)
+    if invitation is None:
+        raise Http404("There is no invitation to this network for your address.")
+    held = offered_post_held(invitation, request.user) if invitation.school_id else None
+    form = None
+    if invitation.school_id and held is None:
+        form = AcceptInvitationForm(request.POST or None, initial={"role": invitation.role})
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            acceptance = services.accept_invitation(
+                person=request.user, network=network, **(form.cleaned_data if form else {})
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            for level, text in _acceptance_messages(network, acceptance):
+                messages.add_message(request, level, text)
+            return redirect(network)
+    return render(
+        request,
+        "networks/network_accept.html",
+        {"network": network, "invitation": invitation, "held": held, "form": form},
+    )
+
+
+def _acceptance_messages(network: Network, acceptance: Acceptance) -> list[tuple[int, str]]:
+    said = []
+    post = acceptance.post
+    if post is not None:
+        where = f"{post.get_role_display().lower()} at {post.school.name}"
+        if post.is_verified:
+            said.append((messages.INFO, f"Your post as {where} is confirmed."))
+        else:
+            said.append(
+                (
+                    messages.INFO,
+                    f"Your post as {where} is recorded. Until the school's head or an "
+                    "administrator of one of its networks confirms it, it is a claim.",
+                )
+            )
+    if acceptance.membership is None:
+        said.insert(
+            0,
+            (
+                messages.WARNING,
+                f"{network.label} cannot take you in yet: {acceptance.reason} "
+                "Your invitation stays open.",
+            ),
+        )
+    else:
+        said.insert(0, (messages.SUCCESS, f"You are now a member of {network.name}."))
+    return said
 
 
 def network_contact(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,8 +1,7 @@
 """The network office, at /networks/<slug>/office/: each part brings its own URLs.
 
 This file holds the office's own pages (waiting work, members, history); fees,
-invitations and imports add theirs under their own prefixes (fees/, invitations/,
-import/)."""
+invitations and imports add theirs under their own prefixes (fees/, invitations/)."""
 
 from django.urls import include, path
 
@@ -20,4 +19,5 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("history/", views.history, name="history"),
     path("fees/", include("office.fees_urls")),
+    path("", include("office.import_urls")),
 ]

@@ -55,21 +55,10 @@ def add_post(
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
 ) -> Post:
-    """Record a post; once verified, a new head takes their school's seats and automatic
-    networks follow. An unverified post takes nothing: the school's heads are asked to
-    confirm it. A headship verified automatically is told to the administrators of the
-    school's networks, who may revoke it."""
-    post, created = members_services.record_post(
+    """Record a post (networks.services.add_post: what follows a post is the networks')."""
+    return networks_services.add_post(
         person=person, school=school, role=role, started_on=started_on, ended_on=ended_on
     )
-    if created:
-        networks_services.follow_post_change(person=person, school=school)
-        if not post.is_verified:
-            networks_services.ask_heads_to_confirm(post=post)
-        else:
-            # Verified by evidence alone: the school's networks' administrators may revoke it.
-            networks_services.tell_administrators_of_automatic_headship(post=post)
-    return post
 
 
 @transaction.atomic

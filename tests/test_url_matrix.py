@@ -34,6 +34,7 @@ from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.logs import access_line_of, site_log
+from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +217,7 @@ def scene(network, other_network):
             "workhub": workhub,
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
+            **import_scene(network, other_network),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -316,6 +318,26 @@ def _listing(key):
 NO_POST_ADMINS = {"administrator": 403, "outsider_administrator": 403}
 
 
+def _import(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _invitation(scene):
+    return [scene["network"].slug, scene["open_invitation"].pk]
+
+
+def _crossed_invitation(scene):
+    """Another network's invitation under this network's address."""
+    return [scene["network"].slug, scene["other_invitation"].pk]
+
+
+# The office's import pages: administrators (and staff) see them; another network's
+# batch under this network's address is not found, even by them.
+OFFICE = _only(ADMINISTRATORS, 200, 403)
+OFFICE_POST = _only(ADMINISTRATORS, REDIRECT, 403)
+OFFICE_CROSSED = _only(ADMINISTRATORS, 404, 403)
+
+
 def _token(token):
     return lambda scene: [scene["network"].slug, token]
 
@@ -361,6 +383,50 @@ ROUTES: dict[str, list[Case]] = {
         ),
         Case(_network, _everyone(405), "get"),
     ],  # fmt: skip
+    # Only the invited address has an invitation to accept; no persona is invited here.
+    "networks:accept": [
+        Case(_network, _signed_in(404)),
+        Case(
+            _network, _signed_in(404), "post", {"role": "headteacher", "started_on": "2024-09-01"}
+        ),
+    ],
+    "office:invitations": [Case(_network, OFFICE)],
+    "office:invitation_revoke": [
+        # Gone once the administrator (the first of them asked) has withdrawn it.
+        Case(_invitation, {**OFFICE_POST, "staff": 404}, "post"),
+        Case(_crossed_invitation, OFFICE_CROSSED, "post", label="crossed"),
+        Case(_invitation, _everyone(405)),
+    ],
+    "office:import_new": [
+        Case(_network, OFFICE),
+        Case(_network, OFFICE_POST, "post", {"text": "Name,Email\nAnn,ann@school.example"}),
+    ],
+    "office:import_columns": [
+        Case(_import("draft_import"), OFFICE),
+        Case(
+            _import("draft_import"), OFFICE_POST, "post", {"column_0": "name", "column_1": "email"}
+        ),
+        # Confirmed: the rows are settled, and the page sends them to the report.
+        Case(_import("confirmed_import"), _only(ADMINISTRATORS, REDIRECT, 403), label="done"),
+        Case(_import("other_import"), OFFICE_CROSSED, label="crossed"),
+    ],
+    "office:import_preview": [
+        Case(_import("draft_import"), OFFICE),
+        Case(_import("confirmed_import"), OFFICE, label="report"),
+        Case(_import("draft_import"), OFFICE_POST, "post", {"school-2": "0"}),
+        Case(_import("other_import"), OFFICE_CROSSED, label="crossed"),
+    ],
+    "office:import_confirm": [
+        # The administrator confirms; staff, asked next, are told it is done already.
+        Case(_import("draft_import"), OFFICE_POST, "post"),
+        Case(_import("other_import"), OFFICE_CROSSED, "post", label="crossed"),
+        Case(_import("draft_import"), _everyone(405)),
+    ],
+    "office:import_withdraw": [
+        Case(_import("confirmed_import"), OFFICE_POST, "post"),
+        Case(_import("other_import"), OFFICE_CROSSED, "post", label="crossed"),
+        Case(_import("confirmed_import"), _everyone(405)),
+    ],
     "networks:join": [
         Case(_network, _signed_in(REDIRECT), "post"),
         Case(_network, _signed_in(405, visitor=405), "get"),
@@ -1312,9 +1378,10 @@ OVER_BUDGET = {
     "networks:detail": 13,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
-    # (Announcements, their deliveries and email preferences: five more.)
+    # (Announcements, their deliveries and email preferences: five more; its member
+    # spreadsheets one.)
     "admin:members_user_delete": 33,
-    "admin:networks_network_delete": 47,
+    "admin:networks_network_delete": 48,
     "admin:support_mentoringscheme_delete": 14,
 }
 

@@ -8,6 +8,7 @@ One module a topic; the public functions are re-exported here, so callers write
 
 from .automatic import reconcile_automatic_memberships, sync_automatic_memberships
 from .claims import (
+    add_post,
     ask_heads_to_confirm,
     confirm_claim,
     follow_post_change,
@@ -16,6 +17,20 @@ from .claims import (
     tell_administrators_of_automatic_headship,
 )
 from .contact import send_contact_message
+from .imports import (
+    choose_schools,
+    confirm_import,
+    prune_import_batches,
+    set_columns,
+    start_import,
+    withdraw_import,
+)
+from .invitations import (
+    accept_invitation,
+    revoke_invitation,
+    send_invitation_reminders,
+    send_queued_invitations,
+)
 from .joining import (
     approve_membership,
     decline_membership,
@@ -31,11 +46,15 @@ from .seats import hand_over_school_seats, keep_school_seats, pass_school_seats
 from .workhubs import join_workhub, leave_workhub, place_in_workhub, remove_from_workhub
 
 __all__ = [
+    "accept_invitation",
+    "add_post",
     "approve_membership",
     "ask_heads_to_confirm",
     "choices_for",
     "choices_of",
+    "choose_schools",
     "confirm_claim",
+    "confirm_import",
     "decline_membership",
     "end_membership",
     "follow_post_change",
@@ -49,17 +68,24 @@ __all__ = [
     "pass_school_seats",
     "place_in_workhub",
     "preference_of",
+    "prune_import_batches",
     "reconcile_automatic_memberships",
     "reject_claim",
     "remove_from_workhub",
     "remove_member",
     "revoke_headship",
+    "revoke_invitation",
     "send_contact_message",
+    "send_invitation_reminders",
+    "send_queued_invitations",
+    "set_columns",
     "set_preference",
     "set_preferences",
     "set_role",
+    "start_import",
     "sync_admin_site_access",
     "sync_automatic_memberships",
     "tell_administrators_of_automatic_headship",
+    "withdraw_import",
     "withdraw_invitation",
 ]

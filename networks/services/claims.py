@@ -1,4 +1,6 @@
-"""Claimed posts: deciding them, and what a post's change does to the networks."""
+"""Claimed posts: adding and deciding them, and what a post's change does to the networks."""
+
+import datetime
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +19,32 @@ def follow_post_change(*, person: User, school: School) -> list[Membership]:
     automatic networks. Returns the memberships it began."""
     seats = hand_over_school_seats(school=school)
     return seats + sync_automatic_memberships(person=person)
+
+
+@transaction.atomic
+def add_post(
+    *,
+    person: User,
+    school: School,
+    role: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+) -> Post:
+    """Record a post; once verified, a new head takes their school's seats and automatic
+    networks follow. An unverified post takes nothing: the school's heads are asked to
+    confirm it. A headship verified automatically is told to the administrators of the
+    school's networks, who may revoke it."""
+    post, created = members_services.record_post(
+        person=person, school=school, role=role, started_on=started_on, ended_on=ended_on
+    )
+    if created:
+        follow_post_change(person=person, school=school)
+        if not post.is_verified:
+            ask_heads_to_confirm(post=post)
+        else:
+            # Verified by evidence alone: the school's networks' administrators may revoke it.
+            tell_administrators_of_automatic_headship(post=post)
+    return post
 
 
 @transaction.atomic

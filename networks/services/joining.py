@@ -29,6 +29,13 @@ def join_network(*, person: User, network: Network) -> Membership:
     option = eligibility.join_option_for(network, person)
     if not option.can_join:
         raise ValidationError(option.reason)
+    if option.offers_post:
+        # The post comes first (accept_invitation records it): in a network of schools
+        # the seat is the school's, and a membership without one is no member at all.
+        raise ValidationError(
+            f"Your invitation to {network.label} offers a post: accept it on the invitation's "
+            "page, which records the post first."
+        )
 
     now = timezone.now()
     school = option.school if network.is_school_based else None
@@ -168,12 +175,31 @@ def invite(*, network: Network, email: str, by: User) -> Invitation:
     invitation = Invitation.objects.filter(
         network=network, email=email, accepted_at__isnull=True
     ).first() or Invitation.objects.create(network=network, email=email, invited_by=by)
-    queue_templated_email(
-        "networks/email/invitation",
-        to=[email],
-        context={"network": network, "invited_by": by},
-    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    email_invitation(invitation)
     return invitation
+
+
+def email_invitation(invitation: Invitation, *, reminder: bool = False) -> None:
+    """The invitation's email: the network, who invited them, the post it offers and where
+    to accept (the one-screen page when it offers a post)."""
+    network = invitation.network
+    path = (
+        reverse("networks:accept", args=[network.slug])
+        if invitation.school_id is not None
+        else network.get_absolute_url()
+    )
+    queue_templated_email(
+        "networks/email/invitation_reminder" if reminder else "networks/email/invitation",
+        to=[invitation.email],
+        context={
+            "network": network,
+            "invited_by": invitation.invited_by,
+            "invitation": invitation,
+            "accept_path": path,
+        },
+    )
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ def test_the_daily_and_hourly_commands_are_all_scheduled():
         "send_mentoring_check_ins",
         "send_fee_reminders",
         "prune_deliveries",
+        "prune_import_batches",
     ):
         assert scheduled[daily].daily_at is not None, daily
     assert scheduled["send_weekly_digest"].weekday == 0  # Monday morning
@@ -43,6 +44,8 @@ def test_the_daily_and_hourly_commands_are_all_scheduled():
     # A scheduled announcement goes within a minute of its time.
     assert scheduled["send_due_announcements"].every_minutes == 1
     assert scheduled["send_unsent_contact_messages"].every_minutes <= 15
+    # Invitations in bulk go a slice at a time, within each network's hourly allowance.
+    assert scheduled["send_invitations"].every_minutes <= 15
 
 
 def test_a_daily_slot_is_at_its_local_time_of_day_in_summer_and_winter():

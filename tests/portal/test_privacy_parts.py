@@ -28,6 +28,8 @@ PERSON_LINKS = {
     ("networks", "Membership", "person"): "deleted or kept without the person",
     ("networks", "Membership", "decided_by"): "kept without the person",
     ("networks", "Invitation", "invited_by"): "kept without the person",
+    ("networks", "ImportBatch", "uploaded_by"): "kept without the person (the network's)",
+    ("networks", "ImportBatch", "confirmed_by"): "kept without the person (the network's)",
     ("networks", "WorkhubMembership", "person"): "deleted",
     ("networks", "ContactMessage", "sender"): "kept without the person",
     ("account", "EmailAddress", "user"): "deleted",
