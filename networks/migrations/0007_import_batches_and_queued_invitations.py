@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0009_show_email_help'),
-        ('networks', '0005_emailpreference'),
+        ('networks', '0006_remove_network_annual_fee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
