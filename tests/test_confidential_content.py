@@ -96,6 +96,12 @@ def _urls(scene, secret) -> list[str]:  # noqa: F811
 
 
 def _text(response) -> str:
+    if not response.streaming and response.get("Content-Type") == "application/pdf":
+        # An invoice's PDF: made from the invoice template alone (school, amount, reference,
+        # bank details), whose text tests/fees/test_pdf.py reads; its streams are compressed,
+        # so there is no text to search here.
+        assert response.content.startswith(b"%PDF")
+        return ""
     if response.streaming:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
