@@ -6,10 +6,13 @@ from django.db.models import Model
 from django.utils import timezone
 
 from articles.models import Article
+from meetings.models import Meeting
 
 from .access import AnnouncementAccess
 from .models import Announcement
 
+# The composer lists this many of the soonest meetings (and any a draft or link names).
+MEETINGS_OFFERED = 60
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -56,7 +59,7 @@ class AnnouncementForm(forms.Form):
         targets = {
             kinds.SUBGROUP: ("subgroup", "Which sub-group", list(access.subgroups())),
             kinds.WORKHUB: ("workhub", "Which workhub", list(access.workhubs())),
-            kinds.MEETING: ("meeting", "Which meeting", list(access.meetings())),
+            kinds.MEETING: ("meeting", "Which meeting", self._meetings_offered(access)),
         }
         choices = []
         for value, label in access.audiences():
@@ -81,6 +84,15 @@ class AnnouncementForm(forms.Form):
             f"announcements only. {network.label} may mark at most {urgent} announcements "
             "urgent in a calendar month, so keep it for what cannot wait."
         )
+
+    def _meetings_offered(self, access: AnnouncementAccess) -> list[Meeting]:
+        """The soonest meetings still to come, and the one a draft or a link already names:
+        a network of thousands of meetings is not offered every one in a list."""
+        meetings = list(access.meetings()[:MEETINGS_OFFERED])
+        named = self.data.get("meeting") or self.initial.get("meeting")
+        if str(named or "").isdigit() and all(meeting.pk != int(named) for meeting in meetings):
+            meetings += list(access.meetings().filter(pk=int(named)))
+        return meetings
 
     def clean_article(self):
         # Only the article the page was opened with: nobody swaps in another by its id.

@@ -401,3 +401,28 @@ def test_a_past_workhub_s_page_offers_no_way_to_write(client, network, lead, wor
     old = WorkhubMembership.objects.get(person=lead).workhub
     client.force_login(lead)
     assert "Write to" not in client.get(old.get_absolute_url()).content.decode()
+
+
+def test_the_composer_offers_the_soonest_meetings_and_any_one_a_link_names(
+    client, network, coordinator, monkeypatch
+):
+    """A network with thousands of meetings to come is not offered all of them in a list;
+    a later one named by a link, or already chosen in a draft, is still there to keep."""
+    monkeypatch.setattr("announcements.forms.MEETINGS_OFFERED", 2)
+    soon = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    _, _, later = (
+        factories.make_meeting(
+            network=network, title=title, starts_at=soon + datetime.timedelta(days=days)
+        )
+        for title, days in (("First", 0), ("Second", 7), ("Later", 70))
+    )
+    client.force_login(coordinator)
+
+    listed = str(client.get(_create(network)).context["form"]["meeting"])
+    linked = str(client.get(f"{_create(network)}?meeting={later.pk}").context["form"]["meeting"])
+
+    assert "First" in listed and "Second" in listed and "Later" not in listed
+    assert "Later" in linked
+    response = client.post(_create(network), _post(network, audience="meeting", meeting=later.pk))
+    assert response.status_code == 302
+    assert Announcement.objects.get().meeting == later
