@@ -106,8 +106,10 @@ INSTALLED_APPS = [
     "articles",
     "leaders",
     "fees",
+    "attendance",
     "announcements",
     "office",
+    "voice",
     "portal",
     "devdata",
 ]
@@ -115,7 +117,9 @@ INSTALLED_APPS = [
 # Writes to these apps' models change what a page cached for visitors may show
 # (core.pagecache), except the models listed after: records no page shows, written
 # often or deleted in bulk, which keep Django's fast delete.
-PAGE_CACHE_APPS = ["members", "networks", "meetings", "fees", "support", "articles", "leaders"]
+PAGE_CACHE_APPS = [
+    "members", "networks", "meetings", "fees", "support", "articles", "leaders", "voice",
+]  # fmt: skip
 PAGE_CACHE_UNSHOWN_MODELS = [
     "support.SupportRequest",
     "support.SupportNote",
@@ -125,6 +129,10 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "networks.EmailPreference",
     "members.EmailSuppression",
     "networks.ImportBatch",
+    # A ballot changes no page a visitor sees (results are for members).
+    "voice.Ballot",
+    "voice.BallotChoice",
+    "voice.VoteRecord",
 ]
 
 MIDDLEWARE = [

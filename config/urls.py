@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("networks/<slug:slug>/announcements/", include("announcements.urls")),
     path("networks/<slug:slug>/office/", include("office.urls")),
+    # /networks/<slug>/polls/..., /decisions/, /representatives/...
+    path("networks/<slug:slug>/", include("voice.urls")),
+    # /meetings/<pk>/register-of-attendance/..., /me/cpd/..., /networks/<slug>/participation/
+    path("", include("attendance.urls")),
     path("leaders/", include("leaders.urls")),
     path("fees/", include("fees.urls")),
     path("me/", portal_views.me, name="me"),

@@ -7,9 +7,9 @@ shows the invoice as it stands.
 
 from django.template.loader import render_to_string
 
-from .models import FeeInvoice, FeeScheme
+from core.pdf import PDF_TYPE, document
 
-PDF_TYPE = "application/pdf"
+from .models import FeeInvoice, FeeScheme
 
 
 def invoice_html(invoice: FeeInvoice) -> str:
@@ -21,15 +21,7 @@ def invoice_html(invoice: FeeInvoice) -> str:
 
 def invoice_document(invoice: FeeInvoice):
     """The laid-out document (its pages and boxes: what tests read the text from)."""
-    # Imported here, not at the top: WeasyPrint takes over a second to import, and every
-    # process imports this module at start (the attachment maker is registered then);
-    # only the few that make a PDF pay for it.
-    import weasyprint
-
-    # The template holds everything it needs (its styles inline, no images): a URL in it
-    # could only have come from data, and making the PDF must never fetch one.
-    refuse_every_url = weasyprint.URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    return weasyprint.HTML(string=invoice_html(invoice), url_fetcher=refuse_every_url).render()
+    return document(invoice_html(invoice))
 
 
 def invoice_pdf(invoice: FeeInvoice) -> bytes:

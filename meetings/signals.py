@@ -21,3 +21,8 @@ meeting_changed = Signal()
 # A published meeting was called off. Arguments: meeting (cancelled, with its reason),
 # told (set[int]: the ids of the people meetings emailed).
 meeting_cancelled = Signal()
+
+# A person followed Headnet's "Join the call" link of an online or hybrid meeting.
+# Arguments: meeting, person, at (datetime). Attendance counts it if it falls in the
+# meeting's window.
+meeting_joined = Signal()

@@ -21,7 +21,7 @@ from core.redirects import safe_next
 from members.models import Post
 from networks import access as network_access
 
-from . import access, calendars, schedule, services
+from . import access, calendars, panels, schedule, services
 from .forms import (
     CancelForm,
     EditMeetingForm,
@@ -154,6 +154,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "place_elsewhere": place_elsewhere,
             "going": meeting.going_total(),
             "cancel_form": CancelForm() if meeting_access.can_manage else None,
+            "panels": panels.panels_for(request, meeting_access),
         },
     )
 

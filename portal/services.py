@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from announcements import privacy as announcements_privacy
 from articles import privacy as articles_privacy
+from attendance import privacy as attendance_privacy
 from core import privacy as core_privacy
 from core.email import queue_templated_email
 from fees import privacy as fees_privacy
@@ -20,6 +21,7 @@ from networks import privacy as networks_privacy
 from networks import services as networks_services
 from networks.contact import reply_to
 from support import privacy as support_privacy
+from voice import privacy as voice_privacy
 
 
 class PrivacyPart(Protocol):
@@ -34,7 +36,9 @@ class PrivacyPart(Protocol):
 # Highest floor first: an app may still read the records of the apps below it while
 # it forgets; members comes last and deletes the account.
 PRIVACY_PARTS: tuple[PrivacyPart, ...] = (
+    voice_privacy,
     announcements_privacy,
+    attendance_privacy,
     support_privacy,
     articles_privacy,
     leaders_privacy,

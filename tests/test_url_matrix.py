@@ -52,7 +52,7 @@ PERSONAS = [
 ]
 OURS = {
     "members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders",
-    "announcements", "office",
+    "announcements", "office", "attendance", "voice",
 }  # fmt: skip
 LOGIN = "login"
 REAUTH = "reauthenticate"
@@ -1379,9 +1379,10 @@ OVER_BUDGET = {
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member
-    # spreadsheets one.)
-    "admin:members_user_delete": 33,
-    "admin:networks_network_delete": 48,
+    # spreadsheets one. Attendance and the network's polls, ballots, decisions and
+    # representatives: seven more for a network, two for a person.)
+    "admin:members_user_delete": 35,
+    "admin:networks_network_delete": 55,
     "admin:support_mentoringscheme_delete": 14,
 }
 

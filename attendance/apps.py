@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "attendance"
+
+    def ready(self) -> None:
+        pass

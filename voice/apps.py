@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class VoiceConfig(AppConfig):
+    name = "voice"
+
+    def ready(self) -> None:
+        pass
