@@ -1,4 +1,4 @@
-"""A network's collective voice (DESIGN.md 12): polls and their ballots, the decisions
+"""A network's collective voice: polls and their ballots, the decisions
 recorded when they close, and the people who represent the network outside it.
 
 A secret poll's Ballot rows carry no person, no school, no time and a random id; the
