@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from announcements.models import Announcement
-from attendance.models import Attendance
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
+from attendance.models import Attendance
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
