@@ -23,6 +23,12 @@ def _name(person: User) -> str:
     return person.get_full_name() or person.email
 
 
+def _person_posted(request: HttpRequest) -> User:
+    """The person a marker's button names (a 404 for anything but a person's id)."""
+    pk = request.POST.get("person", "")
+    return get_object_or_404(User, pk=int(pk) if pk.isdigit() else 0)
+
+
 def _back_to_register(meeting: Meeting, person_pk: int | None = None) -> HttpResponse:
     url = reverse("attendance:register", args=[meeting.pk])
     return redirect(f"{url}#person-{person_pk}" if person_pk else url)
@@ -56,7 +62,7 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: "Came" (came=1) or "Not here" (came=0) for one person."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = get_object_or_404(User, pk=request.POST.get("person") or 0)
+    person = _person_posted(request)
     try:
         if request.POST.get("came") == "1":
             services.mark_present(meeting=meeting, person=person, by=request.user)
@@ -74,7 +80,7 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     """A member who came without a place, picked from the search on the register."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = get_object_or_404(User, pk=request.POST.get("person") or 0)
+    person = _person_posted(request)
     try:
         services.add_walk_in(meeting=meeting, person=person, by=request.user)
     except ValidationError as error:

@@ -259,3 +259,13 @@ def test_an_in_person_meeting_has_no_call_to_join(client, network, member):
     meeting = factories.make_meeting_now(network=network)
     client.force_login(member)
     assert client.get(reverse("meetings:join", args=[meeting.pk])).status_code == 404
+
+
+def test_a_marker_s_button_naming_no_person_is_a_404(client, network, coordinator):
+    meeting = factories.make_meeting_now(network=network)
+    client.force_login(coordinator)
+    for person in ("", "abc", "999999"):
+        response = client.post(
+            reverse("attendance:mark", args=[meeting.pk]), {"person": person, "came": "1"}
+        )
+        assert response.status_code == 404
