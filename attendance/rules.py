@@ -1,5 +1,5 @@
 """Who came to a meeting: when a register is open, who may keep it, who may check in,
-and which school a person came for (DESIGN.md 11).
+and which school a person came for (docs/rules.md, "Who came to a meeting").
 
 Built on meetings.access (who may see a meeting) and networks.access (roles in a
 network): the roles are not worked out again here.

@@ -1,6 +1,6 @@
 """Who came, in a real browser with and without JavaScript: a coordinator keeps a
 meeting's register on a phone, and a head checks in with the meeting's code while it is
-on (DESIGN.md 11; issue 24)."""
+on (docs/rules.md, "Who came to a meeting"; issue 24)."""
 
 import re
 
