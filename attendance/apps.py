@@ -5,4 +5,9 @@ class AttendanceConfig(AppConfig):
     name = "attendance"
 
     def ready(self) -> None:
-        pass
+        from meetings import panels
+
+        from . import receivers  # noqa: F401  (connects them to meetings' signals)
+        from .panels import attendance_panel
+
+        panels.register(attendance_panel)

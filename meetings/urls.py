@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>.ics", views.meeting_ics, name="ics"),
+    path("meetings/<int:pk>/join/", views.meeting_join, name="join"),
     path("meetings/<int:pk>/register/", views.meeting_register, name="register"),
     path("meetings/<int:pk>/unregister/", views.meeting_unregister, name="unregister"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),

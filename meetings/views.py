@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from core.redirects import safe_next
 from members.models import Post
 from networks import access as network_access
 
-from . import access, calendars, panels, schedule, services
+from . import access, calendars, panels, schedule, services, signals
 from .forms import (
     CancelForm,
     EditMeetingForm,
@@ -157,6 +157,33 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": panels.panels_for(request, meeting_access),
         },
     )
+
+
+def meeting_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Join the call": the meeting's online link, through Headnet, so that joining during
+    the meeting counts as attending (attendance listens to signals.meeting_joined).
+
+    A link people click, so a GET; it records nothing for anyone who may not see the
+    link, and tells nothing of people who are not signed in."""
+    meeting_access, refusal = _meeting_or_login(request, pk)
+    if refusal:
+        return refusal
+    meeting = meeting_access.meeting
+    if not (meeting.is_online and meeting.online_url):
+        raise Http404("This meeting has no online link.")
+    if not meeting_access.can_see_online_link:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied(
+            f"The link is for members of {meeting.network.label} and people with a place."
+        )
+    if request.user.is_authenticated:
+        signals.meeting_joined.send(
+            sender=Meeting, meeting=meeting, person=request.user, at=timezone.now()
+        )
+    response = redirect(meeting.online_url)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_POST

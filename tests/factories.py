@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
+from attendance.models import Attendance
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
@@ -277,3 +278,20 @@ def make_sent_announcement(
     fields.setdefault("state", Announcement.State.SENT)
     fields.setdefault("body", "The dates are *agreed*.")
     return make_announcement(network=network, subject=subject, **fields)
+
+
+def make_meeting_now(*, network: Network, **fields) -> Meeting:
+    """A published meeting that started ten minutes ago and lasts ninety: on now, its
+    check-in window open."""
+    fields.setdefault(
+        "starts_at", timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=10)
+    )
+    return make_meeting(network=network, **fields)
+
+
+def make_attendance(
+    *, meeting: Meeting, person: User, how: str = Attendance.How.MARKED, **fields
+) -> Attendance:
+    """A person recorded as attending (directly, as a record: recording it is
+    attendance.services' work)."""
+    return Attendance.objects.create(meeting=meeting, person=person, how=how, **fields)

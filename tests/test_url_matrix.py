@@ -33,6 +33,7 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
+from tests.attendance.scene import attendance_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -217,6 +218,7 @@ def scene(network, other_network):
             "workhub": workhub,
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
+            **attendance_scene(network, meeting),
             **import_scene(network, other_network),
             "fee_scheme": scheme,
             "invoice": invoice,
@@ -1150,6 +1152,33 @@ ROUTES |= {
         Case(_announcement("draft_announcement"), _everyone(405)),
     ],
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
+    # Attendance: recording who came (the register, its code, self check-in, and joining
+    # the call through Headnet). The scene's meetings are next week: the register is not
+    # open yet and the code is not valid, so a permitted POST is refused in words.
+    "attendance:register": [Case(_meeting, _only(COORDINATORS, 200, 403))],
+    "attendance:mark": [
+        Case(
+            _meeting,
+            _only(COORDINATORS, REDIRECT, 403),
+            "post",
+            {"person": "{colleague.pk}", "came": "1"},
+        ),
+        Case(_meeting, _everyone(405)),
+    ],
+    "attendance:walk_in": [
+        Case(_meeting, _only(COORDINATORS, REDIRECT, 403), "post", {"person": "{colleague.pk}"}),
+        Case(_meeting, _everyone(405)),
+    ],
+    "attendance:code": [Case(_meeting, _only(COORDINATORS, 200, 403))],
+    "attendance:check_in": [
+        Case(_no_args, _signed_in(200)),
+        Case(_no_args, _signed_in(200), "post", {"code": "{meeting_code.code}"}, "not on now"),
+    ],
+    "meetings:join": [
+        Case(lambda scene: [scene["online_meeting"].pk], _only(MEMBERS, REDIRECT, 403)),
+        # An in-person meeting has no call: not found, to those who may see the meeting.
+        Case(_meeting, _only(MEMBERS, 404, 403), label="in person"),
+    ],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.

@@ -187,7 +187,11 @@ def test_online_link_shown_only_to_those_allowed_to_attend(
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     ics = client.get(reverse("meetings:ics", args=[meeting.pk])).content.decode()
     feed = client.get(reverse("meetings:network_feed", args=[network.slug])).content.decode()
-    assert ("secret-room" in page) == sees_link
+    joined = client.get(reverse("meetings:join", args=[meeting.pk]))
+    # The page links to the call through Headnet (so that joining counts as attending).
+    assert "secret-room" not in page
+    assert ("Join the call" in page) == sees_link
+    assert (joined.get("Location") == "https://meet.example/secret-room") == sees_link
     assert ("secret-room" in ics) == sees_link
     assert ("secret-room" in feed) == sees_link
 
@@ -199,9 +203,12 @@ def test_a_signed_in_head_with_a_place_sees_the_link(client, head, network):
     )  # fmt: skip
     client.force_login(head)
     url = reverse("meetings:detail", args=[meeting.pk])
-    assert "secret-room" not in client.get(url).content.decode()
+    join = reverse("meetings:join", args=[meeting.pk])
+    assert "Join the call" not in client.get(url).content.decode()
+    assert client.get(join).status_code == 403
     client.post(reverse("meetings:register", args=[meeting.pk]))
-    assert "secret-room" in client.get(url).content.decode()
+    assert "Join the call" in client.get(url).content.decode()
+    assert client.get(join)["Location"] == "https://meet.example/secret-room"
 
 
 def test_network_schedule_hides_drafts_and_members_meetings_from_outsiders(
