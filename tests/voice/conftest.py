@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 
 from networks.models import Network
@@ -26,3 +29,9 @@ def seated_head(school_network):
         school_network, email="seated.head@school.example", first_name="Rosalind",
         last_name="Featherstonehaugh",
     )  # fmt: skip
+
+
+def page_text(response) -> str:
+    """The page as a person reads it: no tags, entities decoded, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))
