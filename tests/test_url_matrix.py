@@ -1154,6 +1154,7 @@ ROUTES |= {
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
 }
 
+
 # Polls (voice: starting them and voting). Members see open and closed polls; coordinators
 # start, edit and open them; a draft is a 404 to everyone else. In a poll of every member
 # each active member votes (site staff see but never vote); in the scene's secret poll of

@@ -22,7 +22,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
-SECRET_HELP = (
+BALLOT_PRIVACY_HELP = (
     "Nobody, not even the coordinators or site staff, can ever see how anyone voted: only "
     "who has voted. Voters cannot change a secret vote. Once chosen, a poll cannot be made "
     "open again."
@@ -42,7 +42,9 @@ class PollForm(forms.Form):
     voters = forms.ChoiceField(
         label="Who votes?", choices=Poll.Voters.choices, widget=forms.RadioSelect
     )
-    secret = forms.BooleanField(label="Secret ballot", required=False, help_text=SECRET_HELP)
+    secret = forms.BooleanField(
+        label="Secret ballot", required=False, help_text=BALLOT_PRIVACY_HELP
+    )
     results_shown = forms.ChoiceField(
         label="When may voters see the results?",
         choices=Poll.ResultsShown.choices,

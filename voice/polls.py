@@ -60,40 +60,53 @@ def default_voters(network: Network) -> str:
     return Poll.Voters.SCHOOLS if network.is_school_based else Poll.Voters.MEMBERS
 
 
-def _check(network: Network, kind: str, data: PollInput) -> None:
-    """The rules for a poll's settings and options, whatever its state."""
+def _check_settings(network: Network, kind: str, data: PollInput) -> dict[str, str]:
     errors: dict[str, str] = {}
-    count = len(data.options)
     if not data.title.strip():
         errors["title"] = "Give the poll a title."
     if data.voters == Poll.Voters.SCHOOLS and not network.is_school_based:
         errors["voters"] = (
             f"{network.label} has people, not schools, as members: every member votes."
         )
-    if kind in CHOICE_KINDS and count < 2:
-        errors["options"] = "Give at least two options."
-    if kind == Poll.Kind.MEETING_TIME:
-        if count < 1:
-            errors["options"] = "Give at least one date and time."
-        elif any(option.starts_at is None for option in data.options):
-            errors["options"] = "Give each slot a date and a start time."
-        elif any(
-            option.ends_at is not None and option.starts_at and option.ends_at <= option.starts_at
-            for option in data.options
-        ):
-            errors["options"] = "Each slot must end after it starts."
-    if kind not in (*CHOICE_KINDS, Poll.Kind.MEETING_TIME) and count:
-        errors["options"] = "This kind of poll has no options."
-    if count > MAX_OPTIONS:
-        errors["options"] = f"Give at most {MAX_OPTIONS} options."
-    labels = [option.label.strip().lower() for option in data.options if option.label.strip()]
-    if kind in CHOICE_KINDS and len(set(labels)) != len(labels):
-        errors["options"] = "Give each option once."
     if data.max_choices is not None:
         if kind != Poll.Kind.MULTIPLE:
             errors["max_choices"] = "Only a multiple choice has a most that may be chosen."
-        elif not 1 <= data.max_choices <= max(count, 1):
-            errors["max_choices"] = f"Between 1 and the number of options ({count})."
+        elif not 1 <= data.max_choices <= max(len(data.options), 1):
+            errors["max_choices"] = f"Between 1 and the number of options ({len(data.options)})."
+    return errors
+
+
+def _slots_problem(options: Sequence[OptionInput]) -> str:
+    if not options:
+        return "Give at least one date and time."
+    if any(option.starts_at is None for option in options):
+        return "Give each slot a date and a start time."
+    for option in options:
+        if option.ends_at is not None and option.starts_at and option.ends_at <= option.starts_at:
+            return "Each slot must end after it starts."
+    return ""
+
+
+def _options_problem(kind: str, options: Sequence[OptionInput]) -> str:
+    labels = [option.label.strip().lower() for option in options if option.label.strip()]
+    if len(options) > MAX_OPTIONS:
+        return f"Give at most {MAX_OPTIONS} options."
+    if kind in CHOICE_KINDS:
+        if len(options) < 2:
+            return "Give at least two options."
+        if len(set(labels)) != len(labels):
+            return "Give each option once."
+        return ""
+    if kind == Poll.Kind.MEETING_TIME:
+        return _slots_problem(options)
+    return "This kind of poll has no options." if options else ""
+
+
+def _check(network: Network, kind: str, data: PollInput) -> None:
+    """The rules for a poll's settings and options, whatever its state."""
+    errors = _check_settings(network, kind, data)
+    if problem := _options_problem(kind, data.options):
+        errors["options"] = problem
     if errors:
         raise ValidationError(errors)
 

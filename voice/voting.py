@@ -221,12 +221,9 @@ def _cast(poll: Poll, person: User, answers: Answers) -> Ballot:
 def _change(poll: Poll, person: User, school: School | None, content: Content) -> Ballot:
     """Replace the vote already cast (by the person, or by their school's earlier head)."""
     if poll.secret:
+        who = "Your school has" if school else "You have"
         raise ValidationError(
-            "Your school has already voted in this secret poll, and a secret vote cannot be "
-            "changed."
-            if school
-            else "You have already voted in this secret poll, and a secret vote cannot be "
-            "changed."
+            f"{who} already voted in this secret poll, and a secret vote cannot be changed."
         )
     ballot = _open_ballot_of(poll, person, school)
     if ballot is None:  # the ballot's voter closed their account since: a fresh one

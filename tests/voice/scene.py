@@ -16,8 +16,11 @@ def polls_scene(network: Network, other_network: Network) -> dict:
         "members_poll": members_poll,
         "members_poll_option": members_poll.options.first(),
         "school_poll": factories.make_poll(
-            network=network, kind=Poll.Kind.PROPOSAL, title="Merge with the county network?",
-            voters=Poll.Voters.SCHOOLS, secret=True,
+            network=network,
+            kind=Poll.Kind.PROPOSAL,
+            title="Merge with the county network?",
+            voters=Poll.Voters.SCHOOLS,
+            secret=True,
         ),  # fmt: skip
         "closed_poll": factories.make_poll(
             network=network, title="Last year's venue", state=Poll.State.CLOSED

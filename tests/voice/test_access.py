@@ -175,7 +175,9 @@ def test_nobody_votes_in_a_closed_poll_or_a_draft(client, network, coordinator, 
     assert not VoteRecord.objects.exists()
 
 
-def test_another_network_s_poll_is_not_found_through_this_network(client, network, other_network, member):
+def test_another_network_s_poll_is_not_found_through_this_network(
+    client, network, other_network, member
+):
     poll = factories.make_poll(network=other_network)
     client.force_login(member)
 

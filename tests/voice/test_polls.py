@@ -52,7 +52,7 @@ def test_a_coordinator_starts_each_kind_of_poll_as_a_draft(network, coordinator,
 
 
 def test_a_meeting_time_poll_s_slots_keep_their_times_and_read_as_dates(network, coordinator):
-    starts = timezone.make_aware(datetime.datetime(2027, 2, 2, 16, 0))
+    starts = datetime.datetime(2027, 2, 2, 16, 0, tzinfo=timezone.get_current_timezone())
     poll = polls.create_poll(
         network=network, kind="meeting_time", by=coordinator,
         data=_data(options=[OptionInput("", starts, starts + datetime.timedelta(minutes=90))]),

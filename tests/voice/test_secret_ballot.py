@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.voice.conftest import seat_holder
-from voice.models import Ballot, BallotChoice, Poll, VoteRecord
+from voice.models import Ballot, BallotChoice, VoteRecord
 
 
 def _every_row():
@@ -142,4 +142,3 @@ def test_a_secret_ballot_is_in_nobody_s_data_but_an_open_vote_is_in_its_voter_s(
 
     data = json.dumps(personal_data(member), default=str)
     assert "Open matter" in data and "Secret matter" not in data
-

@@ -14,7 +14,7 @@ from networks.services import hand_over_school_seats
 from tests import factories
 from tests.voice.conftest import page_text, seat_holder
 from voice import voting
-from voice.models import Ballot, BallotChoice, Poll, VoteRecord
+from voice.models import Ballot, BallotChoice, VoteRecord
 from voice.voting import Answers
 
 pytestmark = pytest.mark.django_db
@@ -276,7 +276,9 @@ def test_two_schools_vote_separately(school_network, seated_head):
 def _seat_passes(school):
     """The school's head leaves and a new head is verified: the seat passes on, as
     networks.services does it."""
-    Post.objects.filter(school=school).update(ended_on=timezone.localdate() - datetime.timedelta(days=1))
+    Post.objects.filter(school=school).update(
+        ended_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     new_head = factories.make_head(school=school, first_name="Newly", last_name="Appointed")
     hand_over_school_seats(school=school, notify_previous=False)
     return new_head
