@@ -223,3 +223,21 @@ def test_an_open_poll_s_edit_page_sends_its_starter_back(client, network, coordi
     client.force_login(coordinator)
     response = client.get(reverse("voice:poll_edit", args=[network.slug, poll.pk]), follow=True)
     assert "can no longer be changed" in response.content.decode()
+
+
+def test_the_network_page_leads_its_members_to_the_polls(
+    client, network, member, head, coordinator
+):
+    url = network.get_absolute_url()
+    polls_url = reverse("voice:poll_list", args=[network.slug])
+
+    client.force_login(member)
+    as_member = client.get(url).content.decode()
+    client.force_login(coordinator)
+    as_coordinator = client.get(url).content.decode()
+    client.force_login(head)
+    as_outsider = client.get(url).content.decode()
+
+    assert polls_url in as_member and "Start a poll" not in as_member
+    assert reverse("voice:poll_new", args=[network.slug]) in as_coordinator
+    assert polls_url not in as_outsider
