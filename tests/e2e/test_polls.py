@@ -1,6 +1,7 @@
-"""A network's collective voice (DESIGN.md 12) in a real browser, with and without
-JavaScript: a coordinator starts each kind of poll and opens one; a head holding their
-school's seat in a school-based network votes for the school, in secret."""
+"""A network's collective voice (docs/product.md, "A collective voice (`voice/`)") in a real
+browser, with and without JavaScript: a coordinator starts each kind of poll and opens one;
+a head holding their school's seat in a school-based network votes for the school, in
+secret, and votes in an open ranked and meeting-time poll, then changes one vote."""
 
 import re
 
@@ -127,3 +128,43 @@ def test_a_head_votes_for_their_school_in_secret(page, server, association):
     ballot = Ballot.objects.get(poll=poll)
     assert (ballot.person, ballot.school, ballot.position) == (None, None, "agree")
     sign_out(page)
+
+
+def test_a_head_ranks_candidates_answers_for_meeting_times_and_changes_a_vote(
+    page, server, association
+):
+    ranked = factories.make_poll(
+        network=association, kind="ranked", title="Chair for next year",
+        options=["Ann Archer", "Ben Brook", "Cat Cole"],
+    )  # fmt: skip
+    meeting = factories.make_poll(network=association, kind="meeting_time", title="Next meeting")
+    sign_in(page, server, "head@osha.example", factories.PASSWORD)
+
+    page.goto(server.url + f"/networks/osha/polls/{ranked.pk}/")
+    expect(page.get_by_text("This is a secret ballot.")).to_have_count(0)
+    page.get_by_label("Ben Brook").select_option("1")
+    page.get_by_label("Ann Archer").select_option("1")
+    page.get_by_role("button", name="Vote", exact=True).click()
+    expect(page.get_by_text("Give each rank once")).to_be_visible()
+    check_page(page, "poll-ranked-errors")
+    page.get_by_label("Ann Archer").select_option("2")
+    page.get_by_role("button", name="Vote", exact=True).click()
+    expect(page.get_by_text("Your vote is counted. You can change it")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="1. Ben Brook")).to_be_visible()
+    check_page(page, "poll-ranked-voted")
+    # Changed: Cat first, and nobody else.
+    page.get_by_label("Cat Cole").select_option("1")
+    page.get_by_label("Ben Brook").select_option("")
+    page.get_by_label("Ann Archer").select_option("")
+    page.get_by_role("button", name="Change my vote").click()
+    expect(page.get_by_role("listitem").filter(has_text="1. Cat Cole")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Ben Brook")).to_have_count(1)  # options
+    assert Ballot.objects.get(poll=ranked).choices.get().option.label == "Cat Cole"
+
+    page.goto(server.url + f"/networks/osha/polls/{meeting.pk}/")
+    check_page(page, "poll-meeting-time")
+    for number, answer in enumerate(["Yes", "If need be", "No"], start=1):
+        page.get_by_role("group", name=f"Slot {number}").get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="Vote", exact=True).click()
+    expect(page.get_by_role("listitem").filter(has_text="Slot 2: if need be")).to_be_visible()
+    assert VoteRecord.objects.filter(poll=meeting).count() == 1
