@@ -116,13 +116,12 @@ class PollForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.kind != Poll.Kind.MEETING_TIME:
+            return cleaned
         for number in range(1, SLOT_BLANKS + 1):
-            if self.kind != Poll.Kind.MEETING_TIME:
-                break
             day = cleaned.get(f"slot_{number}_date")
-            if (cleaned.get(f"slot_{number}_starts") or cleaned.get(f"slot_{number}_ends")) and (
-                not day
-            ):
+            times = cleaned.get(f"slot_{number}_starts") or cleaned.get(f"slot_{number}_ends")
+            if times and not day:
                 self.add_error(f"slot_{number}_date", "Give the slot's date.")
             elif day and not cleaned.get(f"slot_{number}_starts"):
                 self.add_error(f"slot_{number}_starts", "Give the time it starts.")

@@ -241,3 +241,18 @@ def test_the_network_page_leads_its_members_to_the_polls(
     assert polls_url in as_member and "Start a poll" not in as_member
     assert reverse("voice:poll_new", args=[network.slug]) in as_coordinator
     assert polls_url not in as_outsider
+
+
+def test_a_meeting_time_slot_needs_its_date_and_start_and_a_draft_keeps_its_slots(
+    client, network, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("voice:poll_create", args=[network.slug, "meeting_time"])
+    refused = client.post(url, FORM | {"slot_1_starts": "16:00", "slot_2_date": "2027-03-05"})
+    client.post(url, FORM | {"slot_1_date": "2027-03-04", "slot_1_starts": "16:00"})
+    poll = Poll.objects.get()
+    edit = client.get(reverse("voice:poll_edit", args=[network.slug, poll.pk])).content.decode()
+
+    assert "Give the slot&#x27;s date." in refused.content.decode()
+    assert "Give the time it starts." in refused.content.decode()
+    assert 'value="2027-03-04"' in edit and 'value="16:00"' in edit
