@@ -196,3 +196,16 @@ def test_members_do_not_start_polls(client, network, member):
     )
     assert response.status_code == 403
     assert not Poll.objects.exists()
+
+
+def test_a_sub_group_s_poll_is_refused_to_members_of_the_parent_only(client, network, member):
+    subgroup = factories.make_network(name="Small Schools", slug="small-schools", parent=network)
+    poll = factories.make_poll(network=subgroup)
+    client.force_login(member)
+
+    page = client.get(reverse("voice:poll_detail", args=[subgroup.slug, poll.pk]))
+    vote = client.post(_vote_url(poll), {"chosen": poll.options.first().pk})
+    through_parent = client.get(reverse("voice:poll_detail", args=[network.slug, poll.pk]))
+
+    assert (page.status_code, vote.status_code, through_parent.status_code) == (403, 403, 404)
+    assert not VoteRecord.objects.exists()
