@@ -13,6 +13,7 @@ from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
+from voice.models import Option, Poll
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -295,3 +296,33 @@ def make_attendance(
     """A person recorded as attending (directly, as a record: recording it is
     attendance.services' work)."""
     return Attendance.objects.create(meeting=meeting, person=person, how=how, **fields)
+def make_poll(
+    *,
+    network: Network,
+    kind: str = "single",
+    title: str = "Which day suits the spring conference?",
+    state: str = "open",
+    options: list[str] | None = None,
+    **fields,
+) -> Poll:
+    """A poll (open unless told) made directly, as a record: starting and opening one is
+    voice.polls' work. A single choice between three days unless told; a meeting-time poll
+    gets three slots a day apart, a proposal and a question no options."""
+    fields.setdefault("closes_at", timezone.now() + datetime.timedelta(days=7))
+    if state != Poll.State.DRAFT:
+        fields.setdefault("opened_at", timezone.now())
+    poll = Poll.objects.create(network=network, kind=kind, title=title, state=state, **fields)
+    if kind in (Poll.Kind.PROPOSAL, Poll.Kind.QUESTION):
+        return poll
+    if kind == Poll.Kind.MEETING_TIME:
+        first = timezone.now().replace(hour=16, minute=0, second=0, microsecond=0)
+        for number in range(3):
+            starts = first + datetime.timedelta(days=10 + number)
+            Option.objects.create(
+                poll=poll, position=number, label=f"Slot {number + 1}", starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=1),
+            )  # fmt: skip
+        return poll
+    for number, label in enumerate(options or ["Monday", "Wednesday", "Friday"]):
+        Option.objects.create(poll=poll, position=number, label=label)
+    return poll

@@ -37,6 +37,7 @@ from tests.attendance.scene import attendance_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
+from tests.voice.scene import polls_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,7 @@ def scene(network, other_network):
             **support_scene(network, other_network, colleague),
             **attendance_scene(network, meeting),
             **import_scene(network, other_network),
+            **polls_scene(network, other_network),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -1180,6 +1182,79 @@ ROUTES |= {
         Case(_meeting, _only(MEMBERS, 404, 403), label="in person"),
     ],
 }
+
+
+# Polls (voice: starting them and voting). Members see open and closed polls; coordinators
+# start, edit and open them; a draft is a 404 to everyone else. In a poll of every member
+# each active member votes (site staff see but never vote); in the scene's secret poll of
+# one vote per school only the colleague holds a seat, so every persona is refused.
+def _poll(name):
+    return lambda scene: [scene["network"].slug, scene[name].pk]
+
+
+def _crossed_poll(scene):
+    return [scene["network"].slug, scene["other_poll"].pk]
+
+
+def _poll_kind(kind):
+    return lambda scene: [scene["network"].slug, kind]
+
+
+POLL_FORM = {
+    "title": "Which day suits?", "voters": "members", "results_shown": "after_closing",
+    "closes_at": "{announcement_time.text}", "option_1": "Monday", "option_2": "Friday",
+}  # fmt: skip
+VOTERS = {"member", "coordinator", "administrator"}
+
+ROUTES |= {
+    "voice:poll_list": [Case(_network, _only(MEMBERS, 200, 403))],
+    "voice:poll_new": [Case(_network, _only(COORDINATORS, 200, 403))],
+    "voice:poll_create": [
+        Case(_poll_kind("single"), _only(COORDINATORS, 200, 403)),
+        Case(_poll_kind("meeting_time"), _only(COORDINATORS, 200, 403), label="meeting_time"),
+        Case(_poll_kind("single"), _only(COORDINATORS, REDIRECT, 403), "post", POLL_FORM),
+        Case(_poll_kind("nonsense"), _only(COORDINATORS, 404, 403), label="unknown"),
+    ],
+    "voice:poll_detail": [
+        Case(_poll("members_poll"), _only(MEMBERS, 200, 403)),
+        Case(_poll("school_poll"), _only(MEMBERS, 200, 403), label="schools"),
+        Case(_poll("closed_poll"), _only(MEMBERS, 200, 403), label="closed"),
+        Case(_poll("draft_poll"), _only(COORDINATORS, 200, 404), label="draft"),
+        Case(_crossed_poll, _signed_in(404), label="crossed"),
+    ],
+    "voice:poll_edit": [
+        Case(_poll("draft_poll"), _only(COORDINATORS, 200, 404)),
+        Case(_poll("draft_poll"), _only(COORDINATORS, REDIRECT, 404), "post", POLL_FORM),
+        # An open poll is fixed: its starters are sent back to it.
+        Case(_poll("members_poll"), _only(COORDINATORS, REDIRECT, 403), label="open"),
+        Case(_crossed_poll, _signed_in(404), label="crossed"),
+    ],
+    "voice:poll_open": [
+        # Open once the coordinator (the first of them asked) has opened it: from then on
+        # members see it (403: not theirs to open), and so do outsiders' refusals.
+        Case(
+            _poll("draft_poll"),
+            {**_only(COORDINATORS, REDIRECT, 404), **dict.fromkeys(OUTSIDERS, 403)},
+            "post",
+        ),
+        Case(_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("draft_poll"), _everyone(405)),
+    ],
+    "voice:vote": [
+        Case(
+            _poll("members_poll"),
+            _only(VOTERS, REDIRECT, 403),
+            "post",
+            {"chosen": "{members_poll_option.pk}"},
+        ),
+        Case(_poll("school_poll"), _signed_in(403), "post", {"position": "agree"}, "schools"),
+        Case(_poll("closed_poll"), _signed_in(403), "post", label="closed"),
+        Case(_poll("draft_poll"), _only(COORDINATORS, 403, 404), "post", label="draft"),
+        Case(_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("members_poll"), _everyone(405)),
+    ],
+}
+
 
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.

@@ -1,5 +1,6 @@
-"""A network's collective voice: polls and their ballots, the decisions
-recorded when they close, and the people who represent the network outside it.
+"""A network's collective voice (docs/product.md, "A collective voice (`voice/`)"): polls
+and their ballots, the decisions recorded when they close, and the people who represent
+the network outside it.
 
 A secret poll's Ballot rows carry no person, no school, no time and a random id; the
 VoteRecord row that stops a second vote says only that the person (or school) voted.

@@ -1,0 +1,164 @@
+"""Who may start, see and vote in a network's polls. Views and the voting service ask here.
+
+Starting (and editing a draft, opening it): the network's coordinators and administrators,
+and site staff. A sub-group's poll is on the sub-group's own network, so it is the
+sub-group's coordinators who start it and its members who see and vote in it.
+
+Seeing: the network's active members (its coordinators among them) and site staff see its
+open and closed polls; a draft is its starters' only, a 404 to anyone else. The rule is
+written once, as a condition (`visible_q`) that the list uses, and `may_see` is the same rule
+in Python for the poll in hand (a test holds them equal).
+
+Voting (`right_to_vote`): in a poll of every member, each active member votes once. In a
+poll of one vote per member school, the head holding the school's seat (an active
+membership with the school) votes for the school, once for the school, whoever holds the
+seat when they vote. Site staff see polls but vote in none; a lapsed or removed member, an
+outsider, and a member without a seat in a school poll are refused.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from members.models import School, User
+from networks import access as network_access
+from networks.access import NetworkAccess
+from networks.models import Membership, Network
+
+from .models import Poll
+
+SEEN_STATES = (Poll.State.OPEN, Poll.State.CLOSED)
+
+
+@dataclass(frozen=True)
+class PollAccess:
+    """What one person may do with one network's polls."""
+
+    perms: NetworkAccess
+
+    @property
+    def network(self) -> Network:
+        return self.perms.network
+
+    @property
+    def can_start(self) -> bool:
+        """Start a poll, edit and open a draft: coordinators, administrators, site staff."""
+        return self.perms.can_coordinate
+
+    @property
+    def can_see(self) -> bool:
+        """The list and every open or closed poll: active members and site staff."""
+        return self.perms.is_member
+
+    def may_see(self, poll: Poll) -> bool:
+        """visible_q for one poll of this network in hand, without a query."""
+        if poll.state in SEEN_STATES:
+            return self.can_see or self.can_start
+        return self.can_start
+
+
+def visible_q(access: PollAccess) -> Q:
+    """The polls of the network the person may see (the caller starts from the network's)."""
+    if access.can_start:
+        return Q()
+    if access.can_see:
+        return Q(state__in=SEEN_STATES)
+    return Q(pk__in=[])
+
+
+def for_network(user: User | AnonymousUser, network: Network) -> PollAccess:
+    return PollAccess(perms=network_access.for_network(user, network))
+
+
+def get_polls(user: User | AnonymousUser, slug: str) -> PollAccess:
+    """The person's access if they may see the network's polls; 403 otherwise."""
+    access = for_network(user, network_access.get_network(slug))
+    if not access.can_see:
+        raise PermissionDenied(f"Only members of {access.network.name} can see its polls.")
+    return access
+
+
+def get_access_to_start(user: User | AnonymousUser, slug: str) -> PollAccess:
+    """The person's access if they may start a poll in the network; 403 otherwise."""
+    access = for_network(user, network_access.get_network(slug))
+    if not access.can_start:
+        raise PermissionDenied(f"Only the coordinators of {access.network.name} can start a poll.")
+    return access
+
+
+def get_poll_for_user(user: User | AnonymousUser, slug: str, pk: int) -> tuple[Poll, PollAccess]:
+    """The poll and the person's access: 404 for another network's poll, or for a draft
+    they may not start; 403 for an open or closed one to someone who is not a member."""
+    access = for_network(user, network_access.get_network(slug))
+    poll = Poll.objects.filter(network=access.network, pk=pk).first()
+    if poll is None or (poll.state == Poll.State.DRAFT and not access.can_start):
+        raise Http404("No such poll.")
+    if not access.may_see(poll):
+        raise PermissionDenied(f"Only members of {access.network.name} can see its polls.")
+    poll.network = access.network  # the same row: saves a query wherever the page names it
+    return poll, access
+
+
+def get_poll_to_start(user: User | AnonymousUser, slug: str, pk: int) -> tuple[Poll, PollAccess]:
+    """The poll, if the person may edit or open it (its network's starters); 403 otherwise."""
+    poll, access = get_poll_for_user(user, slug, pk)
+    if not access.can_start:
+        raise PermissionDenied(f"Only the coordinators of {access.network.name} can do this.")
+    return poll, access
+
+
+# Voting -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VotingRight:
+    """Whether a person may vote in a poll and, in a poll of schools, for which school."""
+
+    school: School | None = None
+    refusal: str = ""
+
+    @property
+    def may_vote(self) -> bool:
+        return not self.refusal
+
+
+def voting_memberships(poll: Poll, person: User) -> QuerySet[Membership]:
+    """The person's live membership of the poll's network: the one row right_to_vote reads
+    (the voting service locks it, so a seat cannot pass on while its holder votes)."""
+    return Membership.objects.live().filter(person=person, network_id=poll.network_id)
+
+
+def right_to_vote(poll: Poll, membership: Membership | None) -> VotingRight:
+    """The right the membership gives in the poll (None: the person has no membership)."""
+    name = poll.network.name
+    if poll.voters == Poll.Voters.SCHOOLS:
+        if membership is None or not membership.is_active or membership.school_id is None:
+            return VotingRight(
+                refusal=f"Only the head holding a member school's seat in {name} votes in this "
+                "poll, once for their school."
+            )
+        return VotingRight(school=membership.school)
+    if membership is None or not membership.is_active:
+        return VotingRight(refusal=f"Only active members of {name} vote in this poll.")
+    return VotingRight()
+
+
+def right_of(user: User | AnonymousUser, poll: Poll, access: PollAccess) -> VotingRight:
+    """right_to_vote for the person viewing the page, from the membership their access
+    already holds (no query but the seat's school, in a poll of schools)."""
+    if not user.is_authenticated:
+        return VotingRight(refusal="Sign in to vote.")
+    return right_to_vote(poll, access.perms.membership)
+
+
+def may_see_results(poll: Poll, access: PollAccess, voted: bool) -> bool:
+    """Whether the person sees the poll's results: once it has closed, everyone who may see
+    the poll; before, only someone who has voted, if the starter chose to show them then."""
+    if not access.may_see(poll) or poll.state == Poll.State.DRAFT:
+        return False
+    if poll.state == Poll.State.CLOSED:
+        return True
+    return poll.results_shown == Poll.ResultsShown.AFTER_VOTING and voted
