@@ -12,6 +12,7 @@ from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
+from voice.models import Ballot, BallotChoice, Option, Poll, VoteRecord
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -277,3 +278,60 @@ def make_sent_announcement(
     fields.setdefault("state", Announcement.State.SENT)
     fields.setdefault("body", "The dates are *agreed*.")
     return make_announcement(network=network, subject=subject, **fields)
+
+
+def make_poll(
+    *,
+    network: Network,
+    kind: str = "proposal",
+    title: str = "Shall we meet monthly?",
+    options: list[str] | None = None,
+    state: str = "open",
+    closes_at: datetime.datetime | None = None,
+    **fields,
+) -> Poll:
+    """A poll of the network (open, closing in a week, unless told), with its options in
+    order (made directly, as records: starting a poll is voice's services' work)."""
+    if state != "draft":
+        fields.setdefault("opened_at", timezone.now())
+    if state == "closed":
+        fields.setdefault("closed_at", timezone.now())
+    poll = Poll.objects.create(
+        network=network, kind=kind, title=title, state=state,
+        closes_at=closes_at or timezone.now() + datetime.timedelta(days=7), **fields,
+    )  # fmt: skip
+    for position, label in enumerate(options or []):
+        Option.objects.create(poll=poll, position=position, label=label)
+    return poll
+
+
+def cast_ballot(
+    poll: Poll,
+    *,
+    person: User | None = None,
+    school: School | None = None,
+    position: str = "",
+    text: str = "",
+    chosen: list[str] | None = None,
+    ranked: list[str] | None = None,
+    answers: dict[str, str] | None = None,
+) -> Ballot:
+    """A ballot and the vote record beside it, as a vote leaves them (a secret poll's
+    ballot without its voter); options named by label."""
+    by_label = {option.label: option for option in poll.options.all()}
+    ballot = Ballot.objects.create(
+        poll=poll,
+        person=None if poll.secret else person,
+        school=None if poll.secret else school,
+        position=position,
+        text=text,
+    )
+    for label in chosen or []:
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label])
+    for rank, label in enumerate(ranked or [], start=1):
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label], rank=rank)
+    for label, answer in (answers or {}).items():
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label], answer=answer)
+    if person is not None or school is not None:
+        VoteRecord.objects.create(poll=poll, person=person, school=school)
+    return ballot

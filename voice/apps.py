@@ -5,4 +5,8 @@ class VoiceConfig(AppConfig):
     name = "voice"
 
     def ready(self) -> None:
-        pass
+        from networks import sections
+
+        from .sections import decisions_section
+
+        sections.register(decisions_section)
