@@ -41,9 +41,12 @@ def _audit_closing(poll: Poll, by: User | None) -> None:
 def close_poll(*, poll: Poll, by: User | None = None, now: datetime.datetime | None = None) -> Poll:
     """Close an open poll (by a person, or at its closing time when `by` is None) and ask
     its starter to record the outcome; a closed one is returned as it is."""
-    # Locked, so a "Close now" and the command at the same moment close it once.
+    # Locked, so a "Close now" and the command at the same moment close it once (only the
+    # poll's row: PostgreSQL will not lock the outer side of a join to an empty starter).
     locked = (
-        Poll.objects.select_for_update().select_related("network", "created_by").get(pk=poll.pk)
+        Poll.objects.select_for_update(of=("self",))
+        .select_related("network", "created_by")
+        .get(pk=poll.pk)
     )
     if locked.state == Poll.State.CLOSED:
         return locked

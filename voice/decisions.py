@@ -166,7 +166,11 @@ def best_slot(poll: Poll) -> Option | None:
 def make_draft_meeting(*, poll: Poll, slot: Option | None, by: User | None) -> Meeting:
     """A draft meeting of the poll's network at the slot (the best one when None), named
     after the poll; a second call returns the meeting already made."""
-    locked = Poll.objects.select_for_update().select_related("network", "meeting").get(pk=poll.pk)
+    locked = (
+        Poll.objects.select_for_update(of=("self",))
+        .select_related("network", "meeting")
+        .get(pk=poll.pk)
+    )
     if locked.meeting is not None:
         return locked.meeting
     if locked.kind != Poll.Kind.MEETING_TIME or locked.state != Poll.State.CLOSED:
