@@ -36,6 +36,7 @@ from tests import factories
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
+from tests.voice.scene_results import results_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,7 @@ def scene(network, other_network):
             "workhub": workhub,
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
+            **results_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             "fee_scheme": scheme,
             "invoice": invoice,
@@ -1152,6 +1154,56 @@ ROUTES |= {
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
 }
 
+# A poll's results, closing, outcome and meeting, and "What we decided" (voice-results):
+# results are refused to everyone until the poll's rule allows (docs/permissions.md); no
+# persona has voted in the scene's polls.
+
+
+def _poll(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _crossed_poll(scene):
+    """Another network's poll, asked for through this network's address."""
+    return [scene["network"].slug, scene["other_poll"].pk]
+
+
+OUTCOME = {"statement": "We agreed.", "review_on": "{review_date.text}"}
+
+ROUTES |= {
+    "voice:poll_results": [
+        Case(_poll("open_poll"), _signed_in(403), label="open"),
+        Case(_poll("voted_poll"), _signed_in(403), label="after-voting"),
+        Case(_poll("closed_poll"), _only(MEMBERS, 200, 403), label="closed"),
+        Case(_poll("draft_poll"), _signed_in(404), label="draft"),
+        Case(_crossed_poll, _signed_in(404), label="crossed"),
+    ],
+    # Closed by the first coordinator asked; after that a member is told it has closed.
+    "voice:poll_close": [
+        Case(
+            _poll("open_poll"),
+            {**_only(COORDINATORS, REDIRECT, 403), "staff": REDIRECT},
+            "post",
+        ),
+        Case(_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("open_poll"), _everyone(405)),
+    ],
+    "voice:poll_outcome": [
+        Case(_poll("closed_poll"), _only(COORDINATORS, 200, 403)),
+        Case(_poll("open_poll"), _signed_in(403), label="open"),
+        Case(_poll("closed_poll"), _only(COORDINATORS, REDIRECT, 403), "post", OUTCOME),
+        Case(_crossed_poll, _signed_in(404), "post", OUTCOME, "crossed"),
+    ],
+    # The first coordinator makes the draft meeting; the others are sent to it.
+    "voice:poll_meeting": [
+        Case(_poll("slots_poll"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_poll("closed_poll"), _only(COORDINATORS, 404, 403), "post", label="not-slots"),
+        Case(_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("slots_poll"), _everyone(405)),
+    ],
+    "voice:decisions": [Case(_network, _only(MEMBERS, 200, 403))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -1374,8 +1426,9 @@ OVER_BUDGET = {
     # their address has stopped (the banner): one more.
     "me": 16,
     # A head who is not a member of a school-based network: whether their school already
-    # holds its seat is one more question than a person-based network asks (13).
-    "networks:detail": 13,
+    # holds its seat is one more question than a person-based network asks (13). A member
+    # (and site staff, who see every section) also reads "What we decided": 14.
+    "networks:detail": 14,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member

@@ -46,8 +46,8 @@ def poll_results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def poll_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = decisions.get_poll_to_close(request.user, slug, pk)
     if found.poll.state == Poll.State.CLOSED:
@@ -92,8 +92,8 @@ def poll_outcome(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def poll_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Make the chosen slot (the best one unless another is picked) a draft meeting."""
     found = decisions.get_poll_for_meeting(request.user, slug, pk)
