@@ -1155,8 +1155,8 @@ ROUTES |= {
 }
 
 # A poll's results, closing, outcome and meeting, and "What we decided" (voice-results):
-# results are refused to everyone until the poll's rule allows (docs/permissions.md); no
-# persona has voted in the scene's polls.
+# results are refused to everyone until the poll's rule allows (docs/permissions.md,
+# "Polls: results, outcomes and decisions"); no persona has voted in the scene's polls.
 
 
 def _poll(key):

@@ -1,7 +1,7 @@
 """A poll's outcome: closing it by hand, recording what was decided, turning a meeting-time
-poll's slot into a draft meeting, and "What we decided" (DESIGN.md 12).
+poll's slot into a draft meeting, and "What we decided".
 
-Who may (docs/permissions.md):
+Who may (docs/permissions.md, "Polls: results, outcomes and decisions"):
 - close an open poll now: its starter while a member of its network, the network's
   coordinators and administrators, and site staff;
 - record the outcome of a closed poll, and make its draft meeting: the network's

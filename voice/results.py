@@ -1,4 +1,5 @@
-"""When, and to whom, a poll's results are shown (DESIGN.md 12; docs/permissions.md).
+"""When, and to whom, a poll's results are shown (docs/permissions.md, "Polls: results,
+outcomes and decisions").
 
 Nobody sees a count before the poll's own rule allows it, whatever their role:
 
