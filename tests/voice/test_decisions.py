@@ -222,3 +222,15 @@ def test_members_may_not_make_the_meeting_and_other_kinds_have_none(
     assert client.post(_meeting_url(closed)).status_code == 404
     assert client.get(_meeting_url(slots_poll)).status_code == 405
     assert not Meeting.objects.exists()
+
+
+def test_the_outcome_page_s_queries_do_not_grow_with_the_ballots(client, closed, coordinator):
+    factories.cast_ballot(closed, person=factories.make_user(), position="agree", text="Yes")
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_outcome_url(closed))
+    for _ in range(15):
+        factories.cast_ballot(closed, person=factories.make_user(), position="block", text="No")
+    with CaptureQueriesContext(connection) as many:
+        client.get(_outcome_url(closed))
+    assert len(many) == len(few) <= 12
