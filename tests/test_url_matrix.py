@@ -1433,9 +1433,11 @@ OVER_BUDGET = {
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member
     # spreadsheets one. Attendance and the network's polls, ballots, decisions and
-    # representatives: seven more for a network, two for a person.)
+    # representatives: seven more for a network, two for a person. With polls in the
+    # scene, the collector goes on to their options, ballots, choices, vote records and
+    # decisions: six more for a network.)
     "admin:members_user_delete": 35,
-    "admin:networks_network_delete": 55,
+    "admin:networks_network_delete": 61,
     "admin:support_mentoringscheme_delete": 14,
 }
 
