@@ -100,9 +100,13 @@ def poll_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     poll = found.poll
     if poll.meeting is not None:
         return redirect("meetings:edit", pk=poll.meeting.pk)
-    slots = list(Option.objects.filter(poll=poll))
-    form = SlotForm(request.POST, slots=slots, best=None)
-    slot = form.cleaned_data["slot"] if form.is_valid() else None
+    slot = None
+    if request.POST.get("slot"):
+        form = SlotForm(request.POST, slots=list(Option.objects.filter(poll=poll)), best=None)
+        if not form.is_valid():
+            messages.error(request, "Pick one of the poll's times.")
+            return redirect("voice:poll_results", slug=poll.network.slug, pk=poll.pk)
+        slot = form.cleaned_data["slot"]
     try:
         meeting = decisions.make_draft_meeting(poll=poll, slot=slot, by=request.user)
     except ValidationError as error:

@@ -208,9 +208,9 @@ def test_the_coordinator_may_pick_another_slot(client, slots_poll, coordinator):
 def test_another_poll_s_slot_is_not_taken(client, slots_poll, coordinator, network):
     other = factories.make_poll(network=network, kind="meeting_time", options=["Wed"])
     client.force_login(coordinator)
-    client.post(_meeting_url(slots_poll), {"slot": other.options.get().pk})
-    # Not one of this poll's slots: the best one is taken instead.
-    assert Meeting.objects.get().starts_at == Option.objects.get(label="Tue 16:00").starts_at
+    response = client.post(_meeting_url(slots_poll), {"slot": other.options.get().pk}, follow=True)
+    assert "Pick one of the poll&#x27;s times." in response.content.decode()
+    assert not Meeting.objects.exists()
 
 
 def test_members_may_not_make_the_meeting_and_other_kinds_have_none(
