@@ -63,7 +63,7 @@ def test_a_coordinator_records_the_outcome_and_a_member_reads_it(page, server, c
     # From the closing email's link: the count, then the outcome.
     page.goto(f"{server.url}/networks/{slug}/polls/{closed_poll.pk}/results/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Results: Respond jointly")
-    positions = page.get_by_role("table", name=re.compile("Positions on"))
+    positions = page.get_by_role("table", name=re.compile("Positions, from 2 votes"))
     expect(positions.get_by_role("row", name="Block 1")).to_be_visible()
     expect(page.get_by_text("Not before we have seen the county's figures.")).to_be_visible()
     check_page(page, "poll-results")

@@ -134,7 +134,7 @@ def test_a_closed_proposal_shows_its_count_and_named_reasons(client, member, pro
     proposal.save()
     client.force_login(member)
     page = client.get(_url(proposal)).content.decode()
-    assert "Positions on “Meet monthly”, from 1 vote" in page
+    assert "Positions, from 1 vote" in page
     assert '<th scope="row">Block</th><td class="text-end">1</td>' in page
     assert "Exam season." in page
     assert member.get_full_name() in page
