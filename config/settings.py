@@ -392,6 +392,10 @@ PERIODIC_COMMANDS: dict[str, dict[str, str | int]] = {
     "prune_deliveries": {"daily_at": "03:45"},
     "send_invitations": {"every_minutes": 10},
     "prune_import_batches": {"daily_at": "03:50"},
+    # A poll closes within five minutes of its time; its reminder within the hour of the
+    # day before (voice.closing).
+    "close_polls": {"every_minutes": 5},
+    "send_poll_reminders": {"every_minutes": 60},
 }
 # A failed send waits this long before its second attempt, the pause doubling each
 # time up to EMAIL_RETRY_MAX_SECONDS (core.email.retry_later).

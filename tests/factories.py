@@ -13,7 +13,7 @@ from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
-from voice.models import Option, Poll
+from voice.models import Ballot, BallotChoice, Option, Poll, VoteRecord
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -296,6 +296,8 @@ def make_attendance(
     """A person recorded as attending (directly, as a record: recording it is
     attendance.services' work)."""
     return Attendance.objects.create(meeting=meeting, person=person, how=how, **fields)
+
+
 def make_poll(
     *,
     network: Network,
@@ -326,3 +328,60 @@ def make_poll(
     for number, label in enumerate(options or ["Monday", "Wednesday", "Friday"]):
         Option.objects.create(poll=poll, position=number, label=label)
     return poll
+
+
+def make_poll_record(
+    *,
+    network: Network,
+    kind: str = "proposal",
+    title: str = "Shall we meet monthly?",
+    options: list[str] | None = None,
+    state: str = "open",
+    closes_at: datetime.datetime | None = None,
+    **fields,
+) -> Poll:
+    """A poll of the network (open, closing in a week, unless told), with its options in
+    order (made directly, as records: starting a poll is voice's services' work)."""
+    if state != "draft":
+        fields.setdefault("opened_at", timezone.now())
+    if state == "closed":
+        fields.setdefault("closed_at", timezone.now())
+    poll = Poll.objects.create(
+        network=network, kind=kind, title=title, state=state,
+        closes_at=closes_at or timezone.now() + datetime.timedelta(days=7), **fields,
+    )  # fmt: skip
+    for position, label in enumerate(options or []):
+        Option.objects.create(poll=poll, position=position, label=label)
+    return poll
+
+
+def cast_ballot(
+    poll: Poll,
+    *,
+    person: User | None = None,
+    school: School | None = None,
+    position: str = "",
+    text: str = "",
+    chosen: list[str] | None = None,
+    ranked: list[str] | None = None,
+    answers: dict[str, str] | None = None,
+) -> Ballot:
+    """A ballot and the vote record beside it, as a vote leaves them (a secret poll's
+    ballot without its voter); options named by label."""
+    by_label = {option.label: option for option in poll.options.all()}
+    ballot = Ballot.objects.create(
+        poll=poll,
+        person=None if poll.secret else person,
+        school=None if poll.secret else school,
+        position=position,
+        text=text,
+    )
+    for label in chosen or []:
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label])
+    for rank, label in enumerate(ranked or [], start=1):
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label], rank=rank)
+    for label, answer in (answers or {}).items():
+        BallotChoice.objects.create(ballot=ballot, option=by_label[label], answer=answer)
+    if person is not None or school is not None:
+        VoteRecord.objects.create(poll=poll, person=person, school=school)
+    return ballot

@@ -38,6 +38,7 @@ from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 from tests.voice.scene import polls_scene
+from tests.voice.scene_results import results_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,7 @@ def scene(network, other_network):
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
             **attendance_scene(network, meeting),
+            **results_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             **polls_scene(network, other_network),
             "fee_scheme": scheme,
@@ -1256,6 +1258,54 @@ ROUTES |= {
 }
 
 
+# A poll's results, closing, outcome and meeting, and "What we decided" (voice-results):
+# results are refused to everyone until the poll's rule allows (docs/permissions.md,
+# "Polls: results, outcomes and decisions"); no persona has voted in the scene's polls.
+
+
+def _results_crossed_poll(scene):
+    """Another network's poll, asked for through this network's address."""
+    return [scene["network"].slug, scene["results_other_poll"].pk]
+
+
+OUTCOME = {"statement": "We agreed.", "review_on": "{review_date.text}"}
+
+ROUTES |= {
+    "voice:poll_results": [
+        Case(_poll("results_open_poll"), _signed_in(403), label="open"),
+        Case(_poll("results_voted_poll"), _signed_in(403), label="after-voting"),
+        Case(_poll("results_closed_poll"), _only(MEMBERS, 200, 403), label="closed"),
+        Case(_poll("results_draft_poll"), _signed_in(404), label="draft"),
+        Case(_results_crossed_poll, _signed_in(404), label="crossed"),
+    ],
+    # Closed by the first coordinator asked; after that a member is told it has closed.
+    "voice:poll_close": [
+        Case(
+            _poll("results_open_poll"),
+            {**_only(COORDINATORS, REDIRECT, 403), "staff": REDIRECT},
+            "post",
+        ),
+        Case(_results_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("results_open_poll"), _everyone(405)),
+    ],
+    "voice:poll_outcome": [
+        Case(_poll("results_closed_poll"), _only(COORDINATORS, 200, 403)),
+        Case(_poll("results_open_poll"), _signed_in(403), label="open"),
+        Case(_poll("results_closed_poll"), _only(COORDINATORS, REDIRECT, 403), "post", OUTCOME),
+        Case(_results_crossed_poll, _signed_in(404), "post", OUTCOME, "crossed"),
+    ],
+    # The first coordinator makes the draft meeting; the others are sent to it.
+    "voice:poll_meeting": [
+        Case(_poll("results_slots_poll"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(
+            _poll("results_closed_poll"), _only(COORDINATORS, 404, 403), "post", label="not-slots"
+        ),
+        Case(_results_crossed_poll, _signed_in(404), "post", label="crossed"),
+        Case(_poll("results_slots_poll"), _everyone(405)),
+    ],
+    "voice:decisions": [Case(_network, _only(MEMBERS, 200, 403))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -1478,15 +1528,18 @@ OVER_BUDGET = {
     # their address has stopped (the banner): one more.
     "me": 16,
     # A head who is not a member of a school-based network: whether their school already
-    # holds its seat is one more question than a person-based network asks (13).
-    "networks:detail": 13,
+    # holds its seat is one more question than a person-based network asks (13). A member
+    # (and site staff, who see every section) also reads "What we decided": 14.
+    "networks:detail": 14,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member
     # spreadsheets one. Attendance and the network's polls, ballots, decisions and
-    # representatives: seven more for a network, two for a person.)
+    # representatives: seven more for a network, two for a person. With polls in the
+    # scene, the collector goes on to their options, ballots, choices, vote records and
+    # decisions: six more for a network.)
     "admin:members_user_delete": 35,
-    "admin:networks_network_delete": 55,
+    "admin:networks_network_delete": 61,
     "admin:support_mentoringscheme_delete": 14,
 }
 

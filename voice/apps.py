@@ -7,6 +7,7 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from networks import sections
 
-        from .sections import polls_section
+        from .sections import decisions_section, polls_section
 
         sections.register(polls_section)
+        sections.register(decisions_section)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 app_name = "voice"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("polls/<int:pk>/edit/", views.poll_edit, name="poll_edit"),
     path("polls/<int:pk>/open/", views.poll_open, name="poll_open"),
     path("polls/<int:pk>/vote/", views.vote, name="vote"),
+    # A poll's results and outcome (voice.results, voice.closing, voice.decisions).
+    path("polls/<int:pk>/results/", results_views.poll_results, name="poll_results"),
+    path("polls/<int:pk>/close/", results_views.poll_close, name="poll_close"),
+    path("polls/<int:pk>/outcome/", results_views.poll_outcome, name="poll_outcome"),
+    path("polls/<int:pk>/meeting/", results_views.poll_meeting, name="poll_meeting"),
+    path("decisions/", results_views.decision_list, name="decisions"),
 ]

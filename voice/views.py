@@ -12,14 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access, polls, voting
+from . import access, decisions, polls, voting
 from .access import PollAccess
 from .forms import PollForm, VoteForm, initial_for, initial_for_new, initial_from_ballot
 from .models import Poll
-
-# The results are voice-results' part (templates/voice/_results.html, included by the
-# poll's page where `show_results` says the viewer may see them): on once it is there.
-RESULTS_INCLUDED = False
 
 KIND_HELP = {
     Poll.Kind.PROPOSAL: "Members agree, abstain, disagree or block, with a reason to block.",
@@ -152,7 +148,9 @@ def _detail_context(
         "ballot": ballot,
         "closed_why": closed_why,
         "form": form if may_vote_now else None,
-        "show_results": RESULTS_INCLUDED and access.may_see_results(poll, viewer, voted),
+        "show_results": access.may_see_results(poll, viewer, voted),
+        "can_close": decisions.may_close(poll, request.user, viewer.perms),
+        "can_record_outcome": decisions.may_record_outcome(poll, viewer.perms),
     }
 
 
