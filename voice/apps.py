@@ -5,4 +5,8 @@ class VoiceConfig(AppConfig):
     name = "voice"
 
     def ready(self) -> None:
-        pass
+        from networks import sections
+
+        from .representative_section import representatives_section
+
+        sections.register(representatives_section)
