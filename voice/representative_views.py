@@ -29,6 +29,7 @@ def representative_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "current": current,
+            "shows_actions": reps.can_manage or any(may_report for _, may_report in current),
             "past": list(reps_rules.past_of(network)),
             "can_manage": reps.can_manage,
             "can_read_reports": reps.can_read_reports,
