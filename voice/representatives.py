@@ -34,6 +34,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -101,7 +102,9 @@ def can_read_reports(perms: NetworkAccess) -> bool:
     return perms.is_member
 
 
-def may_report_for(perms: NetworkAccess, user: User, representative: Representative) -> bool:
+def may_report_for(
+    perms: NetworkAccess, user: User | AnonymousUser, representative: Representative
+) -> bool:
     """The representative themself (an active member, while the term runs), or a
     coordinator on their behalf."""
     if perms.can_coordinate:
@@ -147,12 +150,12 @@ class RepresentativesAccess:
         return can_read_reports(self.perms)
 
 
-def get_access(user: User, slug: str) -> RepresentativesAccess:
+def get_access(user: User | AnonymousUser, slug: str) -> RepresentativesAccess:
     """Anyone's view of the network's representatives (they are public); 404 for no network."""
     return RepresentativesAccess(network_access.for_network(user, network_access.get_network(slug)))
 
 
-def get_access_to_manage(user: User, slug: str) -> RepresentativesAccess:
+def get_access_to_manage(user: User | AnonymousUser, slug: str) -> RepresentativesAccess:
     """The network, for its coordinators; 403 for anyone else."""
     reps = get_access(user, slug)
     if not reps.can_manage:
@@ -163,7 +166,7 @@ def get_access_to_manage(user: User, slug: str) -> RepresentativesAccess:
 
 
 def get_representative_to_manage(
-    user: User, slug: str, pk: int
+    user: User | AnonymousUser, slug: str, pk: int
 ) -> tuple[Representative, RepresentativesAccess]:
     """One of the network's representatives, for its coordinators (403); 404 if it is
     not this network's."""
@@ -172,7 +175,7 @@ def get_representative_to_manage(
 
 
 def get_representative_to_report_for(
-    user: User, slug: str, pk: int
+    user: User | AnonymousUser, slug: str, pk: int
 ) -> tuple[Representative, RepresentativesAccess]:
     """One of the network's representatives, if the user may post a report for them (403
     otherwise); 404 if it is not this network's."""
@@ -186,7 +189,7 @@ def get_representative_to_report_for(
     return representative, reps
 
 
-def get_access_to_reports(user: User, slug: str) -> RepresentativesAccess:
+def get_access_to_reports(user: User | AnonymousUser, slug: str) -> RepresentativesAccess:
     """The network's reports, for its members (403 for anyone else signed in)."""
     reps = get_access(user, slug)
     if not reps.can_read_reports:
@@ -196,7 +199,9 @@ def get_access_to_reports(user: User, slug: str) -> RepresentativesAccess:
     return reps
 
 
-def get_report_for_user(user: User, slug: str, pk: int) -> tuple[Report, RepresentativesAccess]:
+def get_report_for_user(
+    user: User | AnonymousUser, slug: str, pk: int
+) -> tuple[Report, RepresentativesAccess]:
     """One report of the network, for its members (403); 404 if it is not this network's."""
     reps = get_access_to_reports(user, slug)
     return get_object_or_404(reports_of(reps.network), pk=pk), reps
