@@ -56,6 +56,7 @@ def test_a_coordinator_names_a_representative_who_reports_back_to_the_members(pa
     section = page.get_by_role("region", name="Who represents us")
     expect(section).to_contain_text(f"{name}, on {BOARD}")
     expect(section.get_by_role("link", name="Their reports back")).to_have_count(0)
+    check_page(page, "network-representatives")
 
     # She reports back, from the list of representatives.
     sign_in(page, demo, representative.email)
