@@ -98,7 +98,7 @@ def report_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your report is posted. It is on its way to the members by email, as each "
+                "The report is posted. It is on its way to the members by email, as each "
                 "of them chose.",
             )
             return redirect("voice:report_detail", reps.network.slug, report.pk)

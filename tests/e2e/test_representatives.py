@@ -70,7 +70,7 @@ def test_a_coordinator_names_a_representative_who_reports_back_to_the_members(pa
         "The partnership agreed a county **attendance plan**.\n\nSchools see it next term."
     )
     page.get_by_role("button", name="Post and send the report").click()
-    expect(page.get_by_text("Your report is posted.")).to_be_visible()
+    expect(page.get_by_text("The report is posted.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     check_page(page, "report-detail")
     sign_out(page)

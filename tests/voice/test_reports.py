@@ -71,7 +71,7 @@ def test_the_representative_posts_a_report_that_members_read(
     assert response.redirect_chain[-1][0] == reverse(
         "voice:report_detail", args=[representative.network.slug, report.pk]
     )
-    assert "Your report is posted." in page
+    assert "The report is posted." in page
     assert "<h1>Schools Forum: December</h1>" in page
     assert "The <strong>budget</strong> passed." in page
     assert f"{member.get_full_name()}, who represents" in page
