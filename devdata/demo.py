@@ -22,6 +22,7 @@ from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
 from devdata.meetings import seed_meetings
 from devdata.support import seed_support
+from devdata.voice import seed_voice
 from members.conversions import import_links
 from members.models import Designation, LocalAuthority, Post, School, User
 from members.school_import import import_schools
@@ -383,6 +384,7 @@ class Seeder:
                      networks["essex-sustainable-leadership"], self.log)  # fmt: skip
         seed_fees(networks, accounts, self.log)
         seed_announcements(networks, self.log)
+        seed_voice(networks, self.log)
         self.log(
             "A member spreadsheet to bring in, as administrator@example.org, from OSSHTA's "
             f"office (Invitations and imports): {OSSHTA_SPREADSHEET}"

@@ -13,7 +13,7 @@ from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
-from voice.models import Ballot, BallotChoice, Option, Poll, VoteRecord
+from voice.models import Ballot, BallotChoice, Option, Poll, Report, Representative, VoteRecord
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -385,3 +385,36 @@ def cast_ballot(
     if person is not None or school is not None:
         VoteRecord.objects.create(poll=poll, person=person, school=school)
     return ballot
+
+
+# Voice: representatives and their reports (voice.representatives) ------------------
+
+
+def make_representative(
+    *,
+    network: Network,
+    person: User | None = None,
+    name: str = "",
+    board: str = "the Schools Forum",
+    term_starts_on: datetime.date | None = None,
+    term_ends_on: datetime.date | None = None,
+) -> Representative:
+    """A representative of the network on a board, their term begun a year ago and still
+    running unless told (made directly, as a record: adding one is the service's work)."""
+    return Representative.objects.create(
+        network=network,
+        person=person,
+        name=name or (person.get_full_name() if person else "Pat Outside"),
+        board=board,
+        term_starts_on=term_starts_on or timezone.localdate() - datetime.timedelta(days=365),
+        term_ends_on=term_ends_on,
+    )
+
+
+def make_report(
+    *, representative: Representative, title: str = "Schools Forum: the budget", **fields
+) -> Report:
+    """A report back on the record (without the announcement that posting one sends)."""
+    fields.setdefault("body", "The forum agreed the *budget*.")
+    fields.setdefault("body_html", "<p>The forum agreed the <em>budget</em>.</p>")
+    return Report.objects.create(representative=representative, title=title, **fields)

@@ -39,6 +39,7 @@ from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 from tests.voice.scene import polls_scene
 from tests.voice.scene_results import results_scene
+from tests.voice.scene_reps import representatives_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +225,7 @@ def scene(network, other_network):
             **results_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             **polls_scene(network, other_network),
+            **representatives_scene(network, other_network, colleague),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -314,6 +316,11 @@ def _crossed_member(scene):
     """Another network's membership under this network's office."""
     other = Membership.objects.filter(network=scene["other_network"]).order_by("pk").first()
     return [scene["network"].slug, other.pk]
+
+
+def _representative(key):
+    """A representative (or report) of the scene, under this network's address."""
+    return lambda scene: [scene["network"].slug, scene[key].pk]
 
 
 def _listing(key):
@@ -1304,6 +1311,51 @@ ROUTES |= {
         Case(_poll("results_slots_poll"), _everyone(405)),
     ],
     "voice:decisions": [Case(_network, _only(MEMBERS, 200, 403))],
+    # Voice: the network's representatives (public) and their reports back (members);
+    # coordinators add representatives and end terms; a report is posted by the
+    # representative (the colleague, none of the personas) or a coordinator. Another
+    # network's representative or report under this network's address is not found.
+    "voice:representative_list": [Case(_network, _everyone(200))],
+    "voice:representative_add": [
+        Case(_network, _only(COORDINATORS, 200, 403)),
+        Case(
+            _network,
+            _only(COORDINATORS, REDIRECT, 403),
+            "post",
+            {"name": "Sam Outside", "board": "Schools Forum", "term_starts_on": "2026-09-01"},
+        ),
+    ],
+    "voice:representative_end": [
+        Case(_representative("representative"), _only(COORDINATORS, 200, 403)),
+        # The first coordinator ends it; the others are told it has ended.
+        Case(
+            _representative("representative"),
+            _only(COORDINATORS, REDIRECT, 403),
+            "post",
+            {"ends_on": "{today.text}"},
+        ),
+        Case(
+            _representative("past_representative"), _only(COORDINATORS, REDIRECT, 403), label="past"
+        ),
+        Case(
+            _representative("other_representative"), _only(COORDINATORS, 404, 403), label="crossed"
+        ),
+    ],
+    "voice:report_add": [
+        Case(_representative("representative"), _only(COORDINATORS, 200, 403)),
+        Case(
+            _representative("representative"),
+            _only(COORDINATORS, REDIRECT, 403),
+            "post",
+            {"title": "Forum news", "body": "The forum met."},
+        ),
+        Case(_representative("other_representative"), _signed_in(404), label="crossed"),
+    ],
+    "voice:report_list": [Case(_network, _only(MEMBERS, 200, 403))],
+    "voice:report_detail": [
+        Case(_representative("report"), _only(MEMBERS, 200, 403)),
+        Case(_representative("other_report"), _only(MEMBERS, 404, 403), label="crossed"),
+    ],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.
@@ -1530,6 +1582,8 @@ OVER_BUDGET = {
     # A head who is not a member of a school-based network: whether their school already
     # holds its seat is one more question than a person-based network asks (13). A member
     # (and site staff, who see every section) also reads "What we decided": 14.
+    # holds its seat is one more question than a person-based network asks (13). Who
+    # represents the network (voice's section, for everyone): one more (14).
     "networks:detail": 14,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.

@@ -7,7 +7,9 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from networks import sections
 
+        from .representative_section import representatives_section
         from .sections import decisions_section, polls_section
 
         sections.register(polls_section)
         sections.register(decisions_section)
+        sections.register(representatives_section)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from announcements.models import Announcement
 from meetings.models import Meeting
 from members.models import School
 from networks.models import Network
@@ -231,6 +232,14 @@ class Report(models.Model):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     posted_at = models.DateTimeField(default=timezone.now)
+    # The announcement that took it to the members by email, as each of them chose.
+    announcement = models.OneToOneField(
+        Announcement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representative_report",
+    )
 
     class Meta:
         ordering = ["-posted_at", "-pk"]

@@ -1,6 +1,6 @@
 """Mounted at /networks/<slug>/ (config.urls): polls, decisions and representatives."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import results_views, views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("polls/<int:pk>/outcome/", results_views.poll_outcome, name="poll_outcome"),
     path("polls/<int:pk>/meeting/", results_views.poll_meeting, name="poll_meeting"),
     path("decisions/", results_views.decision_list, name="decisions"),
+    # The network's representatives and their reports back (voice.representatives).
+    path("representatives/", include("voice.representative_urls")),
 ]

@@ -25,8 +25,9 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # waiting (a head who is not a member); and the sections of floor 4: next meetings,
 # coaching and mentoring links, the latest articles with whether stories are taken,
 # their authors; for a member, the latest announcements and what the network decided
-# (voice's "What we decided").
-NETWORK_PAGE_MAX_QUERIES = {"visitor": 10, "head": 12, "member": 13}
+# (voice's "What we decided"); and who represents the network (voice: its
+# representatives whose terms run).
+NETWORK_PAGE_MAX_QUERIES = {"visitor": 11, "head": 13, "member": 14}
 # The viewer (the session comes from the cache), the network, the viewer's
 # membership, the page of members with their people and schools, their posts, the count.
 MEMBER_LIST_MAX_QUERIES = 7

@@ -51,8 +51,12 @@ def results_scene(network: Network, other_network: Network, colleague) -> dict:
         "results_voted_poll": voted_poll,
         "results_closed_poll": closed_poll,
         "results_slots_poll": slots_poll,
-        "results_draft_poll": factories.make_poll_record(network=network, title="Draft", state="draft"),
-        "results_other_poll": factories.make_poll_record(network=other_network, title="Else", state="closed"),
+        "results_draft_poll": factories.make_poll_record(
+            network=network, title="Draft", state="draft"
+        ),
+        "results_other_poll": factories.make_poll_record(
+            network=other_network, title="Else", state="closed"
+        ),
         # A review date, as the outcome form takes it.
         "review_date": SimpleNamespace(
             text=f"{timezone.localdate() + datetime.timedelta(days=365):%Y-%m-%d}"

@@ -113,7 +113,9 @@ def test_close_now_is_post_only_and_a_closed_poll_stays_as_it_was(client, networ
 
 
 def test_the_results_page_offers_close_now_to_the_starter_only_while_open(client, network, member):
-    poll = factories.make_poll_record(network=network, created_by=member, results_shown="after_voting")
+    poll = factories.make_poll_record(
+        network=network, created_by=member, results_shown="after_voting"
+    )
     factories.cast_ballot(poll, person=member, position="agree")
     client.force_login(member)
     url = reverse("voice:poll_results", args=[network.slug, poll.pk])
@@ -152,7 +154,9 @@ def test_one_reminder_goes_to_the_members_who_have_not_voted(network, member, co
 
 
 def test_no_reminder_for_a_poll_closing_later_nor_a_closed_one(network, member):
-    factories.make_poll_record(network=network, closes_at=timezone.now() + datetime.timedelta(days=3))
+    factories.make_poll_record(
+        network=network, closes_at=timezone.now() + datetime.timedelta(days=3)
+    )
     factories.make_poll_record(
         network=network, state="closed", closes_at=timezone.now() + datetime.timedelta(hours=3)
     )

@@ -108,7 +108,9 @@ def test_a_school_poll_shows_them_to_the_seat_holder_once_the_school_has_voted(
     Network.objects.filter(pk=network.pk).update(basis=Network.Basis.SCHOOL)
     school = member.posts.get().school
     Membership.objects.filter(person=member).update(school=school)
-    poll = factories.make_poll_record(network=network, voters="schools", results_shown="after_voting")
+    poll = factories.make_poll_record(
+        network=network, voters="schools", results_shown="after_voting"
+    )
     client.force_login(member)
     assert client.get(_url(poll)).status_code == 403
     # The school's vote, cast by a head who has since passed the seat on, counts as its.
