@@ -38,8 +38,8 @@ from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 from tests.voice.scene import polls_scene
-from tests.voice.scene_results import results_scene
 from tests.voice.scene_reps import representatives_scene
+from tests.voice.scene_results import results_scene
 
 pytestmark = pytest.mark.django_db
 
