@@ -5,4 +5,8 @@ class AttendanceConfig(AppConfig):
     name = "attendance"
 
     def ready(self) -> None:
-        pass
+        from meetings import panels
+
+        from .certificate_panel import own_attendance_panel
+
+        panels.register(own_attendance_panel)
