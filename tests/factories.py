@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
+from attendance.models import Attendance
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
@@ -277,3 +278,21 @@ def make_sent_announcement(
     fields.setdefault("state", Announcement.State.SENT)
     fields.setdefault("body", "The dates are *agreed*.")
     return make_announcement(network=network, subject=subject, **fields)
+
+
+def make_past_meeting(
+    *, network: Network, days_ago: int = 2, minutes: int = 90, **fields
+) -> Meeting:
+    """A published meeting that ended `days_ago` days ago (90 minutes long unless told)."""
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=days_ago)
+    return make_meeting(network=network, starts_at=starts_at, minutes=minutes, **fields)
+
+
+def make_attendance(
+    *, meeting: Meeting, person: User, how: str = Attendance.How.MARKED, **fields
+) -> Attendance:
+    """That the person came to the meeting (made directly, as the register would record it),
+    for the school of their current post unless told."""
+    if "school" not in fields:
+        fields["school"] = User.objects.with_posts().get(pk=person.pk).current_school
+    return Attendance.objects.create(meeting=meeting, person=person, how=how, **fields)
