@@ -33,6 +33,7 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
+from tests.attendance.scene import attendance_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -217,6 +218,7 @@ def scene(network, other_network):
             "workhub": workhub,
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
+            **attendance_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             "fee_scheme": scheme,
             "invoice": invoice,
@@ -1152,6 +1154,48 @@ ROUTES |= {
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
 }
 
+
+# Attendance records (corrections, certificates, the CPD record): asking needs a meeting
+# that has started and could be theirs (members of its network; site staff are members
+# everywhere); deciding is the network's coordinators'. A certificate is the attendee's
+# only (the scene's colleague, none of the personas): a 404 to everyone else, staff too.
+def _past_meeting(scene):
+    return [scene["past_meeting"].pk]
+
+
+def _correction(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+ROUTES |= {
+    "attendance:correction_ask": [
+        Case(_past_meeting, _only(MEMBERS, 200, 403)),
+        Case(_past_meeting, _only(MEMBERS, REDIRECT, 403), "post", {"note": "At the back"}),
+    ],
+    "attendance:corrections": [Case(_network, _only(COORDINATORS, 200, 403))],
+    **{
+        f"attendance:correction_{action}": [
+            Case(_correction("correction"), _only(COORDINATORS, REDIRECT, 403), "post", data),
+            Case(
+                _correction("other_correction"),
+                _only(COORDINATORS, 404, 403),
+                "post",
+                data,
+                "crossed",
+            ),
+            Case(_correction("correction"), _signed_in(405)),
+        ]
+        for action, data in [("confirm", {}), ("decline", {"reason": "Not on the sheet"})]
+    },
+    "attendance:certificate": [
+        Case(_past_meeting, _signed_in(404)),
+        Case(_meeting, _signed_in(404), label="not over"),
+    ],
+    "attendance:cpd": [Case(_no_args, _signed_in(200))],
+    "attendance:cpd_csv": [Case(_no_args, _signed_in(200))],
+    "attendance:cpd_pdf": [Case(_no_args, _signed_in(200))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -1402,6 +1446,8 @@ def _pages_only_insiders_see():
          ["broker"]),
         ("support:pairing", _pairing, ["mentor", "paired_mentee", "broker"]),
         ("support:check_in", lambda scene: [scene["pairing"].pk, 3], ["mentor", "paired_mentee"]),
+        ("attendance:certificate", _past_meeting, ["colleague"]),
+        ("attendance:cpd", _no_args, ["colleague"]),
     ]  # fmt: skip
 
 
