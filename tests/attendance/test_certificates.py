@@ -68,7 +68,7 @@ def test_hours_read_as_words():
 
 
 def test_the_certificate_names_the_person_meeting_network_date_place_and_hours(
-    member, attended, meeting
+    member, attended, meeting, caplog
 ):
     document = pdf.certificate_document(records.get_own_attendance(member, meeting.pk))
     text = document_text(document)
@@ -81,6 +81,10 @@ def test_the_certificate_names_the_person_meeting_network_date_place_and_hours(
         assert expected in text, expected
     assert len(document.pages) == 1
     assert document.metadata.title == "Certificate of attendance"
+    # Laid out as written: WeasyPrint warns of any style it cannot follow.
+    assert [
+        record.message for record in caplog.records if record.name.startswith("weasyprint")
+    ] == []
 
 
 def test_an_online_meeting_s_certificate_says_online(member, network):

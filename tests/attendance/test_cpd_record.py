@@ -109,7 +109,7 @@ def test_the_csv_has_a_row_per_meeting_oldest_first(client, member, record):
     ]  # fmt: skip
 
 
-def test_the_pdf_lists_the_years_meetings_and_hours(client, member, record):
+def test_the_pdf_lists_the_years_meetings_and_hours(client, member, record, caplog):
     from attendance import pdf, records
 
     document = pdf.record_document(records.cpd_record(member))
@@ -121,6 +121,9 @@ def test_the_pdf_lists_the_years_meetings_and_hours(client, member, record):
     ]:  # fmt: skip
         assert expected in text, expected
     assert "Not theirs" not in text
+    assert [
+        record.message for record in caplog.records if record.name.startswith("weasyprint")
+    ] == []
     client.force_login(member)
     response = client.get(reverse("attendance:cpd_pdf"))
     assert response["Content-Type"] == "application/pdf"
