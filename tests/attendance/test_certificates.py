@@ -83,7 +83,7 @@ def test_the_certificate_names_the_person_meeting_network_date_place_and_hours(
     assert document.metadata.title == "Certificate of attendance"
     # Laid out as written: WeasyPrint warns of any style it cannot follow.
     assert [
-        record.message for record in caplog.records if record.name.startswith("weasyprint")
+        logged.message for logged in caplog.records if logged.name.startswith("weasyprint")
     ] == []
 
 

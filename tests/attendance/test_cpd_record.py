@@ -122,7 +122,7 @@ def test_the_pdf_lists_the_years_meetings_and_hours(client, member, record, capl
         assert expected in text, expected
     assert "Not theirs" not in text
     assert [
-        record.message for record in caplog.records if record.name.startswith("weasyprint")
+        logged.message for logged in caplog.records if logged.name.startswith("weasyprint")
     ] == []
     client.force_login(member)
     response = client.get(reverse("attendance:cpd_pdf"))
