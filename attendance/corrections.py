@@ -1,6 +1,7 @@
 """Corrections to a register: a person who was at a meeting but is not on its register
 says so, and whoever may decide confirms it (which records their attendance) or declines
-it with a reason. Both are audited and emailed to the person (docs/rules.md, "Attendance").
+it with a reason. Both are audited and emailed to the person (docs/rules.md,
+"Corrections, certificates and the CPD record").
 
 The rules come first (who may ask, who may decide, and the lists each of them starts
 from), then the services. The services check no permission: views ask the rules first.

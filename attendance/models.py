@@ -1,5 +1,5 @@
 """Who came to a meeting: the register, its check-in code, corrections asked for, and the
-anonymous counts per school left when a person closes their account (DESIGN.md 11)."""
+anonymous counts per school left when a person closes their account."""
 
 from django.conf import settings
 from django.db import models

@@ -1,5 +1,6 @@
 """A person's record of attendance: the hours a meeting counts for, their certificate of
-attendance for one meeting, and their CPD record across every network (DESIGN.md 11).
+attendance for one meeting, and their CPD record across every network (docs/rules.md,
+"Corrections, certificates and the CPD record").
 
 The record is the person's own: nobody else opens their certificates or their record,
 site staff included (a network's coordinators see its registers, not a person's record).
