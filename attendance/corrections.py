@@ -134,7 +134,7 @@ class CorrectionsDesk:
         if self.workhubs is not None:
             mine = mine.filter(meeting__workhub__in=self.workhubs)
         had_a_place = Registration.objects.filter(
-            meeting=OuterRef("meeting"), person=OuterRef("person"), status="going"
+            meeting=OuterRef("meeting"), person=OuterRef("person"), status=Registration.Status.GOING
         )
         return (
             mine.select_related("meeting", "person", "decided_by")
