@@ -35,12 +35,16 @@ def personal_data(person: User) -> dict[str, object]:
         "attendance_corrections": [
             {
                 "meeting": correction.meeting.title,
+                "network": correction.meeting.network.name,
+                "starts_at": iso(correction.meeting.starts_at),
                 "note": correction.note,
                 "state": correction.get_state_display(),
                 "asked_at": iso(correction.created_at),
+                "decided_at": iso(correction.decided_at),
+                "decline_reason": correction.decline_reason,
             }
             for correction in Correction.objects.filter(person=person)
-            .select_related("meeting")
+            .select_related("meeting__network")
             .order_by("created_at", "pk")
         ],
     }

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from articles.models import Story, StoryInbox
+from attendance import corrections
 from fees.models import FeeInvoice
 from members import suppression
 from networks import access as network_access
@@ -91,6 +92,20 @@ def waiting_work(perms: NetworkAccess) -> list[Waiting]:
                 plural="stories to moderate",
                 action="Read and moderate",
                 url=reverse("articles:moderation", args=[network.slug]),
+            )
+        )
+    # Shown only when some are waiting: most networks take no corrections most weeks.
+    waiting_corrections = corrections.waiting_count(network.pk) if perms.can_coordinate else 0
+    if waiting_corrections:
+        work.append(
+            Waiting(
+                key="corrections",
+                count=waiting_corrections,
+                what="correction to a register to decide",
+                plural="corrections to registers to decide",
+                action="Confirm or decline",
+                url=reverse("attendance:corrections", args=[network.slug]),
+                explanation="Someone says they were at a meeting but is not on its register.",
             )
         )
     if perms.can_administer:

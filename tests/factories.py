@@ -290,11 +290,21 @@ def make_meeting_now(*, network: Network, **fields) -> Meeting:
     return make_meeting(network=network, **fields)
 
 
+def make_past_meeting(
+    *, network: Network, days_ago: int = 2, minutes: int = 90, **fields
+) -> Meeting:
+    """A published meeting that ended `days_ago` days ago (90 minutes long unless told)."""
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=days_ago)
+    return make_meeting(network=network, starts_at=starts_at, minutes=minutes, **fields)
+
+
 def make_attendance(
     *, meeting: Meeting, person: User, how: str = Attendance.How.MARKED, **fields
 ) -> Attendance:
-    """A person recorded as attending (directly, as a record: recording it is
-    attendance.services' work)."""
+    """That the person came to the meeting (made directly, as the register would record it),
+    for the school of their current post unless told."""
+    if "school" not in fields:
+        fields["school"] = User.objects.with_posts().get(pk=person.pk).current_school
     return Attendance.objects.create(meeting=meeting, person=person, how=how, **fields)
 
 

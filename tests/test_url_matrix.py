@@ -33,7 +33,7 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
-from tests.attendance.scene import attendance_scene
+from tests.attendance.scene import attendance_scene, records_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -223,6 +223,7 @@ def scene(network, other_network):
             **support_scene(network, other_network, colleague),
             **attendance_scene(network, meeting),
             **results_scene(network, other_network, colleague),
+            **records_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             **polls_scene(network, other_network),
             **representatives_scene(network, other_network, colleague),
@@ -1358,6 +1359,48 @@ ROUTES |= {
     ],
 }
 
+
+# Attendance records (corrections, certificates, the CPD record): asking needs a meeting
+# that has started and could be theirs (members of its network; site staff are members
+# everywhere); deciding is the network's coordinators'. A certificate is the attendee's
+# only (the scene's colleague, none of the personas): a 404 to everyone else, staff too.
+def _past_meeting(scene):
+    return [scene["past_meeting"].pk]
+
+
+def _correction(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+ROUTES |= {
+    "attendance:correction_ask": [
+        Case(_past_meeting, _only(MEMBERS, 200, 403)),
+        Case(_past_meeting, _only(MEMBERS, REDIRECT, 403), "post", {"note": "At the back"}),
+    ],
+    "attendance:corrections": [Case(_network, _only(COORDINATORS, 200, 403))],
+    **{
+        f"attendance:correction_{action}": [
+            Case(_correction("correction"), _only(COORDINATORS, REDIRECT, 403), "post", data),
+            Case(
+                _correction("other_correction"),
+                _only(COORDINATORS, 404, 403),
+                "post",
+                data,
+                "crossed",
+            ),
+            Case(_correction("correction"), _signed_in(405)),
+        ]
+        for action, data in [("confirm", {}), ("decline", {"reason": "Not on the sheet"})]
+    },
+    "attendance:certificate": [
+        Case(_past_meeting, _signed_in(404)),
+        Case(_meeting, _signed_in(404), label="not over"),
+    ],
+    "attendance:cpd": [Case(_no_args, _signed_in(200))],
+    "attendance:cpd_csv": [Case(_no_args, _signed_in(200))],
+    "attendance:cpd_pdf": [Case(_no_args, _signed_in(200))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -1580,20 +1623,20 @@ OVER_BUDGET = {
     # their address has stopped (the banner): one more.
     "me": 16,
     # A head who is not a member of a school-based network: whether their school already
-    # holds its seat is one more question than a person-based network asks (13). A member
-    # (and site staff, who see every section) also reads "What we decided": 14.
     # holds its seat is one more question than a person-based network asks (13). Who
-    # represents the network (voice's section, for everyone): one more (14).
-    "networks:detail": 14,
+    # represents the network (voice's section, for everyone): one more (14). A member
+    # (and site staff, who see every section) also reads "What we decided": 15.
+    "networks:detail": 15,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member
     # spreadsheets one. Attendance and the network's polls, ballots, decisions and
     # representatives: seven more for a network, two for a person. With polls in the
     # scene, the collector goes on to their options, ballots, choices, vote records and
-    # decisions: six more for a network.)
+    # decisions: six more for a network; a past meeting's attendance and corrections:
+    # one more.)
     "admin:members_user_delete": 35,
-    "admin:networks_network_delete": 61,
+    "admin:networks_network_delete": 62,
     "admin:support_mentoringscheme_delete": 14,
 }
 
@@ -1613,6 +1656,8 @@ def _pages_only_insiders_see():
          ["broker"]),
         ("support:pairing", _pairing, ["mentor", "paired_mentee", "broker"]),
         ("support:check_in", lambda scene: [scene["pairing"].pk, 3], ["mentor", "paired_mentee"]),
+        ("attendance:certificate", _past_meeting, ["colleague"]),
+        ("attendance:cpd", _no_args, ["colleague"]),
     ]  # fmt: skip
 
 
