@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
+from attendance.models import Attendance
 from core.dates import academic_year_of
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
@@ -277,3 +278,14 @@ def make_sent_announcement(
     fields.setdefault("state", Announcement.State.SENT)
     fields.setdefault("body", "The dates are *agreed*.")
     return make_announcement(network=network, subject=subject, **fields)
+
+
+def make_attendance(
+    *, meeting: Meeting, person: User, school: School | None = None, how: str = "marked"
+) -> Attendance:
+    """That the person came to the meeting, for their current post's school unless told
+    (made directly, as a record: marking a register is attendance's services' work)."""
+    if school is None:
+        post = person.posts.order_by("-started_on").first()
+        school = post.school if post else None
+    return Attendance.objects.create(meeting=meeting, person=person, school=school, how=how)
