@@ -34,6 +34,7 @@ from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.logs import access_line_of, site_log
+from tests.attendance.scene import participation_scene
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 
@@ -218,6 +219,7 @@ def scene(network, other_network):
             "other_workhub": other_workhub,
             **support_scene(network, other_network, colleague),
             **import_scene(network, other_network),
+            **participation_scene(network, other_network, colleague),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -1150,6 +1152,13 @@ ROUTES |= {
         Case(_announcement("draft_announcement"), _everyone(405)),
     ],
     "support:pairing_audit": [Case(_pairing, _only({"staff"}, 200, 404))],
+}
+
+# Participation per school (attendance): the network's coordinators and administrators,
+# and site staff; its members and everyone else's coordinators are refused.
+ROUTES |= {
+    "attendance:participation": [Case(_network, _only(COORDINATORS, 200, 403))],
+    "attendance:participation_csv": [Case(_network, _only(COORDINATORS, 200, 403))],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.
