@@ -1,5 +1,6 @@
-"""Participation per school (DESIGN.md 11): which of a network's member schools came to
-which of its meetings this academic year, the alliance's accountability report.
+"""Participation per school (docs/rules.md, "Participation per school"): which of a
+network's member schools came to which of its meetings this academic year, the alliance's
+accountability report.
 
 A school counts as present at a meeting when anyone came for it (its head or another of
 its leaders: the Attendance row's school), or when a SchoolCount keeps that it did (the

@@ -1,5 +1,6 @@
-"""Participation per school (DESIGN.md 11): which member schools came to which of the
-network's meetings this academic year, as a page and as CSV, for its coordinators."""
+"""Participation per school (docs/rules.md, "Participation per school"): which member
+schools came to which of the network's meetings this academic year, as a page and as CSV,
+for its coordinators."""
 
 import csv
 import datetime
