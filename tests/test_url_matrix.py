@@ -33,8 +33,8 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
-from tests.logs import access_line_of, site_log
 from tests.attendance.scene import participation_scene
+from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
 
