@@ -110,6 +110,11 @@ class AnnouncementAccess:
         meetings = targets.meetings_of(self.network)
         return meetings if self.can_write_to_anyone else meetings.none()
 
+    def held_meetings(self) -> QuerySet[Meeting]:
+        """The meetings a follow-up may be about."""
+        meetings = targets.held_meetings_of(self.network)
+        return meetings if self.can_write_to_anyone else meetings.none()
+
 
 def writable_q(access: AnnouncementAccess) -> Q:
     """The drafts and scheduled announcements the person may work on."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from attendance.models import Attendance
 from meetings.models import Registration
 from members.models import EmailSuppression, User
 from networks.models import EmailPreference, Membership, WorkhubMembership
@@ -47,9 +48,26 @@ def _audience(announcement: Announcement) -> Q:
         # A meeting deleted since leaves nobody to tell.
         live = Registration.objects.live().filter(meeting=announcement.meeting)
         return Q(pk__in=live.values("person")) if announcement.meeting_id else Q(pk__in=[])
+    elif kind in (Audience.ATTENDED, Audience.NO_SHOWS):
+        return _follow_up(announcement.audience, announcement.meeting_id)
     else:
         raise ValueError(f"Unknown audience {kind!r}")
     return Q(pk__in=ids.values("person"))
+
+
+def _follow_up(audience: str, meeting_id: int | None) -> Q:
+    """A meeting's register: the people on it (attended), or the people who had a place
+    and are not on it (no-shows; the waiting list never had one). A meeting deleted since
+    leaves nobody."""
+    if meeting_id is None:
+        return Q(pk__in=[])
+    came = Attendance.objects.filter(meeting_id=meeting_id).values("person")
+    if audience == Audience.ATTENDED:
+        return Q(pk__in=came)
+    had_a_place = Registration.objects.filter(
+        meeting_id=meeting_id, status=Registration.Status.GOING
+    ).values("person")
+    return Q(pk__in=had_a_place) & ~Q(pk__in=came)
 
 
 def recipients(announcement: Announcement) -> QuerySet[User]:

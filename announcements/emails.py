@@ -101,6 +101,14 @@ def why_you_get_it(announcement: Announcement) -> str:
         return f"you had a place at a meeting of {network.name}"
     if kind == Audience.SEAT_HOLDERS:
         return f"you hold your school's seat in {network.name}"
+    if kind in (Audience.ATTENDED, Audience.NO_SHOWS) and announcement.meeting:
+        meeting = announcement.meeting
+        on = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+        if kind == Audience.ATTENDED:
+            return f"you came to {meeting.title} on {on}"
+        return f"you had a place at {meeting.title} on {on}"
+    if kind in (Audience.ATTENDED, Audience.NO_SHOWS):
+        return f"you had a place at a meeting of {network.name}"
     return f"you are a member of {network.name} or of one of its groups"
 
 

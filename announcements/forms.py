@@ -11,8 +11,17 @@ from meetings.models import Meeting
 from .access import AnnouncementAccess
 from .models import Announcement
 
-# The composer lists this many of the soonest meetings (and any a draft or link names).
+# The composer lists this many of the soonest meetings (and any a draft or link names),
+# and as many of the latest held, for a follow-up.
 MEETINGS_OFFERED = 60
+# The fields that name what an audience is for, with their questions.
+TARGET_FIELDS = {
+    "subgroup": "Which sub-group",
+    "workhub": "Which workhub",
+    "meeting": "Which meeting",
+    "held_meeting": "Which meeting that has taken place",
+}
+FOLLOW_UPS = (Announcement.Audience.ATTENDED, Announcement.Audience.NO_SHOWS)
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -56,28 +65,35 @@ class AnnouncementForm(forms.Form):
         self.linked_article = article
         network = access.network
         kinds = Announcement.Audience
+        held = self._held_meetings_offered(access)
+        # Each audience that names something, with the field that names it.
         targets = {
-            kinds.SUBGROUP: ("subgroup", "Which sub-group", list(access.subgroups())),
-            kinds.WORKHUB: ("workhub", "Which workhub", list(access.workhubs())),
-            kinds.MEETING: ("meeting", "Which meeting", self._meetings_offered(access)),
+            kinds.SUBGROUP: ("subgroup", list(access.subgroups())),
+            kinds.WORKHUB: ("workhub", list(access.workhubs())),
+            kinds.MEETING: ("meeting", self._meetings_offered(access)),
+            kinds.ATTENDED: ("held_meeting", held),
+            kinds.NO_SHOWS: ("held_meeting", held),
         }
         choices = []
         for value, label in access.audiences():
-            if value in targets and not targets[value][2]:
+            if value in targets and not targets[value][1]:
                 continue  # nothing of that kind to write to
             if value == kinds.NETWORK:
                 label = f"Everyone in {network.label}"
             choices.append((value, label))
         self.fields["audience"].choices = choices
-        for value, (name, question, objects) in targets.items():
+        for name, question in TARGET_FIELDS.items():
+            for_audiences = [value for value, (field, _) in targets.items() if field == name]
+            objects = targets[for_audiences[0]][1]
             if objects:
+                chosen = " or ".join(f"“{kinds(value).label.lower()}”" for value in for_audiences)
                 self.fields[name] = ObjectChoiceField(
                     objects=objects,
                     empty_label="Choose one",
                     label=question,
-                    help_text=f"Only if you chose “{kinds(value).label.lower()}” above.",
+                    help_text=f"Only if you chose {chosen} above.",
                 )
-        self.order_fields(["audience", "subgroup", "workhub", "meeting"])
+        self.order_fields(["audience", *TARGET_FIELDS])
         urgent = settings.URGENT_ANNOUNCEMENTS_PER_MONTH
         self.fields["is_urgent"].help_text = (
             "It goes at once even to people who chose the weekly digest or urgent "
@@ -92,6 +108,14 @@ class AnnouncementForm(forms.Form):
         named = self.data.get("meeting") or self.initial.get("meeting")
         if str(named or "").isdigit() and all(meeting.pk != int(named) for meeting in meetings):
             meetings += list(access.meetings().filter(pk=int(named)))
+        return meetings
+
+    def _held_meetings_offered(self, access: AnnouncementAccess) -> list[Meeting]:
+        """The latest meetings held, and the one a draft or a link already names."""
+        meetings = list(access.held_meetings()[:MEETINGS_OFFERED])
+        named = self.data.get("held_meeting") or self.initial.get("held_meeting")
+        if str(named or "").isdigit() and all(meeting.pk != int(named) for meeting in meetings):
+            meetings += list(access.held_meetings().filter(pk=int(named)))
         return meetings
 
     def clean_article(self):
@@ -110,6 +134,8 @@ class AnnouncementForm(forms.Form):
             (Announcement.Audience.SUBGROUP, "subgroup", "sub-group"),
             (Announcement.Audience.WORKHUB, "workhub", "workhub"),
             (Announcement.Audience.MEETING, "meeting", "meeting"),
+            (Announcement.Audience.ATTENDED, "held_meeting", "meeting"),
+            (Announcement.Audience.NO_SHOWS, "held_meeting", "meeting"),
         ):
             if audience == value and not data.get(name):
                 self.add_error(name if name in self.fields else "audience", f"Choose which {what}.")
@@ -124,18 +150,20 @@ class AnnouncementForm(forms.Form):
             "audience": data["audience"],
             "subgroup": data.get("subgroup"),
             "workhub": data.get("workhub"),
-            "meeting": data.get("meeting"),
+            "meeting": data.get("held_meeting" if data["audience"] in FOLLOW_UPS else "meeting"),
             "article": data.get("article"),
             "is_urgent": data["is_urgent"],
         }
 
 
 def initial_for(announcement: Announcement) -> dict:
+    follow_up = announcement.audience in FOLLOW_UPS
     return {
         "audience": announcement.audience,
         "subgroup": announcement.subgroup_id,
         "workhub": announcement.workhub_id,
-        "meeting": announcement.meeting_id,
+        "meeting": None if follow_up else announcement.meeting_id,
+        "held_meeting": announcement.meeting_id if follow_up else None,
         "subject": announcement.subject,
         "body": announcement.body,
         "is_urgent": announcement.is_urgent,

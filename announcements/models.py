@@ -31,6 +31,9 @@ class Announcement(models.Model):
         WORKHUB = "workhub", "A workhub"
         MEETING = "meeting", "The people going to or waiting for a meeting"
         SEAT_HOLDERS = "seats", "The heads holding the member schools' seats"
+        # Follow-ups to a meeting that has taken place, from its register.
+        ATTENDED = "attended", "The people who came to a meeting"
+        NO_SHOWS = "no_shows", "The people who registered for a meeting and did not come"
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -40,7 +43,8 @@ class Announcement(models.Model):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="announcements")
     audience = models.CharField(max_length=10, choices=Audience, default=Audience.NETWORK)
-    # The one the audience names, for a sub-group, a workhub or a meeting.
+    # The one the audience names, for a sub-group, a workhub or a meeting (the meeting
+    # too of a follow-up to the people who came, or did not).
     subgroup = models.ForeignKey(
         Network, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -133,7 +137,20 @@ class Announcement(models.Model):
             return f"the people going to or waiting for {self.meeting.title} on {when}"
         if self.audience == self.Audience.SEAT_HOLDERS:
             return f"the heads holding {label}'s member schools' seats"
+        if self.audience in (self.Audience.ATTENDED, self.Audience.NO_SHOWS):
+            return self._follow_up_text()
         return f"everyone in {label}"
+
+    def _follow_up_text(self) -> str:
+        who = (
+            "the people who came to"
+            if self.audience == self.Audience.ATTENDED
+            else "the people who registered for and did not come to"
+        )
+        if self.meeting is None:
+            return f"{who} a meeting"
+        when = date_format(timezone.localtime(self.meeting.starts_at), "j F Y")
+        return f"{who} {self.meeting.title} on {when}"
 
 
 class Delivery(models.Model):

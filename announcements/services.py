@@ -74,13 +74,21 @@ def check_audience(
                 {"workhub": f"Choose one of {network.label}'s workhubs of this year."}
             )
         return Audience(audience, workhub=workhub)
-    if audience == kinds.MEETING:
-        if meeting is None or not targets.meetings_of(network).filter(pk=meeting.pk).exists():
-            raise ValidationError(
-                {"meeting": f"Choose one of {network.label}'s published meetings still to come."}
-            )
+    if audience in (kinds.MEETING, kinds.ATTENDED, kinds.NO_SHOWS):
+        _check_meeting(network, audience, meeting)
         return Audience(audience, meeting=meeting)
     return Audience(audience)
+
+
+def _check_meeting(network: Network, audience: str, meeting: Meeting | None) -> None:
+    """A meeting's people while it is to come; the people on its register (or those who had
+    a place and are not) once it has taken place."""
+    if audience == Announcement.Audience.MEETING:
+        offered, what = targets.meetings_of(network), "published meetings still to come"
+    else:
+        offered, what = targets.held_meetings_of(network), "meetings that have taken place"
+    if meeting is None or not offered.filter(pk=meeting.pk).exists():
+        raise ValidationError({"meeting": f"Choose one of {network.label}'s {what}."})
 
 
 def _check_article(network: Network, article: Article | None) -> None:

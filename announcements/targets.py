@@ -2,6 +2,8 @@
 
 The service checks an announcement against these before it saves or sends it, and
 the composer offers only these (narrowed further by who is writing: announcements.access).
+A meeting's people are an audience while it is to come; once it has taken place, its
+register's are (the people who came, and those who had a place and did not).
 """
 
 from django.db.models import QuerySet
@@ -36,6 +38,14 @@ def meetings_of(network: Network) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         network=network, state=Meeting.State.PUBLISHED, ends_at__gte=timezone.now()
     ).order_by("starts_at", "pk")
+
+
+def held_meetings_of(network: Network) -> QuerySet[Meeting]:
+    """Its published meetings that have taken place, latest first: a follow-up's meeting
+    (to the people on its register, or those who had a place and are not)."""
+    return Meeting.objects.filter(
+        network=network, state=Meeting.State.PUBLISHED, ends_at__lt=timezone.now()
+    ).order_by("-starts_at", "-pk")
 
 
 def audiences_of(network: Network) -> list[str]:

@@ -14,7 +14,7 @@ from core import keyset
 
 from . import access, audiences, sending, services
 from .access import AnnouncementAccess
-from .forms import AnnouncementForm, SendForm, initial_for
+from .forms import FOLLOW_UPS, AnnouncementForm, SendForm, initial_for
 from .models import Announcement
 
 PAGE_SIZE = 20
@@ -85,12 +85,16 @@ def _article_from(request: HttpRequest, writer: AnnouncementAccess) -> Article |
 
 def _initial_for_new(request: HttpRequest, article: Article | None) -> dict:
     """What the composer starts with: an article's title and summary with a link to it;
-    the audience a link asked for (?meeting=, ?workhub=: only a choice, checked on save)."""
+    the audience a link asked for (?meeting=, ?workhub=; a follow-up by ?audience=attended
+    or no_shows with ?meeting=: only a choice, checked on save)."""
     initial: dict = {"audience": Announcement.Audience.NETWORK}
     for audience in (Announcement.Audience.MEETING, Announcement.Audience.WORKHUB):
         chosen = request.GET.get(audience.value, "")
         if chosen.isdigit():
             initial |= {"audience": audience.value, audience.value: int(chosen)}
+    follow_up = request.GET.get("audience", "")
+    if follow_up in FOLLOW_UPS and "meeting" in initial:
+        initial |= {"audience": follow_up, "held_meeting": initial.pop("meeting")}
     if article is not None:
         link = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
         initial |= {

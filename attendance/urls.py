@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import correction_views, record_views, views
+from . import correction_views, participation_views, record_views, views
 
 app_name = "attendance"
 
@@ -39,4 +39,15 @@ urlpatterns = [
     path("me/cpd/", record_views.cpd_record, name="cpd"),
     path("me/cpd.csv", record_views.cpd_csv, name="cpd_csv"),
     path("me/cpd.pdf", record_views.cpd_pdf, name="cpd_pdf"),
+    # Participation per school: the network's coordinators and administrators.
+    path(
+        "networks/<slug:slug>/participation/",
+        participation_views.participation_page,
+        name="participation",
+    ),
+    path(
+        "networks/<slug:slug>/participation.csv",
+        participation_views.participation_csv,
+        name="participation_csv",
+    ),
 ]

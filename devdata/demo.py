@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.dates import academic_year_of
 from devdata.announcements import seed_announcements
 from devdata.articles import seed_articles
+from devdata.attendance import seed_attendance
 from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
 from devdata.meetings import seed_meetings
@@ -378,6 +379,7 @@ class Seeder:
         self.claim_waiting()
         self.workhubs(networks["oldham-schools-alliance"], accounts)
         seed_meetings(networks, accounts, self.log)
+        seed_attendance(networks, accounts, self.log)
         seed_support(networks, accounts, self.log)
         seed_articles(networks, accounts, self.log)
         seed_leaders(self.fictional_heads("essex.leader", ESSEX, S.SECONDARY, 6),

@@ -1,6 +1,7 @@
 """The office's navigation, built in this one place.
 
-Each part of the office (members, invitations and imports, fees, history) is an entry
+Each part of the office (members, invitations and imports, fees, participation per
+school, history) is an entry
 here with its URL name and who may use it. An entry whose URL does not exist yet is
 left out, so a part appears in the navigation the day its URLs are merged, with no
 change here. templates/office/base.html shows the entries; views pass the viewer's
@@ -30,6 +31,8 @@ ENTRIES = [
     Entry("Members", "office:members"),
     Entry("Invitations and imports", "office:invitations"),
     Entry("Fees", "office:fees", school_based_only=True),
+    # Attendance's page, outside the office's address, for coordinators too.
+    Entry("Participation", "attendance:participation", who=COORDINATORS),
     Entry("History", "office:history"),
 ]
 

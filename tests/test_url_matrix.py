@@ -33,7 +33,7 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
-from tests.attendance.scene import attendance_scene, records_scene
+from tests.attendance.scene import attendance_scene, participation_scene, records_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -227,6 +227,7 @@ def scene(network, other_network):
             **import_scene(network, other_network),
             **polls_scene(network, other_network),
             **representatives_scene(network, other_network, colleague),
+            **participation_scene(network, other_network, colleague),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -1399,6 +1400,13 @@ ROUTES |= {
     "attendance:cpd": [Case(_no_args, _signed_in(200))],
     "attendance:cpd_csv": [Case(_no_args, _signed_in(200))],
     "attendance:cpd_pdf": [Case(_no_args, _signed_in(200))],
+}
+
+# Participation per school (attendance): the network's coordinators and administrators,
+# and site staff; its members and everyone else's coordinators are refused.
+ROUTES |= {
+    "attendance:participation": [Case(_network, _only(COORDINATORS, 200, 403))],
+    "attendance:participation_csv": [Case(_network, _only(COORDINATORS, 200, 403))],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.

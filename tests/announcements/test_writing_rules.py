@@ -55,6 +55,8 @@ def test_coordinators_and_staff_may_write_to_every_audience_of_their_network(
             A.SUBGROUP,
             A.WORKHUB,
             A.MEETING,
+            A.ATTENDED,
+            A.NO_SHOWS,
         ]
 
 

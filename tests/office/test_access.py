@@ -90,8 +90,8 @@ def test_a_coordinator_sees_only_the_stories_waiting_for_them(client, coordinato
     text = " ".join(response.content.decode().split())
     assert "1</span> story to moderate" in text
     assert "join request" not in text
-    # Their navigation offers the waiting work only, not the administrators' parts.
-    assert navigation_of(response) == ["Waiting work"]
+    # Their navigation offers the waiting work and participation, not the administrators' parts.
+    assert navigation_of(response) == ["Waiting work", "Participation"]
 
 
 def navigation_of(response) -> list[str]:

@@ -20,7 +20,7 @@ def _labels(user, network, path="/"):
 def test_parts_not_built_yet_are_left_out(administrator, network):
     # Fees are not built yet (invitations and imports are).
     assert _labels(administrator, network) == [
-        "Waiting work", "Members", "Invitations and imports", "History",
+        "Waiting work", "Members", "Invitations and imports", "Participation", "History",
     ]  # fmt: skip
 
 
@@ -30,7 +30,8 @@ def test_a_part_appears_once_its_urls_exist(administrator, network):
     network.refresh_from_db()
 
     assert _labels(administrator, network) == [
-        "Waiting work", "Members", "Invitations and imports", "Fees", "History",
+        "Waiting work", "Members", "Invitations and imports", "Fees", "Participation",
+        "History",
     ]  # fmt: skip
 
 
@@ -40,8 +41,8 @@ def test_fees_are_only_for_a_network_whose_members_are_schools(administrator, ne
 
 
 @override_settings(ROOT_URLCONF=EVERY_PART)
-def test_a_coordinator_is_offered_the_waiting_work_only(coordinator, network):
-    assert _labels(coordinator, network) == ["Waiting work"]
+def test_a_coordinator_is_offered_the_waiting_work_and_participation_only(coordinator, network):
+    assert _labels(coordinator, network) == ["Waiting work", "Participation"]
 
 
 def test_the_page_s_own_part_is_marked_even_deep_inside_it(administrator, network):
@@ -55,3 +56,4 @@ def test_the_page_s_own_part_is_marked_even_deep_inside_it(administrator, networ
     assert current(f"{office}members/12/remove/") == ["Members"]
     assert current(f"{office}history/?page=2") == ["History"]
     assert current(f"{office}invitations/import/3/columns/") == ["Invitations and imports"]
+    assert current(f"/networks/{network.slug}/participation/") == ["Participation"]
