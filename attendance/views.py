@@ -23,10 +23,11 @@ def _name(person: User) -> str:
     return person.get_full_name() or person.email
 
 
-def _person_posted(request: HttpRequest) -> User:
-    """The person a marker's button names (a 404 for anything but a person's id)."""
+def _person_posted(request: HttpRequest, meeting: Meeting) -> User:
+    """The person a marker's button names: a 404 for anything but the id of someone the
+    register may name (registers.markable_people), so the reply names nobody else."""
     pk = request.POST.get("person", "")
-    return get_object_or_404(User, pk=int(pk) if pk.isdigit() else 0)
+    return get_object_or_404(registers.markable_people(meeting), pk=int(pk) if pk.isdigit() else 0)
 
 
 def _back_to_register(meeting: Meeting, person_pk: int | None = None) -> HttpResponse:
@@ -62,7 +63,7 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: "Came" (came=1) or "Not here" (came=0) for one person."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = _person_posted(request)
+    person = _person_posted(request, meeting)
     try:
         if request.POST.get("came") == "1":
             services.mark_present(meeting=meeting, person=person, by=request.user)
@@ -80,7 +81,7 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     """A member who came without a place, picked from the search on the register."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = _person_posted(request)
+    person = _person_posted(request, meeting)
     try:
         services.add_walk_in(meeting=meeting, person=person, by=request.user)
     except ValidationError as error:

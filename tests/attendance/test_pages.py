@@ -269,3 +269,26 @@ def test_a_marker_s_button_naming_no_person_is_a_404(client, network, coordinato
             reverse("attendance:mark", args=[meeting.pk]), {"person": person, "came": "1"}
         )
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("came", ["1", "0"])
+def test_a_marker_s_button_naming_someone_off_the_list_is_a_404_that_names_nobody(
+    client, network, coordinator, came
+):
+    # Not a member of the network and no place: a marker cannot put them on the register
+    # (a walk-in must be a member), nor learn their name by posting their id.
+    meeting = factories.make_meeting_now(
+        network=network, audience=Meeting.Audience.PUBLIC, registration_required=False
+    )
+    stranger = factories.make_head(first_name="Stella", last_name="Stranger")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("attendance:mark", args=[meeting.pk]),
+        {"person": stranger.pk, "came": came},
+        follow=True,
+    )
+
+    assert response.status_code == 404
+    assert "Stranger" not in _text(response)
+    assert not Attendance.objects.exists()
