@@ -16,6 +16,7 @@ from attendance import corrections
 from attendance.models import Attendance, Correction
 from core.models import AuditEvent
 from meetings.models import Meeting, MeetingSeries
+from members.models import Post
 from networks.models import WorkhubMembership
 from tests import factories
 
@@ -238,6 +239,27 @@ def test_confirming_someone_recorded_meanwhile_adds_no_second_row(member, coordi
     corrections.confirm_correction(correction=correction, by=coordinator)
 
     assert Attendance.objects.get().how == Attendance.How.MARKED
+
+
+def test_a_confirmed_correction_records_the_school_as_the_register_does(
+    member, coordinator, meeting
+):
+    # The member heads one school (verified) and has since claimed a post at another that
+    # nobody has verified: the register counts them for the school they lead, and so
+    # must a confirmed correction (rules.school_for), or the participation report
+    # credits a school on an unchecked claim.
+    headship_school = member.posts.get().school
+    factories.make_post(
+        person=member,
+        role=Post.Role.SENIOR_LEADER,
+        started_on=timezone.localdate() - datetime.timedelta(days=5),
+        verified=False,
+    )
+    correction = corrections.ask_correction(meeting=meeting, person=member, note=NOTE)
+
+    corrections.confirm_correction(correction=correction, by=coordinator)
+
+    assert Attendance.objects.get().school == headship_school
 
 
 @pytest.mark.parametrize("persona", ["member", "head", "outsider_coordinator"])
