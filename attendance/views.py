@@ -11,12 +11,19 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import is_limited
 from meetings import access as meeting_access
 from meetings.models import Meeting
 from members.models import User
 
 from . import registers, rules, services
 from .forms import CheckInForm
+
+# A person checks in once or twice; the codes are six characters from 32, few enough to
+# guess at when many meetings are on at once. After this many codes in CHECK_IN_PERIOD,
+# the next waits (a coordinator can still mark them on the register).
+CHECK_IN_TRIES = 10
+CHECK_IN_PERIOD = 15 * 60
 
 
 def _name(person: User) -> str:
@@ -144,6 +151,15 @@ def check_in(request: HttpRequest) -> HttpResponse:
     else:
         form = CheckInForm(initial={"code": request.GET.get("code", "")[:20]})
     if form.is_bound and form.is_valid():
+        if is_limited(
+            "check-in", str(request.user.pk), limit=CHECK_IN_TRIES, period_seconds=CHECK_IN_PERIOD
+        ):
+            form.add_error(
+                "code",
+                "You have tried several codes in the last few minutes. Wait a quarter of an "
+                "hour, or ask the coordinator to mark you on the register.",
+            )
+            return render(request, "attendance/check_in.html", {"form": form}, status=429)
         try:
             attendance = services.check_in(
                 person=request.user,
