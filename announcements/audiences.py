@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
-from meetings.models import Registration
+from meetings.models import Meeting, MeetingSeries, Registration
 from members.models import EmailSuppression, User
 from networks.models import EmailPreference, Membership, WorkhubMembership
 
@@ -67,7 +67,15 @@ def _follow_up(audience: str, meeting_id: int | None) -> Q:
     had_a_place = Registration.objects.filter(
         meeting_id=meeting_id, status=Registration.Status.GOING
     ).values("person")
-    return Q(pk__in=had_a_place) & ~Q(pk__in=came)
+    # A briefing given in several places keeps the place attended: someone who had a
+    # place here and came to another of its places came.
+    same_briefing = Meeting.objects.filter(
+        series__rule=MeetingSeries.Rule.SESSIONS, series__meetings=meeting_id
+    ).values("pk")
+    came_anywhere = Attendance.objects.filter(
+        Q(meeting_id=meeting_id) | Q(meeting_id__in=same_briefing)
+    ).values("person")
+    return Q(pk__in=had_a_place) & ~Q(pk__in=came_anywhere)
 
 
 def recipients(announcement: Announcement) -> QuerySet[User]:

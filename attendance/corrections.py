@@ -26,6 +26,7 @@ from networks import access as network_access
 from networks.access import NetworkAccess
 from networks.models import Network, Workhub, WorkhubMembership
 
+from . import rules
 from .models import Attendance, Correction
 
 NOTE_MAX_LENGTH = 500
@@ -258,7 +259,7 @@ def confirm_correction(*, correction: Correction, by: User) -> Correction:
     locked = _locked_waiting(correction)
     if locked is None:
         return Correction.objects.get(pk=correction.pk)
-    person = User.objects.with_posts().get(pk=locked.person_id)
+    person = locked.person
     # Recorded meanwhile (by the register, or another place of the briefing): nothing to add.
     if not is_on_register(person, locked.meeting):
         Attendance.objects.get_or_create(
@@ -266,7 +267,8 @@ def confirm_correction(*, correction: Correction, by: User) -> Correction:
             person=person,
             defaults={
                 "how": Attendance.How.CORRECTION,
-                "school": person.current_school,
+                # The one rule of the school on the row, as the register records it.
+                "school": rules.school_for(person),
                 "recorded_by": by,
             },
         )

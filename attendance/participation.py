@@ -44,12 +44,13 @@ def held_meetings(network: Network, now: datetime.datetime | None = None) -> Que
 
 def member_schools(network: Network) -> QuerySet[School]:
     """The network's member schools: for a school-based network, the schools holding its
-    seats; for a person-based one, the schools of its active members' current posts."""
+    seats; for a person-based one, the schools of its active members' current verified
+    posts (the posts the register counts people for: rules.school_for)."""
     if network.is_school_based:
         seats = Membership.objects.active().filter(network=network, school__isnull=False)
         return School.objects.filter(pk__in=seats.values("school"))
     members = Membership.objects.active().filter(network=network).values("person")
-    posts = Post.objects.current().filter(person__in=members, school__isnull=False)
+    posts = Post.objects.current().verified().filter(person__in=members, school__isnull=False)
     return School.objects.filter(pk__in=posts.values("school"))
 
 

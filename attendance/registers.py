@@ -92,6 +92,17 @@ def register_of(meeting: Meeting) -> Register:
     return register
 
 
+def markable_people(meeting: Meeting) -> QuerySet[User]:
+    """The people a marker's button may name: anyone with a live registration (a place or
+    the waiting list), anyone already on the register, and the network's active members.
+    Nobody else: a marker cannot add a stranger, nor learn a name by posting an id."""
+    return User.objects.filter(
+        Q(pk__in=meeting.registrations.live().values("person"))
+        | Q(pk__in=Attendance.objects.filter(meeting=meeting).values("person"))
+        | Q(pk__in=Membership.objects.active().filter(network=meeting.network).values("person"))
+    )
+
+
 def walk_in_candidates(meeting: Meeting, search: str) -> QuerySet[User]:
     """Active members of the meeting's network whose name (or address) has every word of
     the search, not on the register yet; at most WALK_IN_RESULTS, by surname."""

@@ -8,7 +8,8 @@ network): the roles are not worked out again here.
   QR code and "Join the call" count only inside it.
 - Keeping the register (marking who came, adding walk-ins, showing the code): the
   network's coordinators and administrators and site staff; a lead of the meeting's
-  workhub, while an active member of the network, for that workhub's meetings only.
+  workhub, while an active member of the network and the workhub is this year's (as
+  meetings.access lets them plan its meetings), for that workhub's meetings only.
 - Checking in (a code, or joining the call): a signed-in person who may see the
   meeting and may attend it: an active member of the network, someone with a place
   (or on the waiting list), or anyone who may see a meeting that needs no registration.
@@ -63,10 +64,13 @@ def register_is_open(meeting: Meeting, at: datetime.datetime | None = None) -> b
 
 def can_mark(perms: NetworkAccess, meeting: Meeting, is_lead: bool) -> bool:
     """The network's coordinators, administrators and site staff; a lead of the
-    meeting's workhub (`is_lead`), while an active member of the network."""
+    meeting's workhub (`is_lead`) as they may plan its meetings (meetings.access: an
+    active member of the network, while the workhub is this year's)."""
     if perms.can_coordinate:
         return True
-    return meeting.workhub_id is not None and is_lead and perms.is_member
+    if meeting.workhub is None:
+        return False
+    return meeting_access.can_plan_for_workhub(perms, meeting.workhub, is_lead)
 
 
 def leads_workhub_of(user: User | AnonymousUser, meeting: Meeting) -> bool:

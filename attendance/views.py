@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import is_limited
 from meetings import access as meeting_access
 from meetings.models import Meeting
 from members.models import User
@@ -18,15 +19,22 @@ from members.models import User
 from . import registers, rules, services
 from .forms import CheckInForm
 
+# A person checks in once or twice; the codes are six characters from 32, few enough to
+# guess at when many meetings are on at once. After this many codes in CHECK_IN_PERIOD,
+# the next waits (a coordinator can still mark them on the register).
+CHECK_IN_TRIES = 10
+CHECK_IN_PERIOD = 15 * 60
+
 
 def _name(person: User) -> str:
     return person.get_full_name() or person.email
 
 
-def _person_posted(request: HttpRequest) -> User:
-    """The person a marker's button names (a 404 for anything but a person's id)."""
+def _person_posted(request: HttpRequest, meeting: Meeting) -> User:
+    """The person a marker's button names: a 404 for anything but the id of someone the
+    register may name (registers.markable_people), so the reply names nobody else."""
     pk = request.POST.get("person", "")
-    return get_object_or_404(User, pk=int(pk) if pk.isdigit() else 0)
+    return get_object_or_404(registers.markable_people(meeting), pk=int(pk) if pk.isdigit() else 0)
 
 
 def _back_to_register(meeting: Meeting, person_pk: int | None = None) -> HttpResponse:
@@ -62,7 +70,7 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: "Came" (came=1) or "Not here" (came=0) for one person."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = _person_posted(request)
+    person = _person_posted(request, meeting)
     try:
         if request.POST.get("came") == "1":
             services.mark_present(meeting=meeting, person=person, by=request.user)
@@ -80,7 +88,7 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     """A member who came without a place, picked from the search on the register."""
     meeting = rules.get_meeting_to_mark(request.user, pk).meeting
-    person = _person_posted(request)
+    person = _person_posted(request, meeting)
     try:
         services.add_walk_in(meeting=meeting, person=person, by=request.user)
     except ValidationError as error:
@@ -143,6 +151,15 @@ def check_in(request: HttpRequest) -> HttpResponse:
     else:
         form = CheckInForm(initial={"code": request.GET.get("code", "")[:20]})
     if form.is_bound and form.is_valid():
+        if is_limited(
+            "check-in", str(request.user.pk), limit=CHECK_IN_TRIES, period_seconds=CHECK_IN_PERIOD
+        ):
+            form.add_error(
+                "code",
+                "You have tried several codes in the last few minutes. Wait a quarter of an "
+                "hour, or ask the coordinator to mark you on the register.",
+            )
+            return render(request, "attendance/check_in.html", {"form": form}, status=429)
         try:
             attendance = services.check_in(
                 person=request.user,

@@ -234,6 +234,11 @@ def add_representative(
         and not Membership.objects.active().filter(network=network, person=person).exists()
     ):
         errors["person"] = f"Choose an active member of {network.label}."
+    elif person is not None and not person.get_full_name():
+        # The list is public: never show a member's address in place of a name.
+        errors["person"] = (
+            "This member has not given their name on Headnet: type it as a name instead."
+        )
     if not board:
         errors["board"] = "Name the board or group they sit on."
     if term_ends_on is not None and term_ends_on < term_starts_on:
@@ -243,7 +248,7 @@ def add_representative(
     representative = Representative.objects.create(
         network=network,
         person=person,
-        name=(person.get_full_name() or person.email) if person is not None else name,
+        name=person.get_full_name() if person is not None else name,
         board=board,
         term_starts_on=term_starts_on,
         term_ends_on=term_ends_on,

@@ -15,6 +15,7 @@ from announcements import services
 from announcements.audiences import reach, recipients
 from announcements.emails import why_you_get_it
 from announcements.models import Announcement
+from meetings.models import MeetingSeries
 from networks.models import WorkhubMembership
 from tests import factories
 
@@ -82,6 +83,25 @@ def test_the_people_who_did_not_come_had_a_place_and_are_not_on_the_register(
     assert announcement.audience_text.startswith(
         "the people who registered for and did not come to Autumn meeting on "
     )
+
+
+def test_someone_who_came_to_another_place_of_the_briefing_is_not_a_no_show(network):
+    # A briefing given in several places: the register keeps the place attended, so Gil,
+    # who had a place in the north and came to the south, came.
+    series = MeetingSeries.objects.create(network=network, rule=MeetingSeries.Rule.SESSIONS)
+    last_week = timezone.now().replace(microsecond=0) - datetime.timedelta(days=7)
+    north, south = (
+        factories.make_meeting(network=network, title=title, starts_at=last_week, series=series)
+        for title in ("Briefing (north)", "Briefing (south)")
+    )
+    gil = factories.make_head(first_name="Gil")
+    hal = factories.make_head(first_name="Hal")
+    for person in (gil, hal):
+        factories.make_registration(meeting=north, person=person)
+    factories.make_attendance(meeting=south, person=gil)
+    announcement = factories.make_announcement(network=network, audience=A.NO_SHOWS, meeting=north)
+
+    assert _names(announcement) == ["Hal"]
 
 
 def test_a_closed_account_is_not_written_to(network, held, register):

@@ -16,6 +16,7 @@ from attendance import corrections
 from attendance.models import Attendance, Correction
 from core.models import AuditEvent
 from meetings.models import Meeting, MeetingSeries
+from members.models import Post
 from networks.models import WorkhubMembership
 from tests import factories
 
@@ -240,6 +241,27 @@ def test_confirming_someone_recorded_meanwhile_adds_no_second_row(member, coordi
     assert Attendance.objects.get().how == Attendance.How.MARKED
 
 
+def test_a_confirmed_correction_records_the_school_as_the_register_does(
+    member, coordinator, meeting
+):
+    # The member heads one school (verified) and has since claimed a post at another that
+    # nobody has verified: the register counts them for the school they lead, and so
+    # must a confirmed correction (rules.school_for), or the participation report
+    # credits a school on an unchecked claim.
+    headship_school = member.posts.get().school
+    factories.make_post(
+        person=member,
+        role=Post.Role.SENIOR_LEADER,
+        started_on=timezone.localdate() - datetime.timedelta(days=5),
+        verified=False,
+    )
+    correction = corrections.ask_correction(meeting=meeting, person=member, note=NOTE)
+
+    corrections.confirm_correction(correction=correction, by=coordinator)
+
+    assert Attendance.objects.get().school == headship_school
+
+
 @pytest.mark.parametrize("persona", ["member", "head", "outsider_coordinator"])
 def test_people_who_decide_nothing_here_are_refused(client, request, persona, member, meeting):
     correction = corrections.ask_correction(meeting=meeting, person=member, note=NOTE)
@@ -365,4 +387,6 @@ def test_the_meeting_page_asks_nothing_more_of_a_meeting_not_yet_started(client,
         page = client.get(url)
 
     assert "Not on the register? Tell the coordinator" in _text(page)
-    assert len(started) - len(before_start) == 2  # their places on the register; a waiting ask
+    # The check-in panel's look for their row (its window is open now), their places on
+    # the register, a waiting ask.
+    assert len(started) - len(before_start) == 3

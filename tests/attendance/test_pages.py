@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance import services
+from attendance import services, views
 from attendance.models import Attendance, CheckInCode
 from meetings.models import Meeting
 from networks.models import WorkhubMembership
@@ -269,3 +269,44 @@ def test_a_marker_s_button_naming_no_person_is_a_404(client, network, coordinato
             reverse("attendance:mark", args=[meeting.pk]), {"person": person, "came": "1"}
         )
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("came", ["1", "0"])
+def test_a_marker_s_button_naming_someone_off_the_list_is_a_404_that_names_nobody(
+    client, network, coordinator, came
+):
+    # Not a member of the network and no place: a marker cannot put them on the register
+    # (a walk-in must be a member), nor learn their name by posting their id.
+    meeting = factories.make_meeting_now(
+        network=network, audience=Meeting.Audience.PUBLIC, registration_required=False
+    )
+    stranger = factories.make_head(first_name="Stella", last_name="Stranger")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("attendance:mark", args=[meeting.pk]),
+        {"person": stranger.pk, "came": came},
+        follow=True,
+    )
+
+    assert response.status_code == 404
+    assert "Stranger" not in _text(response)
+    assert not Attendance.objects.exists()
+
+
+def test_guessing_codes_is_stopped_after_a_few_tries(client, network, member):
+    # Six characters from 32 is a small space to guess in when many meetings are on at
+    # once: after CHECK_IN_TRIES codes in a quarter of an hour, even a right one waits.
+    meeting = factories.make_meeting_now(network=network, title="Spring meeting")
+    code = services.code_for(meeting).code
+    client.force_login(member)
+    url = reverse("attendance:check_in")
+    for guess in range(views.CHECK_IN_TRIES):
+        wrong = client.post(url, {"code": f"ZZZ{guess:03d}"})
+        assert "No meeting has this code" in _text(wrong)
+
+    response = client.post(url, {"code": code})
+
+    assert response.status_code == 429
+    assert "You have tried several codes" in _text(response)
+    assert not Attendance.objects.exists()

@@ -195,6 +195,21 @@ def test_a_person_based_network_counts_its_active_members_current_schools(networ
     assert grid == {"Ash Primary": (True,)}
 
 
+def test_a_school_only_claimed_is_not_a_member_school_of_a_person_based_network(network):
+    # The register counts people for the schools of their verified posts (rules.school_for):
+    # a school named only in a claim nobody has checked would always show as not seen,
+    # and would put an unchecked claim in the network's report.
+    member = factories.make_head(school=factories.make_school(name="Ash Primary"))
+    factories.make_membership(person=member, network=network)
+    claimant = factories.make_head(school=factories.make_school(name="Claimed"), verified=False)
+    factories.make_membership(person=claimant, network=network)
+    held(network, (10, 8))
+
+    grid, _ = _grid(network)
+
+    assert list(grid) == ["Ash Primary"]
+
+
 def test_the_schools_not_seen_come_first_then_the_fewest_meetings(alliance):
     heads = {name: seat(alliance, name) for name in ["Ash", "Birch", "Cedar", "Damson", "Elm"]}
     meetings = [held(alliance, (month, 8)) for month in (9, 10, 11)]

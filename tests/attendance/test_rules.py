@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from attendance import rules
+from attendance import corrections, rules
+from core.dates import academic_year_of
 from meetings.models import Meeting
 from networks import access as network_access
 from networks.models import Membership, WorkhubMembership
@@ -122,6 +123,18 @@ def test_a_workhub_lead_keeps_only_their_workhub_s_registers(network, member):
     for meeting in (other_hubs, the_networks):
         with pytest.raises(PermissionDenied):
             rules.get_meeting_to_mark(member, meeting.pk)
+
+
+def test_a_lead_of_an_earlier_year_s_workhub_keeps_no_register_and_decides_nothing(network, member):
+    # An earlier year's workhub is a record (meetings.access.can_plan_for_workhub): its
+    # lead may neither add to its registers nor decide corrections about them, one rule.
+    earlier = factories.make_workhub(network=network, academic_year=academic_year_of() - 1)
+    WorkhubMembership.objects.create(workhub=earlier, person=member, is_lead=True)
+    meeting = factories.make_past_meeting(network=network, workhub=earlier, days_ago=400)
+
+    with pytest.raises(PermissionDenied):
+        rules.get_meeting_to_mark(member, meeting.pk)
+    assert not corrections.may_decide_corrections(member, meeting)
 
 
 def test_a_lapsed_workhub_lead_keeps_no_register(network, member):

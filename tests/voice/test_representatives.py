@@ -43,6 +43,22 @@ def test_a_member_named_as_representative_is_listed_under_their_name(network, co
     assert representative.term_ends_on is None
 
 
+def test_a_member_without_a_name_is_not_listed_by_their_email_address(network, coordinator):
+    # "Who represents us" is public: a member who gave no name must not appear there as
+    # their address; the coordinator gives the name instead.
+    nameless = factories.make_head(first_name="", last_name="", email="nameless@school.example")
+    factories.make_membership(person=nameless, network=network)
+
+    with pytest.raises(ValidationError) as refused:
+        representatives.add_representative(
+            network=network, by=coordinator, person=nameless, board="SACRE", term_starts_on=TODAY
+        )
+
+    assert "person" in refused.value.message_dict
+    assert "nameless@school.example" not in str(refused.value)
+    assert not Representative.objects.exists()
+
+
 def test_someone_outside_headnet_is_named_by_their_name(network, coordinator):
     representative = representatives.add_representative(
         network=network, by=coordinator, name="Pat Governor", board="SACRE", term_starts_on=TODAY
