@@ -6,21 +6,27 @@ participation report has schools not seen this year at its top. The demo heads
 (primary.head@, secondary.head@, oldham.head@) came to a few meetings, across two networks
 for the Oxfordshire heads, so their CPD record and certificates have something in them.
 
-Attendance has no service to mark a register yet, so the rows are written here directly
-(how: marked on the register, for the person's school). Idempotent: a meeting that has a
-register already is left as it is, and the alliance's partnership meetings are made once.
+Each person is marked as came through attendance.services (by the alliance's
+administrator, as a coordinator keeps a register from a paper list after the meeting), so
+the school on the row is the services' (attendance.rules.school_for) and each mark is on
+the record; the rows are then dated to the meeting's end, when the register was kept.
+Places at meetings already held are written directly: meetings.services.register takes
+no registration for a past meeting. Idempotent: a meeting that has a register already is
+left as it is, and the alliance's partnership meetings are made once.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
+from attendance import services as attendance_services
 from attendance.models import Attendance
 from core.dates import academic_year_of
 from meetings import services
-from meetings.models import LONDON, Meeting, Registration
-from members.models import School, User
+from meetings.models import LONDON, Meeting, MeetingSeries, Registration
+from members.models import User
 from networks.models import Membership, Network
 
 ALLIANCE = "oldham-schools-alliance"
@@ -41,21 +47,36 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
 
 
+def _one_session_each(meetings: Iterable[Meeting]) -> list[Meeting]:
+    """The meetings, with only the first session of a briefing given in several."""
+    chosen, briefings = [], set()
+    for meeting in meetings:
+        series = meeting.series
+        if series is not None and series.rule == MeetingSeries.Rule.SESSIONS:
+            if series.pk in briefings:
+                continue
+            briefings.add(series.pk)
+        chosen.append(meeting)
+    return chosen
+
+
 class _Seeder:
     def __init__(self, networks: dict[str, Network], accounts: dict[str, User], log):
         self.networks, self.accounts, self.log = networks, accounts, log
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.september = datetime.date(academic_year_of(self.today), 9, 1)
-        self.coordinator = (
+        administrator = (
             Membership.objects.active()
             .filter(network__slug=ALLIANCE, role=Membership.Role.ADMINISTRATOR)
-            .values_list("person", flat=True)
+            .select_related("person")
             .first()
         )
-        self.made = 0
+        self.coordinator = administrator.person if administrator else None
 
     def run(self) -> int:
+        """The registers, and how many people are newly on them."""
+        before = Attendance.objects.count()
         alliance = self.networks.get(ALLIANCE)
         if alliance is not None:
             self.partnership_meetings(alliance)
@@ -64,7 +85,7 @@ class _Seeder:
             person = self.accounts.get(email)
             if person is not None:
                 self.came(person, slugs)
-        return self.made
+        return Attendance.objects.count() - before
 
     def partnership_meetings(self, alliance: Network) -> None:
         """Three partnership meetings held so far this year (at a quarter, half and three
@@ -110,7 +131,7 @@ class _Seeder:
         seats.sort(key=lambda seat: seat.person_id != getattr(demo_head, "pk", None))
         seen = seats[: max(1, len(seats) - NOT_SEEN)]
         others = seen[1:] or seen  # the workhubs the demo head is not in
-        school_of = {seat.person_id: seat.school for seat in seats}
+        seat_holders = {seat.person_id for seat in seats}
         held = alliance.meetings.filter(
             state=Meeting.State.PUBLISHED, starts_at__date__gte=self.september, ends_at__lt=self.now
         ).order_by("starts_at")
@@ -128,7 +149,7 @@ class _Seeder:
                 people = [
                     person
                     for person in User.objects.filter(workhub_memberships__workhub=meeting.workhub)
-                    if person.pk in school_of
+                    if person.pk in seat_holders
                 ] or [
                     others[number % len(others)].holder,
                     others[(number + 1) % len(others)].holder,
@@ -138,12 +159,12 @@ class _Seeder:
                 Registration(meeting=meeting, person=person, status="going") for person in people
             ]
             Registration.objects.bulk_create(places, ignore_conflicts=True)
-            self.record(meeting, [(person, school_of[person.pk]) for person in came])
+            self.record(meeting, came)
 
     def came(self, person: User, slugs: list[str]) -> None:
-        """The person came to up to two meetings held this year in each of the networks."""
-        post = person.current_post
-        school = post.school if post else None
+        """The person came to up to two meetings held this year in each of the networks,
+        to one session of a briefing given in several (the services' rule: the place they
+        came to is the one that counts)."""
         for slug in slugs:
             if Attendance.objects.filter(person=person, meeting__network__slug=slug).exists():
                 continue  # seeded before, or on the alliance's register
@@ -155,31 +176,23 @@ class _Seeder:
                     ends_at__lt=self.now,
                 )
                 .exclude(kind=Meeting.Kind.URGENT)
-                .order_by("starts_at")[:2]
+                .select_related("series")
+                .order_by("starts_at")
             )
-            for meeting in held:
+            for meeting in _one_session_each(held)[:2]:
                 Registration.objects.bulk_create(
                     [Registration(meeting=meeting, person=person, status="going")],
                     ignore_conflicts=True,
                 )
-                self.record(meeting, [(person, school)])
+                self.record(meeting, [person])
 
-    def record(self, meeting: Meeting, people: list[tuple[User, School | None]]) -> None:
-        rows = Attendance.objects.bulk_create(
-            [
-                Attendance(
-                    meeting=meeting,
-                    person=person,
-                    school=school,
-                    how=Attendance.How.MARKED,
-                    recorded_by_id=self.coordinator,
-                    recorded_at=meeting.ends_at,
-                )
-                for person, school in people
-            ],
-            ignore_conflicts=True,
-        )
-        self.made += len(rows)
+    def record(self, meeting: Meeting, people: list[User]) -> None:
+        """Mark the people as came, through the services, and date the new rows to the
+        meeting's end."""
+        before = set(meeting.attendances.values_list("pk", flat=True))
+        for person in people:
+            attendance_services.mark_present(meeting=meeting, person=person, by=self.coordinator)
+        meeting.attendances.exclude(pk__in=before).update(recorded_at=meeting.ends_at)
 
 
 @transaction.atomic

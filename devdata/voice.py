@@ -8,12 +8,15 @@ Called by seed_demo (devdata.demo) with the networks it made, after the announce
 there (by network and title), a representative (by network, board and name) and a
 report (by representative and title) are left as they are.
 
-The polls, ballots, vote records and the decision are written directly with the ORM,
-keeping the rules the voting services keep: one vote record per school for a poll of
-member schools, and per person otherwise; an open poll's ballot names its voter (and
-the school they voted for); nothing here is secret. The representatives and the report
-go through voice.representatives, so they are on the record as a coordinator's work,
-and the report through the announcements with notify=False: recorded as sent to OPHN's
+Everything goes through the voice services, so it is on the record as it would be:
+the polls are made and opened (voice.polls), voted in by those with a vote
+(voice.voting: one vote per school for a poll of member schools, and per person
+otherwise), the proposal closed by its starter, so nobody is emailed (voice.closing),
+and its outcome recorded (voice.decisions). The services take votes only before a
+poll's closing date, so the proposal runs now and is closed at once; each poll is then
+dated as the story has it (opened a month ago and closed a fortnight ago, for the
+proposal). The representatives and the report go through voice.representatives, and
+the report through the announcements with notify=False: recorded as sent to OPHN's
 members, each as they chose, and nobody emailed.
 """
 
@@ -24,11 +27,10 @@ from django.utils import timezone
 
 from announcements.models import Announcement, Delivery
 from core.dates import academic_year_of
-from core.markdown import render_markdown
 from members.models import User
 from networks.models import Membership, Network
-from voice import representatives
-from voice.models import Ballot, Decision, Poll, Report, Representative, VoteRecord
+from voice import closing, decisions, polls, representatives, voting
+from voice.models import Ballot, Decision, Poll, Report, Representative
 
 OSSHTA, OPHN = "osshta", "oxfordshire-primary-heads"
 Position = Ballot.Position
@@ -107,23 +109,22 @@ def _osshta_proposal(osshta: Network) -> bool:
     today = timezone.localdate()
     opened = _at(today - datetime.timedelta(days=30), 9)
     closed = _at(today - datetime.timedelta(days=14))
-    poll = Poll.objects.create(
+    # The services take votes only before the closing date: the poll runs now, for a
+    # day, and is closed by its starter (who is not emailed about their own closing).
+    poll = polls.create_poll(
         network=osshta,
         kind=Poll.Kind.PROPOSAL,
-        title=PROPOSAL_TITLE,
-        description=PROPOSAL_TEXT,
-        description_html=render_markdown(PROPOSAL_TEXT),
-        voters=Poll.Voters.SCHOOLS,
-        secret=False,
-        results_shown=Poll.ResultsShown.AFTER_CLOSING,
-        state=Poll.State.CLOSED,
-        closes_at=closed,
-        created_by=coordinator,
-        created_at=opened - datetime.timedelta(hours=1),
-        opened_at=opened,
-        closed_at=closed,
-        reminded_at=closed - datetime.timedelta(days=1),
+        by=coordinator,
+        data=polls.PollInput(
+            title=PROPOSAL_TITLE,
+            description=PROPOSAL_TEXT,
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            voters=Poll.Voters.SCHOOLS,
+            secret=False,
+            results_shown=Poll.ResultsShown.AFTER_CLOSING,
+        ),
     )
+    poll = polls.open_poll(poll=poll, by=coordinator)
     seats = (
         Membership.objects.active()
         .filter(network=osshta, school__isnull=False)
@@ -131,20 +132,23 @@ def _osshta_proposal(osshta: Network) -> bool:
         .order_by("pk")[: len(SCHOOL_VOTES)]
     )
     for seat, (position, reason) in zip(seats, SCHOOL_VOTES, strict=False):
-        # An open poll of member schools: the ballot names the head and the school; the
-        # vote record, one per school, is what stopped a second vote for it.
-        Ballot.objects.create(
-            poll=poll, person=seat.person, school=seat.school, position=position, text=reason
+        # An open poll of member schools: the ballot names the head and their school.
+        voting.cast_ballot(
+            poll=poll, person=seat.person, answers=voting.Answers(position=position, text=reason)
         )
-        VoteRecord.objects.create(poll=poll, person=seat.person, school=seat.school)
-    Decision.objects.create(
+    poll = closing.close_poll(poll=poll, by=coordinator, now=closed)
+    decision = decisions.record_outcome(
         poll=poll,
-        network=osshta,
         statement=DECISION,
         review_on=today + datetime.timedelta(days=90),
-        recorded_by=coordinator,
-        recorded_at=closed + datetime.timedelta(days=1),
+        by=coordinator,
     )
+    # Then dated as the story has it: open for a fortnight from a month ago, closed at its
+    # closing time, and its decision recorded the day after.
+    Poll.objects.filter(pk=poll.pk).update(
+        created_at=opened - datetime.timedelta(hours=1), opened_at=opened, closes_at=closed
+    )
+    Decision.objects.filter(pk=decision.pk).update(recorded_at=closed + datetime.timedelta(days=1))
     return True
 
 
@@ -154,25 +158,27 @@ def _ophn_consultation(ophn: Network) -> bool:
         return False
     today = timezone.localdate()
     opened = _at(today - datetime.timedelta(days=3), 8)
-    poll = Poll.objects.create(
+    starter = _person("oxon.primary.head1@example.org")
+    poll = polls.create_poll(
         network=ophn,
         kind=Poll.Kind.QUESTION,
-        title=QUESTION_TITLE,
-        description=QUESTION_TEXT,
-        description_html=render_markdown(QUESTION_TEXT),
-        voters=Poll.Voters.MEMBERS,
-        secret=False,
-        results_shown=Poll.ResultsShown.AFTER_VOTING,
-        state=Poll.State.OPEN,
-        closes_at=_at(today + datetime.timedelta(days=11)),
-        created_by=_person("oxon.primary.head1@example.org"),
-        created_at=opened - datetime.timedelta(hours=1),
-        opened_at=opened,
+        by=starter,
+        data=polls.PollInput(
+            title=QUESTION_TITLE,
+            description=QUESTION_TEXT,
+            closes_at=_at(today + datetime.timedelta(days=11)),
+            voters=Poll.Voters.MEMBERS,
+            secret=False,
+            results_shown=Poll.ResultsShown.AFTER_VOTING,
+        ),
     )
+    poll = polls.open_poll(poll=poll, by=starter)
     for email, answer in ANSWERS.items():
-        person = _person(email)
-        Ballot.objects.create(poll=poll, person=person, text=answer)
-        VoteRecord.objects.create(poll=poll, person=person)
+        voting.cast_ballot(poll=poll, person=_person(email), answers=voting.Answers(text=answer))
+    # Opened a few days ago, as the story has it.
+    Poll.objects.filter(pk=poll.pk).update(
+        created_at=opened - datetime.timedelta(hours=1), opened_at=opened
+    )
     return True
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from attendance.models import Attendance
 from attendance.participation import participation
+from core.models import AuditEvent
 from meetings.models import Meeting, Registration
 from networks.models import Membership, Network
 
@@ -88,6 +89,23 @@ def test_the_demo_heads_came_to_meetings_in_their_networks(seeded):
     for row in Attendance.objects.filter(person__email="primary.head@example.org"):
         assert row.school == row.person.current_post.school
         assert row.meeting.ends_at < AUTUMN
+    # One session of a briefing given in several: the place they came to is what counts.
+    briefings = Attendance.objects.filter(
+        person__email="primary.head@example.org", meeting__series__rule="sessions"
+    ).values_list("meeting__series", flat=True)
+    assert len(briefings) == len(set(briefings)) >= 1
+
+
+def test_every_register_was_kept_through_the_services(seeded):
+    # Each mark is on the record, as the alliance's administrator's, dated to the meeting.
+    marked = AuditEvent.objects.filter(action="attendance.present")
+    assert marked.count() == Attendance.objects.count()
+    administrator = Membership.objects.get(
+        network__slug="oldham-schools-alliance", role="administrator"
+    ).person
+    assert set(marked.values_list("actor", flat=True)) == {administrator.pk}
+    for row in Attendance.objects.select_related("meeting"):
+        assert (row.recorded_by, row.recorded_at) == (administrator, row.meeting.ends_at)
 
 
 def test_seeding_again_changes_no_register():

@@ -54,6 +54,17 @@ def test_osshta_s_member_schools_voted_once_each_on_a_closed_proposal_with_its_d
     assert decision.review_on > timezone.localdate()
     assert decision.recorded_by.email == "coordinator@example.org"
     assert "joint response" in decision.statement
+    assert poll.opened_at < poll.closed_at < decision.recorded_at < timezone.now()
+
+    # Made, opened, voted in, closed and decided through the services: all on the record.
+    actions = list(
+        AuditEvent.objects.filter(object_id=poll.pk, action__startswith="poll.").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(set(actions)) == ["poll.closed", "poll.created", "poll.opened", "poll.voted"]
+    assert actions.count("poll.voted") == len(ballots)
+    assert AuditEvent.objects.filter(action="decision.recorded").count() == 1
 
 
 def test_ophn_has_an_open_consultation_with_a_few_answers_from_its_members(demo):
@@ -95,7 +106,11 @@ def test_ophn_is_represented_on_two_county_boards_and_a_report_came_back(demo, c
     assert report.title in reports.content.decode()
 
 
-def test_seeding_again_adds_nothing_and_emails_nobody(demo, django_capture_on_commit_callbacks):
+def test_seeding_again_adds_nothing_and_emails_nobody(django_capture_on_commit_callbacks):
+    # Closing the proposal emails nobody either: its starter closed it.
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+    assert mail.outbox == []
     before = {model.__name__: model.objects.count() for model in VOICE_MODELS}
     events = AuditEvent.objects.filter(action__startswith="representative.").count()
     mail.outbox.clear()
