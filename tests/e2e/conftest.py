@@ -149,6 +149,7 @@ def check_axe(page, name: str) -> None:
     """
     if not page.javascript:
         return
+    page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{name}:\n" + results.generate_report()
 
@@ -157,6 +158,8 @@ def check_page(page, name: str) -> None:
     """Check the page as a person would meet it: at desktop and phone width,
     axe-core finds no WCAG 2.x A/AA violation, there is exactly one h1 and
     a skip link; a screenshot of each is kept for review."""
+    # A click that navigates returns once the new page starts to arrive; check it whole.
+    page.wait_for_load_state()
     assert page.locator("h1").count() == 1, f"{name}: expected one h1"
     assert page.get_by_role("link", name="Skip to main content").count() == 1
     assert page.title().endswith("– Headnet"), page.title()
