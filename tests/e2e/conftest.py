@@ -1,6 +1,11 @@
-"""Browser tests: Debian's Chromium driven by Playwright against the live server."""
+"""Browser tests: Debian's Chromium driven by Playwright against the live server.
+
+`make test-browser` runs them in two processes (pytest-xdist). Each process has its own
+browser, live server and in-memory test database; screenshots have one name per page.
+"""
 
 import io
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -30,6 +35,19 @@ CHROMIUM_ARGS = [
 ]
 
 _axe = Axe()
+
+
+def pytest_configure(config):
+    """Under pytest-xdist a fixed live-server port (--liveserver host:port or
+    DJANGO_LIVE_TEST_SERVER_ADDRESS) becomes port + the worker's number, so two
+    workers never ask for the same port. Without one each takes a free port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ...
+    address = config.getoption("liveserver", None) or os.environ.get(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS"
+    )
+    if worker and address and ":" in address:
+        host, port = address.rsplit(":", 1)
+        config.option.liveserver = f"{host}:{int(port) + int(worker.removeprefix('gw'))}"
 
 
 @pytest.fixture(scope="session")
