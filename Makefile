@@ -37,14 +37,13 @@ test-postgres: install
 	DATABASE_URL=$(POSTGRES_URL) .venv/bin/pytest -rfE -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-browser: the real-browser journeys and accessibility checks in headless Chromium
-# Two processes too: one journey keeps about one core busy (the browser and the server
-# take turns), so two finish in a little over half the time. Each process has its own
-# Chromium, live server (a free port, or --liveserver's port plus the worker's number)
-# and in-memory database (tests/e2e/conftest.py).
+# One process: with -n 2 (which works: each worker has its own Chromium, live server and
+# database, see tests/e2e/conftest.py) it used a fifth more CPU and was not reliably
+# faster on two busy cores. Try it with PYTEST_ARGS="-n 2" on an idle machine.
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-	.venv/bin/pytest -rfE -m e2e -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
+	.venv/bin/pytest -rfE -m e2e tests/e2e $(PYTEST_ARGS)
 
 # The load runs need PostgreSQL's server programs (their own cluster) and redis-server.
 load-tools:

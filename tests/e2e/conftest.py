@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live server.
 
-`make test-browser` runs them in two processes (pytest-xdist). Each process has its own
-browser, live server and in-memory test database; screenshots have one name per page.
+They can run in two processes (pytest-xdist, -n 2): each has its own browser, live
+server and in-memory test database, and screenshots have one name per page.
 """
 
 import io
