@@ -37,6 +37,9 @@ test-postgres: install
 	DATABASE_URL=$(POSTGRES_URL) .venv/bin/pytest -rfE -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-browser: the real-browser journeys and accessibility checks in headless Chromium
+# One process: with -n 2 (which works: each worker has its own Chromium, live server and
+# database, see tests/e2e/conftest.py) it used a fifth more CPU and was not reliably
+# faster on two busy cores. Try it with PYTEST_ARGS="-n 2" on an idle machine.
 test-browser: install
 	@command -v chromium >/dev/null || { echo "Installing Chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -3,18 +3,16 @@ browser, with and without JavaScript: OSSHTA's coordinator writes an announcemen
 the whole association, previews how many it will reach, sends it; every member gets
 one email and reads it again in the archive."""
 
-import io
 import re
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from announcements.models import Announcement
 from networks.models import Membership
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
 SUBJECT = "Spring conference: booking is open"
@@ -22,7 +20,7 @@ SUBJECT = "Spring conference: booking is open"
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 

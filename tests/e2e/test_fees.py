@@ -7,18 +7,17 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from fees.models import FeeInvoice
 from networks.models import Network
-from tests.e2e.conftest import check_axe, check_page
+from tests.e2e.conftest import check_axe, check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in
 
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 

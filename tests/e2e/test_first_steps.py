@@ -2,19 +2,17 @@
 Essex head writes to an interim head from the leaders directory; the account pages and
 Contact Headnet; a member's network page on a phone; a story's link shown once; a receipt."""
 
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Story
 from fees.models import FeeInvoice
 from leaders.models import LeaderMessage
 from members.models import User
-from tests.e2e.conftest import VIEWPORTS, check_page
+from tests.e2e.conftest import VIEWPORTS, check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 

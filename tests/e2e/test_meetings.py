@@ -2,14 +2,12 @@
 JavaScript."""
 
 import datetime
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -21,13 +19,13 @@ from meetings.models import Meeting, MeetingSeries, Registration
 from members.models import School, User
 from networks.models import Network
 from tests import factories
-from tests.e2e.conftest import VIEWPORTS, check_page
+from tests.e2e.conftest import VIEWPORTS, check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in
 
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     networks = {network.slug: network for network in Network.objects.all()}
     accounts = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
     seed_meetings(networks, accounts, log=lambda message: None)

@@ -2,18 +2,16 @@
 browser."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import School
 from networks import views as network_views
-from tests.e2e.conftest import check_axe, check_page
+from tests.e2e.conftest import check_axe, check_page, seed_demo
 from tests.factories import PASSWORD
 
 DEMO_PASSWORD = "headnet-demo"
@@ -21,7 +19,7 @@ DEMO_PASSWORD = "headnet-demo"
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 

@@ -4,25 +4,23 @@ a request, or answers a check-in); a head in crisis asks Heads Up's coaches and 
 it. Nobody else sees either."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import User
 from support import mentoring
 from support.models import MentoringScheme, Pairing, SupportRequest
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 

@@ -1,24 +1,22 @@
 """Journeys 9 and 10 of docs/product.md ("Journeys") in a real browser, with and without JavaScript:
 an anonymous story a coordinator publishes, the Roundtable's articles, the leaders directory."""
 
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Story
 from leaders.models import Listing
 from members.models import User
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 
