@@ -1,4 +1,4 @@
-"""Demo collective voice (issue 25, DESIGN.md 12): an OSSHTA proposal with one vote per
+"""Demo collective voice: an OSSHTA proposal with one vote per
 member school, closed, with the decision it led to; an open consultation question in
 OPHN with a few answers; OPHN's representatives on two county boards, one of whom has
 reported back.

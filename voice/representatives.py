@@ -1,6 +1,6 @@
 """Who represents a network on outside boards, and their reports back: the rules and the
-services, the only door for a change to either (DESIGN.md 12, docs/rules.md
-"Representatives and their reports").
+services, the only door for a change to either (docs/rules.md, "Representatives and
+their reports back").
 
 Who may do what (every view asks here, for the object in hand, fetched through its
 network so that another network's is a 404):
