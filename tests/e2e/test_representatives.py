@@ -3,16 +3,14 @@ and on a phone (issue 25): OPHN's coordinator names a member as its representati
 county board, she posts a report back, and another member reads it (and gets it by email,
 as they chose)."""
 
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from members.models import User
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, seed_demo
 from tests.e2e.test_networks import DEMO_PASSWORD, sign_in, sign_out
 
 OPHN = "/networks/oxfordshire-primary-heads/"
@@ -24,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def demo(server):
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    seed_demo(DEMO_PASSWORD)
     mail.outbox.clear()
     return server
 
