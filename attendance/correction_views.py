@@ -79,7 +79,11 @@ def _back(slug: str) -> HttpResponse:
 @require_POST
 def correction_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _, correction = corrections.get_correction_to_decide(request.user, slug, pk)
-    decided = corrections.confirm_correction(correction=correction, by=request.user)
+    try:
+        decided = corrections.confirm_correction(correction=correction, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(slug)
     if decided.state == decided.State.CONFIRMED and decided.decided_by_id == request.user.pk:
         messages.success(request, "Confirmed: they are on the register, and have been emailed.")
     else:

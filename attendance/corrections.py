@@ -259,6 +259,9 @@ def confirm_correction(*, correction: Correction, by: User) -> Correction:
     locked = _locked_waiting(correction)
     if locked is None:
         return Correction.objects.get(pk=correction.pk)
+    if not locked.meeting.is_published:
+        # Asked before the meeting was called off: a cancelled meeting has no register.
+        raise ValidationError("The meeting was cancelled: it has no register to add them to.")
     person = locked.person
     # Recorded meanwhile (by the register, or another place of the briefing): nothing to add.
     if not is_on_register(person, locked.meeting):

@@ -128,7 +128,7 @@ def _remind(poll: Poll, now: datetime.datetime) -> int:
     ).update(reminded_at=now)
     if not claimed:
         return 0
-    vote_path = f"/networks/{poll.network.slug}/polls/{poll.pk}/"
+    vote_path = reverse("voice:poll_detail", args=[poll.network.slug, poll.pk])
     people = not_yet_voted(poll)
     for person in people:
         queue_templated_email(

@@ -68,6 +68,13 @@ def _check_settings(network: Network, kind: str, data: PollInput) -> dict[str, s
         errors["voters"] = (
             f"{network.label} has people, not schools, as members: every member votes."
         )
+    # Results after each vote in a secret poll would let a voter reload the count and see
+    # how each next person voted, in a small network.
+    if data.secret and data.results_shown == Poll.ResultsShown.AFTER_VOTING:
+        errors["results_shown"] = (
+            "A secret poll shows its results when it closes: shown after each vote, the "
+            "count would change with each ballot and give away how people voted."
+        )
     if data.max_choices is not None:
         if kind != Poll.Kind.MULTIPLE:
             errors["max_choices"] = "Only a multiple choice has a most that may be chosen."

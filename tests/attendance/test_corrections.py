@@ -390,3 +390,23 @@ def test_the_meeting_page_asks_nothing_more_of_a_meeting_not_yet_started(client,
     # The check-in panel's look for their row (its window is open now), their places on
     # the register, a waiting ask.
     assert len(started) - len(before_start) == 3
+
+
+def test_a_correction_asked_before_the_meeting_was_cancelled_cannot_be_confirmed(
+    client, member, coordinator, meeting, network
+):
+    correction = corrections.ask_correction(meeting=meeting, person=member, note=NOTE)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        state=Meeting.State.CANCELLED, cancel_reason="Snow"
+    )
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("attendance:correction_confirm", args=[network.slug, correction.pk]),
+        follow=True,
+    )
+
+    assert "The meeting was cancelled" in _text(response)
+    assert not Attendance.objects.exists()
+    correction.refresh_from_db()
+    assert correction.state == Correction.State.WAITING

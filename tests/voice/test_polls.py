@@ -256,3 +256,16 @@ def test_a_meeting_time_slot_needs_its_date_and_start_and_a_draft_keeps_its_slot
     assert "Give the slot&#x27;s date." in refused.content.decode()
     assert "Give the time it starts." in refused.content.decode()
     assert 'value="2027-03-04"' in edit and 'value="16:00"' in edit
+
+
+def test_a_secret_poll_cannot_show_its_results_after_each_vote(network, coordinator):
+    with pytest.raises(ValidationError) as refused:
+        polls.create_poll(
+            network=network,
+            kind="single",
+            by=coordinator,
+            data=_data(secret=True, results_shown="after_voting", options=_options("A", "B")),
+        )
+
+    assert "shows its results when it closes" in str(refused.value)
+    assert not Poll.objects.exists()
