@@ -104,8 +104,9 @@ def markable_people(meeting: Meeting) -> QuerySet[User]:
 
 
 def walk_in_candidates(meeting: Meeting, search: str) -> QuerySet[User]:
-    """Active members of the meeting's network whose name (or address) has every word of
-    the search, not on the register yet; at most WALK_IN_RESULTS, by surname."""
+    """Active members of the meeting's network whose name has every word of the search, not
+    on the register yet; at most WALK_IN_RESULTS, by surname. Never by address: a
+    workhub lead keeps registers without seeing the network's addresses."""
     words = search.split()[:4]
     if not words or len(search.strip()) < 2:
         return User.objects.none()
@@ -113,7 +114,5 @@ def walk_in_candidates(meeting: Meeting, search: str) -> QuerySet[User]:
         pk__in=Membership.objects.active().filter(network=meeting.network).values("person")
     ).exclude(pk__in=Attendance.objects.filter(meeting=meeting).values("person"))
     for word in words:
-        people = people.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        )
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return people.order_by("last_name", "first_name", "pk")[:WALK_IN_RESULTS]

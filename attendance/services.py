@@ -23,7 +23,7 @@ from meetings.models import Meeting, MeetingSeries
 from members.models import User
 from networks.models import Membership
 
-from . import rules
+from . import registers, rules
 from .models import Attendance, CheckInCode
 
 # Codes are read off a screen across a room and typed on a phone: no 0/O or 1/I to
@@ -117,7 +117,9 @@ def _check_open(meeting: Meeting) -> None:
 def mark_present(*, meeting: Meeting, person: User, by: User | None) -> Attendance:
     """A marker's "Came" for someone who may be on the register (one tap; idempotent)."""
     _check_open(meeting)
-    if not rules.may_check_in(rules.access_of(person, meeting)):
+    # Narrower than checking oneself in: at a meeting open to anyone, a stranger may use
+    # the code, but a marker names only the registered, the members and those on it.
+    if not registers.markable_people(meeting).filter(pk=person.pk).exists():
         raise ValidationError(
             f"{person.get_full_name() or person.email} is not a member of "
             f"{meeting.network.label} and has no place at this meeting."

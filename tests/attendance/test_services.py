@@ -206,3 +206,20 @@ def test_joining_outside_the_window_or_without_a_right_counts_for_nothing(networ
 def test_codes_are_unique_across_meetings(network):
     codes = {services.code_for(factories.make_meeting(network=network)).code for _ in range(5)}
     assert len(codes) == 5 == CheckInCode.objects.count()
+
+
+def test_at_a_meeting_open_to_anyone_a_marker_still_cannot_name_a_stranger(
+    network, head, coordinator
+):
+    """The stranger may check themselves in with the code; a marker's tap (from a view, a
+    command or the admin) names only the registered, the members and those on it."""
+    meeting = factories.make_meeting_now(
+        network=network, audience=Meeting.Audience.SIGNED_IN, registration_required=False
+    )
+
+    with pytest.raises(ValidationError, match="not a member"):
+        services.mark_present(meeting=meeting, person=head, by=coordinator)
+    assert not Attendance.objects.exists()
+
+    services.check_in(person=head, code=services.code_for(meeting).code, at=timezone.now())
+    assert Attendance.objects.get().how == Attendance.How.CODE
