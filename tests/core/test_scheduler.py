@@ -154,10 +154,13 @@ def test_two_workers_scheduling_the_same_slot_queue_it_once(settings):
 def test_a_tick_between_slots_asks_the_database_nothing(settings, django_assert_num_queries):
     settings.TASKS = DATABASE_TASKS
     scheduler = Scheduler()
-    scheduler.tick()
+    # Two ticks in one minute (the every-minute command's slot): given the time, so a
+    # slow machine whose ticks straddle a minute does not make a new slot between them.
+    now = datetime(2026, 12, 1, 10, 15, 20, tzinfo=UTC)
+    scheduler.tick(now)
 
     with django_assert_num_queries(0):
-        assert scheduler.tick() == []
+        assert scheduler.tick(now + timedelta(seconds=30)) == []
 
 
 @pytest.mark.django_db
