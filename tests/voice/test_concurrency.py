@@ -11,40 +11,13 @@ from django.db import connection, transaction
 
 from networks.models import Membership
 from tests import factories
+from tests.concurrency import POSTGRES_ONLY, at_the_same_moment
 from tests.voice.conftest import seat_holder
 from voice import voting
 from voice.models import Ballot, BallotChoice, Poll, VoteRecord
 from voice.voting import Answers
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers, so votes cannot race; run with DATABASE_URL "
-        "pointing at PostgreSQL",
-    ),
-]
-
-
-def _at_the_same_moment(works):
-    barrier = threading.Barrier(len(works))
-    results, errors = [], []
-
-    def run(work):
-        try:
-            barrier.wait(timeout=10)
-            results.append(work())
-        except Exception as error:  # the test reports it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+pytestmark = POSTGRES_ONLY
 
 
 def _one_vote_for(school, poll):
@@ -60,7 +33,7 @@ def test_a_head_double_clicking_ten_times_casts_one_vote_for_the_school(secret):
     school = head.posts.get().school
     poll = factories.make_poll(network=network, voters="schools", kind="proposal", secret=secret)
 
-    results, errors = _at_the_same_moment(
+    results, errors = at_the_same_moment(
         [lambda: voting.cast_ballot(poll=poll, person=head, answers=Answers(position="agree"))
          for _ in range(10)]
     )  # fmt: skip
