@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "announcements",
     "office",
     "voice",
+    "discussions",
     "portal",
     "devdata",
 ]

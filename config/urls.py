@@ -25,6 +25,8 @@ urlpatterns = [
     path("networks/<slug:slug>/office/", include("office.urls")),
     # /networks/<slug>/polls/..., /decisions/, /representatives/...
     path("networks/<slug:slug>/", include("voice.urls")),
+    # /networks/<slug>/discussions/...
+    path("networks/<slug:slug>/discussions/", include("discussions.urls")),
     # /meetings/<pk>/register-of-attendance/..., /me/cpd/..., /networks/<slug>/participation/
     path("", include("attendance.urls")),
     path("leaders/", include("leaders.urls")),

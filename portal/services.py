@@ -11,6 +11,7 @@ from articles import privacy as articles_privacy
 from attendance import privacy as attendance_privacy
 from core import privacy as core_privacy
 from core.email import queue_templated_email
+from discussions import privacy as discussions_privacy
 from fees import privacy as fees_privacy
 from leaders import privacy as leaders_privacy
 from meetings import privacy as meetings_privacy
@@ -37,6 +38,7 @@ class PrivacyPart(Protocol):
 # it forgets; members comes last and deletes the account.
 PRIVACY_PARTS: tuple[PrivacyPart, ...] = (
     voice_privacy,
+    discussions_privacy,
     announcements_privacy,
     attendance_privacy,
     support_privacy,

@@ -56,7 +56,7 @@ PERSONAS = [
 ]
 OURS = {
     "members", "networks", "meetings", "portal", "fees", "support", "articles", "leaders",
-    "announcements", "office", "attendance", "voice",
+    "announcements", "office", "attendance", "voice", "discussions",
 }  # fmt: skip
 LOGIN = "login"
 REAUTH = "reauthenticate"
@@ -1642,9 +1642,10 @@ OVER_BUDGET = {
     # representatives: seven more for a network, two for a person. With polls in the
     # scene, the collector goes on to their options, ballots, choices, vote records and
     # decisions: six more for a network; past meetings' attendance and corrections:
-    # two more.)
-    "admin:members_user_delete": 35,
-    "admin:networks_network_delete": 63,
+    # two more. Discussions: their threads, posts, reports, follows, preferences and
+    # notifications, three more for a person and three for a network.)
+    "admin:members_user_delete": 38,
+    "admin:networks_network_delete": 66,
     "admin:support_mentoringscheme_delete": 14,
 }
 

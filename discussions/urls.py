@@ -1,0 +1,5 @@
+"""Mounted at /networks/<slug>/ (config.urls): a network's discussions."""
+
+app_name = "discussions"
+
+urlpatterns: list = []
