@@ -23,11 +23,12 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from announcements.emails import message_id as announcement_message_id  # noqa: E402
 from announcements.models import Announcement  # noqa: E402
 from announcements.sending import delivery_counts  # noqa: E402
-from core.email import message_id_for  # noqa: E402
+from core.email import message_id_for, send_email  # noqa: E402
 from core.models import OutgoingEmail  # noqa: E402
 from meetings.models import Meeting, Registration  # noqa: E402
 from meetings.services import calendar_feed_for  # noqa: E402
@@ -236,11 +237,22 @@ def race(meeting_id: int, racer_ids: list[int]) -> dict:
 
 
 def message_ids(first: int, last: int) -> dict:
-    """The Message-ID each email id in the range was (or will be) sent with."""
+    """The Message-ID each email id in the range was (or will be) sent with, for the
+    emails whose queueing committed."""
+    # An email and its send task are stored in one transaction, and the task row stays
+    # after it has run. A request cut off by a database restart rolls back its emails but
+    # not the ids the sequence handed out, so an id without a task was never queued.
+    queued = {
+        kwargs["email_id"]
+        for kwargs in DBTaskResult.objects.filter(task_path=send_email.module_path)
+        .values_list("args_kwargs__kwargs", flat=True)
+        .iterator()
+        if first <= kwargs["email_id"] <= last
+    }
     # Every email of a run is sent from DEFAULT_FROM_EMAIL, which gives the domain.
     return {
         str(pk): message_id_for(OutgoingEmail(pk=pk, from_email=settings.DEFAULT_FROM_EMAIL))
-        for pk in range(first, last + 1)
+        for pk in sorted(queued)
     }
 
 
