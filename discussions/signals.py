@@ -1,0 +1,10 @@
+"""What the discussions' services tell the rest of the app (the email notifications).
+
+Sent inside the change's transaction: an email is a row queued in the same transaction,
+so a post that rolls back tells nobody.
+"""
+
+from django.dispatch import Signal
+
+# A post was added to a thread (the thread's first post too). Arguments: post.
+post_added = Signal()
