@@ -410,6 +410,17 @@ class PostQuerySet(models.QuerySet["Post"]):
     def headships(self) -> Self:
         return self.filter(role__in=Post.HEAD_ROLES)
 
+    def with_account_evidence(self) -> Self:
+        """With the decision that confirmed each post on a school account's evidence, for
+        Post.account_evidence (one query for the lot)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "decisions",
+                queryset=PostDecision.objects.by_school_account(),
+                to_attr="_account_evidence",
+            )
+        )
+
     def verified(self) -> Self:
         return self.filter(verification=Post.Verification.VERIFIED)
 
@@ -476,6 +487,8 @@ class Post(models.Model):
         SCHOOL_HEAD = "school_head", "By the school's head"
         NETWORK_ADMINISTRATOR = "network_administrator", "By an administrator of its network"
         SITE_STAFF = "site_staff", "By site staff"
+        # Its organisation in DfE Sign-in is the school: they work there (never a headship).
+        DFE_SIGN_IN = "dfe_sign_in", "An account in the school's organisation in DfE Sign-in"
         # A PostDecision only: a verification undone because its evidence no longer suffices.
         REEXAMINED = "reexamined", "Re-examined: the evidence no longer suffices"
 
@@ -503,7 +516,7 @@ class Post(models.Model):
         Role.CHAIR_OF_GOVERNORS,
     )
     # Decided by evidence alone, by no one.
-    AUTOMATIC = (How.REGISTER, How.SCHOOL_DOMAIN, How.REGISTER_AND_DOMAIN)
+    AUTOMATIC = (How.REGISTER, How.SCHOOL_DOMAIN, How.REGISTER_AND_DOMAIN, How.DFE_SIGN_IN)
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="posts")
@@ -594,6 +607,18 @@ class Post(models.Model):
     def _has_ended(self) -> bool:
         return self.ended_on is not None and self.ended_on < timezone.localdate()
 
+    def account_evidence(self) -> "PostDecision | None":
+        """The decision that confirmed the post on the evidence of a school account
+        (Microsoft, Google, DfE Sign-in), if it stands: one query, none after
+        Post.objects.with_account_evidence()."""
+        if not self.is_verified:
+            return None
+        if hasattr(self, "_account_evidence"):
+            decisions = self._account_evidence
+        else:
+            decisions = list(PostDecision.objects.by_school_account().filter(post=self)[:1])
+        return decisions[0] if decisions else None
+
     def is_current(self, on: datetime.date | None = None) -> bool:
         """Held on the day (today by default); a rejected claim is never held."""
         on = on or timezone.localdate()
@@ -604,23 +629,53 @@ class Post(models.Model):
         )
 
 
+class PostDecisionQuerySet(models.QuerySet["PostDecision"]):
+    def by_school_account(self) -> Self:
+        """Confirmations on a school account's evidence, newest first."""
+        return self.filter(outcome=Post.Verification.VERIFIED).exclude(evidence_provider="")
+
+
 class PostDecision(models.Model):
     """A decision on a claimed post: confirmed or rejected, how, by whom and when."""
+
+    class Provider(models.TextChoices):
+        """The school account that gave the evidence (members.school_accounts)."""
+
+        NONE = "", "None"
+        MICROSOFT = "microsoft", "Microsoft account"
+        GOOGLE = "google", "Google account"
+        DFE = "dfe", "DfE Sign-in account"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=12, choices=Post.Verification)
     how = models.CharField(max_length=25, choices=Post.How)
+    # Evidence from signing in with a school's account: which provider, and what it proved
+    # (the domain of the account's address, or the URN of its DfE Sign-in organisation).
+    evidence_provider = models.CharField(max_length=10, choices=Provider, blank=True, default="")
+    evidence_detail = models.CharField(max_length=255, blank=True, default="")
     # Empty for automatic checks, and once the person who decided closes their account.
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
 
+    objects = PostDecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-decided_at", "-pk"]
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.post} ({self.get_how_display()})"
+
+    @property
+    def account_label(self) -> str:
+        """The school account that gave the evidence, in words: "Microsoft account at
+        oakfield.sch.uk", "DfE Sign-in account for the school (URN 123456)"; "" for none."""
+        if not self.evidence_provider:
+            return ""
+        if self.evidence_provider == self.Provider.DFE:
+            return f"DfE Sign-in account for the school (URN {self.evidence_detail})"
+        return f"{self.get_evidence_provider_display()} at {self.evidence_detail}"
 
 
 class DesignationQuerySet(models.QuerySet["Designation"]):

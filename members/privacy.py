@@ -21,7 +21,8 @@ def _suppressions_of(person: User):
 
 
 def personal_data(person: User) -> dict:
-    """The account, its addresses, posts and designations, and what bulk mail to its
+    """The account, its addresses, posts (with the decisions on them: how, when, on which
+    school account's evidence) and designations, and what bulk mail to its
     addresses met (bounces, a complaint, a stop)."""
     return {
         "account": {
@@ -46,8 +47,21 @@ def personal_data(person: User) -> dict:
                 "ended_on": iso(post.ended_on),
                 "verification": post.get_verification_display(),
                 "verified_how": post.get_verified_how_display(),
+                # Who decided is left out: it names someone else.
+                "decisions": [
+                    {
+                        "outcome": decision.get_outcome_display(),
+                        "how": decision.get_how_display(),
+                        "decided_at": iso(decision.decided_at),
+                        "evidence_provider": decision.get_evidence_provider_display()
+                        if decision.evidence_provider
+                        else "",
+                        "evidence": decision.account_label,
+                    }
+                    for decision in post.decisions.all()
+                ],
             }
-            for post in person.posts.select_related("school")
+            for post in person.posts.select_related("school").prefetch_related("decisions")
         ],
         "designations": [
             {

@@ -48,10 +48,18 @@ def record_post(
     return post, True
 
 
-def has_address_at_own_domain(person: User, school: School) -> bool:
-    """A verified address of the person's at the school's own web domain: they work there."""
+def has_address_at_own_domain(person: User, school: School, *, proved: str = "") -> bool:
+    """A verified address of the person's at the school's own web domain: they work there.
+
+    `proved`: an address a school account's provider proved is theirs as they signed in
+    (members.school_accounts), which counts exactly as a verified address of theirs.
+    """
     domain = school.own_domain()
-    return bool(domain) and any(
+    if not domain:
+        return False
+    if proved and web_domains.address_domain(proved) == domain:
+        return True
+    return any(
         web_domains.address_domain(address.email) == domain
         for address in EmailAddress.objects.filter(user=person, verified=True)
     )
@@ -63,25 +71,33 @@ def has_verified_head_in_post(school: School, *, besides: User) -> bool:
     return heads.exclude(person=besides).exists()
 
 
-def automatic_verification(post: Post) -> str:
+def automatic_verification(post: Post, *, proved_address: str = "", dfe_urn: str = "") -> str:
     """How the post can be verified without asking anyone, or "" if it cannot
     (docs/rules.md, "Posts and verification": evidence is weighed, never trusted alone).
 
     - A deputy's, business leader's or chair of governors' post: a verified address at the
-      school's own domain shows that they work there.
+      school's own domain shows that they work there; so does a DfE Sign-in account in the
+      school's organisation (`dfe_urn`, the URN DfE Sign-in gave as the person signed in).
     - A headship: that address and the register's head name together, and only where no
       one else leads the school by a verified headship (whoever leads it decides then).
       The register's names are public, and a school address is given to its teaching
-      assistants too, so neither is enough alone.
+      assistants too, so neither is enough alone. DfE Sign-in does not stand in for the
+      address here: a person decides (docs/rules.md says why).
+
+    `proved_address`: an address a school account proved (see has_address_at_own_domain).
     """
     person, school = post.person, post.school
     if post.role in Post.ROLES_AN_ADDRESS_PROVES:
-        return Post.How.SCHOOL_DOMAIN if has_address_at_own_domain(person, school) else ""
+        if has_address_at_own_domain(person, school, proved=proved_address):
+            return Post.How.SCHOOL_DOMAIN
+        if dfe_urn and dfe_urn == str(school.urn):
+            return Post.How.DFE_SIGN_IN
+        return ""
     if not post.is_headship or not school.register_names_as_head(person):
         return ""
     if has_verified_head_in_post(school, besides=person):
         return ""
-    if not has_address_at_own_domain(person, school):
+    if not has_address_at_own_domain(person, school, proved=proved_address):
         return ""
     return Post.How.REGISTER_AND_DOMAIN
 
@@ -94,28 +110,56 @@ def _lock_claim(post: Post) -> Post:
 
 
 @transaction.atomic
-def verify_post(*, post: Post, how: str, by: User | None = None) -> Post:
-    """Confirm a claimed post and record how, and by whom (no one: an automatic check)."""
+def verify_post(
+    *,
+    post: Post,
+    how: str,
+    by: User | None = None,
+    provider: str = "",
+    evidence_detail: str = "",
+) -> Post:
+    """Confirm a claimed post and record how, and by whom (no one: an automatic check).
+
+    `provider` and `evidence_detail`: the school account whose evidence confirmed it
+    (PostDecision.Provider), and what it proved (the address's domain, or the URN).
+    """
     post = _lock_claim(post)
     now = timezone.now()
     post.verification = Post.Verification.VERIFIED
     post.verified_how = how
     post.decided_at = now
     post.save(update_fields=["verification", "verified_how", "decided_at"])
-    PostDecision.objects.create(
-        post=post, outcome=Post.Verification.VERIFIED, how=how, decided_by=by, decided_at=now
+    decision = PostDecision.objects.create(
+        post=post,
+        outcome=Post.Verification.VERIFIED,
+        how=how,
+        decided_by=by,
+        decided_at=now,
+        evidence_provider=provider,
+        evidence_detail=evidence_detail,
     )
     _audit_decision(
-        post, "post.verified", "Post confirmed", by=by, before=Post.Verification.UNVERIFIED
+        post,
+        "post.verified",
+        "Post confirmed",
+        by=by,
+        before=Post.Verification.UNVERIFIED,
+        account=decision.account_label,
     )
     return post
 
 
-def _audit_decision(post: Post, action: str, summary: str, *, by: User | None, before: str) -> None:
+def _audit_decision(
+    post: Post, action: str, summary: str, *, by: User | None, before: str, account: str = ""
+) -> None:
+    label = Post.How(post.verified_how).label
+    evidence = label[0].lower() + label[1:]  # "DfE Sign-in" keeps its capitals
+    if account:
+        evidence = f"{evidence}: {account}"
     audit.record(
         obj=post,
         action=action,
-        summary=f"{summary} ({Post.How(post.verified_how).label.lower()})",
+        summary=f"{summary} ({evidence})",
         actor=by,
         subject=post.person,
         changes={

@@ -225,6 +225,7 @@ def automatic_headships_for_network(network: Network) -> list[Post]:
         Post.objects.verified_automatically()
         .filter(school__in=_seated_schools_of(network), decided_at__gte=since)
         .select_related("person", "school")
+        .with_account_evidence()
         .order_by("-decided_at", "-pk")[:RECENT_AUTOMATIC_SHOWN]
     )
 

@@ -73,7 +73,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if not person.posts.exists():
             return redirect("portal:post_add")
         return redirect("portal:profile")
-    posts = person.posts.select_related("school__local_authority")
+    posts = person.posts.select_related("school__local_authority").with_account_evidence()
     return render(
         request,
         "portal/profile.html",
@@ -204,6 +204,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/claim_detail.html",
         {
             "post": post,
+            "evidence": post.account_evidence(),
             "decisions": decisions,
             "capacity": DECIDING_AS.get(decisions.decide_as or decisions.revoke_as, ""),
             "other_heads": other_heads,

@@ -57,6 +57,16 @@ def confirm_claim(*, post: Post, how: str, by: User) -> Post:
     return post
 
 
+def follow_evidence(post: Post) -> None:
+    """After a school account's evidence verified a claim as its holder signed in
+    (members.school_accounts): the normal hand-over follows, as for a confirmed claim, and
+    a headship verified by evidence alone is told to the school's networks' administrators,
+    as when it is added."""
+    follow_post_change(person=post.person, school=post.school)
+    post.refresh_from_db(fields=["seat_question"])
+    tell_administrators_of_automatic_headship(post=post)
+
+
 @transaction.atomic
 def reject_claim(*, post: Post, how: str, by: User) -> Post:
     """Reject a claimed post: it ends, the claimant is emailed, their networks follow."""

@@ -172,6 +172,7 @@ def test_download_is_a_json_file_of_the_person_s_data(client, person, network, c
             "ended_on": None,
             "verification": "Confirmed",
             "verified_how": "By site staff",
+            "decisions": [],  # made by the factory, not through a decision
         }
     ]
     assert [(m["network"], m["role"], m["status"]) for m in data["memberships"]] == [
