@@ -69,7 +69,7 @@ class UserAdmin(DjangoUserAdmin):
 
 class PostDecisionInline(admin.TabularInline):
     model = PostDecision
-    fields = ["outcome", "how", "decided_by", "decided_at"]
+    fields = ["outcome", "how", "evidence_provider", "evidence_detail", "decided_by", "decided_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False

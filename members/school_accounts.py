@@ -52,12 +52,11 @@ def proved_address(*, provider: str, email: str, email_proved: bool, hosted_doma
     (gmail.com, or any address registered with Google) proves no school.
     """
     email = email.strip().lower()
-    if not email_proved or "@" not in email:
+    domain = web_domains.address_domain(email)
+    if not email_proved or "@" not in email or "." not in domain:
         return ""
-    if provider == PostDecision.Provider.GOOGLE:
-        domain = web_domains.address_domain(email)
-        if not hosted_domain or hosted_domain.strip().lower() != domain:
-            return ""
+    if provider == PostDecision.Provider.GOOGLE and hosted_domain.strip().lower() != domain:
+        return ""
     return email
 
 

@@ -179,6 +179,20 @@ def test_a_trusts_domain_shared_by_its_schools_proves_nothing(person):
     assert post.is_claim
 
 
+@pytest.mark.parametrize("email", ["", "jo", "jo@", "jo@localhost"])
+def test_an_address_without_a_domain_proves_nothing_even_beside_a_verified_one(
+    person, oakfield, email
+):
+    post = _claim(person, oakfield)
+    # Added after the claim: only a new look at the evidence would verify it.
+    EmailAddress.objects.create(user=person, email="jo@oakfield.sch.uk", verified=True)
+
+    _microsoft(person, email=email)
+
+    post.refresh_from_db()
+    assert post.is_claim
+
+
 def test_an_address_at_another_schools_domain_verifies_nothing_here(person, oakfield):
     factories.make_school(website="www.elmbridge.sch.uk")
     post = _claim(person, oakfield)
@@ -481,3 +495,28 @@ def test_followers_registered_twice_run_once(person, oakfield):
         school_accounts._verification_followers.remove(follower)
 
     assert len(calls) == 1
+
+
+def test_the_administrators_queue_costs_the_same_however_many_accounts_it_names(
+    client, heads_network
+):
+    def _headship_by_microsoft(number):
+        school = factories.make_school(website=f"www.queue-{number}.sch.uk")
+        head = factories.make_user(first_name="Queue", last_name=f"Head{number}")
+        factories.name_in_register(school, head)
+        _claim(head, school, role=Post.Role.HEADTEACHER)
+        _microsoft(head, email=f"head@queue-{number}.sch.uk")
+
+    def _queue_queries():
+        with CaptureQueriesContext(connection) as queries:
+            queue = client.get(reverse("networks:claims", args=[heads_network.slug])).text
+        return len(queries), queue.count("(their Microsoft account at queue-")
+
+    client.force_login(Membership.objects.get(role=Membership.Role.ADMINISTRATOR).person)
+    _headship_by_microsoft(0)
+    few, named = _queue_queries()
+    assert named == 1
+    for number in range(1, 6):
+        _headship_by_microsoft(number)
+
+    assert _queue_queries() == (few, 6)
