@@ -670,11 +670,11 @@ class PostDecision(models.Model):
     @property
     def account_label(self) -> str:
         """The school account that gave the evidence, in words: "Microsoft account at
-        oakfield.sch.uk", "DfE Sign-in account for the school (URN 123456)"; "" for none."""
+        oakfield.sch.uk", "DfE Sign-in account, organisation URN 123456"; "" for none."""
         if not self.evidence_provider:
             return ""
         if self.evidence_provider == self.Provider.DFE:
-            return f"DfE Sign-in account for the school (URN {self.evidence_detail})"
+            return f"DfE Sign-in account, organisation URN {self.evidence_detail}"
         return f"{self.get_evidence_provider_display()} at {self.evidence_detail}"
 
 

@@ -15,7 +15,8 @@ Sign-in): what each proves, weighed by the same rule as every other piece of evi
 
 Only claims the person made are verified; nothing is taken from anyone (a headship is
 verified only where no one leads the school by a verified headship). The sign-in flow
-(members.adapters) calls take_evidence on every sign-in; a second call changes nothing.
+calls take_evidence each time someone signs in with such an account, so a claim added
+since is weighed then; a second call with the same evidence changes nothing.
 
 members cannot import the floors that hold seats: networks registers here what follows a
 post's verification (`follow`, in its AppConfig.ready), as for a school's conversion.

@@ -327,7 +327,7 @@ def test_dfe_sign_in_for_the_persons_school_verifies_that_they_work_there(person
     assert post.verified_how == Post.How.DFE_SIGN_IN
     decision = _decision(post)
     assert (decision.evidence_provider, decision.evidence_detail) == ("dfe", "123456")
-    assert decision.account_label == "DfE Sign-in account for the school (URN 123456)"
+    assert decision.account_label == "DfE Sign-in account, organisation URN 123456"
 
 
 @pytest.mark.parametrize("urn", ["654321", "999999", "", "12a456", "１２３４５６"])
@@ -406,7 +406,7 @@ def test_the_audit_line_for_dfe_sign_in_keeps_dfes_capitals(person, oakfield):
 
     assert AuditEvent.objects.get(action="post.verified").summary == (
         "Post confirmed (an account in the school's organisation in DfE Sign-in: "
-        "DfE Sign-in account for the school (URN 123456))"
+        "DfE Sign-in account, organisation URN 123456)"
     )
 
 
@@ -424,6 +424,17 @@ def test_the_person_sees_which_account_confirmed_their_post(client, person, oakf
     assert f"Confirmed: your Microsoft account at oakfield.sch.uk ({today})." in page
     assert page.count("Confirmed: your") == 1  # not on the post staff confirmed
     assert claim.pk and confirmed_by_staff.pk
+
+
+def test_the_person_sees_that_dfe_sign_in_confirmed_their_post(client, person, oakfield):
+    _claim(person, oakfield)
+    _dfe(person)
+    client.force_login(person)
+
+    page = client.get(reverse("portal:profile")).text
+
+    today = timezone.localdate().strftime("%-d %b %Y")
+    assert f"Confirmed: your DfE Sign-in account, organisation URN 123456 ({today})." in page
 
 
 def test_a_claim_not_yet_confirmed_shows_no_account(client, person, oakfield):
