@@ -121,3 +121,48 @@ def test_an_altered_token_is_a_404_and_changes_nothing(client, network, other_ne
 def test_the_announcements_unsubscribe_leaves_discussion_emails_alone(client, network, jane):
     client.post(f"/email/unsubscribe/{unsubscribe_token(jane, network)}/")
     assert not DiscussionPreference.objects.exists()
+
+
+# The preferences page (/me/email/) --------------------------------------------------
+
+
+def test_the_preferences_page_offers_each_networks_discussion_emails(client, network, jane):
+    DiscussionPreference.objects.create(person=jane, network=network, choice=Choice.POSTS)
+    client.force_login(jane)
+    html = client.get("/me/email/").content.decode()
+    assert f'name="discussions-{network.pk}" value="posts" class="form-check-input"' in html
+    for label in ("Every new thread", "Every post", "In the weekly digest"):
+        assert label in html
+
+
+def test_choosing_on_the_preferences_page_saves_both_kinds(client, network, jane):
+    client.force_login(jane)
+    response = client.post(
+        "/me/email/", {f"network-{network.pk}": "urgent", f"discussions-{network.pk}": "digest"}
+    )
+    assert response.status_code == 302
+    assert DiscussionPreference.objects.get(person=jane, network=network).choice == Choice.DIGEST
+    assert jane.email_preferences.get(network=network).choice == "urgent"
+
+
+def test_the_announcements_alone_leave_the_discussion_choice_as_it_was(client, network, jane):
+    DiscussionPreference.objects.create(person=jane, network=network, choice=Choice.POSTS)
+    client.force_login(jane)
+    client.post("/me/email/", {f"network-{network.pk}": "every"})
+    assert DiscussionPreference.objects.get(person=jane).choice == Choice.POSTS
+
+
+def test_a_field_for_a_network_i_am_not_in_is_ignored(client, network, other_network, jane):
+    client.force_login(jane)
+    client.post("/me/email/", {f"discussions-{other_network.pk}": "posts"})
+    assert not DiscussionPreference.objects.exists()
+
+
+def test_an_unknown_choice_is_refused_and_nothing_saved(client, network, jane):
+    client.force_login(jane)
+    response = client.post(
+        "/me/email/", {f"network-{network.pk}": "urgent", f"discussions-{network.pk}": "all"}
+    )
+    assert response.status_code == 200
+    assert not DiscussionPreference.objects.exists()
+    assert not jane.email_preferences.exists()
