@@ -47,9 +47,11 @@ Outcome = InboundReply.Outcome
 # Automatic replies --------------------------------------------------------------------
 
 AUTO_PRECEDENCE = {"auto_reply", "bulk", "junk"}
+# At the start only: Outlook's "Automatic reply: ...", Exchange's "Out of Office: ...". A
+# reply's own subject starts "Re:", so a thread titled "Out of office hours" is safe.
 AUTO_SUBJECT = re.compile(
-    r"\b(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|away from (the )?office"
-    r"|on annual leave)\b",
+    r"^\s*(out of (the )?office|automatic reply|auto[- ]?reply|autoreply"
+    r"|away from (the )?office|on annual leave)\b",
     re.IGNORECASE,
 )
 
@@ -81,7 +83,7 @@ OUTLOOK_NEXT = re.compile(r"^\s*\*?(Sent|Date|To|Subject|Cc):\*?\s", re.IGNORECA
 ORIGINAL = re.compile(r"^\s*-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$", re.I)
 RULE = re.compile(r"^\s*_{10,}\s*$")
 SIGNATURE = re.compile(
-    r"^(-- ?|Sent from my \w+.*|Sent from (Outlook|Mail|Yahoo Mail|my mobile)\b.*"
+    r"^(-- ?|Sent from my( \w+){1,4}\.?|Sent from (Outlook|Mail|Yahoo Mail)\b.{0,40}"
     r"|Get Outlook for (iOS|Android)\b.*)$",
     re.IGNORECASE,
 )

@@ -286,6 +286,14 @@ def test_each_sign_of_an_automatic_reply_is_refused(client, thread, address, hea
     assert _only_reply().outcome == Outcome.AUTO_REPLY
 
 
+def test_a_thread_about_being_out_of_office_still_takes_replies(client, thread, address):
+    raw = sample("gmail.eml", to=address).replace(
+        "Subject: Re: SEND funding this term", "Subject: Re: Out of office hours cover"
+    )
+    post_to_postmark(client, postmark_inbound(raw, to=address))
+    assert _only_reply().outcome == Outcome.POSTED
+
+
 def test_auto_submitted_no_is_a_person_writing(client, thread, jane, address):
     raw = "Auto-Submitted: no\n" + sample("gmail.eml", to=address)
     post_to_postmark(client, postmark_inbound(raw, to=address))
@@ -344,6 +352,8 @@ def test_no_token_at_all_when_replies_are_off(settings, client, thread, address)
         ("From: a colleague, who agrees.\nYes.", "From: a colleague, who agrees.\nYes."),
         ("Yes.\n-- \nJane Smith\nHeadteacher", "Yes."),
         ("Agreed.\nSent from Outlook for iOS", "Agreed."),
+        ("Agreed.\nSent from my Galaxy", "Agreed."),
+        ("Sent from my school's office: the forms.", "Sent from my school's office: the forms."),
         ("> quoted\nMy answer\n> more quoted\nAnd more", "My answer\nAnd more"),
         ("On Friday we met.\nIt went well.", "On Friday we met.\nIt went well."),
     ],
