@@ -13,6 +13,9 @@ import hashlib
 import hmac
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from base64 import b64encode
 from pathlib import Path
@@ -360,3 +363,28 @@ def test_no_token_at_all_when_replies_are_off(settings, client, thread, address)
 )  # fmt: skip
 def test_strip_reply(text, kept):
     assert inbound.strip_reply(text) == kept
+
+
+# Settings -------------------------------------------------------------------------------
+
+
+def test_the_settings_refuse_a_reply_domain_without_the_webhooks():
+    environment = {**os.environ, "DISCUSSIONS_REPLY_DOMAIN": "reply.headnet.example"}
+    environment.pop("EMAIL_EVENTS_PATH", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DISCUSSIONS_REPLY_DOMAIN needs EMAIL_EVENTS_PATH" in result.stderr
+
+
+def test_replies_are_not_received_unless_an_events_path_is_set(client, settings, address):
+    settings.ROOT_URLCONF = "config.urls"  # as the site runs without EMAIL_EVENTS_PATH
+    payload = postmark_inbound(sample("gmail.eml", to=address), to=address)
+    assert post_to_postmark(client, payload).status_code == 404
+    assert not InboundReply.objects.exists()
