@@ -27,6 +27,7 @@ Otherwise the rest is posted with services.add_post(..., by_email=True).
 import logging
 import re
 from email.utils import parseaddr
+from html import unescape
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -124,7 +125,7 @@ def text_of(message: AnymailInboundMessage) -> str:
     html = str(message.html or "")
     html = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", html)
     html = re.sub(r"(?is)<blockquote.*?</blockquote>", "", html)
-    return strip_tags(html)
+    return unescape(strip_tags(html))
 
 
 # The message's facts ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from anymail.inbound import AnymailInboundMessage
 from django.core import mail
 from django.utils import timezone
 
@@ -388,3 +389,17 @@ def test_replies_are_not_received_unless_an_events_path_is_set(client, settings,
     payload = postmark_inbound(sample("gmail.eml", to=address), to=address)
     assert post_to_postmark(client, payload).status_code == 404
     assert not InboundReply.objects.exists()
+
+
+def test_a_reply_in_html_only_is_read_from_its_html(thread, jane, address):
+    message = AnymailInboundMessage.construct(
+        from_email="Jane Smith <jane@school.example>",
+        to=address,
+        subject="Re: SEND funding this term",
+        headers=[("Message-ID", "<html-only@mail.example>")],
+        html="<div>Yes, <b>Thursday</b> works, it&#39;s fine.</div><div>Jane</div>"
+        '<blockquote type="cite">Has anyone had their top-up funding confirmed yet?</blockquote>',
+    )
+    assert inbound.take(message).outcome == Outcome.POSTED
+    (post,) = _posts_by(jane, thread)
+    assert post.body == "Yes, Thursday works, it's fine.\nJane"
