@@ -16,16 +16,22 @@ gets no bulk mail (members.suppression) and an inactive account get none.
 
 People are taken in chunks, each read in a fixed number of queries; the week's articles
 and meetings are read once a network for the whole run.
+
+A higher app adds a part of its own to each network's section (the discussions do: the
+week's threads) by registering a DigestPart: who wants it at all, and what it holds for
+a chunk of people. Announcements never import those apps; they call down to this.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -85,6 +91,51 @@ def unsubscribe_url(person: User, network: Network) -> str:
     return emails.site_url(emails.unsubscribe_path(unsubscribe_token(person, network)))
 
 
+# A higher app's part of a digest -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartItem:
+    """One line of a part: what it is and its full link."""
+
+    text: str
+    url: str
+
+
+@dataclass
+class PartContent:
+    """What a part holds for one person in one network's section, with its own link to
+    stop it (the part's own unsubscribe)."""
+
+    heading: str
+    items: list[PartItem]
+    unsubscribe_text: str = ""
+    unsubscribe_url: str = ""
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    """A part a higher app adds to the digest.
+
+    `wanting()`: the ids of the people who want the part in their digest (a values
+    queryset of person ids, used as a subquery), so that they get a digest even with no
+    network's announcements on it. `contents(people, week)`: for a chunk of people,
+    (person id, network id) -> what it holds for them, in a fixed number of queries.
+    """
+
+    name: str
+    wanting: Callable[[], QuerySet[Any]]
+    contents: Callable[[list[User], "Week"], dict[tuple[int, int], PartContent]]
+
+
+_parts: dict[str, DigestPart] = {}
+
+
+def register_part(part: DigestPart) -> None:
+    """Add a part to every digest (from the higher app's AppConfig.ready)."""
+    _parts[part.name] = part
+
+
 # One person's digest ----------------------------------------------------------------
 
 
@@ -97,10 +148,15 @@ class Section:
     articles: list[Article] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     unsubscribe_url: str = ""
+    # The higher apps' parts (DigestPart), each with something in it.
+    parts: list[PartContent] = field(default_factory=list)
+    # Whether the person chose the digest for the network's announcements (and so has
+    # its announcements, articles and meetings here, and the link to stop them).
+    announcements_chosen: bool = True
 
     @property
     def is_empty(self) -> bool:
-        return not (self.announcements or self.articles or self.meetings)
+        return not (self.announcements or self.articles or self.meetings or self.parts)
 
 
 @dataclass
@@ -131,15 +187,21 @@ def _named(networks: Sequence[Network]) -> str:
 def headers_for(digest: Digest) -> dict[str, str]:
     """List-Id for the digest as a list of its own, and List-Unsubscribe.
 
-    One network: its one-click unsubscribe (RFC 8058). Several: RFC 8058 allows a single
-    https link, which cannot stop several networks' mail at once, so the header names
-    the preferences page (RFC 2369), and each section of the body has its own
-    unsubscribe link.
+    One network with one thing to stop (its announcements, or a part such as its
+    discussions): its one-click unsubscribe (RFC 8058). More: RFC 8058 allows a single
+    https link, which cannot stop several lists' mail at once, so the header names the
+    preferences page (RFC 2369), and each section of the body has its own unsubscribe
+    links.
     """
     host = urlsplit(settings.SITE_URL).hostname or "headnet.localhost"
     headers = {"List-Id": f"Headnet weekly digest <weekly-digest.{host}>"}
+    links = []
     if len(digest.sections) == 1:
-        headers["List-Unsubscribe"] = f"<{digest.sections[0].unsubscribe_url}>"
+        section = digest.sections[0]
+        links = [section.unsubscribe_url] if section.announcements_chosen else []
+        links += [part.unsubscribe_url for part in section.parts if part.unsubscribe_url]
+    if len(links) == 1:
+        headers["List-Unsubscribe"] = f"<{links[0]}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
         headers["List-Unsubscribe"] = f"<{emails.site_url(emails.preferences_path())}>"
@@ -246,6 +308,31 @@ class _WeekNews:
         return self._meetings
 
 
+def _places(ids: list[int], network_ids: set[int]) -> dict[tuple[int, int], Membership]:
+    """(person id, network id) -> the person's live place in the network."""
+    member_of: dict[tuple[int, int], Membership] = {}
+    # An active place counts over a pending one.
+    for membership in Membership.objects.live().filter(person__in=ids, network__in=network_ids):
+        if membership.person_id is None:  # only an ended seat has none
+            continue
+        key = (membership.person_id, membership.network_id)
+        if membership.is_active or key not in member_of:
+            member_of[key] = membership
+    return member_of
+
+
+def _part_contents(
+    people: list[User], week: Week
+) -> defaultdict[int, dict[int, list[PartContent]]]:
+    """The higher apps' parts: person id -> network id -> each part's content there."""
+    found: defaultdict[int, dict[int, list[PartContent]]] = defaultdict(dict)
+    for part in _parts.values():
+        for (person_id, network_id), content in part.contents(people, week).items():
+            if content.items:
+                found[person_id].setdefault(network_id, []).append(content)
+    return found
+
+
 def _digests_for(people: list[User], week: Week, news: _WeekNews) -> list[Digest]:
     """The digests of a chunk of people, in a fixed number of queries."""
     ids = [person.pk for person in people]
@@ -257,15 +344,11 @@ def _digests_for(people: list[User], week: Week, news: _WeekNews) -> list[Digest
     ):
         chosen[person_id].append(network_id)
     network_ids = {network_id for networks in chosen.values() for network_id in networks}
-    networks = Network.objects.in_bulk(network_ids)
-    member_of: dict[tuple[int, int], Membership] = {}
-    # An active place counts over a pending one.
-    for membership in Membership.objects.live().filter(person__in=ids, network__in=network_ids):
-        if membership.person_id is None:  # only an ended seat has none
-            continue
-        key = (membership.person_id, membership.network_id)
-        if membership.is_active or key not in member_of:
-            member_of[key] = membership
+    part_contents = _part_contents(people, week)
+    networks = Network.objects.in_bulk(
+        network_ids | {network_id for parts in part_contents.values() for network_id in parts}
+    )
+    member_of = _places(ids, network_ids)
     held: dict[tuple[int, int], list[Delivery]] = defaultdict(list)
     for delivery in (
         Delivery.objects.filter(
@@ -298,24 +381,31 @@ def _digests_for(people: list[User], week: Week, news: _WeekNews) -> list[Digest
     digests = []
     for person in people:
         sections, delivery_ids = [], []
-        for network_id in chosen[person.pk]:
+        parts_of = part_contents[person.pk]
+        for network_id in sorted(set(chosen[person.pk]) | set(parts_of)):
             network = networks[network_id]
-            section = Section(network=network, unsubscribe_url=unsubscribe_url(person, network))
-            deliveries = held[(person.pk, network_id)]
-            section.announcements = [
-                (delivery.announcement, emails.announcement_path(delivery.announcement))
-                for delivery in deliveries
-            ]
-            delivery_ids += [delivery.pk for delivery in deliveries]
-            place = member_of.get((person.pk, network_id))
-            if place is not None:
-                perms = network_access.with_membership(person, network, place)
-                section.articles = news.articles(perms)
-                section.meetings = [
-                    meeting
-                    for meeting in meetings_of[network_id]
-                    if (person.pk, meeting.pk) in may_see
+            section = Section(
+                network=network,
+                unsubscribe_url=unsubscribe_url(person, network),
+                parts=parts_of.get(network_id, []),
+                announcements_chosen=network_id in chosen[person.pk],
+            )
+            if section.announcements_chosen:
+                deliveries = held[(person.pk, network_id)]
+                section.announcements = [
+                    (delivery.announcement, emails.announcement_path(delivery.announcement))
+                    for delivery in deliveries
                 ]
+                delivery_ids += [delivery.pk for delivery in deliveries]
+                place = member_of.get((person.pk, network_id))
+                if place is not None:
+                    perms = network_access.with_membership(person, network, place)
+                    section.articles = news.articles(perms)
+                    section.meetings = [
+                        meeting
+                        for meeting in meetings_of[network_id]
+                        if (person.pk, meeting.pk) in may_see
+                    ]
             if not section.is_empty:
                 sections.append(section)
         digests.append(Digest(person, week, sections, delivery_ids))
@@ -323,16 +413,16 @@ def _digests_for(people: list[User], week: Week, news: _WeekNews) -> list[Digest
 
 
 def _people_waiting(week: Week, after: int, limit: int) -> list[User]:
-    """The next active people (by id) with a network on the digest and no digest this
-    week (an inactive account gets none)."""
-    ids = (
-        EmailPreference.objects.filter(choice=DIGEST, person__gt=after, person__is_active=True)
-        .exclude(person__digests_sent__week_of=week.monday)
-        .order_by("person_id")
-        .values_list("person_id", flat=True)
-        .distinct()[:limit]
+    """The next active people (by id) with a network on the digest (its announcements, or
+    a part of a higher app) and no digest this week (an inactive account gets none)."""
+    wanting = Q(pk__in=EmailPreference.objects.filter(choice=DIGEST).values("person_id"))
+    for part in _parts.values():
+        wanting |= Q(pk__in=part.wanting())
+    return list(
+        User.objects.filter(wanting, pk__gt=after, is_active=True)
+        .exclude(digests_sent__week_of=week.monday)
+        .order_by("pk")[:limit]
     )
-    return list(User.objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
 def send_weekly_digests(*, week: Week | None = None, chunk_size: int = CHUNK_SIZE) -> DigestRun:

@@ -359,6 +359,19 @@ if EMAIL_EVENTS_PATH and "WEBHOOK_SECRET" not in ANYMAIL:
         "path could report bounces."
     )
 
+# Replies by email to discussion emails (discussions.inbound): each email's Reply-To is
+# reply+<signed token>@DISCUSSIONS_REPLY_DOMAIN, a domain whose mail the email service
+# hands to anymail's inbound webhook (email/events/<EMAIL_EVENTS_PATH>/<service>/inbound/).
+# Unset: no Reply-To, and no reply by email is taken. A token expires after
+# DISCUSSIONS_REPLY_MAX_AGE_DAYS.
+DISCUSSIONS_REPLY_DOMAIN = os.environ.get("DISCUSSIONS_REPLY_DOMAIN", "").strip().lower()
+if DISCUSSIONS_REPLY_DOMAIN and not EMAIL_EVENTS_PATH:
+    raise ImproperlyConfigured(
+        "DISCUSSIONS_REPLY_DOMAIN needs EMAIL_EVENTS_PATH: replies reach the site through "
+        "the email service's inbound webhook, mounted under that path."
+    )
+DISCUSSIONS_REPLY_MAX_AGE_DAYS = env_int("DISCUSSIONS_REPLY_MAX_AGE_DAYS", 90)
+
 # Background work (email above all) goes through Django's tasks framework:
 # run at once in the embedded default, queued in the database in production
 # and worked off by `manage.py run_worker` (core.worker).

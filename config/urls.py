@@ -27,6 +27,8 @@ urlpatterns = [
     path("networks/<slug:slug>/", include("voice.urls")),
     # /networks/<slug>/discussions/...
     path("networks/<slug:slug>/discussions/", include("discussions.urls")),
+    # A thread's follow / mute form (the email part of the discussions).
+    path("networks/<slug:slug>/discussions/", include("discussions.thread_email_urls")),
     # /meetings/<pk>/register-of-attendance/..., /me/cpd/..., /networks/<slug>/participation/
     path("", include("attendance.urls")),
     path("leaders/", include("leaders.urls")),
@@ -34,6 +36,8 @@ urlpatterns = [
     path("me/", portal_views.me, name="me"),
     # The unsubscribe link of every announcement's email.
     path("email/", include("announcements.email_urls")),
+    # The unsubscribe link of every discussion email.
+    path("email/discussions/", include("discussions.email_urls")),
     path("", include("portal.urls")),
     # allauth's "confirm access", by a code, for an account without a password.
     path(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_POST
 from articles import selectors as articles_selectors
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
+from discussions import preferences as discussion_preferences
+from discussions.email_forms import DiscussionChoicesForm
 from meetings import access as meeting_access
 from meetings import schedule
 from meetings import services as meeting_services
@@ -385,8 +388,10 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def email_preferences(request: HttpRequest) -> HttpResponse:
-    """Which announcements each of the person's networks emails them (every one, a weekly
-    digest, urgent only, none); linked from /me/ and from every announcement email."""
+    """Which announcements and which discussion emails each of the person's networks
+    sends them (announcements: every one, a weekly digest, urgent only, none; discussions:
+    every new thread, every post, the weekly digest, none); linked from /me/ and from
+    every announcement and discussion email."""
     person = request.user
     networks = [
         membership.network
@@ -400,10 +405,19 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
         networks=networks,
         chosen=networks_services.choices_of(person, networks),
     )
-    if form.is_valid():
-        networks_services.set_preferences(
-            person=person, choices=form.choices(), how="preferences page"
-        )
+    discussions_form = DiscussionChoicesForm(
+        request.POST or None,
+        networks=networks,
+        chosen=discussion_preferences.choices_of(person, networks),
+    )
+    if form.is_valid() and discussions_form.is_valid():
+        with transaction.atomic():
+            networks_services.set_preferences(
+                person=person, choices=form.choices(), how="preferences page"
+            )
+            discussion_preferences.set_network_choices(
+                person=person, choices=discussions_form.choices(), how="preferences page"
+            )
         messages.success(request, "Your email choices have been saved.")
         return redirect("portal:email_preferences")
     return render(
@@ -411,7 +425,10 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
         "portal/email_preferences.html",
         {
             "form": form,
-            "rows": form.rows(),
+            "rows": [
+                (network, field, discussions_form.field_for(network))
+                for network, field in form.rows()
+            ],
             "suppression": suppression.suppression_of(person.email),
         },
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from announcements.tokens import unsubscribe_token
 from articles.models import StoryInbox
 from core import audit
+from discussions import tokens as discussion_tokens
 from fees.models import FeeInvoice, FeeScheme
 from leaders import services as leader_services
 from meetings import services as meeting_services
@@ -34,6 +35,7 @@ from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.attendance.scene import attendance_scene, participation_scene, records_scene
+from tests.discussions.scene_email import discussion_email_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -228,6 +230,7 @@ def scene(network, other_network):
             **polls_scene(network, other_network),
             **representatives_scene(network, other_network, colleague),
             **participation_scene(network, other_network, colleague),
+            **discussion_email_scene(network, other_network, colleague),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
@@ -1407,6 +1410,51 @@ ROUTES |= {
 ROUTES |= {
     "attendance:participation": [Case(_network, _only(COORDINATORS, 200, 403))],
     "attendance:participation_csv": [Case(_network, _only(COORDINATORS, 200, 403))],
+}
+
+
+# The emails of the discussions. A thread's follow / mute form (POST only): the people its
+# emails may reach, the network's active members (site staff who are not members get no
+# discussion emails, so none to choose); another network's thread under this address is
+# a 404. The unsubscribe link: its signed token is the only key, as the announcements'.
+def _email_thread(key):
+    return lambda scene: [scene["network"].slug, scene[key].pk]
+
+
+def _discussion_unsubscribe(scene):
+    return [discussion_tokens.unsubscribe_token(scene["colleague"].pk, scene["network"].pk)]
+
+
+def _crossed_discussion_unsubscribe(scene):
+    """The colleague's token with the other network's id put in, its signature kept."""
+    signature = _discussion_unsubscribe(scene)[0].rsplit(":", 1)[1]
+    ids = [scene["colleague"].pk, scene["other_network"].pk]
+    return [f"{signing.b64_encode(signing.JSONSerializer().dumps(ids)).decode()}:{signature}"]
+
+
+ROUTES |= {
+    "discussions_thread_email:choice": [
+        Case(
+            _email_thread("email_thread"),
+            _only({"member", "coordinator", "administrator"}, REDIRECT, 403),
+            "post",
+            {"choice": "mute"},
+        ),
+        Case(
+            _email_thread("other_email_thread"),
+            _signed_in(404),
+            "post",
+            {"choice": "mute"},
+            "crossed",
+        ),
+        Case(_email_thread("email_thread"), _everyone(405)),
+    ],
+    "discussions_email:unsubscribe": [
+        Case(_discussion_unsubscribe, _everyone(200)),
+        Case(_crossed_discussion_unsubscribe, _everyone(404), "post", label="crossed"),
+        Case(lambda scene: ["a-guess"], _everyone(404), "post", label="guessed"),
+        Case(_discussion_unsubscribe, _everyone(200), "post"),
+    ],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.

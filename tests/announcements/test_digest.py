@@ -411,8 +411,9 @@ def test_reading_for_the_digest_does_not_grow_with_the_people(django_assert_max_
     # In a test's transaction, with tasks run at once: three savepoints and their releases,
     # the week's row, the held copies, the email stored, read, sent and forgotten.
     writes_per_person = 11
-    # The people, their addresses' suppression, preferences, networks, memberships and
-    # held copies, and the next chunk's people.
+    # The people (one query, with the next chunk's), their addresses' suppression,
+    # preferences, their discussion preferences (the discussions' part: nobody here chose
+    # it, so no more), networks, memberships and held copies.
     reads_per_chunk = 7
     assert twelve - four == 8 * writes_per_person + 2 * reads_per_chunk
 

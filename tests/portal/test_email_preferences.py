@@ -75,7 +75,8 @@ def test_the_page_has_a_fieldset_for_each_network_i_am_an_active_member_of(
     assert ALWAYS_GO in html
     form = html[html.index('<form method="post" class="narrow-form"') :]
     form = form[: form.index("</form>")]
-    assert form.count("<fieldset") == 2 and form.count('type="submit"') == 1  # one Save
+    # A fieldset a network, holding one for its announcements and one for its discussions.
+    assert form.count("<fieldset") == 2 * 3 and form.count('type="submit"') == 1  # one Save
     assert "Save</button>" in form
 
 

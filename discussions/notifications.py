@@ -1,0 +1,203 @@
+"""Who hears of a new post by email, and the email they get (docs/rules.md, "Discussions
+by email").
+
+The people a thread's email may reach: the active members of its network (for a
+workhub's thread, those of them in the workhub), with an active account, whose address
+still gets bulk mail (members.suppression), never the post's author, never anyone who
+muted the thread. Of them:
+
+- a new thread (its post number 1) goes to those whose choice for the network is every
+  new thread (the default, with no row) or every post;
+- a reply goes to those whose choice is every post, and to the thread's followers;
+- those whose choice is the weekly digest find the week's threads in it (digest_part);
+  a thread they follow still emails them each post, as following asks.
+
+The author of a post follows its thread from then on (they hear of the replies to what
+they wrote), unless they muted it, or chose the weekly digest or none for the network:
+those asked for fewer emails, and a post of theirs does not undo it.
+
+One email per post per person: a PostNotification row is written for each recipient in
+the same transaction as their email is queued, and a person who has one already gets
+none, so the signal firing twice (or a post notified again) emails nobody twice.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from announcements import emails as announcement_emails
+from core.email import queue_email, render_email
+from members import suppression
+from members.models import User
+from networks.models import Membership, Network, WorkhubMembership
+
+from . import tokens
+from .models import DiscussionPreference, Post, PostNotification, Thread, ThreadFollow
+
+Choice = DiscussionPreference.Choice
+
+
+# Who may hear of a thread at all -------------------------------------------------------
+
+
+def readers_q(thread: Thread) -> Q:
+    """The people the thread's emails may reach: active members of its network, and for a
+    workhub's thread only its people among them (a Q on User)."""
+    members = Membership.objects.active().filter(network_id=thread.network_id)
+    q = Q(is_active=True, pk__in=members.values("person_id"))
+    if thread.workhub_id is not None:
+        people = WorkhubMembership.objects.filter(workhub_id=thread.workhub_id)
+        q &= Q(pk__in=people.values("person_id"))
+    return q
+
+
+def may_hear_of(person: User, thread: Thread) -> bool:
+    """Whether the person is among the thread's possible readers (readers_q, for one)."""
+    return User.objects.filter(readers_q(thread), pk=person.pk).exists()
+
+
+def choice_of(person: User, network: Network) -> str:
+    """The person's choice of discussion emails for the network (every new thread unless
+    they chose otherwise)."""
+    row = DiscussionPreference.objects.filter(person=person, network=network).first()
+    return row.choice if row else Choice.THREADS
+
+
+def recipients(post: Post) -> QuerySet[User]:
+    """The people who should get an email about the post (not yet told of it or not)."""
+    thread = post.thread
+    preferences = DiscussionPreference.objects.filter(network_id=thread.network_id)
+    follows = ThreadFollow.objects.filter(thread=thread)
+    every_post = Q(pk__in=preferences.filter(choice=Choice.POSTS).values("person_id"))
+    if post.number == 1:
+        # No row means every new thread.
+        other_choice = preferences.exclude(choice__in=[Choice.THREADS, Choice.POSTS])
+        wanted = ~Q(pk__in=other_choice.values("person_id"))
+    else:
+        followers = follows.filter(choice=ThreadFollow.Choice.FOLLOW).values("person_id")
+        wanted = every_post | Q(pk__in=followers)
+    people = User.objects.filter(readers_q(thread)).filter(wanted)
+    if post.author_id is not None:
+        people = people.exclude(pk=post.author_id)
+    return (
+        people.exclude(pk__in=follows.filter(choice=ThreadFollow.Choice.MUTE).values("person_id"))
+        .exclude(email__in=suppression.stopped().values("address"))
+        .order_by("pk")
+    )
+
+
+# The email -----------------------------------------------------------------------------
+
+
+def thread_path(thread: Thread) -> str:
+    """The thread's page on the site."""
+    try:
+        return reverse("discussions:thread", args=[thread.network.slug, thread.pk])
+    except NoReverseMatch:  # the pages come with the site part of the discussions
+        return f"/networks/{thread.network.slug}/discussions/{thread.pk}/"
+
+
+def unsubscribe_path(person_id: int, network_id: int) -> str:
+    return reverse(
+        "discussions_email:unsubscribe", args=[tokens.unsubscribe_token(person_id, network_id)]
+    )
+
+
+def list_id(network: Network) -> str:
+    """`"Name discussions" <slug.discussions.host>`: one list per network (RFC 2919)."""
+    host = urlsplit(settings.SITE_URL).hostname or "headnet.localhost"
+    name = f"{network.label} discussions".replace('"', "")
+    return f'"{name}" <{network.slug}.discussions.{host}>'
+
+
+def headers_for(network: Network, unsubscribe_url: str) -> dict[str, str]:
+    """List-Id, and one-click List-Unsubscribe (RFC 8058) for the network's discussions."""
+    return {
+        "List-Id": list_id(network),
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _why(post: Post, following: bool) -> str:
+    if post.number == 1:
+        return "you chose an email for every new thread or every post"
+    if following:
+        return "you follow this thread"
+    return "you chose an email for every post"
+
+
+def send_post_email(post: Post, person: User, *, following: bool) -> None:
+    """Queue the email about the post to the person (with their own reply address and
+    unsubscribe link)."""
+    thread = post.thread
+    network = thread.network
+    unsubscribe_url = announcement_emails.site_url(unsubscribe_path(person.pk, network.pk))
+    reply_address = tokens.reply_address(person.pk, thread.pk)
+    context = {
+        "post": post,
+        "thread": thread,
+        "network": network,
+        "author_name": (post.author.get_full_name() or "A member") if post.author else "A member",
+        "is_new_thread": post.number == 1,
+        "thread_url": announcement_emails.site_url(thread_path(thread)),
+        "preferences_url": announcement_emails.site_url(announcement_emails.preferences_path()),
+        "unsubscribe_url": unsubscribe_url,
+        "can_reply": reply_address is not None and not thread.is_locked,
+        "why": _why(post, following),
+    }
+    subject, body = render_email("discussions/email/post", context)
+    queue_email(
+        subject=subject,
+        body=body,
+        to=[person.email],
+        reply_to=[reply_address] if reply_address and not thread.is_locked else None,
+        from_email=settings.ANNOUNCEMENTS_FROM_EMAIL,
+        headers=headers_for(network, unsubscribe_url),
+    )
+
+
+def follow_as_author(post: Post) -> None:
+    """The author follows the thread from their post on, unless they muted it or want
+    the digest or nothing from the network (module docstring)."""
+    author = post.author
+    if author is None:
+        return
+    if choice_of(author, post.thread.network) in (Choice.DIGEST, Choice.NONE):
+        return
+    # A row already there (a follow, or a mute) is the person's own choice: kept.
+    ThreadFollow.objects.get_or_create(
+        thread=post.thread, person=author, defaults={"choice": ThreadFollow.Choice.FOLLOW}
+    )
+
+
+def notify(post: Post) -> int:
+    """Email everyone who should hear of the post and has not; returns how many. Runs in
+    the post's transaction (the rows and the emails commit or roll back with it)."""
+    post = Post.objects.select_related("thread__network", "thread__workhub", "author").get(
+        pk=post.pk
+    )
+    told = set(PostNotification.objects.filter(post=post).values_list("person_id", flat=True))
+    people = [person for person in recipients(post) if person.pk not in told]
+    if people:
+        thread = post.thread
+        following = set(
+            ThreadFollow.objects.filter(
+                thread=thread, choice=ThreadFollow.Choice.FOLLOW, person__in=[p.pk for p in people]
+            ).values_list("person_id", flat=True)
+        )
+        PostNotification.objects.bulk_create(
+            [PostNotification(post=post, person=person) for person in people],
+            ignore_conflicts=True,
+        )
+        for person in people:
+            send_post_email(post, person, following=person.pk in following)
+    follow_as_author(post)
+    return len(people)
+
+
+def on_post_added(sender: object, *, post: Post, **kwargs: object) -> None:
+    """discussions.signals.post_added, connected in DiscussionsConfig.ready()."""
+    notify(post)

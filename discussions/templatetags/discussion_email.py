@@ -1,0 +1,36 @@
+"""The follow / mute form on a thread's page, with the person's current choice."""
+
+from typing import Any
+
+from django import template
+
+from ..models import DiscussionPreference, Thread, ThreadFollow
+from ..preferences import AS_NETWORK
+
+register = template.Library()
+
+
+@register.inclusion_tag("discussions/_thread_email_form.html")
+def thread_email_form(thread: Thread, person: Any) -> dict[str, Any]:
+    """The form's context: the thread, the person's choice for it, and the network's
+    (two queries; nothing for a visitor)."""
+    if not getattr(person, "is_authenticated", False):
+        return {"show": False}
+    follow = ThreadFollow.objects.filter(thread=thread, person=person).first()
+    preference = DiscussionPreference.objects.filter(
+        person=person, network_id=thread.network_id
+    ).first()
+    network_choice = preference.choice if preference else DiscussionPreference.Choice.THREADS
+    return {
+        "show": True,
+        "thread": thread,
+        "current": follow.choice if follow else AS_NETWORK,
+        "choices": [
+            ("follow", "Follow: an email for every post"),
+            ("mute", "Mute: no emails about this thread"),
+            (
+                AS_NETWORK,
+                f"As for the network ({DiscussionPreference.Choice(network_choice).label.lower()})",
+            ),
+        ],
+    }
