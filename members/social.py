@@ -35,6 +35,11 @@ SOCIAL_ERROR_MESSAGES = DefaultSocialAccountAdapter.error_messages | {
 }
 
 
+def school_accounts_offered(request: HttpRequest) -> bool:
+    """Whether any provider is configured, for the pages that link to them (no query)."""
+    return bool(SocialAccountAdapter(request).list_providers(request))
+
+
 def take_evidence(person: User, account: SocialAccount) -> None:
     """Pass on what the provider proved about the person (members.school_accounts)."""
     proof = proof_for(account.provider, account.extra_data)
@@ -78,6 +83,12 @@ def connect_receivers() -> None:
     social_account_added.connect(on_connected, dispatch_uid="members.social.connected")
 
 
+# What a provider's stand-in app needs once its settings are gone (see get_app).
+STAND_INS: dict[str, dict[str, Any]] = {
+    "dfe": {"provider": "openid_connect", "provider_id": "dfe", "name": "DfE Sign-in"},
+}
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """allauth's social accounts in Headnet's words."""
 
@@ -91,3 +102,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         costs no query on every sign-in page."""
         found = _build_apps_from_settings(provider=provider, client_id=client_id)
         return [app for apps in found.values() for app in apps]
+
+    def get_app(
+        self, request: HttpRequest | None, provider: str, client_id: str | None = None
+    ) -> SocialApp:
+        """The configured app; for a provider configured no longer, a stand-in without a
+        client id, so that the accounts connected through it still show on the person's
+        page and can be disconnected. Its sign-in stays closed: the views ask list_apps
+        (members.signin.views.configured_only)."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)  # type: ignore[no-any-return]
+        except SocialApp.DoesNotExist:
+            if client_id or provider not in {"microsoft", "google", *STAND_INS}:
+                raise
+            fields = STAND_INS.get(provider, {"provider": provider})
+            return SocialApp(**fields, settings={"server_url": ""})

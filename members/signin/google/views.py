@@ -39,5 +39,5 @@ class GoogleAdapter(GoogleOAuth2Adapter):
         )  # fmt: skip
 
 
-oauth2_login = configured_only(OAuth2LoginView.adapter_view(GoogleAdapter))
-oauth2_callback = configured_only(CallbackView.adapter_view(GoogleAdapter))
+oauth2_login = configured_only("google")(OAuth2LoginView.adapter_view(GoogleAdapter))
+oauth2_callback = configured_only("google")(CallbackView.adapter_view(GoogleAdapter))

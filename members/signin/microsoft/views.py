@@ -55,5 +55,5 @@ class MicrosoftAdapter(MicrosoftGraphOAuth2Adapter):
         return self.get_provider().sociallogin_from_response(request, data)  # type: ignore[no-any-return]
 
 
-oauth2_login = configured_only(OAuth2LoginView.adapter_view(MicrosoftAdapter))
-oauth2_callback = configured_only(CallbackView.adapter_view(MicrosoftAdapter))
+oauth2_login = configured_only("microsoft")(OAuth2LoginView.adapter_view(MicrosoftAdapter))
+oauth2_callback = configured_only("microsoft")(CallbackView.adapter_view(MicrosoftAdapter))

@@ -36,14 +36,14 @@ class OpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
         )
 
 
-@configured_only
+@configured_only()
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
     view = OAuth2LoginView.adapter_view(OpenIDConnectAdapter(request, provider_id))
     return view(request)  # type: ignore[no-any-return]
 
 
-@configured_only
+@configured_only()
 @login_not_required
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     view = CallbackView.adapter_view(OpenIDConnectAdapter(request, provider_id))
