@@ -320,6 +320,17 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     },
 }
+# A provider's button posts to Headnet, which redirects the browser on to the provider's
+# authorisation page: CSP's form-action covers that redirect, so it names their origins.
+SOCIAL_FORM_ACTIONS = [
+    origin
+    for app, origin in [
+        (MICROSOFT_APP, "https://login.microsoftonline.com"),
+        (GOOGLE_APP, "https://accounts.google.com"),
+        (DFE_SIGN_IN_APP, "/".join(DFE_SIGN_IN_SERVER_URL.split("/", 3)[:3])),
+    ]
+    if app
+]
 SOCIALACCOUNT_ADAPTER = "members.social.SocialAccountAdapter"
 # An address the provider proves (members/signin/proof.py) signs in to the account
 # that has it, and connects the two; an address it does not prove never does.
@@ -512,7 +523,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *SOCIAL_FORM_ACTIONS],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
