@@ -89,8 +89,9 @@ def personal_data(person: User) -> dict:
 
 def forget_person(person: User) -> None:
     """Delete the account: posts (with the decisions on them), designations, email
-    addresses and connected accounts (with any token allauth kept) go with it; decisions the person made on others' posts stay, without them
-    (PostDecision.decided_by is SET_NULL). The bulk-mail records of their addresses go
+    addresses and connected accounts (with any token allauth kept) go with it; decisions
+    the person made on others' posts stay, without them (PostDecision.decided_by is
+    SET_NULL). The bulk-mail records of their addresses go
     too: they name the person by address, not by a link."""
     _suppressions_of(person).delete()
     person.delete()
