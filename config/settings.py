@@ -273,8 +273,8 @@ def social_app(prefix: str) -> dict[str, str] | None:
     return {"client_id": client_id, "secret": secret} if client_id else None
 
 
-# Signing in with a school's own account (docs/rules.md, "Signing in with a school
-# account"). The apps are configured here, never in the database, so a provider whose
+# Signing in with a school's own account
+# (docs/rules.md, "Signing in with a school account"). The apps are configured here, never in the database, so a provider whose
 # id and secret are not set is not offered anywhere. Headnet's provider classes
 # (members/signin/) check every ID token's signature, audience, issuer, expiry and nonce.
 MICROSOFT_APP = social_app("MICROSOFT")
