@@ -75,17 +75,20 @@ class NonceProviderMixin:
         nonce = new_nonce()
         auth_params = kwargs.pop("auth_params", None)
         if auth_params is None:
-            auth_params = self.get_auth_params()  # type: ignore[attr-defined]
+            auth_params = self.get_auth_params()  # type: ignore[attr-defined]  # the provider's
         auth_params = {**auth_params, "nonce": nonce}
-        return super().redirect(  # type: ignore[misc]
+        # A mixin: the provider class it is mixed into has redirect() (allauth, untyped).
+        response: HttpResponse = super().redirect(  # type: ignore[misc]
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
+        return response
 
 
 class NonceCallbackMixin:
     """Hands the state's nonce to the adapter, which checks the ID token against it."""
 
     def _get_state(self, request: HttpRequest, provider: Any) -> tuple[Any, Any]:
+        # A mixin for allauth's (untyped) callback view, which has _get_state and adapter.
         state, response = super()._get_state(request, provider)  # type: ignore[misc]
         self.adapter.expected_nonce = (state or {}).get("nonce")  # type: ignore[attr-defined]
         return state, response
