@@ -10,14 +10,19 @@ account").
 
 from typing import Any
 
+from allauth.account.internal.flows.reauthentication import STATE_SESSION_KEY
 from allauth.account.signals import user_logged_in, user_signed_up
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, _build_apps_from_settings
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.signals import social_account_added
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from . import school_accounts
 from .models import User
+from .reauthentication import needs_code
 from .signin.proof import proof_for
 
 # allauth's messages in Headnet's words.
@@ -83,6 +88,9 @@ def connect_receivers() -> None:
     social_account_added.connect(on_connected, dispatch_uid="members.social.connected")
 
 
+# allauth's own way back into a connection after the person proved it is them.
+RESUME_CONNECT = "allauth.socialaccount.internal.flows.connect.resume_connect"
+
 # What a provider's stand-in app needs once its settings are gone (see get_app).
 STAND_INS: dict[str, dict[str, Any]] = {
     "dfe": {"provider": "openid_connect", "provider_id": "dfe", "name": "DfE Sign-in"},
@@ -93,6 +101,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """allauth's social accounts in Headnet's words."""
 
     error_messages = SOCIAL_ERROR_MESSAGES
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Connecting an account to one without a password asks for an emailed code first.
+
+        allauth asks for the password again before connecting, but an account without
+        one it lets through, so a session someone else signed in could connect their
+        own Microsoft account and keep a way in. Such an account proves it is still its
+        owner by a code (members.reauthentication), and the connection then goes on."""
+        if sociallogin.state.get("process") == AuthProcess.CONNECT and needs_code(request):
+            request.session[STATE_SESSION_KEY] = {
+                "state": sociallogin.serialize(),
+                "callback": RESUME_CONNECT,
+            }
+            url = reverse("account_reauthenticate_by_code")
+            raise ImmediateHttpResponse(HttpResponseRedirect(url))
 
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None

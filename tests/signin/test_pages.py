@@ -162,3 +162,30 @@ def test_a_second_account_can_go_while_another_remains(client, providers):
     assert list(SocialAccount.objects.filter(user=person).values_list("provider", flat=True)) == [
         "microsoft"
     ]
+
+
+def _code_in(message) -> str:
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE)[1]
+
+
+def test_an_account_without_a_password_connects_another_only_after_an_emailed_code(
+    client, providers, mailoutbox
+):
+    sign_in(client, providers, microsoft_person("head@school.example"))
+    person = SocialAccount.objects.get().user
+
+    # Someone with this session connects their own Google account.
+    response = sign_in(client, providers, google_person("mallory@gmail.example", sub="g-7"),
+                       process="connect")  # fmt: skip
+
+    assert response["Location"] == reverse("account_reauthenticate_by_code")
+    assert not SocialAccount.objects.filter(provider="google").exists()
+    mailoutbox.clear()
+    client.post(reverse("account_reauthenticate_by_code"), {"action": "send"})
+    [message] = mailoutbox
+    assert message.to == ["head@school.example"]
+
+    response = client.post(reverse("account_reauthenticate_by_code"), {"code": _code_in(message)})
+
+    assert response.status_code == 302
+    assert SocialAccount.objects.get(provider="google").user == person
