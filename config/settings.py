@@ -274,9 +274,10 @@ def social_app(prefix: str) -> dict[str, str] | None:
 
 
 # Signing in with a school's own account
-# (docs/rules.md, "Signing in with a school account"). The apps are configured here, never in the database, so a provider whose
-# id and secret are not set is not offered anywhere. Headnet's provider classes
-# (members/signin/) check every ID token's signature, audience, issuer, expiry and nonce.
+# (docs/rules.md, "Signing in with a school account"). The apps are configured here,
+# never in the database, so a provider whose id and secret are not set is not offered
+# anywhere. Headnet's provider classes (members/signin/) check every ID token's
+# signature, audience, issuer, expiry and nonce.
 MICROSOFT_APP = social_app("MICROSOFT")
 GOOGLE_APP = social_app("GOOGLE")
 DFE_SIGN_IN_APP = social_app("DFE_SIGN_IN")
