@@ -168,3 +168,29 @@ def test_a_claimed_headship_is_verified_by_connecting_the_school_s_microsoft_acc
     expect(page.get_by_text(f"Microsoft: {person.email}")).to_be_visible()
     claim.refresh_from_db()
     assert claim.verification == Post.Verification.VERIFIED
+
+
+def test_the_school_account_pages_on_the_way_are_accessible(page, server, microsoft):
+    """The pages met on the way: going on to Microsoft from a link, an address to give
+    when the provider gave none, signing in cancelled or failed."""
+    page.goto(server.url + "/accounts/microsoft/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with Microsoft")
+    check_page(page, "school-account-continue")
+
+    no_address = microsoft_person("", upn="guest_x#EXT#@tenant.example")
+    no_address.profile["mail"] = None
+    _microsoft_answers(page, server, microsoft, no_address)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Continue as").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+    check_page(page, "school-account-give-address")
+    page.get_by_label("Email").fill("head@school.example")
+    page.get_by_role("button", name="Create an account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    page.goto(server.url + "/accounts/3rdparty/login/cancelled/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signing in was cancelled")
+    check_page(page, "school-account-cancelled")
+    page.goto(server.url + "/accounts/3rdparty/login/error/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signing in did not work")
+    check_page(page, "school-account-error")

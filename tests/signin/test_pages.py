@@ -189,3 +189,25 @@ def test_an_account_without_a_password_connects_another_only_after_an_emailed_co
 
     assert response.status_code == 302
     assert SocialAccount.objects.get(provider="google").user == person
+
+
+def test_a_provider_that_gives_no_address_asks_for_one_then_has_it_confirmed(
+    client, providers, mailoutbox
+):
+    person = microsoft_person("", upn="guest_x#EXT#@tenant.example")
+    person.profile["mail"] = None
+
+    response = sign_in(client, providers, person)
+
+    assert response["Location"] == reverse("socialaccount_signup")
+    page = client.get(reverse("socialaccount_signup"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Create an account" in html and 'name="email"' in html
+    assert 'type="password"' not in html
+    response = client.post(reverse("socialaccount_signup"), {"email": "head@school.example"})
+    assert response["Location"] == "/accounts/confirm-email/"
+    account = SocialAccount.objects.get()
+    assert account.user.email == "head@school.example"
+    assert not EmailAddress.objects.get(user=account.user).verified
+    assert [message.to for message in mailoutbox] == [["head@school.example"]]
