@@ -94,6 +94,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Signing in with a school's own account (Microsoft, Google, DfE Sign-in): each
+    # provider is offered only when its client id and secret are set (see below).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
@@ -254,6 +260,86 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a sign-in counts as fresh
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: sign-in, sign-up, reset, codes
+
+
+def social_app(prefix: str) -> dict[str, str] | None:
+    """A provider's client id and secret from <PREFIX>_CLIENT_ID and _CLIENT_SECRET, or None."""
+    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "").strip()
+    secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "").strip()
+    if bool(client_id) != bool(secret):
+        raise ImproperlyConfigured(
+            f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither."
+        )
+    return {"client_id": client_id, "secret": secret} if client_id else None
+
+
+# Signing in with a school's own account
+# (docs/rules.md, "Signing in with a school account"). The apps are configured here,
+# never in the database, so a provider whose id and secret are not set is not offered
+# anywhere. Headnet's provider classes (members/signin/) check every ID token's
+# signature, audience, issuer, expiry and nonce.
+MICROSOFT_APP = social_app("MICROSOFT")
+GOOGLE_APP = social_app("GOOGLE")
+DFE_SIGN_IN_APP = social_app("DFE_SIGN_IN")
+DFE_SIGN_IN_SERVER_URL = os.environ.get("DFE_SIGN_IN_SERVER_URL", "").strip()
+if DFE_SIGN_IN_APP and not DFE_SIGN_IN_SERVER_URL:
+    raise ImproperlyConfigured(
+        "DFE_SIGN_IN_CLIENT_ID needs DFE_SIGN_IN_SERVER_URL, the issuer DfE Sign-in gave you "
+        "(its /.well-known/openid-configuration is read from there)."
+    )
+SOCIALACCOUNT_PROVIDERS = {
+    "microsoft": {
+        "provider_class": "members.signin.microsoft.provider.MicrosoftProvider",
+        # Work and school accounts of any organisation, never personal ones.
+        "APPS": [MICROSOFT_APP | {"settings": {"tenant": "organizations"}}]
+        if MICROSOFT_APP
+        else [],
+        "SCOPE": ["openid", "email", "profile", "User.Read"],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "google": {
+        "provider_class": "members.signin.google.provider.GoogleProvider",
+        "APPS": [GOOGLE_APP] if GOOGLE_APP else [],
+        "SCOPE": ["openid", "email", "profile"],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "openid_connect": {
+        "provider_class": "members.signin.openid_connect.provider.OpenIDConnectProvider",
+        "APPS": [
+            DFE_SIGN_IN_APP
+            | {
+                "provider_id": "dfe",
+                "name": "DfE Sign-in",
+                "settings": {
+                    "server_url": DFE_SIGN_IN_SERVER_URL,
+                    "scope": ["openid", "email", "profile", "organisation"],
+                    "oauth_pkce_enabled": True,
+                },
+            }
+        ]
+        if DFE_SIGN_IN_APP
+        else [],
+    },
+}
+# A provider's button posts to Headnet, which redirects the browser on to the provider's
+# authorisation page: CSP's form-action covers that redirect, so it names their origins.
+SOCIAL_FORM_ACTIONS = [
+    origin
+    for app, origin in [
+        (MICROSOFT_APP, "https://login.microsoftonline.com"),
+        (GOOGLE_APP, "https://accounts.google.com"),
+        (DFE_SIGN_IN_APP, "/".join(DFE_SIGN_IN_SERVER_URL.split("/", 3)[:3])),
+    ]
+    if app
+]
+SOCIALACCOUNT_ADAPTER = "members.social.SocialAccountAdapter"
+# An address the provider proves (members/signin/proof.py) signs in to the account
+# that has it, and connects the two; an address it does not prove never does.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False  # Headnet calls no provider's API after signing in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider's button is a form: a link cannot start it
 
 # Message levels as Bootstrap's alert names (alert-danger, alert-success...).
 MESSAGE_TAGS = {messages.DEBUG: "secondary", messages.ERROR: "danger"}
@@ -451,7 +537,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *SOCIAL_FORM_ACTIONS],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
@@ -110,3 +111,11 @@ class PostAdmin(DateDrilldownGuardMixin, AuditHistoryMixin, admin.ModelAdmin):
         else:
             return ""
         return format_html('<a href="{}">{}</a>', reverse("portal:claim", args=[post.pk]), words)
+
+
+# The providers are configured from the environment only (config/settings.py), tokens are
+# not kept, and a person's connected accounts are theirs to manage from their profile:
+# none of allauth's social account models is edited in the admin.
+for model in (SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -1,11 +1,13 @@
 """This app's part of "download my data" and "close my account" (see portal.privacy)."""
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import Q
 
 from core.dates import iso
 
 from .models import EmailSuppression, User
+from .signin.proof import proof_for
 
 
 def _suppressions_of(person: User):
@@ -37,6 +39,18 @@ def personal_data(person: User) -> dict:
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=person)
+        ],
+        # The Microsoft, Google or DfE Sign-in accounts the person signs in with: the
+        # provider's own id for them, and the address it gave.
+        "connected_accounts": [
+            {
+                "provider": account.provider,
+                "uid": account.uid,
+                "email": proof_for(account.provider, account.extra_data).email,
+                "connected_at": iso(account.date_joined),
+                "last_signed_in_at": iso(account.last_login),
+            }
+            for account in SocialAccount.objects.filter(user=person).order_by("pk")
         ],
         "posts": [
             {
@@ -88,9 +102,10 @@ def personal_data(person: User) -> dict:
 
 
 def forget_person(person: User) -> None:
-    """Delete the account: posts (with the decisions on them), designations and email
-    addresses go with it; decisions the person made on others' posts stay, without them
-    (PostDecision.decided_by is SET_NULL). The bulk-mail records of their addresses go
+    """Delete the account: posts (with the decisions on them), designations, email
+    addresses and connected accounts (with any token allauth kept) go with it; decisions
+    the person made on others' posts stay, without them (PostDecision.decided_by is
+    SET_NULL). The bulk-mail records of their addresses go
     too: they name the person by address, not by a link."""
     _suppressions_of(person).delete()
     person.delete()

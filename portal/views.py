@@ -24,7 +24,7 @@ from discussions.email_forms import DiscussionChoicesForm
 from meetings import access as meeting_access
 from meetings import schedule
 from meetings import services as meeting_services
-from members import suppression
+from members import social, suppression
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
 from members.models import Designation, Post, School, User
@@ -87,6 +87,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "designations": person.designations.all(),
             "is_new_head": person.is_new_head(),
             "profile_complete": person.has_complete_profile,
+            "school_accounts_offered": social.school_accounts_offered(request),
         },
     )
 

@@ -1457,6 +1457,41 @@ ROUTES |= {
     ],
 }
 
+
+# Signing in with a school's account (allauth's social accounts). The matrix runs with no
+# provider configured, as Headnet starts: each provider's start and callback are then a
+# 404 to everyone, by GET or POST (tests/signin/ runs them configured, against faked
+# providers). The connections page is the signed-in person's own; the error pages say
+# nothing about anyone.
+def _dfe(scene):
+    return ["dfe"]
+
+
+ROUTES |= {
+    **{
+        name: [Case(args, _everyone(404)), Case(args, _everyone(404), "post")]
+        for name, args in [
+            ("microsoft_login", _no_args),
+            ("microsoft_callback", _no_args),
+            ("google_login", _no_args),
+            ("google_callback", _no_args),
+            ("openid_connect_login", _dfe),
+            ("openid_connect_callback", _dfe),
+        ]
+    },
+    "socialaccount_connections": [
+        Case(_no_args, _signed_in(200)),
+        # Someone else's account id (or none) is no choice of theirs: the form refuses it.
+        Case(_no_args, _signed_in(200), "post", {"account": "1"}),
+    ],
+    # Without a sign-in with a provider under way there is nothing to finish: back to
+    # the sign-in page.
+    "socialaccount_signup": [Case(_no_args, _everyone(LOGIN))],
+    "socialaccount_login_cancelled": [Case(_no_args, _everyone(200))],
+    # "Signing in did not work", with its status.
+    "socialaccount_login_error": [Case(_no_args, _everyone(401))],
+}
+
 # allauth's pages are about the signed-in person's own account, or public forms.
 # They may show a form, redirect or refuse, but never fail.
 ACCOUNT_PAGES = "account_"
@@ -1496,9 +1531,12 @@ def _unnamed(patterns, prefix=""):
 
 
 def test_every_url_of_ours_has_a_name_so_the_matrix_sees_it():
-    # The admin's unnamed patterns only redirect to its named ones.
+    # The admin's unnamed patterns only redirect to its named ones, and so do allauth's
+    # old addresses of its social account pages (accounts/social/...).
     unnamed = [
-        path for path in _unnamed(get_resolver().url_patterns) if not path.startswith("admin/")
+        path
+        for path in _unnamed(get_resolver().url_patterns)
+        if not path.startswith(("admin/", "accounts/social/"))
     ]
     assert unnamed == []
 

@@ -33,6 +33,8 @@ PERSON_LINKS = {
     ("networks", "WorkhubMembership", "person"): "deleted",
     ("networks", "ContactMessage", "sender"): "kept without the person",
     ("account", "EmailAddress", "user"): "deleted",
+    # Its SocialTokens point at the SocialAccount, and go with it.
+    ("socialaccount", "SocialAccount", "user"): "deleted",
     ("meetings", "Registration", "person"): "deleted (an upcoming place passes on first)",
     ("meetings", "CalendarFeed", "person"): "deleted",
     ("meetings", "Meeting", "created_by"): "kept without the person",
@@ -95,7 +97,7 @@ def _links_to_people():
                 isinstance(field, models.ForeignKey | models.OneToOneField)
                 and field.related_model is user_model
                 and not model._meta.app_label.startswith(("admin", "auth", "django_tasks"))
-                and model._meta.app_label not in {"usersessions", "mfa", "socialaccount"}
+                and model._meta.app_label not in {"usersessions", "mfa"}
             ):
                 found.add((model._meta.app_label, model.__name__, field.name))
     return found
