@@ -27,6 +27,8 @@ urlpatterns = [
     path("networks/<slug:slug>/", include("voice.urls")),
     # /networks/<slug>/discussions/...
     path("networks/<slug:slug>/discussions/", include("discussions.urls")),
+    # /me/discussions/remove-posts/: a person removes every post they wrote.
+    path("me/discussions/", include("discussions.me_urls")),
     # /meetings/<pk>/register-of-attendance/..., /me/cpd/..., /networks/<slug>/participation/
     path("", include("attendance.urls")),
     path("leaders/", include("leaders.urls")),
