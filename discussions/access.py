@@ -111,7 +111,7 @@ class DiscussionAccess:
         return self.can_moderate and post.hidden_at is not None
 
 
-def _in_workhub(user: User | AnonymousUser, workhub: Workhub) -> bool:
+def is_in_workhub(user: User | AnonymousUser, workhub: Workhub) -> bool:
     if not user.is_authenticated:
         return False
     return WorkhubMembership.objects.filter(workhub=workhub, person=user).exists()
@@ -126,9 +126,7 @@ def for_workhub(user: User | AnonymousUser, workhub: Workhub) -> DiscussionAcces
     """The person's access to a workhub's threads (two queries: none more for a
     coordinator, who reads them whether in the workhub or not)."""
     perms = network_access.for_network(user, workhub.network)
-    in_workhub = (
-        not perms.can_coordinate and perms.is_member and _in_workhub(user, workhub)
-    )
+    in_workhub = not perms.can_coordinate and perms.is_member and is_in_workhub(user, workhub)
     return DiscussionAccess(perms=perms, workhub=workhub, in_workhub=in_workhub)
 
 

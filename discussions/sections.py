@@ -25,7 +25,11 @@ def workhub_section(request, perms, workhub, lead_ids: set[int]) -> Section | No
     (this year's, or kept as a record)."""
     if not perms.is_member and not perms.can_coordinate:
         return None
-    reader = access.for_workhub(request.user, workhub)
+    # The page's own answers first: a coordinator or a lead costs no query.
+    in_workhub = not perms.can_coordinate and (
+        request.user.pk in lead_ids or access.is_in_workhub(request.user, workhub)
+    )
+    reader = DiscussionAccess(perms=perms, workhub=workhub, in_workhub=in_workhub)
     if not reader.can_read:
         return None
     return Section(

@@ -10,7 +10,7 @@ import math
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .access import DiscussionAccess
 from .models import Post, PostReport, Thread
@@ -39,14 +39,12 @@ def search(threads: QuerySet[Thread], words: str) -> QuerySet[Thread]:
     shown = Post.objects.filter(deleted_at=None, hidden_at=None, thread__in=threads)
     if connection.vendor == "postgresql":
         query = SearchQuery(words, config="english", search_type="websearch")
-        matching = shown.annotate(
+        found = shown.annotate(
             found=SearchVector("body", config="english")
             + SearchVector("thread__title", config="english")
         ).filter(found=query)
-    else:
-        matching = shown.filter(body__icontains=words) | shown.filter(
-            thread__title__icontains=words
-        )
+        return threads.filter(pk__in=found.values("thread_id"))
+    matching = shown.filter(Q(body__icontains=words) | Q(thread__title__icontains=words))
     return threads.filter(pk__in=matching.values("thread_id"))
 
 

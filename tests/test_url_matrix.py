@@ -33,8 +33,8 @@ from meetings.models import Meeting
 from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
-from tests.discussions.scene import discussions_scene
 from tests.attendance.scene import attendance_scene, participation_scene, records_scene
+from tests.discussions.scene import discussions_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -1411,6 +1411,7 @@ ROUTES |= {
     "attendance:participation_csv": [Case(_network, _only(COORDINATORS, 200, 403))],
 }
 
+
 # Discussions: a network's threads are its members' (coordinators, administrators and site
 # staff moderate); a workhub's are its people's (the colleague) and the coordinators'; a
 # locked thread takes posts only from moderators. No persona wrote a post in the scene, so
@@ -1459,8 +1460,9 @@ ROUTES |= {
     "discussions:reply": [
         Case(_thread("thread"), _only(MEMBERS, REDIRECT, 403), "post", REPLY),
         Case(_thread("locked_thread"), _only(COORDINATORS, REDIRECT, 403), "post", REPLY, "locked"),
-        Case(_thread("workhub_thread"), _only(COORDINATORS, REDIRECT, 403), "post", REPLY,
-             "workhub"),
+        Case(
+            _thread("workhub_thread"), _only(COORDINATORS, REDIRECT, 403), "post", REPLY, "workhub"
+        ),
         Case(_crossed_thread, _signed_in(404), "post", REPLY, label="crossed"),
         Case(_thread("thread"), _everyone(405)),
     ],
@@ -1470,7 +1472,10 @@ ROUTES |= {
             Case(_crossed_thread, _signed_in(404), "post", label="crossed"),
             Case(_thread(thread), _everyone(405)),
         ]
-        for name, thread in [("discussions:lock", "thread"), ("discussions:unlock", "locked_thread")]
+        for name, thread in [
+            ("discussions:lock", "thread"),
+            ("discussions:unlock", "locked_thread"),
+        ]
     },
     "discussions:post_edit": [
         Case(_post("thread", 2), _only(MEMBERS, 403, 403)),
@@ -1502,8 +1507,12 @@ ROUTES |= {
     "discussions:reports": [Case(_network, _only(COORDINATORS, 200, 403))],
     "discussions:report_resolve": [
         Case(_discussion_report("report"), _only(COORDINATORS, REDIRECT, 403), "post"),
-        Case(_discussion_report("other_report"), _only(COORDINATORS, 404, 403), "post",
-             label="crossed"),
+        Case(
+            _discussion_report("other_report"),
+            _only(COORDINATORS, 404, 403),
+            "post",
+            label="crossed",
+        ),
         Case(_discussion_report("report"), _everyone(405)),
     ],
     "my_discussions:remove_posts": [

@@ -11,7 +11,9 @@ from networks.models import Network, Workhub
 from tests import factories
 
 
-def discussions_scene(network: Network, other_network: Network, colleague, workhub: Workhub) -> dict:
+def discussions_scene(
+    network: Network, other_network: Network, colleague, workhub: Workhub
+) -> dict:
     thread = factories.make_thread(
         network=network, author=colleague, title="Supply cover", replies=1
     )

@@ -40,9 +40,7 @@ def test_outsiders_pending_lapsed_and_left_members_read_nothing(
 def test_a_member_removed_from_the_network_loses_access_at_once(network, thread, member):
     assert access.person_may_post(member, thread)
     membership = Membership.objects.get(person=member, network=network)
-    network_services.end_membership(
-        membership=membership, status=Membership.Status.LAPSED, by=None
-    )
+    network_services.end_membership(membership=membership, status=Membership.Status.LAPSED, by=None)
     assert not access.for_network(member, network).can_read
     assert not access.person_may_post(member, thread)
 
@@ -98,9 +96,7 @@ def test_a_locked_thread_takes_posts_only_from_moderators(network, thread, membe
     assert not access.person_may_post(member, thread)
 
 
-def test_only_the_author_edits_and_removes_and_others_report(
-    network, thread, member, coordinator
-):
+def test_only_the_author_edits_and_removes_and_others_report(network, thread, member, coordinator):
     post = thread.posts.get(number=2)
     by_author = access.for_network(member, network)
     by_other = access.for_network(coordinator, network)
