@@ -1,5 +1,5 @@
 """Who may read, post in and moderate discussions: the rules directly (docs/rules.md,
-"Discussions")."""
+"Who reads and writes discussions")."""
 
 import pytest
 
