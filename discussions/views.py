@@ -98,9 +98,9 @@ def workhub_thread_new(request: HttpRequest, slug: str, workhub_slug: str) -> Ht
     return _new(request, access.get_workhub_discussions(request.user, slug, workhub_slug))
 
 
-def _page_number(request: HttpRequest, thread: Thread) -> int:
+def _page_number(asked: str, thread: Thread) -> int:
+    """The page asked for ("last", or a number), kept within the thread's pages."""
     last = threads.page_count(thread)
-    asked = request.GET.get("page", "")
     if asked == "last":
         return last
     try:
@@ -128,9 +128,13 @@ def _quoted_form(request: HttpRequest, posts: list[Post], thread: Thread) -> Pos
 
 
 def _thread_page(
-    request: HttpRequest, thread: Thread, reader: DiscussionAccess, form: PostForm | None = None
+    request: HttpRequest,
+    thread: Thread,
+    reader: DiscussionAccess,
+    form: PostForm | None = None,
+    asked: str | None = None,
 ) -> HttpResponse:
-    page_number = _page_number(request, thread)
+    page_number = _page_number(request.GET.get("page", "") if asked is None else asked, thread)
     posts = threads.posts_on_page(thread, page_number)
     for post in posts:
         post.thread = thread
@@ -189,9 +193,8 @@ def thread_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your reply is posted.")
             return redirect(post_url(thread, post.number))
-    request.GET = request.GET.copy()
-    request.GET["page"] = "last"
-    return _thread_page(request, thread, reader, form)
+    # The form again, with its errors, below the thread's last page.
+    return _thread_page(request, thread, reader, form, asked="last")
 
 
 @login_required
