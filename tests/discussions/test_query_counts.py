@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from discussions import services
+from discussions.models import Post, Thread
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,25 @@ def test_the_reports_page_does_not_grow_with_reports(client, network, member, co
         services.report_post(post=thread.posts.get(number=number + 2), by=reporter, reason="x")
     many = _queries(client, url)
     assert few == many <= REPORTS_MAX_QUERIES
+
+
+def test_the_last_page_of_thousands_of_posts_is_a_range_of_numbers(client, network, member):
+    thread = factories.make_thread(network=network, author=member)
+    # Made in bulk, as the service would number them: the service is tested elsewhere.
+    Post.objects.bulk_create(
+        Post(thread=thread, number=number, author=member, body=f"Post {number}",
+             body_html=f"<p>Post {number}</p>")
+        for number in range(2, 3001)
+    )  # fmt: skip
+    Thread.objects.filter(pk=thread.pk).update(post_count=3000)
+    client.force_login(member)
+    url = reverse("discussions:thread", args=[network.slug, thread.pk])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"page": "last"})
+    assert len(captured) <= THREAD_MAX_QUERIES
+    text = response.content.decode()
+    assert "Post 2976<" in text and "Post 3000<" in text and "Post 2975<" not in text
+    posts_query = next(
+        q["sql"] for q in captured.captured_queries if "discussions_post" in q["sql"]
+    )
+    assert "OFFSET" not in posts_query.upper() and "COUNT" not in posts_query.upper()
