@@ -1,14 +1,16 @@
 """Discussions (docs/product.md, "Discussions (`discussions/`)") in a real browser, with
 and without JavaScript: a head starts a thread in the Oxfordshire primary network; another
 replies on the site, quoting a post, then edits and removes a post of theirs; a
-coordinator hides a reported post with a reason; a lapsed member cannot read the thread."""
+coordinator hides a reported post with a reason; a lapsed member cannot read the thread;
+a workhub's lead starts a thread from its page; a head removes all their posts."""
 
 import re
 
 from playwright.sync_api import expect
 
+from core.dates import academic_year_of
 from discussions.models import Post, PostReport, Thread
-from networks.models import Membership
+from networks.models import Membership, Workhub
 from tests.e2e.conftest import check_page
 from tests.e2e.test_networks import demo, sign_in, sign_out  # noqa: F401  (demo: a fixture)
 
@@ -128,3 +130,34 @@ def test_a_lapsed_member_cannot_read_the_thread(page, demo):  # noqa: F811
     expect(page.get_by_text("Our usual agency")).to_have_count(0)
     page.goto(demo.url + OPHN)
     expect(page.get_by_role("link", name=re.compile("The discussions of"))).to_have_count(0)
+
+
+def test_a_workhub_lead_starts_a_thread_from_the_workhub_page(page, demo):  # noqa: F811
+    workhub = Workhub.objects.get(
+        network__slug="oldham-schools-alliance", name="SEND", academic_year=academic_year_of()
+    )
+    sign_in(page, demo, "oldham.head@example.org")
+    page.goto(demo.url + workhub.get_absolute_url())
+    page.get_by_role("link", name="The discussions of SEND").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("SEND")
+    check_page(page, "discussions-workhub-list")
+    page.get_by_role("link", name="Start a thread").click()
+    page.get_by_label("Title").fill("EHCP annual reviews")
+    page.get_by_label("First post").fill("How are you scheduling them this year?")
+    page.get_by_role("button", name="Start the thread").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("EHCP annual reviews")
+    check_page(page, "discussions-workhub-thread")
+    assert Thread.objects.get(title="EHCP annual reviews").workhub == workhub
+
+
+def test_a_head_removes_all_their_posts_from_their_data_page(page, demo):  # noqa: F811
+    sign_in(page, demo, "oxon.primary.head5@example.org")
+    page.goto(demo.url + "/me/data/")
+    page.get_by_role("link", name="Remove my posts").click()
+    expect(page.get_by_text("You have written 2 posts")).to_be_visible()
+    check_page(page, "discussions-remove-mine")
+    page.get_by_role("button", name="Remove all my posts").click()
+    expect(page.get_by_text("2 of your posts removed.")).to_be_visible()
+    assert not Post.objects.filter(
+        author__email="oxon.primary.head5@example.org", deleted_at=None
+    ).exists()
