@@ -29,6 +29,8 @@ urlpatterns = [
     path("networks/<slug:slug>/discussions/", include("discussions.urls")),
     # A thread's follow / mute form (the email part of the discussions).
     path("networks/<slug:slug>/discussions/", include("discussions.thread_email_urls")),
+    # /me/discussions/remove-posts/: a person removes every post they wrote.
+    path("me/discussions/", include("discussions.me_urls")),
     # /meetings/<pk>/register-of-attendance/..., /me/cpd/..., /networks/<slug>/participation/
     path("", include("attendance.urls")),
     path("leaders/", include("leaders.urls")),

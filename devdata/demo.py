@@ -19,6 +19,7 @@ from core.dates import academic_year_of
 from devdata.announcements import seed_announcements
 from devdata.articles import seed_articles
 from devdata.attendance import seed_attendance
+from devdata.discussions import seed_discussions
 from devdata.fees import seed_fees
 from devdata.leaders import seed_leaders
 from devdata.meetings import seed_meetings
@@ -387,6 +388,7 @@ class Seeder:
         seed_fees(networks, accounts, self.log)
         seed_announcements(networks, self.log)
         seed_voice(networks, self.log)
+        seed_discussions(networks, self.log)
         self.log(
             "A member spreadsheet to bring in, as administrator@example.org, from OSSHTA's "
             f"office (Invitations and imports): {OSSHTA_SPREADSHEET}"

@@ -19,3 +19,9 @@ class DiscussionsConfig(AppConfig):
         inbound.connect(replies.receive, dispatch_uid="discussions.inbound")
         # The week's threads in the weekly digest of those who chose it (announcements.digest).
         digest.register_part(digest_part.PART)
+        from networks import sections
+
+        from .sections import network_section, workhub_section
+
+        sections.register(network_section)
+        sections.register_for_workhub(workhub_section)

@@ -7,22 +7,52 @@ first; their follows, preferences and notifications go with them.
 
 from django.db import transaction
 
+from core.dates import iso
 from members.models import User
 
 from .models import DiscussionPreference, Post, PostNotification, PostReport, Thread, ThreadFollow
 
 
 def personal_data(person: User) -> dict[str, object]:
-    """The posts they wrote, with where and when."""
+    """The posts they wrote (with where, when, whether edited, removed or hidden and why),
+    the threads they started and the reports they made."""
+    posts = Post.objects.filter(author=person).select_related("thread__network", "thread__workhub")
     return {
         "discussion_posts": [
             {
                 "network": post.thread.network.name,
+                "workhub": post.thread.workhub.name if post.thread.workhub else "",
                 "thread": post.thread.title,
-                "written": post.created_at.isoformat(),
+                "number": post.number,
+                "written": iso(post.created_at),
+                "edited": iso(post.edited_at),
+                "removed": iso(post.deleted_at),
+                "hidden": iso(post.hidden_at),
+                "hidden_because": post.hidden_reason,
+                "by_email": post.by_email,
                 "text": post.body,
             }
-            for post in Post.objects.filter(author=person).select_related("thread__network")
+            for post in posts.order_by("created_at", "pk")
+        ],
+        "discussion_threads_started": [
+            {
+                "network": thread.network.name,
+                "title": thread.title,
+                "started": iso(thread.created_at),
+            }
+            for thread in Thread.objects.filter(started_by=person).select_related("network")
+        ],
+        "discussion_reports_made": [
+            {
+                "thread": report.post.thread.title,
+                "post": report.post.number,
+                "reason": report.reason,
+                "made": iso(report.created_at),
+                "closed": iso(report.resolved_at),
+            }
+            for report in PostReport.objects.filter(reported_by=person).select_related(
+                "post__thread"
+            )
         ],
     }
 

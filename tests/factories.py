@@ -10,6 +10,8 @@ from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox, hash_story_token, new_story_token
 from attendance.models import Attendance
 from core.dates import academic_year_of
+from discussions import services as discussion_services
+from discussions.models import Thread
 from meetings.models import Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
 from networks.models import Membership, Network, Workhub
@@ -428,3 +430,26 @@ def make_report(
     fields.setdefault("body", "The forum agreed the *budget*.")
     fields.setdefault("body_html", "<p>The forum agreed the <em>budget</em>.</p>")
     return Report.objects.create(representative=representative, title=title, **fields)
+
+
+def make_thread(
+    *,
+    network: Network,
+    author: User | None = None,
+    title: str = "Supply cover this term",
+    body: str = "How are you all covering *supply* this term?",
+    replies: int = 0,
+    workhub: Workhub | None = None,
+) -> Thread:
+    """A thread started through the service (its first post by `author`, a new member of
+    the network unless told), with `replies` more posts by the same author."""
+    if author is None:
+        author = make_head()
+        make_membership(person=author, network=network)
+    thread = discussion_services.start_thread(
+        network=network, author=author, title=title, body=body, workhub=workhub
+    )
+    for number in range(replies):
+        discussion_services.add_post(thread=thread, author=author, body=f"Reply {number + 1}")
+    thread.refresh_from_db()
+    return thread

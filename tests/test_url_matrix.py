@@ -35,7 +35,8 @@ from members.models import Designation, Post
 from networks.models import ContactMessage, Invitation, Membership, Network, WorkhubMembership
 from tests import factories
 from tests.attendance.scene import attendance_scene, participation_scene, records_scene
-from tests.discussions.scene_email import discussion_email_scene
+from tests.discussions.email.scene_email import discussion_email_scene
+from tests.discussions.scene import discussions_scene
 from tests.logs import access_line_of, site_log
 from tests.office.scene import import_scene
 from tests.support.scene import support_scene
@@ -228,6 +229,7 @@ def scene(network, other_network):
             **records_scene(network, other_network, colleague),
             **import_scene(network, other_network),
             **polls_scene(network, other_network),
+            **discussions_scene(network, other_network, colleague, workhub),
             **representatives_scene(network, other_network, colleague),
             **participation_scene(network, other_network, colleague),
             **discussion_email_scene(network, other_network, colleague),
@@ -1490,6 +1492,116 @@ ROUTES |= {
     "socialaccount_login_cancelled": [Case(_no_args, _everyone(200))],
     # "Signing in did not work", with its status.
     "socialaccount_login_error": [Case(_no_args, _everyone(401))],
+}
+
+
+# Discussions: a network's threads are its members' (coordinators, administrators and site
+# staff moderate); a workhub's are its people's (the colleague) and the coordinators'; a
+# locked thread takes posts only from moderators. No persona wrote a post in the scene, so
+# editing and removing are refused to all of them (their allowed side is in
+# tests/discussions/test_views.py). Another network's thread or report is a 404.
+def _thread(name):
+    return lambda scene: [scene["network"].slug, scene[name].pk]
+
+
+def _crossed_thread(scene):
+    return [scene["network"].slug, scene["other_thread"].pk]
+
+
+def _post(name, number):
+    return lambda scene: [scene["network"].slug, scene[name].pk, number]
+
+
+def _discussion_report(name):
+    return lambda scene: [scene["network"].slug, scene[name].pk]
+
+
+THREAD_FORM = {"title": "Cover for training days", "body": "How do you manage?"}
+REPLY = {"body": "We share a supply pool."}
+
+ROUTES |= {
+    "discussions:thread_list": [Case(_network, _only(MEMBERS, 200, 403))],
+    "discussions:thread_new": [
+        Case(_network, _only(MEMBERS, 200, 403)),
+        Case(_network, _only(MEMBERS, REDIRECT, 403), "post", THREAD_FORM),
+        Case(_network, _only(MEMBERS, 200, 403), "post", label="empty"),
+    ],
+    "discussions:workhub_threads": [
+        Case(_workhub, _only(COORDINATORS, 200, 403)),
+        Case(_crossed_workhub, _signed_in(404), label="crossed"),
+    ],
+    "discussions:workhub_thread_new": [
+        Case(_workhub, _only(COORDINATORS, 200, 403)),
+        Case(_workhub, _only(COORDINATORS, REDIRECT, 403), "post", THREAD_FORM),
+    ],
+    "discussions:thread": [
+        Case(_thread("thread"), _only(MEMBERS, 200, 403)),
+        Case(_thread("locked_thread"), _only(MEMBERS, 200, 403), label="locked"),
+        Case(_thread("workhub_thread"), _only(COORDINATORS, 200, 403), label="workhub"),
+        Case(_crossed_thread, _signed_in(404), label="crossed"),
+    ],
+    "discussions:reply": [
+        Case(_thread("thread"), _only(MEMBERS, REDIRECT, 403), "post", REPLY),
+        Case(_thread("locked_thread"), _only(COORDINATORS, REDIRECT, 403), "post", REPLY, "locked"),
+        Case(
+            _thread("workhub_thread"), _only(COORDINATORS, REDIRECT, 403), "post", REPLY, "workhub"
+        ),
+        Case(_crossed_thread, _signed_in(404), "post", REPLY, label="crossed"),
+        Case(_thread("thread"), _everyone(405)),
+    ],
+    **{
+        name: [
+            Case(_thread(thread), _only(COORDINATORS, REDIRECT, 403), "post"),
+            Case(_crossed_thread, _signed_in(404), "post", label="crossed"),
+            Case(_thread(thread), _everyone(405)),
+        ]
+        for name, thread in [
+            ("discussions:lock", "thread"),
+            ("discussions:unlock", "locked_thread"),
+        ]
+    },
+    "discussions:post_edit": [
+        Case(_post("thread", 2), _only(MEMBERS, 403, 403)),
+        Case(_post("thread", 2), _only(MEMBERS, 403, 403), "post", REPLY),
+        Case(_post("thread", 9), _only(MEMBERS, 404, 403), label="missing"),
+        Case(_post("other_thread", 1), _signed_in(404), label="crossed"),
+    ],
+    "discussions:post_delete": [
+        Case(_post("thread", 2), _only(MEMBERS, 403, 403)),
+        Case(_post("thread", 2), _only(MEMBERS, 403, 403), "post"),
+        Case(_post("other_thread", 1), _signed_in(404), label="crossed"),
+    ],
+    "discussions:post_report": [
+        Case(_post("thread", 2), _only(MEMBERS, 200, 403)),
+        Case(_post("thread", 2), _only(MEMBERS, REDIRECT, 403), "post", {"reason": "Unkind"}),
+        Case(_post("workhub_thread", 1), _only(COORDINATORS, 200, 403), label="workhub"),
+        Case(_post("other_thread", 1), _signed_in(404), label="crossed"),
+    ],
+    "discussions:post_hide": [
+        Case(_post("thread", 2), _only(COORDINATORS, 200, 403)),
+        Case(_post("thread", 2), _only(COORDINATORS, REDIRECT, 403), "post", {"reason": "Rude"}),
+        Case(_post("other_thread", 1), _signed_in(404), label="crossed"),
+    ],
+    "discussions:post_unhide": [
+        Case(_post("thread", 2), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_post("other_thread", 1), _signed_in(404), "post", label="crossed"),
+        Case(_post("thread", 2), _everyone(405)),
+    ],
+    "discussions:reports": [Case(_network, _only(COORDINATORS, 200, 403))],
+    "discussions:report_resolve": [
+        Case(_discussion_report("report"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(
+            _discussion_report("other_report"),
+            _only(COORDINATORS, 404, 403),
+            "post",
+            label="crossed",
+        ),
+        Case(_discussion_report("report"), _everyone(405)),
+    ],
+    "my_discussions:remove_posts": [
+        Case(_no_args, _signed_in(200)),
+        Case(_no_args, _signed_in(REDIRECT), "post"),
+    ],
 }
 
 # allauth's pages are about the signed-in person's own account, or public forms.

@@ -1,46 +1,40 @@
+import html
+import re
+
 import pytest
 
-from discussions import services
 from networks.models import WorkhubMembership
 from tests import factories
 
-REPLY_DOMAIN = "reply.headnet.example"
 
-
-@pytest.fixture(autouse=True)
-def _replies_on(settings):
-    settings.DISCUSSIONS_REPLY_DOMAIN = REPLY_DOMAIN
-    settings.DISCUSSIONS_REPLY_MAX_AGE_DAYS = 90
+@pytest.fixture
+def thread(network, member):
+    """A thread in `network` started by the member, with two replies by them."""
+    return factories.make_thread(network=network, author=member, replies=2)
 
 
 @pytest.fixture
-def author(network):
-    person = factories.make_head(email="tom.brown@school.example", first_name="Tom",
-                                 last_name="Brown")  # fmt: skip
+def workhub(network):
+    return factories.make_workhub(network=network)
+
+
+@pytest.fixture
+def workhub_person(network, workhub):
+    """An active member of the network who is one of the workhub's people."""
+    person = factories.make_head(email="workhub.person@school.example")
     factories.make_membership(person=person, network=network)
+    WorkhubMembership.objects.create(workhub=workhub, person=person)
     return person
 
 
 @pytest.fixture
-def jane(network):
-    person = factories.make_head(email="jane@school.example", first_name="Jane",
-                                 last_name="Smith")  # fmt: skip
-    factories.make_membership(person=person, network=network)
+def lapsed(network):
+    person = factories.make_head(email="lapsed@school.example")
+    factories.make_membership(person=person, network=network, status="lapsed")
     return person
 
 
-@pytest.fixture
-def thread(network, author, jane):
-    return services.start_thread(
-        network=network, author=author, title="SEND funding this term",
-        body="Has anyone had their top-up funding confirmed yet?",
-    )  # fmt: skip
-
-
-@pytest.fixture
-def workhub_thread(network, author, jane):
-    workhub = factories.make_workhub(network=network)
-    WorkhubMembership.objects.create(workhub=workhub, person=author)
-    return services.start_thread(
-        network=network, workhub=workhub, author=author, title="Workhub plans", body="Ideas?"
-    )
+def page_text(response) -> str:
+    """The page as a person reads it: no tags, entities decoded, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))

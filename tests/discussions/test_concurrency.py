@@ -1,23 +1,24 @@
-"""A reply by email delivered twice at the same moment (an email service retrying a
-webhook it thinks timed out) is posted once: the thread's row is locked before the
-Message-ID is looked up (discussions.inbound.take)."""
+"""Replies at the same moment, on PostgreSQL where they truly race: each gets its own
+number, one after another, and the thread's count agrees (pages are ranges of numbers)."""
 
-from anymail.inbound import AnymailInboundMessage
-
-from discussions import inbound, tokens
-from discussions.models import InboundReply, Post
+from discussions import services
+from tests import factories
 from tests.concurrency import POSTGRES_ONLY, at_the_same_moment
-from tests.discussions.test_inbound import sample
 
 pytestmark = POSTGRES_ONLY
 
 
-def test_the_same_reply_twice_at_once_posts_once(thread, jane):
-    address = tokens.reply_address(jane.pk, thread.pk)
-    raw = sample("gmail.eml", to=address)
+def test_ten_replies_at_once_are_numbered_two_to_eleven():
+    network = factories.make_network()
+    thread = factories.make_thread(network=network)
+    author = thread.started_by
+
     results, errors = at_the_same_moment(
-        [lambda: inbound.take(AnymailInboundMessage.parse_raw_mime(raw)).outcome] * 2
-    )
+        [lambda n=n: services.add_post(thread=thread, author=author, body=f"Reply {n}")
+         for n in range(10)]
+    )  # fmt: skip
+
     assert errors == []
-    assert sorted(results) == [InboundReply.Outcome.POSTED, InboundReply.Outcome.REPLAYED]
-    assert Post.objects.filter(thread=thread, by_email=True).count() == 1
+    assert sorted(post.number for post in results) == list(range(2, 12))
+    thread.refresh_from_db()
+    assert thread.post_count == 11

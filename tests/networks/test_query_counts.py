@@ -34,10 +34,11 @@ MEMBER_LIST_MAX_QUERIES = 7
 # The viewer and their administration of the network, then: join requests, the people
 # asking, their posts, invitations (requests); the claims with their people and schools
 # (claims); the count and page of events (history); the workhub, its members, their
-# posts, its next meetings (workhub).
+# posts, its next meetings, and whether the viewer is one of its people (discussions'
+# section, for a member who is not a lead) (workhub).
 # claims: the queue, and the headships verified automatically lately with the school
 # accounts whose evidence confirmed them (one query for them all).
-ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 6, "history": 5, "workhub": 7}
+ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 6, "history": 5, "workhub": 8}
 
 
 def _queries(client, url, **query) -> int:

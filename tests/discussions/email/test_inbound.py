@@ -5,7 +5,7 @@ anything else is dropped, with its InboundReply row and a log line.
 No email service is reachable here. The requests are what the services POST to the URLs
 anymail mounts (Postmark's inbound webhook JSON, with the raw message and without it;
 Mailgun's raw-MIME route with its signature), and the messages are real replies as
-Outlook, Gmail and Apple Mail write them (tests/discussions/samples/), addressed to a
+Outlook, Gmail and Apple Mail write them (tests/discussions/email/samples/), addressed to a
 reply address made here.
 """
 
