@@ -96,11 +96,17 @@ def _thread(network: Network, title: str, days_ago: int, posts, locked: bool) ->
     people = {email: User.objects.get(email=email) for email, _, _ in posts}
     first_author, first_text, _ = posts[0]
     thread = services.start_thread(
-        network=network, author=people[first_author], title=title, body=first_text
+        network=network,
+        author=people[first_author],
+        title=title,
+        body=first_text,
+        notify=False,
     )
     for email, text, quotes in posts[1:]:
         quoted = thread.posts.get(number=quotes) if quotes else None
-        services.add_post(thread=thread, author=people[email], body=text, quotes=quoted)
+        services.add_post(
+            thread=thread, author=people[email], body=text, quotes=quoted, notify=False
+        )
     if title.startswith("Date of"):
         services.edit_post(post=thread.posts.get(number=1), by=people[first_author], body=EDITED)
     if locked:

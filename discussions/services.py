@@ -36,9 +36,15 @@ def _check_body(body: str) -> str:
 
 @transaction.atomic
 def start_thread(
-    *, network: Network, author: User, title: str, body: str, workhub: Workhub | None = None
+    *,
+    network: Network,
+    author: User,
+    title: str,
+    body: str,
+    workhub: Workhub | None = None,
+    notify: bool = True,
 ) -> Thread:
-    """A new thread with its first post."""
+    """A new thread with its first post (`notify=False`: nobody is emailed, for demo data)."""
     title = (title or "").strip()
     if not title:
         raise ValidationError("Give the thread a title.")
@@ -54,7 +60,7 @@ def start_thread(
         network=network, workhub=workhub, title=title, started_by=author,
         created_at=now, last_posted_at=now,
     )  # fmt: skip
-    add_post(thread=thread, author=author, body=body)
+    add_post(thread=thread, author=author, body=body, notify=notify)
     return thread
 
 
@@ -67,9 +73,11 @@ def add_post(
     quotes: Post | None = None,
     by_email: bool = False,
     moderator: bool = False,
+    notify: bool = True,
 ) -> Post:
     """A post at the end of the thread; the thread's count and time follow. A locked
-    thread takes a post only from a moderator (`moderator`, as access says)."""
+    thread takes a post only from a moderator (`moderator`, as access says). With
+    `notify=False` (demo data) nobody is emailed of it."""
     body = _check_body(body)
     # The thread's row is locked so that two replies at once get numbers one apart.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -85,7 +93,7 @@ def add_post(
     Thread.objects.filter(pk=locked.pk).update(post_count=F("post_count") + 1, last_posted_at=now)
     thread.post_count = locked.post_count + 1
     thread.last_posted_at = now
-    post_added.send(sender=Post, post=post)
+    post_added.send(sender=Post, post=post, notify=notify)
     return post
 
 

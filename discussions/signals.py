@@ -6,5 +6,6 @@ so a post that rolls back tells nobody.
 
 from django.dispatch import Signal
 
-# A post was added to a thread (the thread's first post too). Arguments: post.
+# A post was added to a thread (the thread's first post too). Arguments: post, notify
+# (False for demo data: nobody is to be emailed of it).
 post_added = Signal()

@@ -1841,9 +1841,13 @@ OVER_BUDGET = {
     # scene, the collector goes on to their options, ballots, choices, vote records and
     # decisions: six more for a network; past meetings' attendance and corrections:
     # two more. Discussions: their threads, posts, reports, follows, preferences and
-    # notifications, three more for a person and three for a network.)
-    "admin:members_user_delete": 38,
-    "admin:networks_network_delete": 66,
+    # notifications, three more for a person and three for a network. With threads in the
+    # scene, the collector goes on to their posts, the posts quoting them, their reports,
+    # notifications and replies by email, level by level: 27 more for a network, 3 for a
+    # workhub. A person's connected school accounts: five more.)
+    "admin:members_user_delete": 43,
+    "admin:networks_network_delete": 93,
+    "admin:networks_workhub_delete": 15,
     "admin:support_mentoringscheme_delete": 14,
 }
 

@@ -31,7 +31,7 @@ from discussions.models import InboundReply, Post
 from networks.models import Membership
 from tests import factories
 from tests.announcements.email_events_urls import EVENTS_PATH
-from tests.discussions.conftest import REPLY_DOMAIN
+from tests.discussions.email.conftest import REPLY_DOMAIN
 
 pytestmark = pytest.mark.django_db
 SECRET = "headnet-events:a-long-random-password"
@@ -374,7 +374,7 @@ def test_the_settings_refuse_a_reply_domain_without_the_webhooks():
     environment.pop("EMAIL_EVENTS_PATH", None)
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings"],
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         env=environment,
         capture_output=True,
         text=True,

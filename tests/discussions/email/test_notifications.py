@@ -10,7 +10,7 @@ from discussions.preferences import set_network_choice, set_thread_choice
 from members import suppression
 from networks.models import Membership
 from tests import factories
-from tests.discussions.conftest import REPLY_DOMAIN
+from tests.discussions.email.conftest import REPLY_DOMAIN
 
 pytestmark = pytest.mark.django_db
 Choice = DiscussionPreference.Choice
