@@ -2,7 +2,7 @@ import pytest
 
 from networks import services
 from networks.models import Membership
-from tests import factories
+from tests import factories, made_once
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,13 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+    made_once.order_by_made_once(items)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request):
+    """No test sees data made once for other tests (tests/made_once.py)."""
+    made_once.check_isolated(request.node)
 
 
 # Personas: the people every permission test asks about. `network` is the
