@@ -10,6 +10,7 @@ made:
 
 - its own deep copy of the objects made (as setUpTestData's do), so a test that changes
   one in memory changes nobody else's;
+- the emails the making sent, in the outbox as the test begins;
 - the files the making stored, put back if an earlier test deleted one (the rows that
   name them are rolled back, the in-memory file storage is not);
 - the clock put back to the moment the data was made (and ticking), so what was upcoming,
@@ -29,6 +30,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -43,6 +45,7 @@ class Made:
     value: Any
     made_at: datetime.datetime
     files: dict[str, bytes]
+    mails: list
 
 
 @contextlib.contextmanager
@@ -57,9 +60,11 @@ def made_once(
         outer.__enter__()
         try:
             files_before = set(_stored_files())
+            mails_before = len(mail.outbox)
             with time_machine.travel(at, tick=True) if at else contextlib.nullcontext():
                 value = make()
                 made_at = timezone.now()  # when a test would have begun, after the making
+            mails = mail.outbox[mails_before:]
             files = {}
             for stored in set(_stored_files()) - files_before:
                 with default_storage.open(stored) as file:
@@ -70,7 +75,7 @@ def made_once(
             raise
     _kept.append(name)
     try:
-        yield Made(value=value, made_at=made_at, files=files)
+        yield Made(value=value, made_at=made_at, files=files, mails=mails)
     finally:
         _kept.remove(name)
         with django_db_blocker.unblock():
@@ -85,6 +90,7 @@ def as_made(made: Made) -> Iterator[Any]:
     for stored, content in made.files.items():
         if not default_storage.exists(stored):  # a test deleted it; the rows still name it
             default_storage.save(stored, ContentFile(content))
+    mail.outbox[:] = made.mails
     with time_machine.travel(made.made_at, tick=True):
         yield copy.deepcopy(made.value)
 
