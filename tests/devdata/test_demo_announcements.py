@@ -28,8 +28,8 @@ def _seed():
 
 
 @pytest.fixture
-def demo():
-    _seed()
+def demo(demo_seeded):
+    """The demo, seeded once for the module (tests/devdata/conftest.py)."""
 
 
 def _sent():

@@ -9,15 +9,27 @@ from django.urls import reverse
 from articles.models import Article, Story
 from leaders.models import Listing
 from members.models import Designation, User
+from tests.made_once import made_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
+def _seed_twice():
     call_command("seed_demo", password="headnet-demo", force=True, stdout=io.StringIO())
     # Idempotent: a second run adds nothing.
     call_command("seed_demo", password="headnet-demo", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def demo_made_once(django_db_setup, django_db_blocker):
+    """Seeded twice, once for the module (tests/made_once.py)."""
+    with made_once(django_db_blocker, "demo_made_once", _seed_twice) as made:
+        yield made
+
+
+@pytest.fixture
+def demo(demo_seeded):
+    """The demo seeded twice (demo_made_once above), for this test."""
 
 
 def test_the_roundtable_s_articles_read_like_its_own_site(client, demo):

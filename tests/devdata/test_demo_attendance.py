@@ -15,6 +15,7 @@ from attendance.participation import participation
 from core.models import AuditEvent
 from meetings.models import Meeting, Registration
 from networks.models import Membership, Network
+from tests.made_once import made_once
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,17 @@ def _seed():
     call_command("seed_demo", force=True, stdout=io.StringIO())
 
 
+@pytest.fixture(scope="module")
+def demo_made_once(django_db_setup, django_db_blocker):
+    """Seeded in the autumn term, once for the module (tests/made_once.py); each test
+    runs from that moment on (tests/devdata/conftest.py's demo_seeded)."""
+    with made_once(django_db_blocker, "demo_made_once", _seed, at=AUTUMN) as made:
+        yield made
+
+
 @pytest.fixture
-def seeded():
-    with time_machine.travel(AUTUMN, tick=True):
-        _seed()
-        yield
+def seeded(demo_seeded):
+    """The demo seeded in the autumn term (demo_made_once above), for this test."""
 
 
 def test_the_alliance_s_report_puts_the_schools_not_seen_first(seeded, client):

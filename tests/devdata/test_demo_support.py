@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings):
+def seeded(settings, demo_seeded):
+    """The demo, seeded once for the module (tests/devdata/conftest.py), with DEBUG on."""
     settings.DEBUG = True
-    call_command("seed_demo", password="headnet-demo", stdout=io.StringIO())
 
 
 def _user(email):

@@ -26,8 +26,8 @@ def _seed():
 
 
 @pytest.fixture
-def demo():
-    _seed()
+def demo(demo_seeded):
+    """The demo, seeded once for the module (tests/devdata/conftest.py)."""
 
 
 def test_osshta_s_member_schools_voted_once_each_on_a_closed_proposal_with_its_decision(demo):

@@ -86,8 +86,8 @@ def debug(settings):
 
 
 @pytest.fixture
-def seeded(debug):
-    _seed()
+def seeded(debug, demo_seeded):
+    """The demo, seeded once for the module (tests/devdata/conftest.py)."""
 
 
 def _account(email: str) -> User:

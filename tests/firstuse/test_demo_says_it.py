@@ -5,19 +5,35 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import override_settings
 
 from networks.models import Network, Workhub
 from tests import factories
+from tests.made_once import as_made, made_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def output(settings):
-    settings.DEBUG = True
+def _seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", password="a-chosen-password", stdout=out)
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", password="a-chosen-password", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """seed_demo, run once for the module's tests that read it (tests/made_once.py)."""
+    with made_once(django_db_blocker, "seeded_once", _seed) as made:
+        yield made
+
+
+@pytest.fixture
+def output(settings, db, seeded_once):
+    """What seed_demo printed; the database and the outbox as it left them."""
+    settings.DEBUG = True
+    with as_made(seeded_once) as printed:
+        yield printed
 
 
 def test_seed_demo_prints_the_password_it_set_and_sends_no_email(output):
