@@ -25,11 +25,14 @@ from allauth.account.models import EmailAddress
 from anymail.inbound import AnymailInboundMessage
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from core.models import OutgoingEmail
 from discussions import inbound, tokens
 from discussions.models import InboundReply, Post
 from networks.models import Membership
 from tests import factories
+from tests.announcements.conftest import DATABASE_TASKS
 from tests.announcements.email_events_urls import EVENTS_PATH
 from tests.discussions.conftest import REPLY_DOMAIN
 
@@ -403,3 +406,16 @@ def test_a_reply_in_html_only_is_read_from_its_html(thread, jane, address):
     assert inbound.take(message).outcome == Outcome.POSTED
     (post,) = _posts_by(jane, thread)
     assert post.body == "Yes, Thursday works, it's fine.\nJane"
+
+
+def test_the_webhooks_request_queues_the_posts_emails_for_the_worker(
+    client, settings, thread, jane, address, real_commits, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    payload = postmark_inbound(sample("gmail.eml", to=address), to=address)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_to_postmark(client, payload).status_code == 200
+    (post,) = _posts_by(jane, thread)
+    (task,) = DBTaskResult.objects.all()
+    assert task.args_kwargs["kwargs"] == {"post_id": post.pk}
+    assert not OutgoingEmail.objects.exists()  # the thread's author hears of it from the task
