@@ -29,7 +29,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import OutgoingEmail
 from discussions import inbound, tokens
-from discussions.models import InboundReply, Post
+from discussions.models import POST_BODY_MAX_LENGTH, InboundReply, Post
 from networks.models import Membership
 from tests import factories
 from tests.announcements.conftest import DATABASE_TASKS
@@ -419,3 +419,33 @@ def test_the_webhooks_request_queues_the_posts_emails_for_the_worker(
     (task,) = DBTaskResult.objects.all()
     assert task.args_kwargs["kwargs"] == {"post_id": post.pk}
     assert not OutgoingEmail.objects.exists()  # the thread's author hears of it from the task
+
+
+def _reply_of(address: str, text: str, message_id: str) -> AnymailInboundMessage:
+    return AnymailInboundMessage.construct(
+        from_email="Jane Smith <jane@school.example>",
+        to=address,
+        subject="Re: SEND funding this term",
+        headers=[("Message-ID", message_id)],
+        text=text,
+    )
+
+
+def test_a_reply_longer_than_a_post_may_be_is_dropped_whole_and_logged(
+    thread, jane, address, caplog
+):
+    words = "We had the same problem. " * 1000
+    too_long = words[: POST_BODY_MAX_LENGTH + 1]
+    with caplog.at_level(logging.WARNING, logger="discussions.inbound"):
+        reply = inbound.take(_reply_of(address, too_long, "<long@mail.example>"))
+    assert reply.outcome == Outcome.TOO_LONG
+    assert reply.post is None and not _posts_by(jane, thread)
+    assert "Reply by email dropped (too_long)" in caplog.text
+    assert "We had" not in caplog.text  # the log names ids, never the words
+
+
+def test_a_reply_as_long_as_a_post_may_be_is_posted(thread, jane, address):
+    longest = ("We had the same problem. " * 1000)[:POST_BODY_MAX_LENGTH].strip()
+    reply = inbound.take(_reply_of(address, longest, "<longest@mail.example>"))
+    assert reply.outcome == Outcome.POSTED
+    assert reply.post.body == longest
