@@ -13,7 +13,11 @@ from .models import DiscussionPreference, Post, PostNotification, PostReport, Th
 
 
 def personal_data(person: User) -> dict[str, object]:
-    """The posts they wrote, with where and when."""
+    """The posts they wrote, with where and when; their choice of discussion emails for
+    each network where they made one (none: every new thread); and the threads they
+    follow or muted, by title."""
+    preferences = DiscussionPreference.objects.filter(person=person).select_related("network")
+    follows = ThreadFollow.objects.filter(person=person).select_related("thread__network")
     return {
         "discussion_posts": [
             {
@@ -23,6 +27,23 @@ def personal_data(person: User) -> dict[str, object]:
                 "text": post.body,
             }
             for post in Post.objects.filter(author=person).select_related("thread__network")
+        ],
+        "discussion_email_choices": [
+            {
+                "network": preference.network.name,
+                "choice": preference.get_choice_display(),
+                "changed": preference.updated_at.isoformat(),
+            }
+            for preference in preferences.order_by("network__name", "pk")
+        ],
+        "discussion_threads_followed_or_muted": [
+            {
+                "network": follow.thread.network.name,
+                "thread": follow.thread.title,
+                "choice": follow.get_choice_display(),
+                "changed": follow.updated_at.isoformat(),
+            }
+            for follow in follows.order_by("thread__network__name", "thread__title", "pk")
         ],
     }
 
