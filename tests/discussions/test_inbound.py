@@ -449,3 +449,77 @@ def test_a_reply_as_long_as_a_post_may_be_is_posted(thread, jane, address):
     reply = inbound.take(_reply_of(address, longest, "<longest@mail.example>"))
     assert reply.outcome == Outcome.POSTED
     assert reply.post.body == longest
+
+
+# The services' signing keys, from the environment (config/settings.py) -------------------
+
+MAILGUN_ENVIRONMENT = {
+    "EMAIL_SERVICE": "mailgun",
+    "EMAIL_SERVICE_API_KEY": "key-mailgun-api",
+    "EMAIL_EVENTS_PATH": EVENTS_PATH,
+    "ANYMAIL_WEBHOOK_SECRET": SECRET,
+    "DISCUSSIONS_REPLY_DOMAIN": REPLY_DOMAIN,
+}
+
+
+def _settings_with(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """The settings module loaded in a fresh process, as a server starts: its ANYMAIL."""
+    clean = {key: value for key, value in os.environ.items() if key not in MAILGUN_ENVIRONMENT}
+    return subprocess.run(
+        [sys.executable, "-c", "import json, config.settings as s; print(json.dumps(s.ANYMAIL))"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_signed_mailgun_reply_posts_with_the_key_from_the_environment(
+    client, settings, thread, jane, address
+):
+    result = _settings_with({**MAILGUN_ENVIRONMENT, "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY})
+    assert result.returncode == 0, result.stderr
+    settings.ANYMAIL = json.loads(result.stdout.splitlines()[-1])
+    assert settings.ANYMAIL == {
+        "WEBHOOK_SECRET": SECRET,
+        "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY,
+    }
+    response = post_to_mailgun(client, sample("gmail.eml", to=address), to=address)
+    assert response.status_code == 200
+    assert _only_reply().outcome == Outcome.POSTED
+    # Signed with another key: refused, nothing taken.
+    raw = sample("gmail.eml", to=address).replace("Message-ID: <", "Message-ID: <other-")
+    assert post_to_mailgun(client, raw, to=address, key="key-not-ours").status_code == 400
+    assert InboundReply.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("environment", "missing"),
+    [
+        (MAILGUN_ENVIRONMENT, "MAILGUN_WEBHOOK_SIGNING_KEY"),
+        ({**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend"}, "MAILERSEND_SIGNING_SECRET"),
+        (
+            {**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend",
+             "MAILERSEND_SIGNING_SECRET": "tracking-secret"},
+            "MAILERSEND_INBOUND_SECRET",
+        ),
+    ],
+)  # fmt: skip
+def test_a_service_that_signs_its_webhooks_is_refused_without_its_key(environment, missing):
+    result = _settings_with(environment)
+    assert result.returncode != 0
+    assert f"needs {missing}" in result.stderr
+
+
+def test_mailersends_secrets_are_taken_from_the_environment():
+    result = _settings_with(
+        {**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend",
+         "MAILERSEND_SIGNING_SECRET": "tracking-secret", "MAILERSEND_INBOUND_SECRET": "in-secret"}
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    anymail = json.loads(result.stdout.splitlines()[-1])
+    assert (anymail["MAILERSEND_SIGNING_SECRET"], anymail["MAILERSEND_INBOUND_SECRET"]) == (
+        "tracking-secret",
+        "in-secret",
+    )
