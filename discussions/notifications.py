@@ -188,9 +188,10 @@ def follow_as_author(post: Post) -> None:
     )
 
 
-def notify_batch(post_id: int) -> int | None:
-    """Email the next BATCH_SIZE people who should hear of the post and have not, in one
-    transaction; returns how many, or None when the post is gone, deleted or hidden."""
+def notify_batch(post_id: int, *, after_id: int = 0) -> list[int] | None:
+    """Email the next BATCH_SIZE people (by id, after `after_id`) who should hear of the
+    post and have not, in one transaction; returns their ids, or None when the post is
+    gone, deleted or hidden."""
     with transaction.atomic():
         # Locked: a second run of the task waits here, then finds this batch's rows.
         post = (
@@ -202,9 +203,9 @@ def notify_batch(post_id: int) -> int | None:
         if post is None:
             return None
         told = PostNotification.objects.filter(post=post, person=OuterRef("pk"))
-        people = list(recipients(post).exclude(Exists(told))[:BATCH_SIZE])
+        people = list(recipients(post).filter(pk__gt=after_id).exclude(Exists(told))[:BATCH_SIZE])
         if not people:
-            return 0
+            return []
         following = set(
             ThreadFollow.objects.filter(
                 thread=post.thread,
@@ -212,25 +213,26 @@ def notify_batch(post_id: int) -> int | None:
                 person__in=[person.pk for person in people],
             ).values_list("person_id", flat=True)
         )
-        # Under the post's lock nobody else writes these rows: each is inserted here, and
-        # its email queued with it (ignore_conflicts only for a row written some other way).
+        # Under the post's lock no other run writes these rows, and those written already
+        # were left out above: each row is new here, and its email is queued with it.
         PostNotification.objects.bulk_create(
             [PostNotification(post=post, person=person) for person in people],
             ignore_conflicts=True,
         )
         for person in people:
             send_post_email(post, person, following=person.pk in following)
-        return len(people)
+        return [person.pk for person in people]
 
 
 def notify(post_id: int) -> int:
     """Email everyone who should hear of the post and has not, batch by batch; returns
     how many."""
-    total = 0
-    while (emailed := notify_batch(post_id)) is not None:
-        total += emailed
-        if emailed < BATCH_SIZE:
+    total, after_id = 0, 0
+    while emailed := notify_batch(post_id, after_id=after_id):
+        total += len(emailed)
+        if len(emailed) < BATCH_SIZE:
             break
+        after_id = emailed[-1]  # the recipients come in order of id (recipients())
     return total
 
 
