@@ -444,6 +444,29 @@ if EMAIL_EVENTS_PATH and "WEBHOOK_SECRET" not in ANYMAIL:
         "EMAIL_EVENTS_PATH needs ANYMAIL_WEBHOOK_SECRET: without it anyone who learnt the "
         "path could report bounces."
     )
+# The services that sign their webhooks: anymail checks the signature too, with the key
+# from the service's dashboard, each under the environment variable of its anymail name.
+# (Brevo, Postmark and SparkPost do not sign: the basic auth is their check. Resend's
+# signatures need the svix package, which is not installed: basic auth there too.)
+WEBHOOK_SIGNING_KEYS = {
+    # Mailgun's HTTP webhook signing key: for its tracking webhooks and inbound routes.
+    "MAILGUN_WEBHOOK_SIGNING_KEY": ("mailgun", True),
+    # MailerSend's: one for the tracking webhook, another for the inbound route.
+    "MAILERSEND_SIGNING_SECRET": ("mailersend", True),
+    "MAILERSEND_INBOUND_SECRET": ("mailersend", False),
+}
+for name in WEBHOOK_SIGNING_KEYS:
+    if os.environ.get(name):
+        ANYMAIL[name] = os.environ[name]
+if EMAIL_EVENTS_PATH:
+    for name, (service, for_tracking) in WEBHOOK_SIGNING_KEYS.items():
+        # Without its key every webhook of the service would fail: refused at start.
+        needed = for_tracking or os.environ.get("DISCUSSIONS_REPLY_DOMAIN", "").strip()
+        if service == EMAIL_SERVICE and needed and name not in ANYMAIL:
+            raise ImproperlyConfigured(
+                f"EMAIL_SERVICE={service} with EMAIL_EVENTS_PATH needs {name}: the service "
+                "signs its webhooks, and anymail refuses them without the key."
+            )
 
 # Replies by email to discussion emails (discussions.inbound): each email's Reply-To is
 # reply+<signed token>@DISCUSSIONS_REPLY_DOMAIN, a domain whose mail the email service

@@ -13,7 +13,7 @@ class DiscussionsConfig(AppConfig):
         from . import inbound as replies
         from .signals import post_added
 
-        # Emails about new posts (discussions.notifications), in the post's transaction.
+        # Emails about new posts (discussions.notifications): a task queued on commit.
         post_added.connect(notifications.on_post_added, dispatch_uid="discussions.notify")
         # Replies by email through the email service's inbound webhook (discussions.inbound).
         inbound.connect(replies.receive, dispatch_uid="discussions.inbound")

@@ -20,6 +20,9 @@ InboundReply row (its outcome) and a log line:
 5. NOT_ALLOWED: the person is no longer among the thread's readers
    (notifications.readers_q), or the thread is locked.
 6. EMPTY: nothing is left once quoted text and the signature are taken out.
+7. TOO_LONG: what is left is longer than a post may be (models.POST_BODY_MAX_LENGTH, the
+   site's form's limit too). Dropped whole rather than cut: a post cut short would say
+   something its writer did not.
 
 Otherwise the rest is posted with services.add_post(..., by_email=True).
 """
@@ -39,7 +42,7 @@ from django.utils.html import strip_tags
 from members.models import User
 
 from . import services, tokens
-from .models import InboundReply, Thread
+from .models import POST_BODY_MAX_LENGTH, InboundReply, Thread
 from .notifications import may_hear_of
 
 logger = logging.getLogger(__name__)
@@ -222,6 +225,8 @@ def take(message: AnymailInboundMessage, *, event_id: str | None = None) -> Inbo
         body = strip_reply(text_of(message))
         if not body:
             return drop(Outcome.EMPTY)
+        if len(body) > POST_BODY_MAX_LENGTH:
+            return drop(Outcome.TOO_LONG)
         post = services.add_post(thread=thread, author=person, body=body, by_email=True)
         return _record(Outcome.POSTED, message_id, person=person, thread=thread, post=post)
 

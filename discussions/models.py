@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from networks.models import Network, Workhub
 
+# The longest a post's text may be, in characters: on the site's form and by email alike
+# (a reply by email longer than this is dropped, discussions.inbound).
+POST_BODY_MAX_LENGTH = 20_000
+
 
 class Thread(models.Model):
     # A sub-group's thread is on the sub-group (a network with a parent); a workhub's is
@@ -189,6 +193,7 @@ class InboundReply(models.Model):
         AUTO_REPLY = "auto_reply", "Dropped: an automatic reply"
         NOT_ALLOWED = "not_allowed", "Dropped: the person may no longer post there"
         EMPTY = "empty", "Dropped: nothing left after quotes and signature"
+        TOO_LONG = "too_long", "Dropped: longer than a post may be"
 
     received_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=15, choices=Outcome)

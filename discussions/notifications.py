@@ -16,15 +16,27 @@ The author of a post follows its thread from then on (they hear of the replies t
 they wrote), unless they muted it, or chose the weekly digest or none for the network:
 those asked for fewer emails, and a post of theirs does not undo it.
 
-One email per post per person: a PostNotification row is written for each recipient in
-the same transaction as their email is queued, and a person who has one already gets
-none, so the signal firing twice (or a post notified again) emails nobody twice.
+The emails go from the task worker, not from the request that posts: a new thread in a
+national network reaches over twenty thousand people. The post's transaction follows the
+author to the thread and, on commit, queues one task (`notify_post`). The task reads the
+recipients when it runs (someone who left the network meanwhile is not emailed; a post
+deleted or hidden meanwhile emails nobody) and works through them in batches of
+BATCH_SIZE, each in a transaction of its own.
+
+One email per post per person: each batch locks the post's row, takes up to BATCH_SIZE
+recipients who have no PostNotification row for the post yet, writes their rows and
+queues their emails, and commits all of it together. A task run twice, two runs at once
+(the lock makes the second wait for the first's batch), or a worker that dies half way
+and whose task is run again (the unfinished batch rolled back, rows and emails both)
+emails nobody twice and skips nobody.
 """
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.tasks import task
 from django.urls import NoReverseMatch, reverse
 
 from announcements import emails as announcement_emails
@@ -37,6 +49,9 @@ from . import tokens
 from .models import DiscussionPreference, Post, PostNotification, Thread, ThreadFollow
 
 Choice = DiscussionPreference.Choice
+
+# Recipients per transaction of the background fan-out (module docstring).
+BATCH_SIZE = 500
 
 
 # Who may hear of a thread at all -------------------------------------------------------
@@ -173,32 +188,66 @@ def follow_as_author(post: Post) -> None:
     )
 
 
-def notify(post: Post) -> int:
-    """Email everyone who should hear of the post and has not; returns how many. Runs in
-    the post's transaction (the rows and the emails commit or roll back with it)."""
-    post = Post.objects.select_related("thread__network", "thread__workhub", "author").get(
-        pk=post.pk
-    )
-    told = set(PostNotification.objects.filter(post=post).values_list("person_id", flat=True))
-    people = [person for person in recipients(post) if person.pk not in told]
-    if people:
-        thread = post.thread
+def notify_batch(post_id: int, *, after_id: int = 0) -> list[int] | None:
+    """Email the next BATCH_SIZE people (by id, after `after_id`) who should hear of the
+    post and have not, in one transaction; returns their ids, or None when the post is
+    gone, deleted or hidden."""
+    with transaction.atomic():
+        # Locked: a second run of the task waits here, then finds this batch's rows.
+        post = (
+            Post.objects.select_for_update(of=("self",))
+            .select_related("thread__network", "thread__workhub", "author")
+            .filter(pk=post_id, deleted_at__isnull=True, hidden_at__isnull=True)
+            .first()
+        )
+        if post is None:
+            return None
+        told = PostNotification.objects.filter(post=post, person=OuterRef("pk"))
+        people = list(recipients(post).filter(pk__gt=after_id).exclude(Exists(told))[:BATCH_SIZE])
+        if not people:
+            return []
         following = set(
             ThreadFollow.objects.filter(
-                thread=thread, choice=ThreadFollow.Choice.FOLLOW, person__in=[p.pk for p in people]
+                thread=post.thread,
+                choice=ThreadFollow.Choice.FOLLOW,
+                person__in=[person.pk for person in people],
             ).values_list("person_id", flat=True)
         )
+        # Under the post's lock no other run writes these rows, and those written already
+        # were left out above: each row is new here, and its email is queued with it.
         PostNotification.objects.bulk_create(
             [PostNotification(post=post, person=person) for person in people],
             ignore_conflicts=True,
         )
         for person in people:
             send_post_email(post, person, following=person.pk in following)
-    follow_as_author(post)
-    return len(people)
+        return [person.pk for person in people]
+
+
+def notify(post_id: int) -> int:
+    """Email everyone who should hear of the post and has not, batch by batch; returns
+    how many."""
+    total, after_id = 0, 0
+    while emailed := notify_batch(post_id, after_id=after_id):
+        total += len(emailed)
+        if len(emailed) < BATCH_SIZE:
+            break
+        after_id = emailed[-1]  # the recipients come in order of id (recipients())
+    return total
+
+
+@task()
+def notify_post(*, post_id: int) -> None:
+    """The background fan-out of a post's emails (module docstring)."""
+    notify(post_id)
 
 
 def on_post_added(sender: object, *, post: Post, **kwargs: object) -> None:
-    """discussions.signals.post_added, connected in DiscussionsConfig.ready()."""
-    if kwargs.get("notify", True):  # demo data emails nobody
-        notify(post)
+    """discussions.signals.post_added, connected in DiscussionsConfig.ready(): in the
+    post's transaction, the author follows the thread; once it commits, the emails are
+    queued as one task. Demo data (notify=False) emails nobody."""
+    follow_as_author(post)
+    if not kwargs.get("notify", True):
+        return
+    post_id = post.pk
+    transaction.on_commit(lambda: notify_post.enqueue(post_id=post_id))

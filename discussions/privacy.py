@@ -15,8 +15,12 @@ from .models import DiscussionPreference, Post, PostNotification, PostReport, Th
 
 def personal_data(person: User) -> dict[str, object]:
     """The posts they wrote (with where, when, whether edited, removed or hidden and why),
-    the threads they started and the reports they made."""
+    the threads they started, the reports they made, their choice of discussion emails
+    for each network where they made one (none: every new thread), and the threads they
+    follow or muted, by title."""
     posts = Post.objects.filter(author=person).select_related("thread__network", "thread__workhub")
+    preferences = DiscussionPreference.objects.filter(person=person).select_related("network")
+    follows = ThreadFollow.objects.filter(person=person).select_related("thread__network")
     return {
         "discussion_posts": [
             {
@@ -53,6 +57,23 @@ def personal_data(person: User) -> dict[str, object]:
             for report in PostReport.objects.filter(reported_by=person).select_related(
                 "post__thread"
             )
+        ],
+        "discussion_email_choices": [
+            {
+                "network": preference.network.name,
+                "choice": preference.get_choice_display(),
+                "changed": preference.updated_at.isoformat(),
+            }
+            for preference in preferences.order_by("network__name", "pk")
+        ],
+        "discussion_threads_followed_or_muted": [
+            {
+                "network": follow.thread.network.name,
+                "thread": follow.thread.title,
+                "choice": follow.get_choice_display(),
+                "changed": follow.updated_at.isoformat(),
+            }
+            for follow in follows.order_by("thread__network__name", "thread__title", "pk")
         ],
     }
 

@@ -1,7 +1,7 @@
 """What the discussions' services tell the rest of the app (the email notifications).
 
-Sent inside the change's transaction: an email is a row queued in the same transaction,
-so a post that rolls back tells nobody.
+Sent inside the change's transaction: a receiver's writes commit or roll back with it, and
+anything slow (the emails) it queues for the commit, so a post that rolls back tells nobody.
 """
 
 from django.dispatch import Signal

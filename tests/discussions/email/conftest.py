@@ -1,6 +1,7 @@
 import pytest
+from django.db import transaction
 
-from discussions import services
+from discussions import notifications, services
 from networks.models import WorkhubMembership
 from tests import factories
 
@@ -11,6 +12,32 @@ REPLY_DOMAIN = "reply.headnet.example"
 def _replies_on(settings):
     settings.DISCUSSIONS_REPLY_DOMAIN = REPLY_DOMAIN
     settings.DISCUSSIONS_REPLY_MAX_AGE_DAYS = 90
+
+
+class _CommitAtOnce:
+    """django.db.transaction, whose on_commit runs its work at once."""
+
+    def __getattr__(self, name):
+        return getattr(transaction, name)
+
+    @staticmethod
+    def on_commit(func, using=None, robust=False):
+        func()
+
+
+@pytest.fixture
+def real_commits():
+    """Asked for by a test of what a post leaves for its commit: nothing runs early."""
+
+
+@pytest.fixture(autouse=True)
+def _notified_as_if_committed(request, monkeypatch):
+    """A test runs in one transaction that never commits, so the notification task a post
+    queues for its commit would never run: here it runs (immediate task backend) as soon
+    as it is queued, and a test sees the emails as after the commit. Tests of the commit
+    itself ask for `real_commits` (and django_capture_on_commit_callbacks)."""
+    if "real_commits" not in request.fixturenames:
+        monkeypatch.setattr(notifications, "transaction", _CommitAtOnce())
 
 
 @pytest.fixture

@@ -25,11 +25,14 @@ from allauth.account.models import EmailAddress
 from anymail.inbound import AnymailInboundMessage
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from core.models import OutgoingEmail
 from discussions import inbound, tokens
-from discussions.models import InboundReply, Post
+from discussions.models import POST_BODY_MAX_LENGTH, InboundReply, Post
 from networks.models import Membership
 from tests import factories
+from tests.announcements.conftest import DATABASE_TASKS
 from tests.announcements.email_events_urls import EVENTS_PATH
 from tests.discussions.email.conftest import REPLY_DOMAIN
 
@@ -403,3 +406,120 @@ def test_a_reply_in_html_only_is_read_from_its_html(thread, jane, address):
     assert inbound.take(message).outcome == Outcome.POSTED
     (post,) = _posts_by(jane, thread)
     assert post.body == "Yes, Thursday works, it's fine.\nJane"
+
+
+def test_the_webhooks_request_queues_the_posts_emails_for_the_worker(
+    client, settings, thread, jane, address, real_commits, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    payload = postmark_inbound(sample("gmail.eml", to=address), to=address)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_to_postmark(client, payload).status_code == 200
+    (post,) = _posts_by(jane, thread)
+    (task,) = DBTaskResult.objects.all()
+    assert task.args_kwargs["kwargs"] == {"post_id": post.pk}
+    assert not OutgoingEmail.objects.exists()  # the thread's author hears of it from the task
+
+
+def _reply_of(address: str, text: str, message_id: str) -> AnymailInboundMessage:
+    return AnymailInboundMessage.construct(
+        from_email="Jane Smith <jane@school.example>",
+        to=address,
+        subject="Re: SEND funding this term",
+        headers=[("Message-ID", message_id)],
+        text=text,
+    )
+
+
+def test_a_reply_longer_than_a_post_may_be_is_dropped_whole_and_logged(
+    thread, jane, address, caplog
+):
+    words = "We had the same problem. " * 1000
+    too_long = words[: POST_BODY_MAX_LENGTH + 1]
+    with caplog.at_level(logging.WARNING, logger="discussions.inbound"):
+        reply = inbound.take(_reply_of(address, too_long, "<long@mail.example>"))
+    assert reply.outcome == Outcome.TOO_LONG
+    assert reply.post is None and not _posts_by(jane, thread)
+    assert "Reply by email dropped (too_long)" in caplog.text
+    assert "We had" not in caplog.text  # the log names ids, never the words
+
+
+def test_a_reply_as_long_as_a_post_may_be_is_posted(thread, jane, address):
+    longest = ("We had the same problem. " * 1000)[:POST_BODY_MAX_LENGTH].strip()
+    reply = inbound.take(_reply_of(address, longest, "<longest@mail.example>"))
+    assert reply.outcome == Outcome.POSTED
+    assert reply.post.body == longest
+
+
+# The services' signing keys, from the environment (config/settings.py) -------------------
+
+MAILGUN_ENVIRONMENT = {
+    "EMAIL_SERVICE": "mailgun",
+    "EMAIL_SERVICE_API_KEY": "key-mailgun-api",
+    "EMAIL_EVENTS_PATH": EVENTS_PATH,
+    "ANYMAIL_WEBHOOK_SECRET": SECRET,
+    "DISCUSSIONS_REPLY_DOMAIN": REPLY_DOMAIN,
+}
+
+
+def _settings_with(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """The settings module loaded in a fresh process, as a server starts: its ANYMAIL."""
+    clean = {key: value for key, value in os.environ.items() if key not in MAILGUN_ENVIRONMENT}
+    return subprocess.run(
+        [sys.executable, "-c", "import json, config.settings as s; print(json.dumps(s.ANYMAIL))"],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_signed_mailgun_reply_posts_with_the_key_from_the_environment(
+    client, settings, thread, jane, address
+):
+    result = _settings_with({**MAILGUN_ENVIRONMENT, "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY})
+    assert result.returncode == 0, result.stderr
+    settings.ANYMAIL = json.loads(result.stdout.splitlines()[-1])
+    assert settings.ANYMAIL == {
+        "WEBHOOK_SECRET": SECRET,
+        "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY,
+    }
+    response = post_to_mailgun(client, sample("gmail.eml", to=address), to=address)
+    assert response.status_code == 200
+    assert _only_reply().outcome == Outcome.POSTED
+    # Signed with another key: refused, nothing taken.
+    raw = sample("gmail.eml", to=address).replace("Message-ID: <", "Message-ID: <other-")
+    assert post_to_mailgun(client, raw, to=address, key="key-not-ours").status_code == 400
+    assert InboundReply.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("environment", "missing"),
+    [
+        (MAILGUN_ENVIRONMENT, "MAILGUN_WEBHOOK_SIGNING_KEY"),
+        ({**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend"}, "MAILERSEND_SIGNING_SECRET"),
+        (
+            {**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend",
+             "MAILERSEND_SIGNING_SECRET": "tracking-secret"},
+            "MAILERSEND_INBOUND_SECRET",
+        ),
+    ],
+)  # fmt: skip
+def test_a_service_that_signs_its_webhooks_is_refused_without_its_key(environment, missing):
+    result = _settings_with(environment)
+    assert result.returncode != 0
+    assert f"needs {missing}" in result.stderr
+
+
+def test_mailersends_secrets_are_taken_from_the_environment():
+    result = _settings_with(
+        {**MAILGUN_ENVIRONMENT, "EMAIL_SERVICE": "mailersend",
+         "MAILERSEND_SIGNING_SECRET": "tracking-secret", "MAILERSEND_INBOUND_SECRET": "in-secret"}
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    anymail = json.loads(result.stdout.splitlines()[-1])
+    assert (anymail["MAILERSEND_SIGNING_SECRET"], anymail["MAILERSEND_INBOUND_SECRET"]) == (
+        "tracking-secret",
+        "in-secret",
+    )
