@@ -41,9 +41,8 @@ from django.utils.html import strip_tags
 
 from members.models import User
 
-from . import services, tokens
+from . import access, services, tokens
 from .models import POST_BODY_MAX_LENGTH, InboundReply, Thread
-from .notifications import may_hear_of
 
 logger = logging.getLogger(__name__)
 Outcome = InboundReply.Outcome
@@ -220,7 +219,9 @@ def take(message: AnymailInboundMessage, *, event_id: str | None = None) -> Inbo
             return drop(Outcome.WRONG_SENDER)
         if is_auto_reply(message):
             return drop(Outcome.AUTO_REPLY)
-        if thread.is_locked or not may_hear_of(person, thread):
+        # The site's rule (an earlier year's workhub is read-only, say), and no reply by
+        # email to a locked thread, even a moderator's.
+        if thread.is_locked or not access.person_may_post(person, thread):
             return drop(Outcome.NOT_ALLOWED)
         body = strip_reply(text_of(message))
         if not body:

@@ -49,17 +49,28 @@ def microsoft_proof(data: dict[str, Any]) -> Proof:
     return Proof(email=unproved, email_proved=False)
 
 
+# Google's own mail: an address there is the Google account itself.
+GOOGLE_MAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
 def google_proof(claims: dict[str, Any]) -> Proof:
     """Google proves an address by `email_verified`, and a Workspace domain by `hd`.
 
     The claims are those of the ID token Headnet checked (members.signin.idtoken): `hd`
     is in it only for an account of a Google Workspace that owns the domain. An address
     at a school's domain without `hd` is a personal Google account made with that
-    address, which proves the mailbox once received mail, not that it still does."""
+    address, which proves the mailbox once received mail, not that it still does: such
+    an address is not proved (it is verified by our own email, as any other), so it can
+    neither join an existing account nor count as an address at the school's domain."""
     email = valid_email_or_none(claims.get("email")) or ""
     verified = is_true(claims.get("email_verified"))
-    return Proof(email=email, email_proved=bool(email) and verified,
-                 hosted_domain=str(claims.get("hd") or "").lower())  # fmt: skip
+    hosted_domain = str(claims.get("hd") or "").lower()
+    domain = email.rpartition("@")[2].lower()
+    google_owns_it = domain in GOOGLE_MAIL_DOMAINS or (
+        bool(hosted_domain) and hosted_domain == domain
+    )
+    return Proof(email=email, email_proved=bool(email) and verified and google_owns_it,
+                 hosted_domain=hosted_domain)  # fmt: skip
 
 
 def _organisation(data: dict[str, Any]) -> dict[str, Any]:

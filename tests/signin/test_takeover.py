@@ -108,11 +108,24 @@ def test_a_google_address_google_has_not_verified_reaches_nobody_s_account(
     assert User.objects.filter(email__iexact="head@school.example").count() == 1
 
 
-def test_a_google_address_google_verified_signs_in_to_its_account(client, providers, victim):
-    sign_in(client, providers, google_person("head@school.example", verified=True))
+def test_a_workspace_address_google_verified_signs_in_to_its_account(client, providers, victim):
+    person = google_person("head@school.example", verified=True, hd="school.example")
+
+    sign_in(client, providers, person)
 
     assert int(_signed_in_id(client)) == victim.pk
     assert SocialAccount.objects.get(user=victim).provider == "google"
+
+
+def test_a_personal_google_account_made_with_a_school_address_reaches_nobody_s_account(
+    client, providers, victim
+):
+    # Google verified the mailbox once, when the account was made; without the
+    # Workspace's hd claim nothing says the person still holds it.
+    sign_in(client, providers, google_person("head@school.example", verified=True))
+
+    assert _signed_in_id(client) is None or int(_signed_in_id(client)) != victim.pk
+    assert not SocialAccount.objects.filter(user=victim).exists()
 
 
 def test_a_workspace_domain_is_proved_by_the_hd_claim_never_by_the_address():
@@ -120,9 +133,15 @@ def test_a_workspace_domain_is_proved_by_the_hd_claim_never_by_the_address():
     workspace = google_proof(
         {"email": "head@school.example", "email_verified": True, "hd": "School.example"}
     )
+    other_workspace = google_proof(
+        {"email": "head@school.example", "email_verified": True, "hd": "trust.example"}
+    )
+    gmail = google_proof({"email": "a.head@gmail.com", "email_verified": True})
 
-    assert (personal.email_proved, personal.hosted_domain) == (True, "")
+    assert (personal.email_proved, personal.hosted_domain) == (False, "")
     assert (workspace.email_proved, workspace.hosted_domain) == (True, "school.example")
+    assert other_workspace.email_proved is False
+    assert gmail.email_proved is True
     assert (
         google_proof({"email": "head@school.example", "email_verified": "false"}).email_proved
         is False

@@ -30,7 +30,7 @@ from django_tasks_db.models import DBTaskResult
 from core.models import OutgoingEmail
 from discussions import inbound, tokens
 from discussions.models import POST_BODY_MAX_LENGTH, InboundReply, Post
-from networks.models import Membership
+from networks.models import Membership, WorkhubMembership
 from tests import factories
 from tests.announcements.conftest import DATABASE_TASKS
 from tests.announcements.email_events_urls import EVENTS_PATH
@@ -328,6 +328,18 @@ def test_a_workhub_thread_takes_replies_from_its_people_only(client, workhub_thr
     to = tokens.reply_address(jane.pk, workhub_thread.pk)
     post_to_postmark(client, postmark_inbound(sample("gmail.eml", to=to), to=to))
     assert _only_reply().outcome == Outcome.NOT_ALLOWED
+
+
+def test_an_earlier_years_workhub_thread_takes_no_reply(client, workhub_thread, jane):
+    # The workhub's year has ended: its threads are a record, on the site and by email.
+    workhub = workhub_thread.workhub
+    WorkhubMembership.objects.create(workhub=workhub, person=jane)
+    workhub.academic_year -= 1
+    workhub.save()
+    to = tokens.reply_address(jane.pk, workhub_thread.pk)
+    post_to_postmark(client, postmark_inbound(sample("gmail.eml", to=to), to=to))
+    assert _only_reply().outcome == Outcome.NOT_ALLOWED
+    assert workhub_thread.posts.count() == 1
 
 
 def test_a_reply_that_is_all_quote_and_signature_is_empty(client, thread, jane, address):
