@@ -75,12 +75,13 @@ class DiscussionAccess:
 
     def may_edit(self, post: Post, user: User | AnonymousUser) -> bool:
         """Its author, while they may post in its thread, and it is neither removed nor
-        hidden."""
+        hidden, nor in a locked thread (services.edit_post)."""
         return (
             user.is_authenticated
             and post.author_id == user.pk
             and post.deleted_at is None
             and post.hidden_at is None
+            and not post.thread.is_locked
             and self.may_post(post.thread)
         )
 

@@ -125,6 +125,10 @@ def text_of(message: AnymailInboundMessage) -> str:
     if message.text:
         return str(message.text)
     html = str(message.html or "")
+    # What is inside <style>, <script> and <head> is not text (Outlook's CSS would be).
+    html = re.sub(r"(?is)<(style|script|head|title)\b.*?</\1\s*>", "", html)
+    # Outlook's quoted message starts at its reply header block (or a rule before it).
+    html = re.split(r'(?i)<div[^>]*id="?divRplyFwdMsg|<hr\b', html, maxsplit=1)[0]
     html = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", html)
     html = re.sub(r"(?is)<blockquote.*?</blockquote>", "", html)
     return unescape(strip_tags(html))
@@ -158,8 +162,18 @@ def token_of(message: AnymailInboundMessage) -> tuple[User, Thread] | None:
     return None
 
 
+def failed_authentication(message: AnymailInboundMessage) -> bool:
+    """Whether the receiving service found its From forged: an Authentication-Results
+    header (RFC 8601) with a DMARC verdict of fail."""
+    verdicts = " ".join(str(value) for value in message.get_all("Authentication-Results", []))
+    return bool(re.search(r"(?i)\bdmarc\s*=\s*fail\b", verdicts))
+
+
 def sent_by(person: User, message: AnymailInboundMessage) -> bool:
-    """Whether its From is the person's address, or another verified address of theirs."""
+    """Whether its From is the person's address, or another verified address of theirs,
+    and the receiving service did not find that From forged."""
+    if failed_authentication(message):
+        return False
     sender = message.from_email
     address = (sender.addr_spec if sender else "").strip().lower()
     if not address:

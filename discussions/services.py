@@ -83,6 +83,8 @@ def add_post(
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     if locked.is_locked and not moderator:
         raise ValidationError("This thread is locked: no new posts.")
+    if locked.workhub is not None and locked.workhub.is_past:
+        raise ValidationError("An earlier year's workhub is a record: nothing new is added.")
     if quotes is not None and quotes.thread_id != locked.pk:
         raise ValidationError("A post quotes only a post of its own thread.")
     now = timezone.now()

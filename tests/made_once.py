@@ -90,7 +90,7 @@ def as_made(made: Made) -> Iterator[Any]:
     for stored, content in made.files.items():
         if not default_storage.exists(stored):  # a test deleted it; the rows still name it
             default_storage.save(stored, ContentFile(content))
-    mail.outbox[:] = made.mails
+    mail.outbox[:] = copy.deepcopy(made.mails)
     with time_machine.travel(made.made_at, tick=True):
         yield copy.deepcopy(made.value)
 

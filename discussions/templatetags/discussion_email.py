@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from ..models import DiscussionPreference, Thread, ThreadFollow
+from ..notifications import may_hear_of
 from ..preferences import AS_NETWORK
 
 register = template.Library()
@@ -13,8 +14,10 @@ register = template.Library()
 @register.inclusion_tag("discussions/_thread_email_form.html")
 def thread_email_form(thread: Thread, person: Any) -> dict[str, Any]:
     """The form's context: the thread, the person's choice for it, and the network's
-    (two queries; nothing for a visitor)."""
-    if not getattr(person, "is_authenticated", False):
+    (three queries; nothing for a visitor)."""
+    # Only the people its emails may reach have a choice (a coordinator outside a
+    # workhub reads its threads but gets none of their emails).
+    if not getattr(person, "is_authenticated", False) or not may_hear_of(person, thread):
         return {"show": False}
     follow = ThreadFollow.objects.filter(thread=thread, person=person).first()
     preference = DiscussionPreference.objects.filter(

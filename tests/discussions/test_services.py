@@ -149,3 +149,14 @@ def test_closing_an_account_keeps_the_posts_without_the_author(network, member):
     privacy.forget_person(member)
     post = thread.posts.get()
     assert post.author is None and post.body == "Still useful"
+
+
+def test_an_earlier_years_workhub_thread_takes_no_new_post(network):
+    workhub = factories.make_workhub(network=network)
+    thread = factories.make_thread(network=network, workhub=workhub)
+    workhub.academic_year -= 1
+    workhub.save()
+
+    with pytest.raises(ValidationError, match="earlier year's workhub"):
+        services.add_post(thread=thread, author=thread.started_by, body="Still here?")
+    assert thread.posts.count() == 1

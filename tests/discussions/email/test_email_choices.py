@@ -166,3 +166,18 @@ def test_an_unknown_choice_is_refused_and_nothing_saved(client, network, jane):
     assert response.status_code == 200
     assert not DiscussionPreference.objects.exists()
     assert not jane.email_preferences.exists()
+
+
+def test_a_coordinator_outside_a_workhub_reads_its_thread_without_an_email_choice(
+    client, network, workhub_thread, author
+):
+    # The workhub's threads email only its people: a coordinator who reads them is
+    # offered no choice they could not save (the form's view would refuse it).
+    coordinator = factories.make_head(email="coordinator.outside@school.example")
+    factories.make_membership(person=coordinator, network=network, role="coordinator")
+    url = f"/networks/{network.slug}/discussions/{workhub_thread.pk}/"
+
+    client.force_login(coordinator)
+    assert "Emails about this thread" not in client.get(url).content.decode()
+    client.force_login(author)
+    assert "Emails about this thread" in client.get(url).content.decode()

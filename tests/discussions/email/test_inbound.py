@@ -316,6 +316,16 @@ def test_a_person_no_longer_a_member_may_not_post(client, thread, jane, address,
     assert "Reply by email dropped (not_allowed)" in caplog.text
 
 
+def test_a_reply_whose_from_failed_dmarc_is_a_wrong_sender(client, thread, jane, address):
+    # The From is Jane's, but the receiving service found it forged.
+    raw = sample("gmail.eml", to=address).replace(
+        "Message-ID:", "Authentication-Results: mx.example; spf=fail; dmarc=fail\nMessage-ID:", 1
+    )
+    post_to_postmark(client, postmark_inbound(raw, to=address))
+    assert _only_reply().outcome == Outcome.WRONG_SENDER
+    assert not _posts_by(jane, thread)
+
+
 def test_a_locked_thread_takes_no_reply(client, thread, jane, address):
     thread.locked_at = timezone.now()
     thread.save()
@@ -418,6 +428,24 @@ def test_a_reply_in_html_only_is_read_from_its_html(thread, jane, address):
     assert inbound.take(message).outcome == Outcome.POSTED
     (post,) = _posts_by(jane, thread)
     assert post.body == "Yes, Thursday works, it's fine.\nJane"
+
+
+def test_an_outlook_reply_in_html_only_keeps_neither_its_styles_nor_the_quote(
+    thread, jane, address
+):
+    message = AnymailInboundMessage.construct(
+        from_email="Jane Smith <jane@school.example>",
+        to=address,
+        subject="RE: SEND funding this term",
+        headers=[("Message-ID", "<outlook-html@mail.example>")],
+        html="<html><head><style>p.MsoNormal{margin:0cm;}</style></head><body>"
+        '<p class="MsoNormal">Yes, agreed.</p>'
+        '<div id="divRplyFwdMsg"><b>From:</b> Headnet<br><b>Sent:</b> Monday</div>'
+        "<div>Has anyone had their top-up funding confirmed yet?</div></body></html>",
+    )
+    assert inbound.take(message).outcome == Outcome.POSTED
+    (post,) = _posts_by(jane, thread)
+    assert post.body == "Yes, agreed."
 
 
 def test_the_webhooks_request_queues_the_posts_emails_for_the_worker(
