@@ -26,7 +26,12 @@ from support import coaching
 from support.models import Coach, SupportRequest
 from tests import factories
 from tests import test_url_matrix as matrix
-from tests.test_url_matrix import personas, scene  # noqa: F401 (the matrix's fixtures)
+from tests.test_url_matrix import (  # noqa: F401 (the matrix's fixtures)
+    _people_and_scene,
+    personas,
+    scene,
+    scene_made_once,
+)
 
 pytestmark = pytest.mark.django_db
 
