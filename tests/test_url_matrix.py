@@ -205,11 +205,11 @@ def build_scene(network, other_network):
             text=f"{timezone.localtime() + datetime.timedelta(days=2):%Y-%m-%dT%H:%M}"
         ),
     }
-    return (
-        voice
-        | leaders
-        | announcements
-        | {
+    return _disjoint(
+        voice,
+        leaders,
+        announcements,
+        {
             "network": network,
             "other_network": other_network,
             "claim": claim,
@@ -225,21 +225,32 @@ def build_scene(network, other_network):
             "colleague_membership": Membership.objects.get(person=colleague, network=network),
             "workhub": workhub,
             "other_workhub": other_workhub,
-            **support_scene(network, other_network, colleague),
-            **attendance_scene(network, meeting),
-            **results_scene(network, other_network, colleague),
-            **records_scene(network, other_network, colleague),
-            **import_scene(network, other_network),
-            **polls_scene(network, other_network),
-            **discussions_scene(network, other_network, colleague, workhub),
-            **representatives_scene(network, other_network, colleague),
-            **participation_scene(network, other_network, colleague),
-            **discussion_email_scene(network, other_network, colleague),
             "fee_scheme": scheme,
             "invoice": invoice,
             "other_invoice": other_invoice,
-        }
+        },
+        support_scene(network, other_network, colleague),
+        attendance_scene(network, meeting),
+        results_scene(network, other_network, colleague),
+        records_scene(network, other_network, colleague),
+        import_scene(network, other_network),
+        polls_scene(network, other_network),
+        discussions_scene(network, other_network, colleague, workhub),
+        representatives_scene(network, other_network, colleague),
+        participation_scene(network, other_network, colleague),
+        discussion_email_scene(network, other_network, colleague),
     )
+
+
+def _disjoint(*parts: dict) -> dict:
+    """The scene's parts as one: a name two parts use would let the later hide the
+    earlier, and a rule reach for the wrong object (whose id may match by chance)."""
+    scene: dict = {}
+    for part in parts:
+        shared = scene.keys() & part.keys()
+        assert not shared, f"two parts of the scene call something {sorted(shared)}"
+        scene |= part
+    return scene
 
 
 def _no_args(scene):
@@ -1591,14 +1602,14 @@ ROUTES |= {
     ],
     "discussions:reports": [Case(_network, _only(COORDINATORS, 200, 403))],
     "discussions:report_resolve": [
-        Case(_discussion_report("report"), _only(COORDINATORS, REDIRECT, 403), "post"),
+        Case(_discussion_report("post_report"), _only(COORDINATORS, REDIRECT, 403), "post"),
         Case(
-            _discussion_report("other_report"),
+            _discussion_report("other_post_report"),
             _only(COORDINATORS, 404, 403),
             "post",
             label="crossed",
         ),
-        Case(_discussion_report("report"), _everyone(405)),
+        Case(_discussion_report("post_report"), _everyone(405)),
     ],
     "my_discussions:remove_posts": [
         Case(_no_args, _signed_in(200)),

@@ -34,7 +34,7 @@ def discussions_scene(
         "thread": thread,
         "locked_thread": locked,
         "workhub_thread": workhub_thread,
-        "report": report,
+        "post_report": report,
         "other_thread": other_thread,
-        "other_report": other_report,
+        "other_post_report": other_report,
     }
