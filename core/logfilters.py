@@ -57,10 +57,13 @@ CONFIDENTIAL_PATHS = (
     ConfidentialPath(
         _path(r"(/me/calendar/)[^/\s\"'?#\[\]]+\.ics"), r"\1[token].ics", leave_out_line=False
     ),
-    # An announcement's unsubscribe link: its token stops a person's announcements from a
-    # network. That people unsubscribe is no secret, so the line stays, the token blanked.
+    # An unsubscribe link (announcements', and discussions' under /email/discussions/):
+    # its token stops a person's emails from a network. That people unsubscribe is no
+    # secret, so the line stays, the token blanked.
     ConfidentialPath(
-        _path(r"(/email/unsubscribe/)[^/\s\"'?#\[\]]+"), r"\1[token]", leave_out_line=False
+        _path(r"(/email/(?:discussions/)?unsubscribe/)[^/\s\"'?#\[\]]+"),
+        r"\1[token]",
+        leave_out_line=False,
     ),
     # An email service's webhooks (settings.EMAIL_EVENTS_PATH): the path is half their
     # secret, the basic-auth password the other half.

@@ -117,6 +117,10 @@ def test_an_error_email_about_another_page_keeps_its_report(settings):
         ("/email/unsubscribe/WzEsMV0:Nmok_-oH/", "/email/unsubscribe/[token]/"),
         ("/email/unsubscribe/", "/email/unsubscribe/"),
         (
+            "/email/discussions/unsubscribe/WzE1LDFd:Q05TFM0l89WF/",
+            "/email/discussions/unsubscribe/[token]/",
+        ),
+        (
             "/email/events/Zx9_long-secret/postmark/tracking/",
             "/email/events/[secret]/postmark/tracking/",
         ),
