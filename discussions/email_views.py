@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from announcements.email_views import ONE_CLICK
 from announcements.emails import preferences_path
 from networks.models import Network
 
@@ -18,7 +19,6 @@ from .models import DiscussionPreference, Thread
 from .notifications import may_hear_of, thread_path
 from .preferences import AS_NETWORK, set_network_choice, set_thread_choice
 
-ONE_CLICK = ("List-Unsubscribe", "One-Click")
 SAID = {
     "follow": "You follow this thread: an email for every post.",
     "mute": "You muted this thread: no emails about it.",
