@@ -18,11 +18,14 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from discussions.models import Thread  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from members.models import LocalAuthority, User  # noqa: E402
 from networks.models import Membership, Network  # noqa: E402
+from voice.models import Poll  # noqa: E402
 
 HOST = "127.0.0.1"
 ADMIN_LIST = "Admin: membership list"
@@ -37,6 +40,21 @@ def largest_network() -> Network:
         .order_by("-members", "pk")
         .first()
     )
+
+
+def busiest_open_poll(network: Network) -> Poll:
+    """The network's open poll with the most votes."""
+    return (
+        network.polls.filter(state=Poll.State.OPEN)
+        .annotate(votes=Count("vote_records"))
+        .order_by("-votes", "pk")
+        .first()
+    )
+
+
+def longest_thread(network: Network) -> Thread:
+    """The network's thread with the most posts."""
+    return network.threads.order_by("-post_count", "pk").first()
 
 
 def bench_person(role: str) -> User:
@@ -70,6 +88,8 @@ def pages() -> list[dict]:
         .order_by("-published_at", "pk")
         .first()
     )
+    poll = busiest_open_poll(network)
+    thread = longest_thread(network)
     area = LocalAuthority.objects.filter(networks__isnull=False).order_by("code").first()
     cookies = {
         None: "",
@@ -102,6 +122,12 @@ def pages() -> list[dict]:
         ("Personal feed", feed.get_absolute_url(), None, "public"),
         ("Article", article.get_absolute_url(), None, "public"),
         ("Leaders directory", "/leaders/", "member", "signed in"),
+        ("Announcement archive", reverse("announcements:archive", args=[network.slug]),
+         "member", "signed in"),
+        ("Poll", reverse("voice:poll_detail", args=[network.slug, poll.pk]), "member",
+         "signed in"),
+        ("Thread", reverse("discussions:thread", args=[network.slug, thread.pk]), "member",
+         "signed in"),
         ("Office: member list", f"/networks/{network.slug}/office/members/", "admin",
          "signed in"),
         (ADMIN_LIST, f"/admin/networks/membership/?network={network.pk}",
