@@ -65,7 +65,8 @@ def feed_meetings(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
 # is made from, so a changed meeting (or network name, venue, link) simply gets a
 # new key. The facts are read as stored and the text is composed only for an event
 # not in the cache: a feed whose events are all cached does no text work.
-# EVENT_FORMAT is part of the key: raise it when _event writes an event differently.
+# EVENT_FORMAT is part of the key: raise it when _event writes an event differently
+# or a meeting's address changes form.
 EVENT_SECONDS = 7 * 24 * 60 * 60
 EVENT_FORMAT = 2
 
@@ -129,7 +130,7 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         title=meeting.title,
         network_name=meeting.network.name,
         network_label=meeting.network.label,
-        kind=meeting.kind,
+        kind=meeting.get_kind_display(),
         cancelled=meeting.is_cancelled,
         cancel_reason=meeting.cancel_reason if meeting.is_cancelled else "",
         online_only=meeting.format == Meeting.Format.ONLINE,
@@ -148,9 +149,8 @@ def _event(facts: _EventFacts) -> Event:
     # Text as people typed it (a title saved before titles were kept on one line, a
     # network's name) goes through one_line: a line break in the wrong property breaks
     # the file, and control characters have no place in one.
-    unsaved = Meeting(pk=facts.pk, kind=facts.kind)  # for the model's own url and label
-    url = facts.site + unsaved.get_absolute_url()
-    lines = [f"{one_line(facts.network_name)}. {unsaved.get_kind_display()}."]
+    url = facts.site + Meeting(pk=facts.pk).get_absolute_url()
+    lines = [f"{one_line(facts.network_name)}. {facts.kind}."]
     if facts.cancelled and facts.cancel_reason:
         lines.append(f"Cancelled: {one_line(facts.cancel_reason)}")
     if facts.link:
