@@ -130,7 +130,7 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         title=meeting.title,
         network_name=meeting.network.name,
         network_label=meeting.network.label,
-        kind=meeting.get_kind_display(),
+        kind=_kind_label(meeting.kind),
         cancelled=meeting.is_cancelled,
         cancel_reason=meeting.cancel_reason if meeting.is_cancelled else "",
         online_only=meeting.format == Meeting.Format.ONLINE,
@@ -138,6 +138,11 @@ def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
         venue=meeting.venue,
         site=site,
     )
+
+
+@functools.cache
+def _kind_label(kind: str) -> str:
+    return Meeting(kind=kind).get_kind_display()
 
 
 def _event_key(facts: _EventFacts) -> str:
