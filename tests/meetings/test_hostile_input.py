@@ -167,7 +167,7 @@ def test_a_meeting_whose_title_has_a_line_break_still_has_a_calendar_file(client
 
 
 @pytest.mark.parametrize(
-    "title", ["Heads' forum", "Heads'\tforum", "  Heads'  forum ", "Heads'\x00forum",
+    "title", ["Heads' forum", "Heads'\tforum", "  Heads'  forum ", "Heads'\x07forum",
               "Heads'\u00a0forum", "Heads'\u2028forum"],
 )  # fmt: skip
 def test_a_title_on_one_line_but_with_odd_spacing_is_tidied_in_the_feed(client, network, title):
