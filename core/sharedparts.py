@@ -10,17 +10,14 @@ part must hold nothing about the person who asked (no "you", no CSRF token).
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from . import pagecache
 
-T = TypeVar("T")
 
-
-def shared_part(request: HttpRequest, name: str, build: Callable[[], T]) -> T:
+def shared_part[T](request: HttpRequest, name: str, build: Callable[[], T]) -> T:
     """The part `name` of the page at the request's address, from the cache or `build`."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(f"{name}\n{address}".encode()).hexdigest()

@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from core import keyset
