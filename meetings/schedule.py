@@ -246,8 +246,7 @@ def my_schedule(person: User, *, limit: int = 20, now: datetime.datetime | None 
         # of those: one scan of the sources' OR would read and sort every meeting of the
         # person's networks.
         firsts = [
-            mine.filter(source).values("pk")[:limit]
-            for source in _personal_sources(person, viewer)
+            mine.filter(source).values("pk")[:limit] for source in _personal_sources(person, viewer)
         ]
         meetings = list(
             Meeting.objects.filter(pk_in_any(*firsts))

@@ -344,9 +344,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "mine": mine,
             # A first few networks for visitors only: a signed-in head has their own.
-            "networks": None if mine else Network.objects.for_directory().filter(parent=None)[
-                :HOME_NETWORKS
-            ],
+            "networks": None
+            if mine
+            else Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS],
             "network_count": None if mine else Network.objects.count(),
             "meetings": meetings,
             "unseen": unseen,
