@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -128,3 +129,35 @@ def test_the_network_column_shows_only_when_the_list_is_not_for_one_network(
 
     assert "network" in client.get(url).context["cl"].list_display
     assert "network" not in client.get(url, {"network": network.pk}).context["cl"].list_display
+
+
+@pytest.mark.parametrize("who", ["administrator", "staff"])
+@pytest.mark.parametrize("one_network", [True, False])
+def test_the_rows_are_the_ones_the_stock_admin_writes(
+    client, request, network, who, one_network
+):
+    _add(network, 3)
+    _add(network, 1, status=Membership.Status.PENDING)
+    nameless = factories.make_membership(
+        person=factories.make_user(first_name="", last_name="", title=""),
+        network=network,
+        school=factories.make_school(name="Fish & <Chips> Primary"),
+    )
+    former = factories.make_membership(person=factories.make_head(), network=network)
+    Membership.objects.filter(pk=former.pk).update(person=None, status=Membership.Status.LEFT)
+    client.force_login(request.getfixturevalue(who))
+
+    query = {"network": network.pk} if one_network else {}
+    response = client.get(reverse("admin:networks_membership_changelist"), query)
+
+    changelist = response.context["cl"]
+    stock = [
+        "".join(admin_list.items_for_result(changelist, row, None))
+        for row in changelist.result_list
+    ]
+    assert len(stock) == Membership.objects.filter(network=network).count()
+    assert changelist.quick_rows() == stock
+    html = response.content.decode()
+    assert all(f"<tr>{row}</tr>" in html for row in stock)
+    assert nameless.school.name not in html  # shown escaped
+    assert "Fish &amp; &lt;Chips&gt; Primary" in html
