@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .csv_export import stream_csv
 from .models import AuditEvent
+from .widgets import QuickSelect
 
 HISTORY_SHOWN = 50
 
@@ -235,6 +236,15 @@ def _cell(opening: str, closing: str, shown, link: bool):
     return cell
 
 
+class QuickActionForm(helpers.ActionForm):
+    """The stock action form, its choice of action written without a template per option."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        action.widget = QuickSelect(attrs=action.widget.attrs, choices=action.choices)
+
+
 class QuickListMixin:
     """A long admin list (tens of thousands of rows) served quickly: no count of the
     unfiltered list, pages found by key, and per-row work kept to string building.
@@ -242,6 +252,7 @@ class QuickListMixin:
 
     show_full_result_count = False
     paginator = KeysFirstPaginator
+    action_form = QuickActionForm
     # The export list's page with the quick rows (every quick list here has an export).
     change_list_template = "admin/quick_change_list.html"
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -161,3 +162,16 @@ def test_the_rows_are_the_ones_the_stock_admin_writes(
     assert all(f"<tr>{row}</tr>" in html for row in stock)
     assert nameless.school.name not in html  # shown escaped
     assert "Fish &amp; &lt;Chips&gt; Primary" in html
+
+
+def test_the_choice_of_action_is_the_stock_select(client, administrator, network):
+    client.force_login(administrator)
+
+    response = _page(client, network)
+
+    form = response.context["action_form"]
+    stock = helpers.ActionForm(auto_id=None)
+    stock.fields["action"].choices = form.fields["action"].choices
+    assert str(form["action"]) == str(stock["action"])
+    assert "Approve the selected requests" in str(stock["action"])
+    assert str(stock["action"]) in response.content.decode()
