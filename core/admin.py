@@ -174,41 +174,49 @@ class QuickChangeList(ChangeList):
 def _column(model_admin, name, link: bool, tag: str):
     """A function (change list, row) -> the row's cell for the column `name`, or None for a
     column that is not a model field or a method of the admin."""
-    empty = model_admin.get_empty_value_display()
     try:
         field = model_admin.model._meta.get_field(name) if isinstance(name, str) else None
     except FieldDoesNotExist:
         field = None
     if field is not None:
-        if field.auto_created or field.many_to_many or field.one_to_many:
-            return None
-        if field.is_relation and field.attname == name:  # "school_id": not handled here
-            return None
-        classes = f"field-{name}"
-        if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
-            classes += " nowrap"
-        if isinstance(field.remote_field, models.ManyToOneRel):
-
-            def shown(row):
-                value = getattr(row, name)
-                return empty if value is None else value
-
-        elif field.flatchoices:
-            labels = dict(field.flatchoices)  # what display_for_field looks up, made once
-
-            def shown(row):
-                return labels.get(getattr(row, name), empty)
-
-        else:
-
-            def shown(row):
-                return display_for_field(getattr(row, name), field, empty, avoid_link=link)
-
-        return _cell(f'<{tag} class="{classes}">', f"</{tag}>", shown, link)
+        return _field_column(model_admin, name, field, link, tag)
     method = getattr(model_admin, name, None) if isinstance(name, str) else None
     if not callable(method) or name == "__str__":
         return None
-    empty = getattr(method, "empty_value_display", empty)
+    return _method_column(model_admin, name, method, link, tag)
+
+
+def _field_column(model_admin, name: str, field, link: bool, tag: str):
+    empty = model_admin.get_empty_value_display()
+    if field.auto_created or field.many_to_many or field.one_to_many:
+        return None
+    if field.is_relation and field.attname == name:  # "school_id": not handled here
+        return None
+    classes = f"field-{name}"
+    if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
+        classes += " nowrap"
+    if isinstance(field.remote_field, models.ManyToOneRel):
+
+        def shown(row):
+            value = getattr(row, name)
+            return empty if value is None else value
+
+    elif field.flatchoices:
+        labels = dict(field.flatchoices)  # what display_for_field looks up, made once
+
+        def shown(row):
+            return labels.get(getattr(row, name), empty)
+
+    else:
+
+        def shown(row):
+            return display_for_field(getattr(row, name), field, empty, avoid_link=link)
+
+    return _cell(f'<{tag} class="{classes}">', f"</{tag}>", shown, link)
+
+
+def _method_column(model_admin, name: str, method, link: bool, tag: str):
+    empty = getattr(method, "empty_value_display", model_admin.get_empty_value_display())
     boolean = getattr(method, "boolean", False)
     classes = "action-checkbox" if name == "action_checkbox" else f"field-{name}"
     opening = f'<{tag} class="{classes}">'

@@ -13,11 +13,12 @@ def quick_result_list(cl) -> dict:
     if rows is None:
         return admin_list.result_list(cl)
     headers = list(admin_list.result_headers(cl))
+    sorted_by = [header for header in headers if header["sortable"] and header["sorted"]]
     return {
         "cl": cl,
         "result_hidden_fields": [],  # only a list with editable rows has them
         "result_headers": headers,
-        "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
+        "num_sorted_fields": len(sorted_by),
         # One item a row: the template joins a row's items, here already joined.
         "results": [admin_list.ResultList(None, [row]) for row in rows],
     }

@@ -134,9 +134,7 @@ def test_the_network_column_shows_only_when_the_list_is_not_for_one_network(
 
 @pytest.mark.parametrize("who", ["administrator", "staff"])
 @pytest.mark.parametrize("one_network", [True, False])
-def test_the_rows_are_the_ones_the_stock_admin_writes(
-    client, request, network, who, one_network
-):
+def test_the_rows_are_the_ones_the_stock_admin_writes(client, request, network, who, one_network):
     _add(network, 3)
     _add(network, 1, status=Membership.Status.PENDING)
     nameless = factories.make_membership(
@@ -175,3 +173,20 @@ def test_the_choice_of_action_is_the_stock_select(client, administrator, network
     assert str(form["action"]) == str(stock["action"])
     assert "Approve the selected requests" in str(stock["action"])
     assert str(stock["action"]) in response.content.decode()
+
+
+def test_a_column_of_another_kind_leaves_the_rows_to_the_stock_admin(
+    client, staff, network, monkeypatch
+):
+    _add(network, 2)
+    model_admin = admin.site.get_model_admin(Membership)
+    monkeypatch.setattr(model_admin, "list_display", ["__str__", "school_id", "status"])
+    client.force_login(staff)
+
+    response = _page(client, network)
+
+    changelist = response.context["cl"]
+    assert changelist.quick_rows() is None
+    html = response.content.decode()
+    for row in changelist.result_list:
+        assert "".join(admin_list.items_for_result(changelist, row, None)) in html
