@@ -20,9 +20,9 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from . import widgets
 from .csv_export import stream_csv
 from .models import AuditEvent
-from .widgets import QuickSelect
 
 HISTORY_SHOWN = 50
 
@@ -250,7 +250,7 @@ class QuickActionForm(helpers.ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         action = self.fields["action"]
-        action.widget = QuickSelect(attrs=action.widget.attrs, choices=action.choices)
+        action.widget = widgets.Select(attrs=action.widget.attrs, choices=action.choices)
 
 
 class QuickListMixin:

@@ -14,10 +14,11 @@ def _attrs(attrs: dict) -> str:
     )
 
 
-class QuickSelect(forms.Select):
+class Select(forms.Select):
     """A select with the stock widget's markup (tested to match), its options written
     in Python: the stock widget renders a template for each option, and a list of every
-    local authority has 150 of them. Grouped choices are left to the stock widget."""
+    local authority has 150 of them. Grouped choices are left to the stock widget.
+    Named as the stock one: crispy forms gives a field the CSS class of its widget's name."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

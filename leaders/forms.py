@@ -1,7 +1,7 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from core.widgets import QuickSelect
+from core import widgets
 from members.models import Designation, LocalAuthority, Post, School
 
 from .models import Listing
@@ -38,17 +38,17 @@ class DirectoryFilterForm(forms.Form):
         label="Designation",
         required=False,
         choices=[("", "Any")] + Designation.Kind.choices,
-        widget=QuickSelect,
+        widget=widgets.Select,
     )
     sector = forms.ChoiceField(
         label="Phase",
         required=False,
         choices=[("", "Any")] + School.Sector.choices,
-        widget=QuickSelect,
+        widget=widgets.Select,
     )
-    area = forms.ChoiceField(label="Area", required=False, choices=[], widget=QuickSelect)
+    area = forms.ChoiceField(label="Area", required=False, choices=[], widget=widgets.Select)
     availability = forms.ChoiceField(
-        required=False, choices=[("", "Any")] + Listing.Availability.choices, widget=QuickSelect
+        required=False, choices=[("", "Any")] + Listing.Availability.choices, widget=widgets.Select
     )
 
     def __init__(self, *args, **kwargs):

@@ -299,8 +299,14 @@ def test_the_area_filter_offers_the_areas_where_someone_holds_a_post(client, hea
     )
     client.force_login(head)
 
-    form = client.get(reverse("leaders:directory")).context["form"]
+    response = client.get(reverse("leaders:directory"))
+
+    form = response.context["form"]
 
     # Oxfordshire (the head's own post) and Essex (a past post), each once; not Camden.
     expected = [("", "Anywhere"), ("881", "Essex"), ("931", "Oxfordshire")]
     assert form.fields["area"].choices == expected
+    # Written as the stock select is, with the classes crispy gives a select.
+    html = response.content.decode()
+    assert '<select name="area" class="select form-select" id="id_area">' in html
+    assert '\n  <option value="881">Essex</option>\n' in html
