@@ -1,0 +1,54 @@
+"""Parts of a page that everyone who may see them sees the same, rendered once and kept.
+
+A fragment is a small template rendered without the request (no context processors,
+no CSRF token, nobody's session). Its cache key is a digest of everything it is made
+from: the rows as they were read (every field of each model instance, so any change
+to one, or a row more or less, is a new key), the flags the caller passes, the
+template's own source, the time zone and the language. Nothing has to be invalidated
+when data changes, and an entry for data that is gone is never read again; it expires.
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Model
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+FRAGMENT_SECONDS = 60 * 60
+
+
+def state(obj: Model | None) -> tuple:
+    """Every field of a model instance as read (None for no instance)."""
+    if obj is None:
+        return ()
+    return (obj._meta.label, *(field.value_from_object(obj) for field in obj._meta.concrete_fields))
+
+
+@functools.cache
+def _source_digest(template_name: str) -> str:
+    # The template is part of the key: a new version of it is a new fragment.
+    return hashlib.sha256(get_template(template_name).template.source.encode()).hexdigest()
+
+
+def render(template_name: str, context: dict, made_of: object) -> SafeString:
+    """The template rendered with the context, from the cache when the same template has
+    been rendered from the same things. `made_of` must hold everything the context
+    shows: model instances through state(), and every flag that changes the output."""
+    made = repr(
+        (
+            template_name,
+            _source_digest(template_name),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            made_of,
+        )
+    )
+    key = f"fragment:{hashlib.sha256(made.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = get_template(template_name).render(context)
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by our template, escaped there)
