@@ -4,12 +4,14 @@ A fragment is a small template rendered without the request (no context processo
 no CSRF token, nobody's session). Its cache key is a digest of everything it is made
 from: the rows as they were read (every field of each model instance, so any change
 to one, or a row more or less, is a new key), the flags the caller passes, the
-template's own source, the time zone and the language. Nothing has to be invalidated
+source of the template and of those it includes by name, the time zone and the
+language. Nothing has to be invalidated
 when data changes, and an entry for data that is gone is never read again; it expires.
 """
 
 import functools
 import hashlib
+import re
 
 from django.core.cache import cache
 from django.db.models import Model
@@ -27,10 +29,26 @@ def state(obj: Model | None) -> tuple:
     return (obj._meta.label, *(field.value_from_object(obj) for field in obj._meta.concrete_fields))
 
 
+# A template a fragment includes by name.
+INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
+
+
 @functools.cache
 def _source_digest(template_name: str) -> str:
-    # The template is part of the key: a new version of it is a new fragment.
-    return hashlib.sha256(get_template(template_name).template.source.encode()).hexdigest()
+    """The template's source and that of the templates it includes: a new version of
+    any of them is a new fragment."""
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    names = [template_name]
+    while names:
+        name = names.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = get_template(name).template.source
+        digest.update(f"{name}\n{source}\n".encode())
+        names += INCLUDED.findall(source)
+    return digest.hexdigest()
 
 
 def render(template_name: str, context: dict, made_of: object) -> SafeString:
