@@ -23,10 +23,12 @@ FRAGMENT_SECONDS = 60 * 60
 
 
 def state(obj: Model | None) -> tuple:
-    """Every field of a model instance as read (None for no instance)."""
+    """Every field of a model instance as read, and any value a caller set on it (None
+    for no instance). Read from the instance's own attributes: a deferred field is not
+    loaded for it."""
     if obj is None:
         return ()
-    return (obj._meta.label, *(field.value_from_object(obj) for field in obj._meta.concrete_fields))
+    return (obj._meta.label, *(item for item in vars(obj).items() if item[0][0] != "_"))
 
 
 # A template a fragment includes by name.
