@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
 from django.template.loader import get_template
@@ -35,8 +36,12 @@ def state(obj: Model | None) -> tuple:
 INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 
 
-@functools.cache
 def _source_digest(template_name: str) -> str:
+    # Read once per process, but afresh while templates are being edited (DEBUG).
+    return _digest_of(template_name) if settings.DEBUG else _kept_digest_of(template_name)
+
+
+def _digest_of(template_name: str) -> str:
     """The template's source and that of the templates it includes: a new version of
     any of them is a new fragment."""
     digest = hashlib.sha256()
@@ -51,6 +56,9 @@ def _source_digest(template_name: str) -> str:
         digest.update(f"{name}\n{source}\n".encode())
         names += INCLUDED.findall(source)
     return digest.hexdigest()
+
+
+_kept_digest_of = functools.cache(_digest_of)
 
 
 def render(template_name: str, context: dict, made_of: object) -> SafeString:
