@@ -1711,9 +1711,11 @@ class ScaleSeeder:
         self._polls: list[tuple[Poll, list[str], list[int]]] = []
         england = self.spec_by_slug[LARGEST_SLUG]
         voters = self.active[LARGEST_SLUG]
+        # The benchmark's member has not voted yet: the page shows them the ballot.
+        others = [pk for pk in voters if pk != self.known[MEMBER].pk]
         self._plan_poll(
             england, Poll.Kind.SINGLE, BENCHED_POLL_TITLE, BENCHED_POLL_OPTIONS,
-            rng.sample(voters, min(len(voters), self._n(3_000, minimum=20))),
+            rng.sample(others, min(len(others), self._n(3_000, minimum=20))),
             secret=True, closed=False,
         )  # fmt: skip
         for number, kind in enumerate(
