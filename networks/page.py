@@ -74,3 +74,14 @@ def network_page(
     )
     cache.set(key, page, pagecache.PAGE_SECONDS)
     return page, own
+
+
+def active_member_count(network: Network, version: str) -> int:
+    """How many active members the network has (the member list's total), kept in the
+    cache under the page cache's version (read before the count); one query when not."""
+    key = f"networks:member-count:{version}:{network.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = network.memberships.active().count()
+        cache.set(key, count, pagecache.PAGE_SECONDS)
+    return count

@@ -19,7 +19,7 @@ from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
-from .page import network_page
+from .page import active_member_count, network_page
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -126,6 +126,7 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
+    version = pagecache.version()  # before the count is read
     perms = access.get_network_for_member_list(request.user, slug)
     network = perms.network
     members = (
@@ -141,7 +142,7 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     # the user table serves this order, so the last page costs what the first does.
     page = keyset.paginate(members, MEMBERS_ORDER, request.GET, MEMBERS_PAGE_SIZE)
     rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
-    total = network.memberships.active().count()
+    total = active_member_count(network, version)
     return render(
         request,
         "networks/network_members.html",
