@@ -32,11 +32,11 @@ NETWORK_PAGE_MAX_QUERIES = {"visitor": 11, "head": 13, "member": 14}
 # network (the network alone too, for site staff), the page of members with their people
 # and schools, their posts, the count (kept in the cache until the next write).
 MEMBER_LIST_MAX_QUERIES = 6
-# The viewer and their administration of the network (with the network), then: join requests, the people
-# asking, their posts, invitations (requests); the claims with their people and schools
-# (claims); the count and page of events (history); the workhub, its members, their
-# posts, its next meetings, and whether the viewer is one of its people (discussions'
-# section, for a member who is not a lead) (workhub).
+# The viewer and their administration of the network (one query, with the network),
+# then: join requests, the people asking, their posts, invitations (requests); the
+# claims with their people and schools (claims); the count and page of events (history);
+# the workhub, its members, their posts, its next meetings, and whether the viewer is
+# one of its people (discussions' section, for a member who is not a lead) (workhub).
 # claims: the queue, and the headships verified automatically lately with the school
 # accounts whose evidence confirmed them (one query for them all).
 ADMIN_PAGE_MAX_QUERIES = {"requests": 6, "claims": 5, "history": 4, "workhub": 8}
