@@ -57,8 +57,8 @@ def sections_for(request, perms, *, version: str) -> list[Section]:
     pagecache.version(), read before anything the page shows."""
     shared = _shared_sections(perms, version)
     sections = [
-        shared[index] if provider in _shared else provider(request, perms)
-        for index, provider in enumerate(_providers)
+        shared[_name(provider)] if provider in _shared else provider(request, perms)
+        for provider in _providers
     ]
     return sorted((section for section in sections if section), key=lambda s: s.order)
 
@@ -70,15 +70,24 @@ def _role_of(perms) -> str:
     return f"{int(perms.is_signed_in)}-{int(perms.is_site_staff)}-{held}"
 
 
-def _shared_sections(perms, version: str) -> dict[int, Section | None]:
-    """The shared providers' sections for the viewer's role, by the provider's place."""
+def _name(provider: Callable) -> str:
+    return f"{provider.__module__}.{provider.__qualname__}"
+
+
+def _shared_sections(perms, version: str) -> dict[str, Section | None]:
+    """The shared providers' sections for the viewer's role, by the provider's name (kept
+    ones are used only if they are those of the providers registered now)."""
     now = timezone.now()
     key = (
         f"networks:sections:{version}:{perms.network.pk}:"
         f"{timezone.localdate(now).isoformat()}:{_role_of(perms)}"
     )
     kept = cache.get(key)
-    if kept is not None and (kept["until"] is None or now < kept["until"]):
+    if (
+        kept is not None
+        and (kept["until"] is None or now < kept["until"])
+        and kept["sections"].keys() == {_name(provider) for provider in _shared}
+    ):
         return kept["sections"]
     membership = perms.membership
     role_only = replace(
@@ -88,9 +97,7 @@ def _shared_sections(perms, version: str) -> dict[int, Section | None]:
         else None,
     )
     found = {
-        index: provider(None, role_only)
-        for index, provider in enumerate(_providers)
-        if provider in _shared
+        _name(provider): provider(None, role_only) for provider in _providers if provider in _shared
     }
     ends = [section.until for section in found.values() if section and section.until]
     cache.set(key, {"sections": found, "until": min(ends, default=None)}, PAGE_SECONDS)
