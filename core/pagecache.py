@@ -47,6 +47,12 @@ def _version() -> str:
     return version
 
 
+def version() -> str:
+    """The version of everything pages show, for a cache of parts of pages: read it
+    before reading what the part shows."""
+    return _version()
+
+
 def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from core import keyset
+from core import keyset, pagecache
 from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
@@ -21,6 +21,7 @@ from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import Network
+from .page import active_member_count, network_page
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -61,38 +62,25 @@ def _directory_part(request: HttpRequest) -> dict:
 
 @cached_for_visitors
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    this_year = academic_year_of()
-    network, subgroups = Network.objects.select_related(*sections.related_to_fetch()).page_family(
-        slug, this_year
-    )
-    if network is None:
-        raise Http404("No such network.")
-    prefetch_related_objects([network], "areas", "purposes")
+    version = pagecache.version()  # before anything the page shows is read
     viewer = request.user
-    # Who runs the network and the viewer's own membership, in one query.
-    memberships = list(
-        network.memberships.coordinating_or_of(viewer)
-        .select_related("person")
-        .order_by("-role", "person__last_name")
-    )
-    own = next((m for m in memberships if viewer.pk and m.person_id == viewer.pk), None)
-    coordinators = [m for m in memberships if m.can_coordinate]
-    # The viewer's posts (what eligibility reads) with the coordinators', in one query.
-    people = [membership.person for membership in coordinators]
-    User.objects.load_posts([viewer, *people] if viewer.is_authenticated else people)
+    page, own = network_page(slug, viewer, version)
+    if page is None:
+        raise Http404("No such network.")
+    network = page.network
     perms = access.with_membership(viewer, network, own)
     return render(
         request,
         "networks/network_detail.html",
         {
             "network": network,
-            "subgroups": subgroups,
+            "subgroups": page.subgroups,
             "perms": perms,
             "option": eligibility.join_option_for(network, viewer, own),
-            "sections": sections.sections_for(request, perms),
-            "annual_fee": annual_fee(network),
-            "coordinators": coordinators,
-            "workhubs": network.workhubs.filter(academic_year__gte=this_year - 1),
+            "sections": sections.sections_for(request, perms, version=version),
+            "annual_fee": page.annual_fee,
+            "coordinators": page.coordinators,
+            "workhubs": page.workhubs,
             "past_workhub_count": network.past_workhub_count,
         },
     )
@@ -148,6 +136,7 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
+    version = pagecache.version()  # before the count is read
     perms = access.get_network_for_member_list(request.user, slug)
     network = perms.network
     members = (
@@ -163,7 +152,7 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     # the user table serves this order, so the last page costs what the first does.
     page = keyset.paginate(members, MEMBERS_ORDER, request.GET, MEMBERS_PAGE_SIZE)
     rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
-    total = network.memberships.active().count()
+    total = active_member_count(network, version)
     return render(
         request,
         "networks/network_members.html",

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core import keyset
 from members.models import User
-from networks import views
+from networks import services, views
 from networks.models import Membership
 from tests import factories
 
@@ -215,3 +215,17 @@ def test_cursors_read_back_what_they_hold():
     cursor = keyset.encode_cursor(["Ó Súilleabháin", "Siobhán", 42])
 
     assert keyset.decode_cursor(cursor, fields) == ["Ó Súilleabháin", "Siobhán", 42]
+
+
+def test_the_total_follows_a_member_joining_and_leaving_at_once(client, network, member):
+    """The total is kept in the cache: each change of membership shows on the next page."""
+    url = reverse("networks:members", args=[network.slug])
+    client.force_login(member)
+    assert "1 member, by surname" in client.get(url).content.decode()
+    newcomer = factories.make_head()
+
+    services.join_network(person=newcomer, network=network)
+    assert "2 members, by surname" in client.get(url).content.decode()
+
+    services.leave_network(person=newcomer, network=network)
+    assert "1 member, by surname" in client.get(url).content.decode()
