@@ -136,6 +136,8 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "networks.EmailPreference",
     "members.EmailSuppression",
     "networks.ImportBatch",
+    "networks.Invitation",
+    "networks.ContactMessage",
     # A ballot changes no page a visitor sees (results are for members).
     "voice.Ballot",
     "voice.BallotChoice",

@@ -18,7 +18,7 @@ from members.models import Post, User
 from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
-from .models import Network
+from .models import NETWORK_SCOPE, NETWORKS_SCOPE, Network
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -34,7 +34,7 @@ INVITE_LIMIT_PER_ADDRESS = 3  # a day
 INVITATIONS_SHOWN = 20
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORKS_SCOPE)
 def directory(request: HttpRequest) -> HttpResponse:
     """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
     form = DirectoryFilterForm(request.GET or None)
@@ -49,7 +49,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     this_year = academic_year_of()
     network, subgroups = Network.objects.select_related(*sections.related_to_fetch()).page_family(
@@ -405,7 +405,7 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's workhubs by academic year, this year first; earlier years are records."""
     network = access.get_network(slug)
@@ -424,7 +424,7 @@ def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network
