@@ -201,7 +201,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one client a connection pool rather than one a call.
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
