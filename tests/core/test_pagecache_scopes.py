@@ -4,6 +4,7 @@ and a write to one network leaves the other networks' cached pages alone."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.deletion import Collector
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from networks.models import ContactMessage, Invitation, Membership, Network, Net
 from networks.services.memberships import set_role
 from networks.services.workhubs import join_workhub
 from tests import factories
+from voice import representatives
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +247,47 @@ def test_a_workhub_lead_joining_shows_on_the_workhub_page(client):
     place.save()
 
     assert "Ayesha Khan" in _page(client, url)
+
+
+def test_a_new_representative_shows_on_the_network_page(client):
+    """A section another app adds to the network page follows its network's scope too."""
+    network = factories.make_network()
+    url = reverse("networks:detail", args=[network.slug])
+    _cached(client, [url])
+
+    representatives.add_representative(
+        network=network,
+        by=None,
+        board="the Schools Forum",
+        term_starts_on=timezone.localdate(),
+        name="Pat Outside",
+    )
+
+    assert "Pat Outside" in _page(client, url)
+
+
+def test_an_area_given_a_network_from_the_areas_side_shows_in_the_filtered_directory(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    oldham = factories.make_la(code="353", name="Oldham")
+    factories.make_network(name="Oldham Heads", areas=[oldham])
+    url = reverse("networks:directory") + "?area=353"
+    _cached(client, [url])
+    assert "Cherwell Primary Heads" not in _page(client, url)
+
+    oldham.networks.add(network)  # the reverse side of Network.areas
+
+    assert "Cherwell Primary Heads" in _page(client, url)
+
+
+def test_a_page_whose_scope_version_was_evicted_is_built_again(client):
+    network = factories.make_network()
+    url = reverse("networks:detail", args=[network.slug])
+    _cached(client, [url])
+
+    cache.delete(pagecache._version_key(f"network:{network.slug}"))
+
+    assert _queries(client, url) > 0
+    assert _queries(client, url) == 0
 
 
 def test_a_write_to_one_network_leaves_the_other_networks_pages_cached(client):
