@@ -117,19 +117,6 @@ def _page_key(request: HttpRequest) -> str:
     return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _current_versions(keys: list[str], found: dict) -> tuple[str, ...]:
-    """The versions of these keys, giving a fresh one to any the cache does not hold."""
-    versions = []
-    for key in keys:
-        version = found.get(key)
-        if version is None:
-            version = uuid.uuid4().hex
-            if not cache.add(key, version, None):  # another request set it first
-                version = cache.get(key)
-        versions.append(version)
-    return tuple(versions)
-
-
 def _stored(response: HttpResponse, versions: tuple[str, ...]) -> dict:
     return {
         "versions": versions,
@@ -174,15 +161,27 @@ def cached_for_visitors(*scopes: str) -> Callable:
             version_keys = [_version_key(SITE)]
             version_keys += [_version_key(scope.format_map(kwargs)) for scope in scopes]
             found = cache.get_many([page_key, *version_keys])
+            versions = tuple(found.get(key) for key in version_keys)
             stored = found.get(page_key)
-            if stored is not None and stored["versions"] == tuple(
-                found.get(key) for key in version_keys
-            ):
+            if stored is not None and stored["versions"] == versions:
                 return _from_stored(request, stored)
-            # Read before the page is built: a write while it is built leaves it stale.
-            versions = _current_versions(version_keys, found)
+            # A version the cache lacks (evicted, or never set) is made new, and stored
+            # only with a page that is kept: an address that does not exist leaves nothing.
+            fresh = {
+                key: uuid.uuid4().hex
+                for key, version in zip(version_keys, versions, strict=True)
+                if version is None
+            }
             response = view(request, *args, **kwargs)
             if _is_shareable(request, response):
+                # A write while the page was built set the version first: this page
+                # then never matches it, and is built again.
+                for key, version in fresh.items():
+                    cache.add(key, version, None)
+                versions = tuple(
+                    version or fresh[key]
+                    for key, version in zip(version_keys, versions, strict=True)
+                )
                 cache.set(page_key, _stored(response, versions), PAGE_SECONDS)
             return response
 

@@ -290,6 +290,15 @@ def test_a_page_whose_scope_version_was_evicted_is_built_again(client):
     assert _queries(client, url) == 0
 
 
+def test_an_address_that_does_not_exist_leaves_nothing_in_the_cache(client):
+    """Versions are made only for pages kept: made-up addresses cannot fill the cache."""
+    assert client.get(reverse("networks:detail", args=["no-such-network"])).status_code == 404
+    assert client.get(reverse("meetings:personal_feed", args=["made-up"])).status_code == 404
+
+    assert cache.get(pagecache._version_key("network:no-such-network")) is None
+    assert cache.get(pagecache._version_key("calendar:made-up")) is None
+
+
 def test_a_write_to_one_network_leaves_the_other_networks_pages_cached(client):
     """The point of versions per network: B's pages cost no query after writes to A."""
     network_a = factories.make_network(name="Cherwell Primary Heads")
