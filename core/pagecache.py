@@ -152,14 +152,16 @@ def cached_for_visitors(*scopes: str) -> Callable:
     if not scopes or not all(isinstance(scope, str) for scope in scopes):
         raise TypeError("cached_for_visitors needs the scopes the page shows, as strings.")
 
+    site_key = _version_key(SITE)
+    scope_keys = [_version_key(scope) for scope in scopes]  # filled in for each request
+
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _is_visitor_request(request):
                 return view(request, *args, **kwargs)
             page_key = _page_key(request)
-            version_keys = [_version_key(SITE)]
-            version_keys += [_version_key(scope.format_map(kwargs)) for scope in scopes]
+            version_keys = [site_key, *(key.format_map(kwargs) for key in scope_keys)]
             found = cache.get_many([page_key, *version_keys])
             versions = tuple(found.get(key) for key in version_keys)
             stored = found.get(page_key)

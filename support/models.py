@@ -71,7 +71,8 @@ class MentoringScheme(models.Model):
         return list(self.network.eligible_sectors) if self.network_id else []
 
     def page_scopes(self) -> list[str]:
-        return [network_scope(self.network.slug)]
+        # A local authority's scheme names none: its writes count for every page.
+        return [network_scope(self.network.slug)] if self.network_id else []
 
 
 class Broker(models.Model):
