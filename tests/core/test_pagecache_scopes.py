@@ -19,6 +19,7 @@ from networks import services as network_services
 from networks.models import ContactMessage, Invitation, Membership, Network, NetworkPurpose
 from networks.services.memberships import set_role
 from networks.services.workhubs import join_workhub
+from portal.services import close_account
 from tests import factories
 from voice import representatives
 
@@ -264,6 +265,25 @@ def test_a_new_representative_shows_on_the_network_page(client):
     )
 
     assert "Pat Outside" in _page(client, url)
+
+
+def test_a_representative_closing_their_account_shows_as_a_former_member(client):
+    network = factories.make_network()
+    person = factories.make_head(first_name="Ayesha", last_name="Khan")
+    factories.make_membership(person=person, network=network)
+    representatives.add_representative(
+        network=network, by=None, board="the Schools Forum", term_starts_on=timezone.localdate(),
+        person=person,
+    )  # fmt: skip
+    url = reverse("networks:detail", args=[network.slug])
+    _cached(client, [url])
+    assert "Ayesha Khan" in _page(client, url)
+
+    close_account(person=person)
+
+    page = _page(client, url)
+    assert "Ayesha Khan" not in page
+    assert "Former member" in page
 
 
 def test_an_area_given_a_network_from_the_areas_side_shows_in_the_filtered_directory(client):
