@@ -18,14 +18,18 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from discussions.models import Thread  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from members.models import LocalAuthority, User  # noqa: E402
 from networks.models import Membership, Network  # noqa: E402
+from voice.models import Poll  # noqa: E402
 
 HOST = "127.0.0.1"
 ADMIN_LIST = "Admin: membership list"
+OFFICE_LIST = "Office: member list"
 STOCK_ADMIN_LIST = "Admin: membership list, stock Django"
 
 
@@ -37,6 +41,21 @@ def largest_network() -> Network:
         .order_by("-members", "pk")
         .first()
     )
+
+
+def busiest_open_poll(network: Network) -> Poll:
+    """The network's open poll with the most votes."""
+    return (
+        network.polls.filter(state=Poll.State.OPEN)
+        .annotate(votes=Count("vote_records"))
+        .order_by("-votes", "pk")
+        .first()
+    )
+
+
+def longest_thread(network: Network) -> Thread:
+    """The network's thread with the most posts."""
+    return network.threads.order_by("-post_count", "pk").first()
 
 
 def bench_person(role: str) -> User:
@@ -70,6 +89,8 @@ def pages() -> list[dict]:
         .order_by("-published_at", "pk")
         .first()
     )
+    poll = busiest_open_poll(network)
+    thread = longest_thread(network)
     area = LocalAuthority.objects.filter(networks__isnull=False).order_by("code").first()
     cookies = {
         None: "",
@@ -102,7 +123,13 @@ def pages() -> list[dict]:
         ("Personal feed", feed.get_absolute_url(), None, "public"),
         ("Article", article.get_absolute_url(), None, "public"),
         ("Leaders directory", "/leaders/", "member", "signed in"),
-        ("Office: member list", f"/networks/{network.slug}/office/members/", "admin",
+        ("Announcement archive", reverse("announcements:archive", args=[network.slug]),
+         "member", "signed in"),
+        ("Poll", reverse("voice:poll_detail", args=[network.slug, poll.pk]), "member",
+         "signed in"),
+        ("Thread", reverse("discussions:thread", args=[network.slug, thread.pk]), "member",
+         "signed in"),
+        (OFFICE_LIST, f"/networks/{network.slug}/office/members/", "admin",
          "signed in"),
         (ADMIN_LIST, f"/admin/networks/membership/?network={network.pk}",
          "admin", "signed in"),
@@ -114,8 +141,10 @@ def pages() -> list[dict]:
         {"name": name, "path": path, "cookie": cookies[who], "kind": kind}
         for name, path, who, kind in listed
     ]
-    for page in found:  # the stock admin is the reference for ours, not a page of the site
-        if page["name"] in (ADMIN_LIST, STOCK_ADMIN_LIST):
+    # The stock admin is the reference for the two membership lists administrators use,
+    # not a page of the site.
+    for page in found:
+        if page["name"] in (ADMIN_LIST, OFFICE_LIST, STOCK_ADMIN_LIST):
             page["stock"] = page["name"] == STOCK_ADMIN_LIST
     return found
 

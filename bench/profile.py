@@ -21,9 +21,8 @@ import django
 
 django.setup()
 
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import prepare  # noqa: E402
 
@@ -36,11 +35,19 @@ def client_for(page: dict) -> Client:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("name", help="a page's name in bench/prepare.py, or part of it")
+    parser.add_argument(
+        "name", help="a page's name in bench/prepare.py, or part of it, or a path (with --as)"
+    )
+    parser.add_argument("--as", dest="role", choices=["member", "admin", "staff", "head"])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args()
-    pages = [page for page in prepare.pages() if args.name.lower() in page["name"].lower()]
+    if args.name.startswith("/"):
+        cookie = prepare.session_cookie(prepare.bench_person(args.role)) if args.role else ""
+        pages = [{"name": f"{args.name} as {args.role or 'a visitor'}", "path": args.name,
+                  "cookie": cookie}]  # fmt: skip
+    else:
+        pages = [page for page in prepare.pages() if args.name.lower() in page["name"].lower()]
     if not pages:
         raise SystemExit(f"No page named like {args.name!r}")
     page = pages[0]
@@ -49,7 +56,10 @@ def main() -> None:
         response = client.get(page["path"])
         if response.status_code != 200:
             raise SystemExit(f"{page['path']} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+    ):
         client.get(page["path"])
     started = time.perf_counter()
     for _ in range(args.requests):
@@ -60,14 +70,13 @@ def main() -> None:
     for _ in range(args.requests):
         client.get(page["path"])
     profiler.disable()
-    reset_queries()
     print(f"{page['name']}: {page['path']}")
     print(
         f"  {plain:.2f} ms a request (unprofiled), {len(queries)} queries, "
         f"{len(response.content) // 1024} KB"
     )
-    for query in queries.captured_queries:
-        print(f"    {query['time']}s {query['sql'][:160]}")
+    for sql in queries:
+        print(f"    {sql[:160]}")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(args.top)

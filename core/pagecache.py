@@ -144,6 +144,39 @@ def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
     return response
 
 
+def _fresh_versions(keys: list[str], versions: tuple) -> dict[str, str]:
+    """New versions for those the cache lacks (evicted, or never set); stored only with
+    something kept (`_with_fresh`), so an address that does not exist leaves nothing."""
+    return {
+        key: uuid.uuid4().hex
+        for key, version in zip(keys, versions, strict=True)
+        if version is None
+    }
+
+
+def _with_fresh(keys: list[str], versions: tuple, fresh: dict[str, str]) -> tuple[str, ...]:
+    # A write while the thing was built set the version first: what is kept then never
+    # matches it, and is built again.
+    for key, version in fresh.items():
+        cache.add(key, version, None)
+    return tuple(version or fresh[key] for key, version in zip(keys, versions, strict=True))
+
+
+def kept[T](key: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
+    """The value kept at `key` while these scopes (and the site's) are unchanged, else
+    `build()` kept anew: one cache round trip when it is there."""
+    version_keys = [_version_key(SITE), *map(_version_key, scopes)]
+    found = cache.get_many([key, *version_keys])
+    versions = tuple(found.get(version_key) for version_key in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    fresh = _fresh_versions(version_keys, versions)
+    value = build()
+    cache.set(key, (_with_fresh(version_keys, versions, fresh), value), PAGE_SECONDS)
+    return value
+
+
 def cached_for_visitors(*scopes: str) -> Callable:
     """Serve the view's page from the cache to visitors without a session.
 
@@ -167,23 +200,10 @@ def cached_for_visitors(*scopes: str) -> Callable:
             stored = found.get(page_key)
             if stored is not None and stored["versions"] == versions:
                 return _from_stored(request, stored)
-            # A version the cache lacks (evicted, or never set) is made new, and stored
-            # only with a page that is kept: an address that does not exist leaves nothing.
-            fresh = {
-                key: uuid.uuid4().hex
-                for key, version in zip(version_keys, versions, strict=True)
-                if version is None
-            }
+            fresh = _fresh_versions(version_keys, versions)
             response = view(request, *args, **kwargs)
             if _is_shareable(request, response):
-                # A write while the page was built set the version first: this page
-                # then never matches it, and is built again.
-                for key, version in fresh.items():
-                    cache.add(key, version, None)
-                versions = tuple(
-                    version or fresh[key]
-                    for key, version in zip(version_keys, versions, strict=True)
-                )
+                versions = _with_fresh(version_keys, versions, fresh)
                 cache.set(page_key, _stored(response, versions), PAGE_SECONDS)
             return response
 

@@ -28,14 +28,18 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from announcements.models import Announcement
 from articles.models import Article, Story, StoryInbox
 from core import pagecache
 from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
+from discussions.models import Post as DiscussionPost
+from discussions.models import Thread
 from fees.models import FeeBand, FeeInvoice, FeeScheme, YearKind
 from fees.years import fee_year_of
 from leaders.models import Listing
@@ -54,6 +58,7 @@ from support.models import (
     Pairing,
     SupportRequest,
 )
+from voice.models import Ballot, BallotChoice, Decision, Option, Poll, VoteRecord
 
 DATA = settings.BASE_DIR / "data"
 # The synthetic register file's first line: the live download's 135 column names.
@@ -319,6 +324,71 @@ ARTICLE_BODY = (
     "We will keep writing as the work goes on, and we welcome replies from every member."
 )
 
+# Announcements, polls and threads: a few texts each, rendered once (_html_of).
+ANNOUNCEMENT_SUBJECTS = [
+    "Agenda and papers for the next meeting",
+    "Consultation: your views by the end of term",
+    "Funding update from the department",
+    "Inspection round-up: what colleagues have seen",
+    "Recruitment: shared adverts this term",
+    "Conference: booking is open",
+    "Wellbeing: support for heads this half term",
+    "Attendance data: what the figures show",
+    "Snow and ice: tell the local authority of any closure",
+    "Minutes of the last meeting",
+]
+ANNOUNCEMENT_BODIES = [
+    "The agenda and papers are on the network's page. Please read them before we meet, "
+    "and send anything you want raised through the contact form.",
+    "We will send **one response** for all our members. Please send us your views, and any "
+    "figures that support them, through the contact form by the end of term.\n\n"
+    "We will share a draft before it goes.",
+    "The department has published next year's allocations.\n\n- Most schools see a small "
+    "rise.\n- Small schools should check the lump sum.\n\nWe will discuss it at the next "
+    "meeting.",
+]
+POLL_TOPICS = [
+    "Should we respond jointly to the funding consultation?",
+    "Which day suits the regional meetings best?",
+    "Which themes for next year's conference?",
+    "What should we raise with the department this term?",
+    "Do we support the proposed changes to the school calendar?",
+    "Should the network publish its position on inspection?",
+]
+POLL_TEXT = (
+    "The network decides together. Read the papers on the network's page, then vote "
+    "before the poll closes: **one vote each**."
+)
+POLL_OPTIONS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+BENCHED_POLL_TITLE = "Which of these should the network press for first?"
+BENCHED_POLL_OPTIONS = [
+    "Fair funding for small schools",
+    "Fewer, better inspections",
+    "Help to recruit and keep teachers",
+    "Support for pupils with special educational needs",
+]
+DECISION_TEXT = (
+    "The network agreed the proposal and will act on it this term; the coordinators "
+    "report back at the next meeting."
+)
+THREAD_TITLES = [
+    "Supply cover: which agencies are you using?",
+    "Preparing for inspection under the new framework",
+    "Attendance: what has worked for you?",
+    "Budget setting with falling rolls",
+    "Recruiting a deputy head",
+    "Wellbeing: how do you switch off?",
+    "Working with a new chair of governors",
+    "Phones in school: your policies",
+]
+POST_BODIES = [
+    "We tried this last year and it worked well: happy to share our plan.",
+    "Has anyone had the same experience? I would be **grateful** for any advice.",
+    "Our local authority has a template for this; I can send it to anyone who asks.",
+    "Thank you, that is really helpful.\n\n- We will try it next term.\n- I will report back.",
+    "We do it differently: one member of staff leads it, with a termly review by governors.",
+]
+
 
 @dataclass
 class SchoolRow:
@@ -411,6 +481,11 @@ class ScaleSeeder:
         self.log = log
         self.now = timezone.now()
         self.today = timezone.localdate()
+        # What the later parts date things from: the same all day, so the same seed gives
+        # the same times.
+        self.midnight = datetime.datetime.combine(
+            self.today, datetime.time(), tzinfo=timezone.get_current_timezone()
+        )
         self.year = academic_year_of(self.today)
         self.report = Report()
         self._html: dict[str, str] = {}
@@ -431,6 +506,10 @@ class ScaleSeeder:
             ("support", self.support),
             ("leaders", self.leaders),
             ("accounts", self.accounts),
+            # After everything above, so adding them left the earlier parts' data as it was.
+            ("announcements", self.announcements),
+            ("voice", self.voice),
+            ("discussions", self.discussions),
         ]
         with transaction.atomic():
             for name, part in parts:
@@ -1563,10 +1642,267 @@ class ScaleSeeder:
         User.objects.filter(email=ADMIN).update(is_staff=True)
         return f"{len(feeds)} known accounts with calendar feeds"
 
+    # Announcements, polls, discussions ------------------------------------------------
+
+    def _talking(self, share: float) -> list[NetworkSpec]:
+        """The largest network, then a share of the others (drawn in order)."""
+        return [self.spec_by_slug[LARGEST_SLUG]] + [
+            spec for spec in self.specs if spec.slug != LARGEST_SLUG and self.rng.random() < share
+        ]
+
+    def announcements(self) -> str:
+        """An archive of sent announcements (two years of them in the largest network) and
+        a few drafts. No delivery rows: each keeps the counts a sender sees, as one whose
+        rows were pruned does (announcements.sending.prune_deliveries)."""
+        rng = self.rng
+        rows = []
+        for spec in self._talking(0.15):
+            largest = spec.slug == LARGEST_SLUG
+            count = 150 if largest else rng.randint(3, 20)
+            # One a day at most, oldest first, so that ids run in the order they were sent.
+            for days_ago in sorted(rng.sample(range(1, 731), count), reverse=True):
+                sent_at = self.midnight - datetime.timedelta(
+                    days=days_ago, minutes=rng.randint(0, 600)
+                )
+                reached = len(self.active[spec.slug])
+                digest = round(reached * rng.uniform(0.05, 0.15))
+                bounced = min(reached - digest, rng.randint(0, 3))
+                rows.append(self._announcement(spec, rng.choice(ANNOUNCEMENT_SUBJECTS), sent_at))
+                rows[-1].kept_counts = {
+                    "sent": reached - digest - bounced,
+                    "digest": digest,
+                    "bounced": bounced,
+                }
+            if largest:
+                rows += [
+                    self._announcement(spec, "Conference: call for workshop leaders", None)
+                    for _ in range(2)
+                ]
+        Announcement.objects.bulk_create(rows, batch_size=BATCH)
+        # Their own times, which bulk_create overwrote with now (auto_now fields).
+        Announcement.objects.filter(pk__in=[row.pk for row in rows if row.sent_at]).update(
+            created_at=F("sent_at") - datetime.timedelta(hours=1), updated_at=F("sent_at")
+        )
+        sent = sum(1 for row in rows if row.sent_at)
+        return f"{self._count('announcements', sent)} sent, {len(rows) - sent} drafts"
+
+    def _announcement(
+        self, spec: NetworkSpec, subject: str, sent_at: datetime.datetime | None
+    ) -> Announcement:
+        body = self.rng.choice(ANNOUNCEMENT_BODIES)
+        return Announcement(
+            network_id=spec.pk,
+            subject=subject,
+            body=body,
+            body_html=self._html_of(body),
+            is_urgent=sent_at is not None and self.rng.random() < 0.04,
+            state=Announcement.State.SENT if sent_at else Announcement.State.DRAFT,
+            author_id=self.rng.choice(self.admins[spec.slug]),
+            sent_at=sent_at,
+            fanned_out_at=sent_at,
+        )
+
+    def voice(self) -> str:
+        """Polls: in the largest network a secret poll open now with a few thousand votes
+        (the benchmark's), two more open ones and closed ones with their results and
+        decisions; a few in other networks. Votes are written as voice.voting leaves them:
+        a VoteRecord per voter, and a ballot that names its voter only in an open poll."""
+        rng = self.rng
+        self._polls: list[tuple[Poll, list[str], list[int]]] = []
+        england = self.spec_by_slug[LARGEST_SLUG]
+        voters = self.active[LARGEST_SLUG]
+        self._plan_poll(
+            england, Poll.Kind.SINGLE, BENCHED_POLL_TITLE, BENCHED_POLL_OPTIONS,
+            rng.sample(voters, min(len(voters), self._n(3_000, minimum=20))),
+            secret=True, closed=False,
+        )  # fmt: skip
+        for number, kind in enumerate(
+            [Poll.Kind.PROPOSAL, Poll.Kind.QUESTION, *[Poll.Kind.PROPOSAL] * 3]
+            + [Poll.Kind.SINGLE, Poll.Kind.MULTIPLE, Poll.Kind.SINGLE]
+        ):
+            count = rng.randint(self._n(100, minimum=5), self._n(800, minimum=10))
+            self._plan_poll(
+                england, kind, POLL_TOPICS[number % len(POLL_TOPICS)],
+                POLL_OPTIONS if kind in (Poll.Kind.SINGLE, Poll.Kind.MULTIPLE) else [],
+                rng.sample(voters, min(len(voters), count)),
+                secret=rng.random() < 0.3, closed=number >= 2,
+            )  # fmt: skip
+        people_based = [spec for spec in self._talking(0.1)[1:] if spec.basis == "person"]
+        for spec in people_based:
+            members = self.active[spec.slug]
+            for _ in range(rng.randint(1, 3)):
+                kind = rng.choice([Poll.Kind.PROPOSAL, Poll.Kind.SINGLE])
+                self._plan_poll(
+                    spec, kind, rng.choice(POLL_TOPICS),
+                    POLL_OPTIONS[:3] if kind == Poll.Kind.SINGLE else [],
+                    rng.sample(members, rng.randint(0, min(len(members), 30))),
+                    secret=False, closed=rng.random() < 0.6,
+                )  # fmt: skip
+        return self._write_polls()
+
+    def _plan_poll(self, spec, kind, title, labels, voters, *, secret: bool, closed: bool) -> None:
+        rng = self.rng
+        opened = self.midnight - datetime.timedelta(days=rng.randint(15, 700) if closed else 5)
+        closes = (
+            opened + datetime.timedelta(days=14)
+            if closed
+            else self.midnight + datetime.timedelta(days=10)
+        )
+        poll = Poll(
+            network_id=spec.pk,
+            kind=kind,
+            title=title,
+            description=POLL_TEXT,
+            description_html=self._html_of(POLL_TEXT),
+            voters=Poll.Voters.MEMBERS,
+            secret=secret,
+            # A secret poll shows its results only when it closes (voice.polls).
+            results_shown=Poll.ResultsShown.AFTER_CLOSING
+            if secret or rng.random() < 0.5
+            else Poll.ResultsShown.AFTER_VOTING,
+            max_choices=2 if kind == Poll.Kind.MULTIPLE else None,
+            state=Poll.State.CLOSED if closed else Poll.State.OPEN,
+            closes_at=closes,
+            created_by_id=rng.choice(self.admins[spec.slug]),
+            created_at=opened - datetime.timedelta(hours=1),
+            opened_at=opened,
+            closed_at=closes if closed else None,
+        )
+        self._polls.append((poll, labels, voters))
+
+    def _write_polls(self) -> str:
+        rng = self.rng
+        Poll.objects.bulk_create([poll for poll, _, _ in self._polls])
+        options = {
+            poll.pk: [
+                Option(poll_id=poll.pk, position=number, label=label)
+                for number, label in enumerate(labels, start=1)
+            ]
+            for poll, labels, _ in self._polls
+        }
+        Option.objects.bulk_create([option for rows in options.values() for option in rows])
+        records, ballots, choices, decisions = [], [], [], []
+        for poll, _, voters in self._polls:
+            weights = [rng.random() for _ in options[poll.pk]]
+            poll_ballots = []
+            for person in voters:
+                records.append(VoteRecord(poll_id=poll.pk, person_id=person))
+                ballot = Ballot(
+                    id=uuid.UUID(bytes=rng.randbytes(16), version=4),
+                    poll_id=poll.pk,
+                    # A secret ballot names nobody (voice.voting).
+                    person_id=None if poll.secret else person,
+                )
+                if poll.kind == Poll.Kind.PROPOSAL:
+                    ballot.position = rng.choices(list(Ballot.Position), [8, 2, 2, 0.2])[0]
+                    if ballot.position == Ballot.Position.BLOCK:
+                        ballot.text = "Not before the members' views are heard."
+                elif poll.kind == Poll.Kind.QUESTION:
+                    ballot.text = rng.choice(POST_BODIES)
+                else:
+                    picks = 1 if poll.kind == Poll.Kind.SINGLE else rng.randint(1, 2)
+                    for option in set(rng.choices(options[poll.pk], weights, k=picks)):
+                        choices.append(
+                            BallotChoice(
+                                id=uuid.UUID(bytes=rng.randbytes(16), version=4),
+                                ballot_id=ballot.id,
+                                option_id=option.pk,
+                            )
+                        )
+                poll_ballots.append(ballot)
+            # Nothing in a secret poll's rows says which ballot came first.
+            if poll.secret:
+                rng.shuffle(poll_ballots)
+            ballots += poll_ballots
+            if poll.state == Poll.State.CLOSED and poll.kind == Poll.Kind.PROPOSAL:
+                decisions.append(
+                    Decision(
+                        poll_id=poll.pk,
+                        network_id=poll.network_id,
+                        statement=DECISION_TEXT,
+                        recorded_by_id=poll.created_by_id,
+                        recorded_at=poll.closes_at + datetime.timedelta(days=1),
+                    )
+                )
+        VoteRecord.objects.bulk_create(records, batch_size=BATCH)
+        Ballot.objects.bulk_create(ballots, batch_size=BATCH)
+        BallotChoice.objects.bulk_create(choices, batch_size=BATCH)
+        Decision.objects.bulk_create(decisions)
+        return (
+            f"{self._count('polls', len(self._polls))}, "
+            f"{self._count('votes', len(records))}, {len(decisions)} decisions"
+        )
+
+    def discussions(self) -> str:
+        """Threads with their posts: the largest network's many, one of them long enough
+        to run to many pages (the benchmark's); a few in other networks."""
+        rng = self.rng
+        planned: list[tuple[Thread, list[DiscussionPost]]] = []
+        for spec in self._talking(0.15):
+            largest = spec.slug == LARGEST_SLUG
+            count = self._n(300, minimum=30) if largest else rng.randint(1, 12)
+            for number in range(count):
+                posts = rng.randint(1, 20)
+                if largest and number == 0:
+                    posts = self._n(500, minimum=60)
+                planned.append(self._thread(spec, posts))
+        Thread.objects.bulk_create([thread for thread, _ in planned], batch_size=BATCH)
+        posts = []
+        for thread, rows in planned:
+            for post in rows:
+                post.thread_id = thread.pk
+            posts += rows
+        DiscussionPost.objects.bulk_create(posts, batch_size=BATCH)
+        # Some replies quote an earlier post of their thread (its id is known only now).
+        quoting = []
+        for _, rows in planned:
+            for post in rows[2:]:
+                if rng.random() < 0.08:
+                    post.quotes_id = rows[rng.randrange(post.number - 1)].pk
+                    quoting.append(post)
+        DiscussionPost.objects.bulk_update(quoting, ["quotes"], batch_size=BATCH)
+        return f"{self._count('threads', len(planned))}, {self._count('posts', len(posts))}"
+
+    def _thread(self, spec: NetworkSpec, count: int) -> tuple[Thread, list[DiscussionPost]]:
+        """A thread and its posts, numbered from 1, as discussions.services leaves them."""
+        rng = self.rng
+        members = self.active[spec.slug]
+        started = self.midnight - datetime.timedelta(
+            days=rng.randint(count // 12 + 1, 700), minutes=rng.randint(0, 1440)
+        )
+        step = min(datetime.timedelta(hours=6), (self.midnight - started) / (count + 1))
+        posts = []
+        for number in range(1, count + 1):
+            body = rng.choice(POST_BODIES)
+            removed = number > 1 and rng.random() < 0.01
+            posts.append(
+                DiscussionPost(
+                    number=number,
+                    author_id=rng.choice(members),
+                    body="" if removed else body,
+                    body_html="" if removed else self._html_of(body),
+                    created_at=started + step * (number - 1),
+                    deleted_at=started + step * number if removed else None,
+                )
+            )
+        thread = Thread(
+            network_id=spec.pk,
+            title=rng.choice(THREAD_TITLES),
+            started_by_id=posts[0].author_id,
+            created_at=started,
+            last_posted_at=posts[-1].created_at,
+            post_count=count,
+        )
+        return thread, posts
+
     def analyze(self) -> str:
         # Fresh statistics: after a bulk load the planner otherwise picks slow plans.
+        # VACUUM too, as autovacuum leaves a live database: it marks the pages all
+        # visible, so a count or an index-only scan need not visit every row. It
+        # cannot run inside a transaction (a test's), where ANALYZE alone does.
         if connection.vendor != "postgresql":
             return "skipped (not PostgreSQL)"
+        vacuum = not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        return "statistics updated"
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        return "vacuumed, statistics updated" if vacuum else "statistics updated"

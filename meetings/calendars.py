@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
@@ -30,11 +30,45 @@ def uid_of(meeting: Meeting) -> str:
     return f"{meeting.uid}@headnet"
 
 
+# What a feed carries: what calendar apps need, the past three months (this term's
+# meetings to look back on) and everything not yet ended, however far ahead. A
+# meeting that ended earlier drops out of the feeds (and so out of the calendars
+# subscribed to them; its own page and .ics file stay). A cancelled meeting in the
+# window stays, marked cancelled, so calendars that hold it take it out. The window
+# also keeps a feed from growing with every year of a network's meetings.
+FEED_HISTORY = datetime.timedelta(days=92)
+
+# The columns an event is made from: a feed loads these and no others (a meeting's
+# agenda alone can be longer than its event).
+EVENT_FIELDS = (
+    "uid", "sequence", "updated_at", "created_at", "starts_at", "ends_at", "title", "kind",
+    "state", "cancel_reason", "format", "online_url", "venue_address",
+    "network", "network__name", "network__short_name",
+    "venue_school", "venue_school__name", "venue_school__town",
+)  # fmt: skip
+
+
+def feed_meetings(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The meetings of `meetings` a feed lists (those in its window), in order, with what
+    their events are made from."""
+    return (
+        meetings.filter(ends_at__gte=timezone.now() - FEED_HISTORY)
+        .select_related("network", "venue_school")
+        .only(*EVENT_FIELDS)
+        .order_by("starts_at", "pk")
+    )
+
+
 # Serialising an event is most of a feed's cost (about a millisecond each with
 # icalendar), and a member of a busy national network has thousands in their
 # feed. Each event's text is kept in the cache under a digest of everything it
-# says, so a changed meeting (or network name, venue, link) simply gets a new key.
+# is made from, so a changed meeting (or network name, venue, link) simply gets a
+# new key. The facts are read as stored and the text is composed only for an event
+# not in the cache: a feed whose events are all cached does no text work.
+# EVENT_FORMAT is part of the key: raise it when _event writes an event differently
+# or a meeting's address changes form.
 EVENT_SECONDS = 7 * 24 * 60 * 60
+EVENT_FORMAT = 2
 
 
 def build_calendar(
@@ -63,8 +97,9 @@ def build_calendar(
 
 @dataclass(frozen=True)
 class _EventFacts:
-    """Everything an event says: its cache key is a digest of these."""
+    """Everything an event is made from, as stored: its cache key is a digest of these."""
 
+    pk: int
     uid: str
     sequence: int
     updated_at: datetime.datetime
@@ -72,50 +107,63 @@ class _EventFacts:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     title: str
+    network_name: str
+    network_label: str
+    kind: str
     cancelled: bool
-    url: str
-    description: str
-    location: str
+    cancel_reason: str
+    online_only: bool
+    link: str
+    venue: str
+    site: str
 
 
 def _facts_of(meeting: Meeting, site: str, may_see_link: bool) -> _EventFacts:
-    # Text as people typed it (a title saved before titles were kept on one line, a
-    # network's name) goes through one_line: a line break in the wrong property breaks
-    # the file, and control characters have no place in one.
-    url = site + meeting.get_absolute_url()
-    lines = [f"{one_line(meeting.network.name)}. {meeting.get_kind_display()}."]
-    if meeting.is_cancelled and meeting.cancel_reason:
-        lines.append(f"Cancelled: {one_line(meeting.cancel_reason)}")
-    link = meeting.online_url if meeting.is_online and may_see_link else ""
-    if link:
-        lines.append(f"Join online: {link}")
-    lines.append(f"Details: {url}")
-    location = one_line(meeting.venue, ", ") if meeting.format != Meeting.Format.ONLINE else ""
-    if link and meeting.format == Meeting.Format.ONLINE:
-        location = link
     return _EventFacts(
+        pk=meeting.pk,
         uid=uid_of(meeting),
         sequence=meeting.sequence,
         updated_at=meeting.updated_at,
         created_at=meeting.created_at,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        # Named by the network: in a calendar among others, "Spring meeting" alone says
-        # nothing of whose it is.
-        title=f"{'Cancelled: ' if meeting.is_cancelled else ''}"
-        f"{one_line(meeting.network.label)}: {one_line(meeting.title)}",
+        title=meeting.title,
+        network_name=meeting.network.name,
+        network_label=meeting.network.label,
+        kind=_kind_label(meeting.kind),
         cancelled=meeting.is_cancelled,
-        url=url,
-        description="\n".join(lines),
-        location=location,
+        cancel_reason=meeting.cancel_reason if meeting.is_cancelled else "",
+        online_only=meeting.format == Meeting.Format.ONLINE,
+        link=meeting.online_url if meeting.is_online and may_see_link else "",
+        venue=meeting.venue,
+        site=site,
     )
 
 
+@functools.cache
+def _kind_label(kind: str) -> str:
+    return Meeting(kind=kind).get_kind_display()
+
+
 def _event_key(facts: _EventFacts) -> str:
-    return "ics:event:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+    digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+    return f"ics:event:{EVENT_FORMAT}:{digest}"
 
 
 def _event(facts: _EventFacts) -> Event:
+    # Text as people typed it (a title saved before titles were kept on one line, a
+    # network's name) goes through one_line: a line break in the wrong property breaks
+    # the file, and control characters have no place in one.
+    url = facts.site + Meeting(pk=facts.pk).get_absolute_url()
+    lines = [f"{one_line(facts.network_name)}. {facts.kind}."]
+    if facts.cancelled and facts.cancel_reason:
+        lines.append(f"Cancelled: {one_line(facts.cancel_reason)}")
+    if facts.link:
+        lines.append(f"Join online: {facts.link}")
+    lines.append(f"Details: {url}")
+    location = "" if facts.online_only else one_line(facts.venue, ", ")
+    if facts.link and facts.online_only:
+        location = facts.link
     event = Event()
     event.add("uid", facts.uid)
     event.add("sequence", facts.sequence)
@@ -124,12 +172,18 @@ def _event(facts: _EventFacts) -> Event:
     event.add("created", facts.created_at)
     event.add("dtstart", facts.starts_at.astimezone(LONDON))
     event.add("dtend", facts.ends_at.astimezone(LONDON))
-    event.add("summary", facts.title)
+    # Named by the network: in a calendar among others, "Spring meeting" alone says
+    # nothing of whose it is.
+    event.add(
+        "summary",
+        f"{'Cancelled: ' if facts.cancelled else ''}"
+        f"{one_line(facts.network_label)}: {one_line(facts.title)}",
+    )
     event.add("status", "CANCELLED" if facts.cancelled else "CONFIRMED")
-    event.add("url", facts.url)
-    event.add("description", facts.description)
-    if facts.location:
-        event.add("location", facts.location)
+    event.add("url", url)
+    event.add("description", "\n".join(lines))
+    if location:
+        event.add("location", location)
     return event
 
 

@@ -47,6 +47,8 @@ def one_line(text: str, joiner: str = " ") -> str:
     """The text on one line: its lines joined by `joiner`, control characters and runs of
     spaces gone. Titles and places are one line wherever they are shown; a calendar file
     refuses a line break in some properties (its name) and garbles it in others."""
+    if text.isprintable() and text == " ".join(text.split()):
+        return text  # already one line (most text is): no need to go through it by character
     lines = (
         " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in line).split())
         for line in text.splitlines()

@@ -8,21 +8,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
-    Case,
     ExpressionWrapper,
     F,
-    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
-    Value,
-    When,
+    Subquery,
     Window,
 )
 from django.db.models.functions import RowNumber
 from django.utils import dateformat, timezone
 
+from core.queries import pk_in_any
 from members.models import User
 from networks.models import Network, WorkhubMembership
 
@@ -135,30 +133,32 @@ def _seen_and_unseen(
 ) -> tuple[list[Meeting], list[UnseenMeeting]]:
     """Of the upcoming `meetings`, the first `limit` the viewer may see and, for each
     network, the first published one they may not (soonest first, `limit` networks at
-    most), in one query: the meetings they may see are numbered together, the others
-    within their network, and a number counts only up to the limit for the first kind and
-    to one for the second."""
+    most), in one query."""
     seen = access.visible_meetings_q(viewer)
-    together = Case(
-        When(seen, then=Value(0)), default=F("network_id"), output_field=BigIntegerField()
+    first = meetings.filter(seen).upcoming().values("pk")[:limit]
+    # Each network's first hidden meeting is one short walk of the (network, starts_at)
+    # index, where numbering every upcoming meeting by network would read them all.
+    first_hidden = (
+        meetings.filter(network=OuterRef("pk"), state=Meeting.State.PUBLISHED)
+        .exclude(seen)
+        .upcoming()
     )
-    allowance = Case(
-        When(seen, then=Value(0)), default=Value(limit - 1), output_field=IntegerField()
+    hidden = (
+        Network.objects.annotate(
+            first=Subquery(first_hidden.values("pk")[:1]),
+            first_at=Subquery(first_hidden.values("starts_at")[:1]),
+        )
+        .filter(first__isnull=False)
+        .order_by("first_at", "first")
+        .values("first")[:limit]
     )
     rows = list(
-        meetings.filter(seen | Q(state=Meeting.State.PUBLISHED))
-        .upcoming()
+        Meeting.objects.filter(pk_in_any(first, hidden))
         .for_lists()
-        .annotate(
-            seen=ExpressionWrapper(seen, output_field=BooleanField()),
-            place=Window(RowNumber(), partition_by=[together], order_by=[F("starts_at"), F("pk")])
-            + allowance,
-        )
-        .filter(place__lte=limit)
+        .annotate(seen=ExpressionWrapper(seen, output_field=BooleanField()))
         .order_by("starts_at", "pk")
     )
-    unseen = [_unseen(row) for row in rows if not row.seen][:limit]
-    return [row for row in rows if row.seen], unseen
+    return [row for row in rows if row.seen], [_unseen(row) for row in rows if not row.seen]
 
 
 def next_meetings_and_unseen(
@@ -199,27 +199,34 @@ def workhub_upcoming(workhub, perms, limit: int = 5) -> list[Meeting]:
     return list(meetings.upcoming().for_lists()[:limit])
 
 
-def personal_meetings(person: User):
-    """The network-wide meetings of the person's networks, the meetings of their own
-    workhubs (not every workhub's of their networks) and those they registered for,
-    published or cancelled, and only those they may see: a workhub place or a
-    registration adds no right of its own. None for an account that is switched off
-    (its feed's secret address outlives it)."""
-    if not person.is_active:
-        return Meeting.objects.none()
-    viewer = access.viewer_of(person)
+def _personal_sources(person: User, viewer: access.Viewer) -> list[Q]:
+    """Where a person's own meetings come from: the network-wide meetings of their
+    networks, the meetings of their own workhubs (not every workhub's of their networks)
+    and those they registered for."""
     # Subqueries, not joins: a join on registrations would also change the
     # going_count annotation of for_lists().
     workhubs = WorkhubMembership.objects.filter(person=person).values("workhub_id")
     registered = Registration.objects.live().filter(person=person).values("meeting_id")
+    return [
+        Q(network_id__in=viewer.member_of, workhub__isnull=True),
+        Q(workhub_id__in=workhubs),
+        Q(pk__in=registered),
+    ]
+
+
+def personal_meetings(person: User):
+    """The meetings from the person's sources (_personal_sources), published or
+    cancelled, and only those they may see: a workhub place or a registration adds no
+    right of its own. None for an account that is switched off (its feed's secret
+    address outlives it)."""
+    if not person.is_active:
+        return Meeting.objects.none()
+    viewer = access.viewer_of(person)
+    sources = _personal_sources(person, viewer)
     return (
         Meeting.objects.listed()
         .filter(access.visible_meetings_q(viewer))
-        .filter(
-            Q(network_id__in=viewer.member_of, workhub__isnull=True)
-            | Q(workhub_id__in=workhubs)
-            | Q(pk__in=registered)
-        )
+        .filter(sources[0] | sources[1] | sources[2])
     )
 
 
@@ -231,14 +238,22 @@ def my_schedule(person: User, *, limit: int = 20, now: datetime.datetime | None 
     """
     now = now or timezone.now()
     own = Registration.objects.live().filter(person=person)
-    meetings = list(
-        personal_meetings(person)
-        .upcoming(now)
-        .for_lists()
-        .prefetch_related(Prefetch("registrations", queryset=own, to_attr="own_registrations"))[
-            :limit
+    meetings = []
+    if person.is_active:
+        viewer = access.viewer_of(person)
+        mine = Meeting.objects.listed().filter(access.visible_meetings_q(viewer)).upcoming(now)
+        # The first few of each source, each an ordered walk of an index, then the first
+        # of those: one scan of the sources' OR would read and sort every meeting of the
+        # person's networks.
+        firsts = [
+            mine.filter(source).values("pk")[:limit] for source in _personal_sources(person, viewer)
         ]
-    )
+        meetings = list(
+            Meeting.objects.filter(pk_in_any(*firsts))
+            .for_lists()
+            .prefetch_related(Prefetch("registrations", queryset=own, to_attr="own_registrations"))
+            .order_by("starts_at", "pk")[:limit]
+        )
     registrations = {}
     for meeting in meetings:
         meeting.my_registration = (

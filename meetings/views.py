@@ -48,7 +48,6 @@ from .series import SeriesSpec
 
 PAGE_SIZE = 20
 PAST_PAGE_SIZE = 10
-FEED_HISTORY = datetime.timedelta(days=366)
 
 
 def _visible_meetings(user):
@@ -620,12 +619,6 @@ def _ics_response(
     return response
 
 
-def _feed_meetings(queryset):
-    return queryset.filter(ends_at__gte=timezone.now() - FEED_HISTORY).select_related(
-        "network", "venue_school"
-    )
-
-
 @cached_for_visitors(MEETINGS_SCOPE, NETWORKS_SCOPE)
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_access, refusal = _meeting_or_login(request, pk)
@@ -652,7 +645,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     link = perms.is_member
     return _ics_response(
         request,
-        _feed_meetings(meetings).order_by("starts_at", "pk"),
+        calendars.feed_meetings(meetings),
         name=network.label,
         show_link=lambda meeting: link,
         filename=f"{network.slug}.ics",
@@ -676,7 +669,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
             "meeting_id", flat=True
         )
     )
-    meetings = _feed_meetings(schedule.personal_meetings(person)).order_by("starts_at", "pk")
+    meetings = calendars.feed_meetings(schedule.personal_meetings(person))
     return _ics_response(
         request,
         meetings,

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from core import keyset
@@ -13,6 +14,7 @@ from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
 from core.ratelimit import is_limited
+from core.sharedparts import shared_part
 from members.models import Post, User
 
 from . import access, contact, eligibility, sections, services
@@ -37,16 +39,26 @@ INVITATIONS_SHOWN = 20
 @cached_for_visitors(NETWORKS_SCOPE)
 def directory(request: HttpRequest) -> HttpResponse:
     """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
+    # The same for everyone at this address: signed-in people share it too.
+    part = shared_part(
+        request, "networks:directory", lambda: _directory_part(request), NETWORKS_SCOPE
+    )
+    return render(request, "networks/directory.html", part)
+
+
+def _directory_part(request: HttpRequest) -> dict:
+    """The directory's page number and its rendered body (form, results, pages)."""
     form = DirectoryFilterForm(request.GET or None)
     networks = Network.objects.for_directory()
     if form.is_bound and form.is_valid():
         networks = form.filter(networks)
     page = Paginator(networks, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "networks/directory.html",
+    body = render_to_string(
+        "networks/_directory_body.html",
         {"form": form, "page": page, "filtered": form.is_bound},
+        request,
     )
+    return {"page_number": page.number, "body": body}
 
 
 @cached_for_visitors(NETWORK_SCOPE)

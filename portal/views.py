@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from articles import selectors as articles_selectors
 from articles.models import ARTICLES_SCOPE
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
+from core.sharedparts import shared_part
 from discussions import preferences as discussion_preferences
 from discussions.email_forms import DiscussionChoicesForm
 from meetings import access as meeting_access
@@ -332,7 +334,6 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @cached_for_visitors(NETWORKS_SCOPE, MEETINGS_SCOPE, ARTICLES_SCOPE)
 def home(request: HttpRequest) -> HttpResponse:
     """What Headnet is, the next public meetings, and a first few networks to look at."""
-    networks = Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS]
     mine = firstuse.home_for(request.user) if request.user.is_authenticated else None
     # The meetings they may see (for a visitor, the public ones), after their own; and
     # that networks meet whose next meeting is not one they may see.
@@ -344,12 +345,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "mine": mine,
-            "networks": networks,
-            "network_count": Network.objects.count(),
+            # A first few networks for visitors only: a signed-in head has their own.
+            "networks": None
+            if mine
+            else Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS],
+            "network_count": None if mine else Network.objects.count(),
             "meetings": meetings,
             "unseen": unseen,
-            "latest_articles": articles_selectors.latest_public_articles(HOME_ARTICLES),
+            # Public articles, the same for everyone.
+            "articles": shared_part(
+                request, "home:articles", _home_articles, ARTICLES_SCOPE, NETWORKS_SCOPE
+            ),
         },
+    )
+
+
+def _home_articles() -> str:
+    return render_to_string(
+        "articles/_home_articles.html",
+        {"latest_articles": articles_selectors.latest_public_articles(HOME_ARTICLES)},
     )
 
 

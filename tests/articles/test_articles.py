@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from articles import services
@@ -260,3 +261,52 @@ def test_the_feed_carries_the_full_sanitised_text_of_a_public_article(client, ne
     # A members' article is not in the public feed at all: neither its words nor its title.
     assert "Members' own words" not in response.content.decode()
     assert "For members" not in response.content.decode()
+
+
+# The home page's articles are rendered once for everyone (core.sharedparts): a
+# signed-in head sees each change to them at once.
+
+
+def test_a_signed_in_head_sees_an_article_on_the_home_page_as_soon_as_it_is_published(
+    client, network
+):
+    client.force_login(factories.make_head())
+    article = factories.make_article(
+        network=network, title="Open letter to the minister", state=Article.State.DRAFT
+    )
+    assert "Open letter to the minister" not in client.get(reverse("home")).content.decode()
+
+    services.publish_article(article=article)
+    assert "Open letter to the minister" in client.get(reverse("home")).content.decode()
+
+    services.unpublish_article(article=article)
+    assert "Open letter to the minister" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_signed_in_head_sees_an_edited_article_title_on_the_home_page_at_once(client, network):
+    client.force_login(factories.make_head())
+    article = factories.make_article(network=network, title="Open letter to the minister")
+    client.get(reverse("home"))
+
+    article.title = "Second letter to the minister"
+    article.save()
+
+    assert "Second letter to the minister" in client.get(reverse("home")).content.decode()
+
+
+def test_a_members_article_stays_off_the_home_page_a_member_filled(network):
+    member, head = Client(), Client()
+    insider = factories.make_head()
+    factories.make_membership(person=insider, network=network)
+    member.force_login(insider)
+    head.force_login(factories.make_head())
+    factories.make_article(network=network, title="Open letter to the minister")
+    factories.make_article(network=network, title="For members", audience="members")
+
+    articles = member.get(reverse("articles:list", args=[network.slug])).content.decode()
+    assert "For members" in articles
+    member.get(reverse("home"))
+    for client in (head, Client()):
+        page = client.get(reverse("home")).content.decode()
+        assert "Open letter to the minister" in page
+        assert "For members" not in page

@@ -8,11 +8,15 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.test import override_settings
 
+from announcements.models import Announcement, Delivery
 from articles.models import Article, Story
 from devdata.scale import LARGEST_SLUG
+from discussions.models import Post as DiscussionPost
+from discussions.models import Thread
+from discussions.threads import POSTS_PER_PAGE
 from fees.models import FeeInvoice
 from meetings.models import CalendarFeed, Meeting, Registration
 from members.models import LocalAuthority, Post, School, User
@@ -20,6 +24,7 @@ from networks import eligibility
 from networks.models import Membership, Network
 from support.models import MentorOffer, Pairing
 from tests import factories
+from voice.models import Ballot, BallotChoice, Decision, Poll, VoteRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +70,21 @@ def _fingerprint() -> str:
             )
         ),
         list(FeeInvoice.objects.order_by("reference").values_list("reference", "state")),
+        list(
+            Announcement.objects.order_by("network__slug", "sent_at", "subject").values_list(
+                "network__slug", "subject", "sent_at"
+            )
+        ),
+        list(
+            Poll.objects.annotate(votes=Count("vote_records"))
+            .order_by("network__slug", "opened_at", "title")
+            .values_list("network__slug", "title", "state", "opened_at", "votes")
+        ),
+        list(
+            Thread.objects.order_by("network__slug", "created_at", "title").values_list(
+                "network__slug", "title", "created_at", "post_count"
+            )
+        ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -97,7 +117,16 @@ def test_seed_scale_makes_a_hundredth_of_england(seeded):
     assert LocalAuthority.objects.count() == 4
     assert f"/networks/{LARGEST_SLUG}/" in seeded
     assert "bench-admin@example.org" in seeded and PASSWORD in seeded
-    for part in ("schools", "people", "registrations", "analyze", "total"):
+    for part in (
+        "schools",
+        "people",
+        "registrations",
+        "announcements",
+        "voice",
+        "discussions",
+        "analyze",
+        "total",
+    ):
         assert f"{part}:" in seeded
 
 
@@ -195,6 +224,64 @@ def test_fees_articles_and_mentoring_are_there(seeded):
         assert Pairing.objects.filter(scheme=offer.scheme, mentor=offer.mentor).count() <= (
             offer.capacity
         )
+
+
+def test_the_largest_network_has_an_archive_of_sent_announcements(seeded):
+    archive = Announcement.objects.filter(network__slug=LARGEST_SLUG).sent()
+    assert archive.count() == 150
+    times = list(archive.values_list("sent_at", "created_at", "fanned_out_at", "updated_at"))
+    assert all(created < sent == fanned == updated for sent, created, fanned, updated in times)
+    assert len({sent.date() for sent, *_ in times}) == 150, "one a day at most"
+    assert all(row.kept_counts["sent"] > 0 for row in archive), "the counts a sender sees"
+    assert not Delivery.objects.exists()
+    assert Announcement.objects.filter(state="draft", sent_at__isnull=True).exists()
+    assert Announcement.objects.exclude(network__slug=LARGEST_SLUG).sent().exists()
+
+
+def test_polls_and_votes_are_as_the_voting_service_leaves_them(seeded):
+    polls = Poll.objects.filter(network__slug=LARGEST_SLUG)
+    assert {poll.state for poll in polls} == {"open", "closed"}
+    benched = polls.filter(state="open").annotate(votes=Count("vote_records")).order_by("-votes")[0]
+    assert benched.secret and benched.votes >= 20
+    for poll in Poll.objects.all():
+        records = VoteRecord.objects.filter(poll=poll)
+        ballots = Ballot.objects.filter(poll=poll)
+        assert ballots.count() == records.count(), "a ballot for each vote"
+        voters = set(records.values_list("person_id", flat=True))
+        assert len(voters) == records.count()
+        assert voters <= set(
+            Membership.objects.active()
+            .filter(network=poll.network)
+            .values_list("person_id", flat=True)
+        )
+        if poll.secret:
+            # A secret ballot names nobody; its results are shown only once it closes.
+            assert not ballots.filter(Q(person__isnull=False) | Q(school__isnull=False)).exists()
+            assert poll.results_shown == "after_closing"
+        else:
+            assert set(ballots.values_list("person_id", flat=True)) == voters
+        if poll.kind == "single":
+            assert not ballots.annotate(n=Count("choices")).exclude(n=1).exists()
+        assert (poll.state == "closed") == (poll.closed_at is not None)
+    assert BallotChoice.objects.filter(option__poll=benched).count() == benched.votes
+    assert Decision.objects.filter(poll__network__slug=LARGEST_SLUG).exists()
+    assert not Decision.objects.exclude(poll__state="closed").exists()
+
+
+def test_threads_have_numbered_posts_and_one_runs_to_many_pages(seeded):
+    threads = Thread.objects.annotate(n=Count("posts"), last=Max("posts__created_at"))
+    for thread in threads:
+        assert thread.n == thread.post_count and thread.last == thread.last_posted_at, thread
+        numbers = list(thread.posts.order_by("number").values_list("number", flat=True))
+        assert numbers == list(range(1, thread.n + 1))
+        assert thread.started_by_id == thread.posts.get(number=1).author_id
+    largest = threads.filter(network__slug=LARGEST_SLUG)
+    assert largest.count() >= 30
+    assert largest.order_by("-post_count")[0].post_count > 2 * POSTS_PER_PAGE
+    assert threads.exclude(network__slug=LARGEST_SLUG).exists()
+    quoting = DiscussionPost.objects.filter(quotes__isnull=False).select_related("quotes")
+    assert quoting.exists()
+    assert all(p.quotes.thread_id == p.thread_id and p.quotes.number < p.number for p in quoting)
 
 
 def test_same_seed_same_data_and_flush_empties_the_database_first(seeded):

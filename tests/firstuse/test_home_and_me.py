@@ -45,8 +45,8 @@ def test_the_signed_in_home_takes_the_same_queries_for_few_and_many(
 ):
     factories.make_meeting(network=network)
     client.force_login(member)
-    client.get(reverse("home"))
-    with django_assert_max_num_queries(14) as few:
+    client.get(reverse("home"))  # renders the part everyone shares (the articles) once
+    with django_assert_max_num_queries(8) as few:
         client.get(reverse("home"))
     for number in range(8):
         other = factories.make_network(name=f"Extra {number}")
@@ -58,7 +58,8 @@ def test_the_signed_in_home_takes_the_same_queries_for_few_and_many(
             ),
             email=member.email,
         )
-    with django_assert_max_num_queries(14) as many:
+    client.get(reverse("home"))  # the writes changed the version of the shared part
+    with django_assert_max_num_queries(8) as many:
         client.get(reverse("home"))
     assert len(many.captured_queries) == len(few.captured_queries)
 

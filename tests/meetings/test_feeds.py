@@ -5,9 +5,10 @@ import datetime
 import pytest
 import recurring_ical_events
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
-from meetings import services
+from meetings import calendars, services
 from meetings.models import LONDON, Meeting
 from tests import factories
 
@@ -213,3 +214,67 @@ def test_my_schedule_offers_a_webcal_subscription_and_a_copy_button(client, memb
     assert "Subscribe in my calendar app" in page
     assert 'data-copy-target="feed-url"' in page and "hidden>Copy the address" in page
     assert "js/copy.js" in page
+
+
+def _ended(ago: datetime.timedelta) -> datetime.datetime:
+    """The start of a 90-minute meeting that ended `ago` ago."""
+    return timezone.now().replace(microsecond=0) - ago - datetime.timedelta(minutes=90)
+
+
+def _feed_url(kind, network, member):
+    if kind == "network":
+        return reverse("meetings:network_feed", args=[network.slug])
+    return reverse("meetings:personal_feed", args=[services.calendar_feed_for(member).token])
+
+
+@pytest.mark.parametrize("kind", ["network", "personal"])
+def test_a_feed_carries_the_past_three_months_and_everything_ahead(client, network, member, kind):
+    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
+    times = {
+        "A hundred days ago": _ended(100 * day),
+        "Just before the window": _ended(calendars.FEED_HISTORY + hour),
+        "Just inside the window": _ended(calendars.FEED_HISTORY - hour),
+        "Eighty days ago": _ended(80 * day),
+        "In five years": timezone.now() + 5 * 365 * day,
+    }
+    meetings = {
+        title: factories.make_meeting(
+            network=network, title=title, starts_at=starts, audience=Meeting.Audience.PUBLIC
+        )
+        for title, starts in times.items()
+    }
+    # Cancelled before its day, a month ago.
+    cancelled = factories.make_meeting(
+        network=network, title="Cancelled last month", audience=Meeting.Audience.PUBLIC
+    )
+    services.cancel_meeting(meeting=cancelled, reason="Snow")
+    starts = _ended(30 * day)
+    Meeting.objects.filter(pk=cancelled.pk).update(
+        starts_at=starts, ends_at=starts + datetime.timedelta(minutes=90)
+    )
+
+    _, events = _events(client.get(_feed_url(kind, network, member)))
+
+    by_title = {
+        str(event["SUMMARY"]).removeprefix("Cancelled: ").partition(": ")[2]: event
+        for event in events
+    }
+    assert set(by_title) == {"Just inside the window", "Eighty days ago", "In five years",
+                             "Cancelled last month"}  # fmt: skip
+    # Inside the window a cancelled meeting stays, so calendars that hold it take it out.
+    assert str(by_title["Cancelled last month"]["STATUS"]) == "CANCELLED"
+    # The UIDs calendars already hold: the meeting's own UUID, as ever.
+    meetings["Cancelled last month"] = cancelled
+    for title, event in by_title.items():
+        assert str(event["UID"]) == f"{meetings[title].uid}@headnet"
+
+
+def test_a_meeting_that_has_left_the_feeds_keeps_its_own_calendar_file(client, network):
+    old = factories.make_meeting(
+        network=network, title="Last year", starts_at=_ended(datetime.timedelta(days=365)),
+        audience=Meeting.Audience.PUBLIC,
+    )  # fmt: skip
+    _, feed = _events(client.get(reverse("meetings:network_feed", args=[network.slug])))
+    _, [event] = _events(client.get(reverse("meetings:ics", args=[old.pk])))
+    assert feed == []
+    assert str(event["UID"]) == f"{old.uid}@headnet"

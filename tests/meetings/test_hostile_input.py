@@ -164,3 +164,14 @@ def test_a_meeting_whose_title_has_a_line_break_still_has_a_calendar_file(client
     assert [str(event["SUMMARY"]) for event in feed.walk("VEVENT")] == [
         "Oxford heads: Heads' forum"
     ]
+
+
+@pytest.mark.parametrize(
+    "title", ["Heads' forum", "Heads'\tforum", "  Heads'  forum ", "Heads'\x07forum",
+              "Heads'\u00a0forum", "Heads'\u2028forum"],
+)  # fmt: skip
+def test_a_title_on_one_line_but_with_odd_spacing_is_tidied_in_the_feed(client, network, title):
+    factories.make_meeting(network=network, audience="public", title=title)
+    feed = _calendar(client.get(reverse("meetings:network_feed", args=[network.slug])))
+    [event] = feed.walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"{network.label}: Heads' forum"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import schedule, services
+from meetings import calendars, schedule, services
 from meetings.models import Meeting
 from tests import factories
 
@@ -132,3 +132,48 @@ def test_a_meeting_s_pages_do_not_grow_with_the_people_going_or_its_papers(
     with django_assert_max_num_queries(MEETING_PAGE_MAX_QUERIES[page]):
         many = _queries(client, url)
     assert many == few
+
+
+def _add_for_feeds(network, other_network, member, count):
+    """Meetings of every shape an event is made from, and some the feeds leave out."""
+    school = factories.make_school()
+    for number in range(count):
+        starts = timezone.now() + datetime.timedelta(days=number + 1)
+        shapes = [
+            {"format": "online", "online_url": "https://meet.example/a"},
+            {"format": "hybrid", "online_url": "https://meet.example/b", "venue_school": school},
+            {"venue_school": school},
+            {"venue_address": "County Hall, Oxford"},
+        ]
+        for fields in shapes:
+            factories.make_meeting(
+                network=network, starts_at=starts, audience=Meeting.Audience.PUBLIC, **fields
+            )
+        cancelled = factories.make_meeting(network=network, starts_at=starts, audience="public")
+        services.cancel_meeting(meeting=cancelled, reason="Snow", notify=False)
+        elsewhere = factories.make_meeting(
+            network=other_network, starts_at=starts, audience="signed_in", format="online",
+            online_url="https://meet.example/c",
+        )  # fmt: skip
+        factories.make_registration(meeting=elsewhere, person=member)
+        # Ended before the feeds' window.
+        factories.make_meeting(
+            network=network, audience="public",
+            starts_at=timezone.now() - calendars.FEED_HISTORY - datetime.timedelta(days=number + 1),
+        )  # fmt: skip
+
+
+def test_feeds_do_not_grow_with_their_events(client, network, other_network, member):
+    urls = [
+        reverse("meetings:network_feed", args=[network.slug]),
+        reverse("meetings:personal_feed", args=[services.calendar_feed_for(member).token]),
+    ]
+    _add_for_feeds(network, other_network, member, 1)
+    few = [_queries(client, url) for url in urls]
+    sizes = [client.get(url).content.count(b"BEGIN:VEVENT") for url in urls]
+
+    _add_for_feeds(network, other_network, member, 6)
+
+    assert [_queries(client, url) for url in urls] == few
+    assert max(few) <= FEED_MAX_QUERIES
+    assert [client.get(url).content.count(b"BEGIN:VEVENT") for url in urls] > sizes

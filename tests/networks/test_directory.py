@@ -138,3 +138,58 @@ def test_page_links_keep_the_filters(client, many_networks):
     page = client.get(reverse("networks:directory"), {"kind": "primary"}).content.decode()
 
     assert "?kind=primary&amp;page=2" in page
+
+
+# A signed-in head's directory renders its list once for everyone at the same address
+# (core.sharedparts): every kind of write the list shows must reach them at once.
+
+
+def test_a_signed_in_head_sees_a_renamed_network_at_once(client, networks):
+    client.force_login(factories.make_head())
+    assert "Heads Up" in client.get(reverse("networks:directory")).content.decode()
+
+    network = networks["Heads Up"]
+    network.name = "Heads Together"
+    network.save()
+
+    page = client.get(reverse("networks:directory")).content.decode()
+    assert "Heads Together" in page
+    assert "Heads Up" not in page
+
+
+def test_a_signed_in_head_sees_a_new_network_and_a_new_area_at_once(client, networks):
+    client.force_login(factories.make_head())
+    client.get(reverse("networks:directory"))
+
+    factories.make_network(name="Wigan Secondary Heads")
+    networks["Heads Up"].areas.add(factories.make_la(code="359", name="Wigan"))
+
+    page = client.get(reverse("networks:directory")).content.decode()
+    assert "Wigan Secondary Heads" in page
+    assert "Wigan" in page.split("Heads Up")[1].split("</article>")[0]
+
+
+def test_a_signed_in_head_no_longer_sees_a_deleted_network(client, networks):
+    client.force_login(factories.make_head())
+    client.get(reverse("networks:directory"))
+
+    networks["Oldham Primary Heads"].delete()
+
+    assert "Oldham Primary Heads" not in client.get(reverse("networks:directory")).content.decode()
+
+
+def test_the_shared_directory_carries_nothing_of_the_person_who_filled_it(networks):
+    staff, head = Client(), Client()
+    staff.force_login(factories.make_user(is_staff=True))
+    head.force_login(factories.make_head())
+    query = {"q": "heads", "page": "1"}
+    admin_link = f'href="{reverse("admin:index")}"'
+    my_link = f'href="{reverse("me")}"'
+
+    assert admin_link in staff.get(reverse("networks:directory"), query).content.decode()
+    page = head.get(reverse("networks:directory"), query).content.decode()
+    visitor = Client().get(reverse("networks:directory"), query).content.decode()
+
+    assert "Oxfordshire Primary Heads" in page
+    assert my_link in page and admin_link not in page
+    assert my_link not in visitor and admin_link not in visitor
