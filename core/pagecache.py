@@ -12,7 +12,9 @@ on the site scope. Each scope has a version in the cache, random, replaced when
 data in the scope changes. A cached page records the versions it was built
 under, so a hit is one round trip: the page and its scopes' current versions
 in one `get_many`. A version that differs, or one that is missing (evicted, or
-never set: it gets a fresh one), is a miss and the page is built again.
+never set: it gets a fresh one), is a miss and the page is built again. `kept()`
+keeps a part of a page the same way (core.sharedparts: parts of signed-in pages
+that are the same for everyone).
 
 Which scopes a write changes is said once, by the model written: a watched
 model's `page_scopes()` names them (a meeting: its network's and "meetings").
@@ -144,22 +146,20 @@ def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
     return response
 
 
-def _fresh_versions(keys: list[str], versions: tuple) -> dict[str, str]:
-    """New versions for those the cache lacks (evicted, or never set); stored only with
-    something kept (`_with_fresh`), so an address that does not exist leaves nothing."""
-    return {
-        key: uuid.uuid4().hex
-        for key, version in zip(keys, versions, strict=True)
-        if version is None
-    }
-
-
-def _with_fresh(keys: list[str], versions: tuple, fresh: dict[str, str]) -> tuple[str, ...]:
-    # A write while the thing was built set the version first: what is kept then never
-    # matches it, and is built again.
-    for key, version in fresh.items():
-        cache.add(key, version, None)
-    return tuple(version or fresh[key] for key, version in zip(keys, versions, strict=True))
+def _current_versions(keys: list[str], versions: tuple) -> tuple[tuple[str, ...], list[str]]:
+    """The versions, with a new one set for each the cache lacks (evicted, or never
+    set), and the keys this call set. Read before the page is built: a write while it
+    is built leaves it stale."""
+    current, added = [], []
+    for key, version in zip(keys, versions, strict=True):
+        if version is None:
+            version = uuid.uuid4().hex
+            if cache.add(key, version, None):
+                added.append(key)
+            else:  # another request set it first
+                version = cache.get(key)
+        current.append(version)
+    return tuple(current), added
 
 
 def kept[T](key: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
@@ -171,9 +171,9 @@ def kept[T](key: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
     stored = found.get(key)
     if stored is not None and stored[0] == versions:
         return stored[1]
-    fresh = _fresh_versions(version_keys, versions)
+    versions, _ = _current_versions(version_keys, versions)
     value = build()
-    cache.set(key, (_with_fresh(version_keys, versions, fresh), value), PAGE_SECONDS)
+    cache.set(key, (versions, value), PAGE_SECONDS)
     return value
 
 
@@ -200,12 +200,19 @@ def cached_for_visitors(*scopes: str) -> Callable:
             stored = found.get(page_key)
             if stored is not None and stored["versions"] == versions:
                 return _from_stored(request, stored)
-            fresh = _fresh_versions(version_keys, versions)
-            response = view(request, *args, **kwargs)
-            if _is_shareable(request, response):
-                versions = _with_fresh(version_keys, versions, fresh)
-                cache.set(page_key, _stored(response, versions), PAGE_SECONDS)
-            return response
+            versions, added = _current_versions(version_keys, versions)
+            kept_page = False
+            try:
+                response = view(request, *args, **kwargs)
+                if _is_shareable(request, response):
+                    cache.set(page_key, _stored(response, versions), PAGE_SECONDS)
+                    kept_page = True
+                return response
+            finally:
+                if added and not kept_page:
+                    # Nothing kept (a 404 too): an address that does not exist leaves no
+                    # version behind. A missing version is only ever a miss: safe to remove.
+                    cache.delete_many(added)
 
         return wrapper
 
