@@ -514,7 +514,7 @@ class ScaleSeeder:
         with transaction.atomic():
             for name, part in parts:
                 self._timed(name, part)
-            pagecache.invalidate()  # bulk inserts send no model signals
+            pagecache.invalidate(pagecache.SITE)  # bulk inserts send no model signals
         self._timed("analyze", self.analyze)
         return self.report
 

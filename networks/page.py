@@ -2,8 +2,8 @@
 
 The network with its areas, purposes and fee scheme, its sub-groups, who runs it (with
 the posts their names show), this year's workhubs and the fee in words: the same for
-every viewer, so kept for each network under the page cache's version (any write to a
-model a page shows replaces it: core.pagecache). Who the viewer is, and their own
+every viewer, so kept for each network under the page cache's versions of the network's
+scope and the site's (a write to a model the page shows replaces one: core.pagecache). Who the viewer is, and their own
 membership, is never kept here.
 """
 
@@ -36,7 +36,7 @@ def network_page(
 ) -> tuple[NetworkPage | None, Membership | None]:
     """The page's shared parts (None: no such network) and the viewer's live membership.
 
-    `version`: pagecache.version(), read before anything the page shows, so that parts
+    `version`: pagecache.version() of the network's scope, read before anything the page shows, so that parts
     read before a write commits are never kept under the version that follows it. Kept:
     one query (the viewer's membership). Not kept: the queries below, the viewer's
     membership riding on the coordinators'."""

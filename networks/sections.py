@@ -8,8 +8,10 @@ NetworkAccess and returns a Section, or None to show nothing.
 A provider registered as shared promises that its section depends only on the network
 and the viewer's role in it (visitor, signed in, member, coordinator, administrator,
 site staff), never on who they are. Shared sections are kept in the cache for each
-network and role, under the page cache's version: any write to a model a page shows
-replaces it (core.pagecache), so a kept section is never older than the last change.
+network and role, under the page cache's versions of the network's scope and the
+site's: a write to a model the page shows replaces one (core.pagecache), so a kept
+section is never older than the last change. The apps whose sections are shared are
+therefore in PAGE_CACHE_APPS, and their models name the network's scope.
 To hold them to the promise, shared providers get no request and a stand-in for the
 viewer's membership that carries only its role and status.
 """
@@ -54,7 +56,7 @@ def register(provider: Callable, *, shared: bool = False) -> Callable:
 
 def sections_for(request, perms, *, version: str) -> list[Section]:
     """Every registered app's section for this page, in their order. `version`:
-    pagecache.version(), read before anything the page shows."""
+    pagecache.version() of the network's scope, read before anything the page shows."""
     shared = _shared_sections(perms, version)
     sections = [
         shared[_name(provider)] if provider in _shared else provider(request, perms)

@@ -20,7 +20,7 @@ from members.models import Post, User
 from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
-from .models import Network
+from .models import NETWORK_SCOPE, NETWORKS_SCOPE, Network, network_scope
 from .page import active_member_count, network_page
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
@@ -37,11 +37,13 @@ INVITE_LIMIT_PER_ADDRESS = 3  # a day
 INVITATIONS_SHOWN = 20
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORKS_SCOPE)
 def directory(request: HttpRequest) -> HttpResponse:
     """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
     # The same for everyone at this address: signed-in people share it too.
-    part = shared_part(request, "networks:directory", lambda: _directory_part(request))
+    part = shared_part(
+        request, "networks:directory", lambda: _directory_part(request), NETWORKS_SCOPE
+    )
     return render(request, "networks/directory.html", part)
 
 
@@ -60,9 +62,10 @@ def _directory_part(request: HttpRequest) -> dict:
     return {"page_number": page.number, "body": body}
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = pagecache.version()  # before anything the page shows is read
+    # Before anything the page shows is read.
+    version = pagecache.version(network_scope(slug))
     viewer = request.user
     page, own = network_page(slug, viewer, version)
     if page is None:
@@ -136,7 +139,7 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
-    version = pagecache.version()  # before the count is read
+    version = pagecache.version(network_scope(slug))  # before the count is read
     perms = access.get_network_for_member_list(request.user, slug)
     network = perms.network
     members = (
@@ -404,7 +407,7 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's workhubs by academic year, this year first; earlier years are records."""
     network = access.get_network(slug)
@@ -423,7 +426,7 @@ def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network

@@ -15,7 +15,7 @@ from fees.models import FeeInvoice, FeeScheme
 from members import suppression
 from members.models import Post, School
 from networks.access import NetworkAccess
-from networks.models import Membership, Network
+from networks.models import Membership, Network, network_scope
 
 from . import access
 
@@ -61,7 +61,7 @@ def school_choices(network: Network) -> list[tuple[int, str]]:
     network of people, the schools of its members' current posts. Kept in the cache under
     the page cache's version (a large network's people hold posts at thousands of
     schools); one query when not kept."""
-    key = f"office:schools:{pagecache.version()}:{network.pk}:{timezone.localdate().isoformat()}"
+    key = f"office:schools:{pagecache.version(network_scope(network.slug))}:{network.pk}:{timezone.localdate().isoformat()}"
     kept = cache.get(key)
     if kept is not None:
         return kept

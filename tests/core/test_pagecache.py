@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.deletion import Collector
 from django.http import HttpResponse
@@ -173,7 +174,7 @@ def test_a_page_that_belongs_to_one_visitor_is_not_kept(rf: RequestFactory, view
         calls.append(request)
         return view(request)
 
-    cached = pagecache.cached_for_visitors(counted)
+    cached = pagecache.cached_for_visitors(pagecache.SITE)(counted)
     for _ in range(2):
         request = _visitor_request(rf)
         assert cached(request).status_code == 200
@@ -192,27 +193,36 @@ def _visitor_request(rf):
     return request
 
 
+def _version(scope: str) -> str | None:
+    return cache.get(pagecache._version_key(scope))
+
+
 def test_a_write_in_a_transaction_replaces_the_version_again_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    before = pagecache._version()
+    network = factories.make_network()
+    scope = f"network:{network.slug}"
+    before = _version(scope)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        factories.make_network()
-        during = pagecache._version()
+        network.summary = "Heads of the primary schools of Cherwell"
+        network.save()
+        during = _version(scope)
     for callback in callbacks:
         callback()
 
     assert during != before
-    assert pagecache._version() not in (before, during)
+    assert _version(scope) not in (before, during)
 
 
 def test_records_no_page_shows_leave_the_cache_alone():
     network = factories.make_network()
-    before = pagecache._version()
+    cache.set(pagecache._version_key(pagecache.SITE), "before", None)
+    cache.set(pagecache._version_key(f"network:{network.slug}"), "before", None)
 
     audit.record(obj=network, action="test", summary="Something happened")
 
-    assert pagecache._version() == before
+    assert _version(pagecache.SITE) == "before"
+    assert _version(f"network:{network.slug}") == "before"
 
 
 def test_records_no_page_shows_keep_djangos_fast_delete():
