@@ -2,9 +2,9 @@
 
 The network with its areas, purposes and fee scheme, its sub-groups, who runs it (with
 the posts their names show), this year's workhubs and the fee in words: the same for
-every viewer, so kept for each network under the page cache's versions of the network's
-scope and the site's (a write to a model the page shows replaces one: core.pagecache). Who the viewer is, and their own
-membership, is never kept here.
+every viewer, so kept for each network under the page cache's versions of the
+network's scope and the site's (a write to a model the page shows replaces one:
+core.pagecache). Who the viewer is, and their own membership, is never kept here.
 """
 
 from dataclasses import dataclass
@@ -36,10 +36,10 @@ def network_page(
 ) -> tuple[NetworkPage | None, Membership | None]:
     """The page's shared parts (None: no such network) and the viewer's live membership.
 
-    `version`: pagecache.version() of the network's scope, read before anything the page shows, so that parts
-    read before a write commits are never kept under the version that follows it. Kept:
-    one query (the viewer's membership). Not kept: the queries below, the viewer's
-    membership riding on the coordinators'."""
+    `version`: pagecache.version() of the network's scope, read before anything the
+    page shows, so that parts read before a write commits are never kept under the
+    version that follows it. Kept: one query (the viewer's membership). Not kept: the
+    queries below, the viewer's membership riding on the coordinators'."""
     this_year = academic_year_of()
     key = f"networks:page:{version}:{slug}:{this_year}"
     page = cache.get(key)
@@ -74,14 +74,3 @@ def network_page(
     )
     cache.set(key, page, pagecache.PAGE_SECONDS)
     return page, own
-
-
-def active_member_count(network: Network, version: str) -> int:
-    """How many active members the network has (the member list's total), kept in the
-    cache under the page cache's version (read before the count); one query when not."""
-    key = f"networks:member-count:{version}:{network.pk}"
-    count = cache.get(key)
-    if count is None:
-        count = network.memberships.active().count()
-        cache.set(key, count, pagecache.PAGE_SECONDS)
-    return count

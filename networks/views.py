@@ -21,7 +21,7 @@ from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
 from .models import NETWORK_SCOPE, NETWORKS_SCOPE, Network, network_scope
-from .page import active_member_count, network_page
+from .page import network_page
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -139,8 +139,22 @@ def network_leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
-    version = pagecache.version(network_scope(slug))  # before the count is read
     perms = access.get_network_for_member_list(request.user, slug)
+    network = perms.network
+    # The same for every member at this address, but for whose addresses it shows
+    # (all of them to site staff): kept once for each, while the network is unchanged.
+    shown = "every address" if perms.is_site_staff else "shared addresses"
+    part = shared_part(
+        request,
+        f"networks:members:{shown}",
+        lambda: _member_list_part(request, perms),
+        network_scope(network.slug),
+    )
+    return render(request, "networks/network_members.html", {"network": network, **part})
+
+
+def _member_list_part(request: HttpRequest, perms: access.NetworkAccess) -> dict:
+    """The member list's total and its rendered table and page links."""
     network = perms.network
     members = (
         network.memberships.active()
@@ -155,18 +169,13 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     # the user table serves this order, so the last page costs what the first does.
     page = keyset.paginate(members, MEMBERS_ORDER, request.GET, MEMBERS_PAGE_SIZE)
     rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
-    total = active_member_count(network, version)
-    return render(
+    total = network.memberships.active().count()
+    body = render_to_string(
+        "networks/_member_list_body.html",
+        {"page": page, "rows": rows, "position": _member_list_position(page, total)},
         request,
-        "networks/network_members.html",
-        {
-            "network": network,
-            "page": page,
-            "rows": rows,
-            "total": total,
-            "position": _member_list_position(page, total),
-        },
     )
+    return {"total": total, "body": body}
 
 
 def _member_list_position(page: keyset.KeysetPage, total: int) -> str:
