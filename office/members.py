@@ -55,20 +55,29 @@ def fee_scheme_of(network: Network) -> FeeScheme | None:
     return FeeScheme.objects.filter(network=network).first()
 
 
-def school_choices(network: Network) -> list[tuple[int, str]]:
-    """The schools of the network's people now, by name: its seated schools, or for a
-    network of people, the schools of its members' current posts. Kept in the cache while
-    the network is unchanged (a large network's people hold posts at thousands of
-    schools); one query when not kept."""
+# A list of more schools than this is no use as a list (nobody goes through thousands of
+# options, by keyboard or screen reader, and they made the page megabytes): a larger
+# network finds a school's members with the search, which matches school names.
+SCHOOL_LIST_MAX = 300
 
-    def found() -> list[tuple[int, str]]:
+
+def school_choices(network: Network) -> list[tuple[int, str]] | None:
+    """The schools of the network's people now, by name: its seated schools, or for a
+    network of people, the schools of its members' current posts; None when there are
+    more than SCHOOL_LIST_MAX. Kept in the cache while the network is unchanged; one
+    query when not kept."""
+
+    def found() -> list[tuple[int, str]] | None:
         live = Membership.objects.live().filter(network=network)
         if network.is_school_based:
             schools = School.objects.filter(pk__in=live.values("school"))
         else:
             posts = Post.objects.current().filter(person__in=live.values("person"))
             schools = School.objects.filter(pk__in=posts.values("school"))
-        return list(schools.order_by("name", "pk").values_list("pk", "name"))
+        listed = list(
+            schools.order_by("name", "pk").values_list("pk", "name")[: SCHOOL_LIST_MAX + 1]
+        )
+        return listed if len(listed) <= SCHOOL_LIST_MAX else None
 
     # Posts begin and end by date, with no write: a day's list is kept for that day.
     key = f"office:schools:{network.pk}:{timezone.localdate().isoformat()}"
@@ -100,7 +109,13 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, network: Network, scheme: FeeScheme | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", "Any school"), *school_choices(network)]
+        schools = school_choices(network)
+        if schools is None:
+            # Too many to list: a link to a school's members still filters, and the
+            # form keeps it.
+            self.fields["school"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        else:
+            self.fields["school"].choices = [("", "Any school"), *schools]
         if scheme is None:
             del self.fields["fee"]
         else:

@@ -107,6 +107,25 @@ def test_the_school_filter_offers_the_network_s_schools_only(
     assert offered == ["Any school", "Abbey School", "Brook High", "Cross Lane", "Dale Academy"]
 
 
+def test_a_network_of_more_schools_than_a_list_can_hold_is_searched_not_listed(
+    client, administrator, school_network, people, monkeypatch
+):
+    monkeypatch.setattr(member_lists, "SCHOOL_LIST_MAX", 3)
+    client.force_login(administrator)
+
+    page = _list(client, school_network).content.decode()
+    by_link = _list(client, school_network, school=people["waived"].school_id)
+    by_search = _list(client, school_network, q="Cross Lane")
+
+    assert '<select name="school"' not in page
+    assert "A name or a school." in page  # the search says it finds schools
+    assert _names(by_link) == ["Cas Waived"]  # a link to a school's members still works
+    assert f'type="hidden" name="school" value="{people["waived"].school_id}"' in (
+        by_link.content.decode()
+    )
+    assert _names(by_search) == ["Cas Waived"]
+
+
 def test_members_whose_email_bounces_are_marked_and_can_be_listed(
     client, administrator, school_network, people
 ):
