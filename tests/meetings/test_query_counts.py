@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings import calendars, schedule, services
 from meetings.models import Meeting
+from networks.models import Membership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,12 +89,22 @@ def test_schedules_and_feeds_do_not_grow_with_the_meetings_shown(
 
 
 def test_my_schedule_function_uses_two_queries(network, member, django_assert_num_queries):
+    other = factories.make_network(name="Second Heads Network")
+    factories.make_membership(person=member, network=other)
+    memberships = list(Membership.objects.live().filter(person=member))
     _add(network, 3, member)
     with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
-        few = schedule.my_schedule(member)
+        few = schedule.my_schedule(member, memberships=memberships)
     _add(network, 20, member)
+    _add(other, 5, member)
     with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
-        many = schedule.my_schedule(member)
+        many = schedule.my_schedule(member, memberships=memberships)
+    with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES + 1):  # its memberships too
+        assert schedule.my_schedule(member) == many
+    # One branch per network, merged in time order.
+    assert {meeting.network_id for meeting in many["meetings"]} == {network.pk, other.pk}
+    starts = [meeting.starts_at for meeting in many["meetings"]]
+    assert starts == sorted(starts)
     assert len(many["meetings"]) > len(few["meetings"])
     assert all(meeting.my_registration for meeting in many["meetings"])
     for meeting in many["meetings"]:
