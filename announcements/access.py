@@ -137,11 +137,11 @@ def readable_q(access: AnnouncementAccess) -> Q:
 
 def archive(access: AnnouncementAccess) -> QuerySet[Announcement]:
     """The network's sent announcements the person may read, with what a row shows."""
-    return (
-        Announcement.objects.filter(network=access.network)
-        .filter(readable_q(access) & Q(state__in=SENT_STATES))
-        .select_related("network", "subgroup", "workhub", "meeting", "author")
-    )
+    # Through the network's own manager: each row is given the network in hand, so the
+    # query joins no network row (a join that cost more to plan than to run).
+    return access.network.announcements.filter(
+        readable_q(access) & Q(state__in=SENT_STATES)
+    ).select_related("subgroup", "workhub", "meeting", "author")
 
 
 def unsent(access: AnnouncementAccess) -> QuerySet[Announcement]:

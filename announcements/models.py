@@ -87,8 +87,14 @@ class Announcement(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [
-            # The archive: a network's sent announcements, newest first, by pages.
-            models.Index(fields=["network", "state", "-sent_at", "-id"], name="announce_archive"),
+            # The archive and the network page's latest: a network's sent (or sending)
+            # announcements, newest first, by pages, read in order and stopped at the
+            # page's end (the states are access.SENT_STATES, held equal by a test).
+            models.Index(
+                fields=["network", "-sent_at", "-id"],
+                condition=models.Q(state__in=["sending", "sent"]),
+                name="announce_archive",
+            ),
             # The scheduler's look for announcements that are due.
             models.Index(fields=["state", "send_at"], name="announce_due"),
         ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from articles.access import visible_articles
 from articles.models import Article
-from core import keyset
+from core import fragments, keyset
 
 from . import access, audiences, sending, services
 from .access import AnnouncementAccess
@@ -23,6 +23,23 @@ PAGE_SIZE = 20
 ARCHIVE_ORDER = ["-sent_at", "-id"]
 # Drafts and scheduled ones listed above the archive for the people who write them.
 UNSENT_SHOWN = 50
+
+
+def _sent_html(rows: list[Announcement], heading: str) -> str:
+    """A page of sent announcements, the same for every reader of the archive: rendered
+    once for them all, from each row and everything it names."""
+    made_of = (
+        heading,
+        [
+            [
+                fragments.state(obj)
+                for obj in (row, row.network, row.subgroup, row.workhub, row.meeting, row.author)
+            ]
+            for row in rows
+        ],
+    )
+    context = {"rows": rows, "heading": heading}
+    return fragments.render("announcements/_archive_rows.html", context, made_of)
 
 
 @login_required
@@ -38,6 +55,7 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": reader.network,
             "page": page,
+            "sent_html": _sent_html(page.rows, "h3" if unsent else "h2"),
             "unsent": unsent,
             "can_write": reader.can_write,
         },

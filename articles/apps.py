@@ -9,4 +9,4 @@ class ArticlesConfig(AppConfig):
 
         from .sections import latest_articles_section
 
-        sections.register(latest_articles_section)
+        sections.register(latest_articles_section, shared=True)

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.markdown import render_markdown
-from networks.models import Network
+from networks.models import Network, network_scope
 
 # Slugs the article URLs use for their own pages.
 RESERVED_SLUGS = {"new"}
+# Public articles across networks, as the home page lists them (core.pagecache).
+ARTICLES_SCOPE = "articles"
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -94,6 +96,9 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.network.slug, self.slug])
 
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug), ARTICLES_SCOPE]
+
     def _free_slug(self) -> str:
         base = slugify(self.title)[:90] or "article"
         taken = (
@@ -141,6 +146,9 @@ class StoryInbox(models.Model):
 
     def __str__(self):
         return f"Stories to {self.network}"
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
 
 def new_story_token() -> tuple[str, str]:
@@ -220,6 +228,9 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:story", args=[self.network.slug, self.pk])
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
     @property
     def is_anonymous(self) -> bool:

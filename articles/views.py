@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.pagecache import cached_for_visitors
 from core.ratelimit import is_limited_today
 from networks import access as network_access
+from networks.models import NETWORK_SCOPE
 
 from . import access, services
 from .forms import ArticleForm, ModerationForm, StoryForm, StoryInboxForm, StoryReviseForm
@@ -35,7 +36,7 @@ def _perms(request, slug):
 # Articles -----------------------------------------------------------------------
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def article_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's published articles the viewer may read; drafts for those who write."""
     perms = _perms(request, slug)
@@ -57,7 +58,7 @@ def article_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def article_detail(request: HttpRequest, slug: str, article_slug: str) -> HttpResponse:
     try:
         article, perms = access.get_article_for_user(request.user, slug, article_slug)
@@ -209,13 +210,13 @@ class ArticleFeed(Feed):
         return article.revised_at or article.published_at
 
 
-article_feed = cached_for_visitors(ArticleFeed())
+article_feed = cached_for_visitors(NETWORK_SCOPE)(ArticleFeed())
 
 
 # Stories ----------------------------------------------------------------------
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def story_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Published stories, newest first: public, like the network's page."""
     perms = _perms(request, slug)
@@ -235,7 +236,7 @@ def story_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def story_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     story = access.get_published_story(slug, pk)
     return render(request, "articles/story_detail.html", {"story": story, "network": story.network})

@@ -29,6 +29,7 @@ from voice.models import Poll  # noqa: E402
 
 HOST = "127.0.0.1"
 ADMIN_LIST = "Admin: membership list"
+OFFICE_LIST = "Office: member list"
 STOCK_ADMIN_LIST = "Admin: membership list, stock Django"
 
 
@@ -128,7 +129,7 @@ def pages() -> list[dict]:
          "signed in"),
         ("Thread", reverse("discussions:thread", args=[network.slug, thread.pk]), "member",
          "signed in"),
-        ("Office: member list", f"/networks/{network.slug}/office/members/", "admin",
+        (OFFICE_LIST, f"/networks/{network.slug}/office/members/", "admin",
          "signed in"),
         (ADMIN_LIST, f"/admin/networks/membership/?network={network.pk}",
          "admin", "signed in"),
@@ -140,8 +141,10 @@ def pages() -> list[dict]:
         {"name": name, "path": path, "cookie": cookies[who], "kind": kind}
         for name, path, who, kind in listed
     ]
-    for page in found:  # the stock admin is the reference for ours, not a page of the site
-        if page["name"] in (ADMIN_LIST, STOCK_ADMIN_LIST):
+    # The stock admin is the reference for the two membership lists administrators use,
+    # not a page of the site.
+    for page in found:
+        if page["name"] in (ADMIN_LIST, OFFICE_LIST, STOCK_ADMIN_LIST):
             page["stock"] = page["name"] == STOCK_ADMIN_LIST
     return found
 

@@ -136,6 +136,8 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "networks.EmailPreference",
     "members.EmailSuppression",
     "networks.ImportBatch",
+    "networks.Invitation",
+    "networks.ContactMessage",
     # A ballot changes no page a visitor sees (results are for members).
     "voice.Ballot",
     "voice.BallotChoice",
@@ -199,7 +201,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one client a connection pool rather than one a call.
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

@@ -2,12 +2,29 @@
 
 Most requests to a public page come from people who are not signed in and
 from calendar apps polling feeds; all of them see the same bytes for the same
-address. `cached_for_visitors` keeps those bytes in the cache, keyed by the
-full address (scheme, host, path and query) and by one site-wide version. Any
-write to one of our models (any save, delete or many-to-many change, once its
-transaction commits) replaces the version, so no page served from the cache is
-older than the last change to the data. Writes that bypass the model signals
-(bulk inserts, queryset updates of what pages show) call `invalidate()` themselves.
+address. `cached_for_visitors` keeps those bytes in the cache at a key made
+from the full address alone (scheme, host, path and query).
+
+Scopes say what a page shows. A view names its scopes when it is decorated,
+filled from its URL's arguments ("network:{slug}" for a network's pages, "meetings"
+for the pages that list meetings across networks); every page also depends
+on the site scope. Each scope has a version in the cache, random, replaced when
+data in the scope changes. A cached page records the versions it was built
+under, so a hit is one round trip: the page and its scopes' current versions
+in one `get_many`. A version that differs, or one that is missing (evicted, or
+never set: it gets a fresh one), is a miss and the page is built again. `kept()`
+keeps a part of a page the same way (core.sharedparts: parts of signed-in pages
+that are the same for everyone).
+
+Which scopes a write changes is said once, by the model written: a watched
+model's `page_scopes()` names them (a meeting: its network's and "meetings").
+Every save, delete and many-to-many change of a watched model replaces those
+versions, now and again once its transaction commits. A watched model that
+names no scopes (or whose scopes cannot be worked out, say during a cascade)
+replaces the site scope's version, which every page depends on: forgetting to
+name them costs speed, never correctness. Writes that send no model signals
+(bulk inserts, queryset updates of what pages show) call `invalidate()` with
+the scopes they change.
 
 Which models' writes count is declared where the apps are wired together
 (settings PAGE_CACHE_APPS and PAGE_CACHE_UNSHOWN_MODELS): this floor names no
@@ -21,50 +38,72 @@ a cookie, and a page that used the CSRF token (it belongs to one visitor).
 """
 
 import functools
+import gzip
 import hashlib
+import re
 import uuid
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-VERSION_KEY = "pagecache:version"
+SITE = "site"
 PAGE_SECONDS = 5 * 60
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+KEPT_HEADERS = ("Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+# A page this large is kept compressed: a calendar feed of thousands of events is
+# megabytes, a tenth of it gzipped, and moving it out of the cache and over the wire
+# was most of a hit's time. Browsers and calendar apps all accept gzip; the few
+# clients that do not get it decompressed. Smaller pages gain too little to bother.
+GZIP_FROM_BYTES = 32 * 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Random, not a counter: if the key is ever evicted, no old page comes back.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _version_key(scope: str) -> str:
+    return f"pagecache:version:{scope}"
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def _new_versions(keys: Iterable[str]) -> None:
+    # Random, not a counter: if a key is ever evicted, no old page comes back.
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
-def invalidate() -> None:
-    """Forget every cached page, now and again when the current transaction commits."""
+def invalidate(*scopes: str) -> None:
+    """Forget the pages that show these scopes, now and again when the transaction commits."""
+    if not scopes:
+        raise TypeError("invalidate() needs the scopes that changed (SITE for every page).")
+    keys = {_version_key(scope) for scope in scopes}
     # Now, so this request and this transaction never read an older page; on
     # commit, because a request that ran in between may have cached the data
     # as it stood before the commit under the version set now.
-    _new_version()
-    transaction.on_commit(_new_version)
+    _new_versions(keys)
+    transaction.on_commit(functools.partial(_new_versions, keys))
+
+
+def scopes_of(instance) -> list[str]:
+    """The scopes a write to this object changes: those it names, else the whole site."""
+    page_scopes = getattr(instance, "page_scopes", None)
+    if page_scopes is None:
+        return [SITE]
+    try:
+        return list(page_scopes()) or [SITE]
+    except ObjectDoesNotExist:  # a relation already gone (a cascade): assume everything
+        return [SITE]
 
 
 def _is_visitor_request(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
     return (
         request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
     )
 
 
@@ -79,46 +118,138 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _key(request: HttpRequest, version: str) -> str:
+def _page_key(request: HttpRequest) -> str:
     # The whole address, scheme and host too: a page that builds a link from the
     # request (a feed, a redirect) differs by host, and one request naming another
     # allowed host must not decide what every visitor gets. Our pages build absolute
     # links from SITE_URL; this keeps a page that forgets it from spreading.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pagecache:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _stored(response: HttpResponse, versions: tuple[str, ...]) -> dict:
+    content = response.content
+    gzipped = len(content) >= GZIP_FROM_BYTES
+    return {
+        "versions": versions,
+        # mtime=0: the same page compresses to the same bytes.
+        "content": gzip.compress(content, mtime=0) if gzipped else content,
+        "gzipped": gzipped,
+        "content_type": response["Content-Type"],
+        "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+        "last_modified": parse_http_date_safe(response.get("Last-Modified", "")),
+    }
 
 
 def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
-    response = HttpResponse(stored["content"], status=200)
-    for header, value in stored["headers"].items():
-        response[header] = value
+    content, headers = stored["content"], stored["headers"]
+    gzipped = stored["gzipped"]
+    if gzipped and not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        content, gzipped = gzip.decompress(content), False
+    response = HttpResponse(content, content_type=stored["content_type"])
+    for name, value in headers.items():
+        response.headers[name] = value
+    if stored["gzipped"]:
+        response.headers["Vary"] = "Accept-Encoding"
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+        etag = headers.get("ETag")
+        if etag and not etag.startswith("W/"):
+            # Other bytes than the page's own: the tag says only "the same content".
+            response.headers["ETag"] = f"W/{etag}"
     # A calendar app asking "changed since?" still gets its 304.
-    return get_conditional_response(
-        request,
-        etag=response.get("ETag"),
-        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-        response=response,
-    )
+    meta = request.META
+    if any(name in meta for name in CONDITIONAL_HEADERS):
+        return get_conditional_response(
+            request,
+            etag=headers.get("ETag"),
+            last_modified=stored["last_modified"],
+            response=response,
+        )
+    return response
 
 
-def cached_for_visitors(view):
-    """Serve the view's page from the cache to visitors without a session."""
+def _current_versions(keys: list[str], versions: tuple) -> tuple[tuple[str, ...], list[str]]:
+    """The versions, with a new one set for each the cache lacks (evicted, or never
+    set), and the keys this call set. Read before the page is built: a write while it
+    is built leaves it stale."""
+    current, added = [], []
+    for key, version in zip(keys, versions, strict=True):
+        if version is None:
+            version = uuid.uuid4().hex
+            if cache.add(key, version, None):
+                added.append(key)
+            else:  # another request set it first
+                version = cache.get(key)
+        current.append(version)
+    return tuple(current), added
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _is_visitor_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, _version())
-        stored = cache.get(key)
-        if stored is not None:
-            return _from_stored(request, stored)
-        response = view(request, *args, **kwargs)
-        if _is_shareable(request, response):
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, {"content": response.content, "headers": headers}, PAGE_SECONDS)
-        return response
 
-    return wrapper
+def kept[T](key: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
+    """The value kept at `key` while these scopes (and the site's) are unchanged, else
+    `build()` kept anew: one cache round trip when it is there."""
+    version_keys = [_version_key(SITE), *map(_version_key, scopes)]
+    found = cache.get_many([key, *version_keys])
+    versions = tuple(found.get(version_key) for version_key in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1]
+    versions, _ = _current_versions(version_keys, versions)
+    value = build()
+    cache.set(key, (versions, value), PAGE_SECONDS)
+    return value
+
+
+def version(*scopes: str) -> str:
+    """The current versions of these scopes and the site's, as one string: the key of a
+    cached part of a page that shows them (networks.page, a network's sections). Read it
+    before reading anything the part shows, as a page does."""
+    keys = [_version_key(SITE), *map(_version_key, scopes)]
+    found = cache.get_many(keys)
+    versions, _ = _current_versions(keys, tuple(found.get(key) for key in keys))
+    return ":".join(versions)
+
+
+def cached_for_visitors(*scopes: str) -> Callable:
+    """Serve the view's page from the cache to visitors without a session.
+
+    The scopes are what the page shows, filled from the view's URL arguments:
+    `@cached_for_visitors("network:{slug}")`."""
+    if not scopes or not all(isinstance(scope, str) for scope in scopes):
+        raise TypeError("cached_for_visitors needs the scopes the page shows, as strings.")
+
+    site_key = _version_key(SITE)
+    scope_keys = [_version_key(scope) for scope in scopes]  # filled in for each request
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _is_visitor_request(request):
+                return view(request, *args, **kwargs)
+            page_key = _page_key(request)
+            version_keys = [site_key, *(key.format_map(kwargs) for key in scope_keys)]
+            found = cache.get_many([page_key, *version_keys])
+            versions = tuple(found.get(key) for key in version_keys)
+            stored = found.get(page_key)
+            if stored is not None and stored["versions"] == versions:
+                return _from_stored(request, stored)
+            versions, added = _current_versions(version_keys, versions)
+            kept_page = False
+            try:
+                response = view(request, *args, **kwargs)
+                if _is_shareable(request, response):
+                    cache.set(page_key, _stored(response, versions), PAGE_SECONDS)
+                    kept_page = True
+                return response
+            finally:
+                if added and not kept_page:
+                    # Nothing kept (a 404 too): an address that does not exist leaves no
+                    # version behind. A missing version is only ever a miss: safe to remove.
+                    cache.delete_many(added)
+
+        return wrapper
+
+    return decorator
 
 
 def watched_models() -> list[type]:
@@ -132,20 +263,27 @@ def watched_models() -> list[type]:
     ]
 
 
-def _on_save(sender, update_fields=None, **kwargs) -> None:
+def _on_save(sender, instance, update_fields=None, **kwargs) -> None:
     # Signing in writes last_login, which no page shows.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    invalidate()
+    invalidate(*scopes_of(instance))
 
 
-def _on_change(sender, **kwargs) -> None:
-    invalidate()
+def _on_delete(sender, instance, **kwargs) -> None:
+    invalidate(*scopes_of(instance))
 
 
-def _on_m2m_change(sender, action, **kwargs) -> None:
-    if action.startswith("post_"):
-        invalidate()
+def _on_m2m_change(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        changed = [instance]
+    elif pk_set is not None:  # from the other side (an area's networks.add(...))
+        changed = list(model._default_manager.filter(pk__in=pk_set))
+    else:  # the other side's clear(): which ones is no longer known
+        changed = [None]
+    invalidate(*{scope for obj in changed for scope in scopes_of(obj)})
 
 
 def connect_signals() -> None:
@@ -153,7 +291,7 @@ def connect_signals() -> None:
     for model in watched_models():
         label = model._meta.label_lower
         post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{label}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"pagecache-delete-{label}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"pagecache-delete-{label}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(

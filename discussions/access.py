@@ -186,13 +186,17 @@ def get_thread_for_user(
 ) -> tuple[Thread, DiscussionAccess]:
     """The thread and the person's access to it: 404 for another network's thread, 403
     for one they may not read."""
-    network = network_access.get_network(slug)
-    thread = Thread.objects.select_related("workhub").filter(network=network, pk=pk).first()
+    # The network comes with its thread (one query; no such network is a 404 too).
+    thread = (
+        Thread.objects.select_related("network__parent", "workhub")
+        .filter(network__slug=slug, pk=pk)
+        .first()
+    )
     if thread is None:
         raise Http404("No such thread.")
-    thread.network = network  # the same row: saves a query wherever the page names it
+    network = thread.network
     if thread.workhub is not None:
-        thread.workhub.network = network
+        thread.workhub.network = network  # the same row: saves a query wherever it is named
     access = for_thread(user, thread)
     if not access.can_read:
         raise _refuse(access)

@@ -23,5 +23,5 @@ class DiscussionsConfig(AppConfig):
 
         from .sections import network_section, workhub_section
 
-        sections.register(network_section)
+        sections.register(network_section, shared=True)
         sections.register_for_workhub(workhub_section)

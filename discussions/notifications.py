@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.tasks import task
 from django.urls import NoReverseMatch, reverse
 
@@ -71,6 +71,32 @@ def readers_q(thread: Thread) -> Q:
 def may_hear_of(person: User, thread: Thread) -> bool:
     """Whether the person is among the thread's possible readers (readers_q, for one)."""
     return User.objects.filter(readers_q(thread), pk=person.pk).exists()
+
+
+def choices_of(person: User, thread: Thread) -> tuple[str | None, str] | None:
+    """The person's choice for the thread (None: none made) and their discussion emails
+    choice for its network, in one query; None if they may not hear of it (readers_q)."""
+    row = (
+        User.objects.filter(readers_q(thread), pk=person.pk)
+        .annotate(
+            follow=Subquery(
+                ThreadFollow.objects.filter(thread=thread, person=OuterRef("pk")).values("choice")[
+                    :1
+                ]
+            ),
+            network_choice=Subquery(
+                DiscussionPreference.objects.filter(
+                    person=OuterRef("pk"), network_id=thread.network_id
+                ).values("choice")[:1]
+            ),
+        )
+        .values_list("follow", "network_choice")
+        .first()
+    )
+    if row is None:
+        return None
+    follow, network_choice = row
+    return follow, network_choice or Choice.THREADS
 
 
 def choice_of(person: User, network: Network) -> str:

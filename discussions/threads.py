@@ -60,10 +60,13 @@ def page_of(number: int) -> int:
 def posts_on_page(thread: Thread, page: int) -> list[Post]:
     """The posts of one page, in order (one query)."""
     first = (page - 1) * POSTS_PER_PAGE + 1
+    # The limit changes no row (numbers are unique in a thread) but tells the planner
+    # how few there are: it otherwise guesses most of the thread's posts from the
+    # numbers' spread over all threads, and joins the authors by scanning every user.
     return list(
-        Post.objects.filter(
-            thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE
-        ).select_related("author", "quotes__author")
+        Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
+        .select_related("author", "quotes__author")
+        .order_by("number")[:POSTS_PER_PAGE]
     )
 
 

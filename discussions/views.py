@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core import keyset
+from core import fragments, keyset
 
 from . import access, services, threads
 from .access import DiscussionAccess
@@ -127,6 +128,50 @@ def _quoted_form(request: HttpRequest, posts: list[Post], thread: Thread) -> Pos
     return PostForm(initial={"body": text, "quotes": quoted.number})
 
 
+def _posts_html(
+    request: HttpRequest,
+    thread: Thread,
+    posts: list[Post],
+    page,
+    may_post: bool,
+    reader: DiscussionAccess,
+) -> str:
+    """The page's posts as this reader sees them: rendered once for everyone who sees
+    them the same (the same posts, authors, and links offered on each)."""
+    context = {
+        "thread": thread,
+        "network": reader.network,
+        "posts": posts,
+        "page": page,
+        "may_post": may_post,
+        "can_moderate": reader.can_moderate,
+    }
+    if any(post.may_unhide for post in posts):
+        # Its "Show again" form carries this person's CSRF token: never shared.
+        return render_to_string("discussions/_thread_posts.html", context, request)
+    made_of = (
+        fragments.state(thread),
+        reader.network.slug,
+        page.number,
+        may_post,
+        reader.can_moderate,
+        [
+            (
+                fragments.state(post),
+                fragments.state(post.author),
+                fragments.state(post.quotes),
+                fragments.state(post.quotes.author) if post.quotes else (),
+                post.may_edit,
+                post.may_delete,
+                post.may_report,
+                post.may_hide,
+            )
+            for post in posts
+        ],
+    )
+    return fragments.render("discussions/_thread_posts.html", context, made_of)
+
+
 def _thread_page(
     request: HttpRequest,
     thread: Thread,
@@ -157,7 +202,7 @@ def _thread_page(
             "thread": thread,
             "network": reader.network,
             "workhub": reader.workhub,
-            "posts": posts,
+            "posts_html": _posts_html(request, thread, posts, page, may_post, reader),
             "page": page,
             "form": form if may_post else None,
             "can_moderate": reader.can_moderate,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.money import PenceField, format_pence
 from members.models import School, in_school_lines
-from networks.models import Network
+from networks.models import Network, network_scope
 
 from .years import fee_year_label, fee_year_of
 
@@ -118,6 +118,9 @@ class FeeScheme(models.Model):
                 return band.amount_pence
         return None
 
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
+
 
 def normal_sort_code(text: str) -> str:
     """20-00-00 from "200000", "20 00 00" or "20-00-00"; ValidationError for anything else."""
@@ -155,6 +158,9 @@ class FeeBand(models.Model):
     def __str__(self):
         limit = f"up to {self.up_to_pupils} pupils" if self.up_to_pupils else "larger schools"
         return f"{limit}: {format_pence(self.amount_pence)}"
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.scheme.network.slug)]
 
 
 # An invoice is overdue once its due date has passed (due_on, set when it is sent, from the
@@ -286,6 +292,9 @@ class FeeInvoice(models.Model):
         if self.due_on is not None:
             return self.due_on < timezone.localdate()
         return self.created_at <= timezone.now() - PAYMENT_TERMS
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
 
 class FinanceContact(models.Model):

@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 
-from members.models import Designation, LocalAuthority, School
+from core import widgets
+from members.models import Designation, LocalAuthority, Post, School
 
 from .models import Listing
 
@@ -33,22 +35,29 @@ class DecisionForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Designation", required=False, choices=[("", "Any")] + Designation.Kind.choices
+        label="Designation",
+        required=False,
+        choices=[("", "Any")] + Designation.Kind.choices,
+        widget=widgets.Select,
     )
     sector = forms.ChoiceField(
-        label="Phase", required=False, choices=[("", "Any")] + School.Sector.choices
+        label="Phase",
+        required=False,
+        choices=[("", "Any")] + School.Sector.choices,
+        widget=widgets.Select,
     )
-    area = forms.ChoiceField(label="Area", required=False, choices=[])
+    area = forms.ChoiceField(label="Area", required=False, choices=[], widget=widgets.Select)
     availability = forms.ChoiceField(
-        required=False, choices=[("", "Any")] + Listing.Availability.choices
+        required=False, choices=[("", "Any")] + Listing.Availability.choices, widget=widgets.Select
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "Anywhere")] + [
-            (code, name)
-            for code, name in LocalAuthority.objects.filter(schools__posts__isnull=False)
-            .distinct()
+        # Areas where anyone holds a post: a semi-join (EXISTS), not every post joined
+        # and the duplicates removed.
+        with_posts = Post.objects.filter(school__local_authority=OuterRef("pk"))
+        self.fields["area"].choices = [("", "Anywhere")] + list(
+            LocalAuthority.objects.filter(Exists(with_posts))
             .order_by("name")
             .values_list("code", "name")
-        ]
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.dates import academic_year_label
 from core.markdown import render_markdown
 from members.models import LocalAuthority, School
-from networks.models import Network, Workhub
+from networks.models import Network, Workhub, network_scope
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -25,6 +25,11 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2999, 12, 31)
 DATE_RANGE_MESSAGE = "Give a date between 1 January 1900 and 31 December 2999."
+# What cached public pages show (core.pagecache, and networks.models for a network's own).
+# Meetings across networks: /meetings/, a meeting's page, the home page, people's feeds.
+MEETINGS_SCOPE = "meetings"
+# One person's calendar feed, by its secret address.
+CALENDAR_SCOPE = "calendar:{token}"
 
 
 def check_date_in_range(value: datetime.date | datetime.datetime) -> None:
@@ -161,6 +166,9 @@ class MeetingSeries(models.Model):
     def __str__(self):
         return self.description or f"{self.get_rule_display()} ({self.network.label})"
 
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug), MEETINGS_SCOPE]
+
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def listed(self) -> Self:
@@ -282,6 +290,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    def page_scopes(self) -> list[str]:
+        """Its network's pages, and every page listing meetings across networks."""
+        return [network_scope(self.network.slug), MEETINGS_SCOPE]
 
     def clean(self):
         self.title = one_line(self.title)
@@ -430,6 +442,15 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.person} at {self.meeting} ({self.get_status_display()})"
 
+    def page_scopes(self) -> list[str]:
+        """Lists show the places left; the person's feed shows where they are going."""
+        tokens = CalendarFeed.objects.filter(person_id=self.person_id).values_list("token")
+        return [
+            network_scope(self.meeting.network.slug),
+            MEETINGS_SCOPE,
+            *(CALENDAR_SCOPE.format(token=token) for (token,) in tokens),
+        ]
+
     @property
     def is_going(self) -> bool:
         return self.status == self.Status.GOING
@@ -480,6 +501,10 @@ class Paper(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:paper", args=[self.meeting_id, self.pk])
 
+    def page_scopes(self) -> list[str]:
+        """The meeting's page lists its papers, its network's schedule the minutes."""
+        return [network_scope(self.meeting.network.slug), MEETINGS_SCOPE]
+
 
 def _feed_token() -> str:
     return secrets.token_urlsafe(24)
@@ -499,3 +524,14 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:personal_feed", args=[self.token])
+
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        feed = super().from_db(*args, **kwargs)
+        # The address it had when loaded: a reset must also forget the old address's feed.
+        feed._token_in_db = feed.__dict__.get("token")
+        return feed
+
+    def page_scopes(self) -> set[str]:
+        tokens = {self.token, getattr(self, "_token_in_db", None) or self.token}
+        return {CALENDAR_SCOPE.format(token=token) for token in tokens}

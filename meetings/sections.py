@@ -11,6 +11,8 @@ def next_meetings_section(request, perms) -> Section:
     """Always shown: the next meetings the viewer may see, that the network meets when its
     next meeting is one they may not see, or a line saying there are none."""
     meetings, unseen = network_upcoming_and_unseen(perms.network, perms)
+    # The list changes when a meeting in it ends (or the one unseen starts: sooner).
+    ends = [meeting.ends_at for meeting in meetings] + ([unseen.starts_at] if unseen else [])
     return Section(
         "meetings/_network_section.html",
         {
@@ -20,6 +22,7 @@ def next_meetings_section(request, perms) -> Section:
             "can_manage": perms.can_coordinate,
         },
         order=10,
+        until=min(ends, default=None),
     )
 
 

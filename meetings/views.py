@@ -20,6 +20,7 @@ from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from members.models import Post
 from networks import access as network_access
+from networks.models import MEMBERSHIPS_SCOPE, NETWORK_SCOPE, NETWORKS_SCOPE
 
 from . import access, calendars, panels, schedule, services, signals
 from .forms import (
@@ -34,7 +35,15 @@ from .forms import (
     UrgentMeetingForm,
     WorkhubMeetingForm,
 )
-from .models import LONDON, CalendarFeed, Meeting, Paper, Registration
+from .models import (
+    CALENDAR_SCOPE,
+    LONDON,
+    MEETINGS_SCOPE,
+    CalendarFeed,
+    Meeting,
+    Paper,
+    Registration,
+)
 from .series import SeriesSpec
 
 PAGE_SIZE = 20
@@ -46,7 +55,7 @@ def _visible_meetings(user):
     return Meeting.objects.listed().filter(access.visible_meetings_q(access.viewer_of(user)))
 
 
-@cached_for_visitors
+@cached_for_visitors(MEETINGS_SCOPE, NETWORKS_SCOPE)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Meetings across networks, filtered by the query string; a list or a month grid."""
     form = ScheduleFilterForm(request.GET or None)
@@ -112,7 +121,7 @@ def _meeting_or_login(request, pk):
         raise
 
 
-@cached_for_visitors
+@cached_for_visitors(MEETINGS_SCOPE, NETWORKS_SCOPE)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_access, refusal = _meeting_or_login(request, pk)
     if refusal:
@@ -222,7 +231,7 @@ def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def network_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's upcoming and past meetings; coordinators see drafts too."""
     perms = network_access.for_network(request.user, network_access.get_network(slug))
@@ -610,7 +619,7 @@ def _ics_response(
     return response
 
 
-@cached_for_visitors
+@cached_for_visitors(MEETINGS_SCOPE, NETWORKS_SCOPE)
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_access, refusal = _meeting_or_login(request, pk)
     if refusal:
@@ -628,7 +637,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     perms = network_access.for_network(request.user, network_access.get_network(slug))
     network = perms.network
@@ -645,7 +654,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(CALENDAR_SCOPE, MEETINGS_SCOPE, NETWORKS_SCOPE, MEMBERSHIPS_SCOPE)
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's own feed at a secret address: no session, so calendar apps can poll it.
 

@@ -368,7 +368,7 @@ def import_links(
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
-        pagecache.invalidate()  # a line's schools are updated in bulk
+        pagecache.invalidate(pagecache.SITE)  # schools, shown on every kind of page, in bulk
     return report
 
 

@@ -121,7 +121,7 @@ def import_schools(
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
-        pagecache.invalidate()  # bulk writes send no model signals
+        pagecache.invalidate(pagecache.SITE)  # schools and areas, in bulk: no model signals
     return report
 
 

@@ -155,9 +155,24 @@ def get_network(slug: str) -> Network:
     return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
 
 
+def for_slug(user: User | AnonymousUser, slug: str) -> NetworkAccess:
+    """for_network(user, get_network(slug)): one query for someone in the network (their
+    membership brings the network), two for anyone else signed in; 404 for no network."""
+    if user.is_authenticated:
+        own = (
+            Membership.objects.live()
+            .filter(person=user, network__slug=slug)
+            .select_related("network__parent")
+            .first()
+        )
+        if own is not None:
+            return with_membership(user, own.network, own)
+    return with_membership(user, get_network(slug), None)
+
+
 def get_network_for_member_list(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they may see its member list; 403 otherwise."""
-    perms = for_network(user, get_network(slug))
+    perms = for_slug(user, slug)
     if not perms.can_see_members:
         raise PermissionDenied(f"Only members of {perms.network.name} can see who its members are.")
     return perms
@@ -165,7 +180,7 @@ def get_network_for_member_list(user: User | AnonymousUser, slug: str) -> Networ
 
 def get_network_to_coordinate(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they coordinate it; 403 otherwise."""
-    perms = for_network(user, get_network(slug))
+    perms = for_slug(user, slug)
     if not perms.can_coordinate:
         raise PermissionDenied(f"Only coordinators of {perms.network.name} can do this.")
     return perms
@@ -173,7 +188,7 @@ def get_network_to_coordinate(user: User | AnonymousUser, slug: str) -> NetworkA
 
 def get_network_to_administer(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network if they administer it; 403 otherwise."""
-    perms = for_network(user, get_network(slug))
+    perms = for_slug(user, slug)
     if not perms.can_administer:
         raise PermissionDenied(
             f"Only administrators of {perms.network.name} can manage its requests."

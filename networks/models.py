@@ -19,6 +19,20 @@ from .wording import roles_phrase, sectors_phrase
 # A person without a name, as shown to others: never their address in its place.
 NO_NAME = "(no name on their profile)"
 
+# What cached public pages show (core.pagecache): a view names the scopes it shows, filled
+# from its URL's arguments, and each model's page_scopes() the scopes a write to it changes.
+# One network's pages: its page, workhubs, schedule, feeds, articles and stories.
+NETWORK_SCOPE = "network:{slug}"
+# Networks as pages across the site show them (names, areas, parents, workhubs): the
+# directory, the home page, the meetings of every network.
+NETWORKS_SCOPE = "networks"
+# Who belongs where, across networks: a person's calendar feed follows their networks.
+MEMBERSHIPS_SCOPE = "memberships"
+
+
+def network_scope(slug: str) -> str:
+    return NETWORK_SCOPE.format(slug=slug)
+
 
 class NetworkQuerySet(models.QuerySet["Network"]):
     def page_family(
@@ -183,6 +197,21 @@ class Network(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        network = super().from_db(*args, **kwargs)
+        # The address it had when loaded: a new slug must also forget the old address's page.
+        network._slug_in_db = network.__dict__.get("slug")
+        return network
+
+    def page_scopes(self) -> set[str]:
+        """Its pages, its parent's and sub-groups' (each names the other), every listing."""
+        slugs = {self.slug, getattr(self, "_slug_in_db", None) or self.slug}
+        if self.parent_id:
+            slugs.add(self.parent.slug)
+        slugs.update(Network.objects.filter(parent_id=self.pk).values_list("slug", flat=True))
+        return {NETWORKS_SCOPE, *map(network_scope, slugs)}
+
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "A network cannot be its own parent."})
@@ -263,6 +292,9 @@ class NetworkPurpose(models.Model):
 
     def __str__(self):
         return self.text
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -396,6 +428,10 @@ class Membership(models.Model):
             return f"Former member in {self.network} ({self.get_status_display()})"
         who = self.person.get_full_name() or NO_NAME
         return f"{who} in {self.network} ({self.get_status_display()})"
+
+    def page_scopes(self) -> list[str]:
+        """Its network's page lists the coordinators; the person's feed follows their networks."""
+        return [network_scope(self.network.slug), MEMBERSHIPS_SCOPE]
 
     @property
     def is_live(self) -> bool:
@@ -641,6 +677,10 @@ class Workhub(models.Model):
     def get_absolute_url(self):
         return reverse("networks:workhub", args=[self.network.slug, self.slug])
 
+    def page_scopes(self) -> list[str]:
+        """Its network's pages; meeting lists everywhere name it; its people's feeds."""
+        return [network_scope(self.network.slug), NETWORKS_SCOPE, MEMBERSHIPS_SCOPE]
+
     @property
     def academic_year_label(self) -> str:
         return academic_year_label(self.academic_year)
@@ -676,6 +716,10 @@ class WorkhubMembership(models.Model):
 
     def __str__(self):
         return f"{self.person} in {self.workhub}"
+
+    def page_scopes(self) -> list[str]:
+        """The workhub's page lists its leads; the person's feed has the workhub's meetings."""
+        return [network_scope(self.workhub.network.slug), MEMBERSHIPS_SCOPE]
 
 
 class ContactMessage(models.Model):

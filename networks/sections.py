@@ -4,10 +4,28 @@ networks cannot import those apps: they stand on it. Instead each registers a
 provider when Django starts (in its AppConfig.ready), and the network page asks
 every provider for its section. A provider takes the request and the viewer's
 NetworkAccess and returns a Section, or None to show nothing.
+
+A provider registered as shared promises that its section depends only on the network
+and the viewer's role in it (visitor, signed in, member, coordinator, administrator,
+site staff), never on who they are. Shared sections are kept in the cache for each
+network and role, under the page cache's versions of the network's scope and the
+site's: a write to a model the page shows replaces one (core.pagecache), so a kept
+section is never older than the last change. The apps whose sections are shared are
+therefore in PAGE_CACHE_APPS, and their models name the network's scope.
+To hold them to the promise, shared providers get no request and a stand-in for the
+viewer's membership that carries only its role and status.
 """
 
+import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from core.pagecache import PAGE_SECONDS
+
+from .models import Membership
 
 
 @dataclass(frozen=True)
@@ -17,22 +35,75 @@ class Section:
     template: str
     data: dict = field(default_factory=dict)
     order: int = 50
+    # When the section may change with no write at all (its first meeting ends): a kept
+    # copy is not used from then on.
+    until: datetime.datetime | None = None
 
 
 _providers: list[Callable] = []
+_shared: set[Callable] = set()
 
 
-def register(provider: Callable) -> Callable:
-    """Add a provider (usable as a decorator); registering the same one twice adds it once."""
+def register(provider: Callable, *, shared: bool = False) -> Callable:
+    """Add a provider; registering the same one twice adds it once. `shared`: its section
+    is the same for everyone with the same role in the network (kept in the cache)."""
     if provider not in _providers:
         _providers.append(provider)
+    if shared:
+        _shared.add(provider)
     return provider
 
 
-def sections_for(request, perms) -> list[Section]:
-    """Every registered app's section for this page, in their order."""
-    sections = [provider(request, perms) for provider in _providers]
+def sections_for(request, perms, *, version: str) -> list[Section]:
+    """Every registered app's section for this page, in their order. `version`:
+    pagecache.version() of the network's scope, read before anything the page shows."""
+    shared = _shared_sections(perms, version)
+    sections = [
+        shared[_name(provider)] if provider in _shared else provider(request, perms)
+        for provider in _providers
+    ]
     return sorted((section for section in sections if section), key=lambda s: s.order)
+
+
+def _role_of(perms) -> str:
+    """The viewer's role in the network, as a part of a cache key."""
+    membership = perms.membership
+    held = f"{membership.status}-{membership.role}" if membership else "none"
+    return f"{int(perms.is_signed_in)}-{int(perms.is_site_staff)}-{held}"
+
+
+def _name(provider: Callable) -> str:
+    return f"{provider.__module__}.{provider.__qualname__}"
+
+
+def _shared_sections(perms, version: str) -> dict[str, Section | None]:
+    """The shared providers' sections for the viewer's role, by the provider's name (kept
+    ones are used only if they are those of the providers registered now)."""
+    now = timezone.now()
+    key = (
+        f"networks:sections:{version}:{perms.network.pk}:"
+        f"{timezone.localdate(now).isoformat()}:{_role_of(perms)}"
+    )
+    kept = cache.get(key)
+    if (
+        kept is not None
+        and (kept["until"] is None or now < kept["until"])
+        and kept["sections"].keys() == {_name(provider) for provider in _shared}
+    ):
+        return kept["sections"]
+    membership = perms.membership
+    role_only = replace(
+        perms,
+        membership=Membership(network=perms.network, status=membership.status, role=membership.role)
+        if membership
+        else None,
+    )
+    found = {
+        _name(provider): provider(None, role_only) for provider in _providers if provider in _shared
+    }
+    ends = [section.until for section in found.values() if section and section.until]
+    cache.set(key, {"sections": found, "until": min(ends, default=None)}, PAGE_SECONDS)
+    return found
 
 
 # The same for a workhub's page: a provider takes the request, the viewer's NetworkAccess,

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from core import keyset
+from core import keyset, pagecache
 from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
@@ -20,7 +20,8 @@ from members.models import Post, User
 from . import access, contact, eligibility, sections, services
 from .annual_fee import annual_fee
 from .forms import AcceptInvitationForm, ContactForm, DeclineForm, DirectoryFilterForm, InviteForm
-from .models import Network
+from .models import NETWORK_SCOPE, NETWORKS_SCOPE, Network, network_scope
+from .page import network_page
 from .services.invitations import Acceptance, offered_post_held, open_invitation
 
 DIRECTORY_PAGE_SIZE = 20
@@ -36,11 +37,13 @@ INVITE_LIMIT_PER_ADDRESS = 3  # a day
 INVITATIONS_SHOWN = 20
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORKS_SCOPE)
 def directory(request: HttpRequest) -> HttpResponse:
     """All networks, searched and filtered by the query string (shareable, no JavaScript)."""
     # The same for everyone at this address: signed-in people share it too.
-    part = shared_part(request, "networks:directory", lambda: _directory_part(request))
+    part = shared_part(
+        request, "networks:directory", lambda: _directory_part(request), NETWORKS_SCOPE
+    )
     return render(request, "networks/directory.html", part)
 
 
@@ -59,40 +62,28 @@ def _directory_part(request: HttpRequest) -> dict:
     return {"page_number": page.number, "body": body}
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    this_year = academic_year_of()
-    network, subgroups = Network.objects.select_related(*sections.related_to_fetch()).page_family(
-        slug, this_year
-    )
-    if network is None:
-        raise Http404("No such network.")
-    prefetch_related_objects([network], "areas", "purposes")
+    # Before anything the page shows is read.
+    version = pagecache.version(network_scope(slug))
     viewer = request.user
-    # Who runs the network and the viewer's own membership, in one query.
-    memberships = list(
-        network.memberships.coordinating_or_of(viewer)
-        .select_related("person")
-        .order_by("-role", "person__last_name")
-    )
-    own = next((m for m in memberships if viewer.pk and m.person_id == viewer.pk), None)
-    coordinators = [m for m in memberships if m.can_coordinate]
-    # The viewer's posts (what eligibility reads) with the coordinators', in one query.
-    people = [membership.person for membership in coordinators]
-    User.objects.load_posts([viewer, *people] if viewer.is_authenticated else people)
+    page, own = network_page(slug, viewer, version)
+    if page is None:
+        raise Http404("No such network.")
+    network = page.network
     perms = access.with_membership(viewer, network, own)
     return render(
         request,
         "networks/network_detail.html",
         {
             "network": network,
-            "subgroups": subgroups,
+            "subgroups": page.subgroups,
             "perms": perms,
             "option": eligibility.join_option_for(network, viewer, own),
-            "sections": sections.sections_for(request, perms),
-            "annual_fee": annual_fee(network),
-            "coordinators": coordinators,
-            "workhubs": network.workhubs.filter(academic_year__gte=this_year - 1),
+            "sections": sections.sections_for(request, perms, version=version),
+            "annual_fee": page.annual_fee,
+            "coordinators": page.coordinators,
+            "workhubs": page.workhubs,
             "past_workhub_count": network.past_workhub_count,
         },
     )
@@ -150,6 +141,21 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, for members only; email addresses as each person allows."""
     perms = access.get_network_for_member_list(request.user, slug)
     network = perms.network
+    # The same for every member at this address, but for whose addresses it shows
+    # (all of them to site staff): kept once for each, while the network is unchanged.
+    shown = "every address" if perms.is_site_staff else "shared addresses"
+    part = shared_part(
+        request,
+        f"networks:members:{shown}",
+        lambda: _member_list_part(request, perms),
+        network_scope(network.slug),
+    )
+    return render(request, "networks/network_members.html", {"network": network, **part})
+
+
+def _member_list_part(request: HttpRequest, perms: access.NetworkAccess) -> dict:
+    """The member list's total and its rendered table and page links."""
+    network = perms.network
     members = (
         network.memberships.active()
         # Always true, as an active membership has a person; it makes the join to the
@@ -164,17 +170,12 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     page = keyset.paginate(members, MEMBERS_ORDER, request.GET, MEMBERS_PAGE_SIZE)
     rows = [(membership, perms.may_see_email_of(membership.person)) for membership in page]
     total = network.memberships.active().count()
-    return render(
+    body = render_to_string(
+        "networks/_member_list_body.html",
+        {"page": page, "rows": rows, "position": _member_list_position(page, total)},
         request,
-        "networks/network_members.html",
-        {
-            "network": network,
-            "page": page,
-            "rows": rows,
-            "total": total,
-            "position": _member_list_position(page, total),
-        },
     )
+    return {"total": total, "body": body}
 
 
 def _member_list_position(page: keyset.KeysetPage, total: int) -> str:
@@ -415,7 +416,7 @@ def _invite_refusal(network: Network, email: str) -> str:
     return ""
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's workhubs by academic year, this year first; earlier years are records."""
     network = access.get_network(slug)
@@ -434,7 +435,7 @@ def workhub_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORK_SCOPE)
 def workhub_detail(request: HttpRequest, slug: str, workhub_slug: str) -> HttpResponse:
     workhub = access.get_workhub(slug, workhub_slug)
     network = workhub.network

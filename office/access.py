@@ -19,7 +19,7 @@ from networks.models import Membership
 def get_office(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the network's office: its coordinators and administrators
     (and site staff); 403 to anyone else, 404 for a network that does not exist."""
-    perms = network_access.for_network(user, network_access.get_network(slug))
+    perms = network_access.for_slug(user, slug)
     if not perms.can_coordinate:
         raise PermissionDenied(
             f"Only the administrators and coordinators of {perms.network.name} can open its office."
@@ -30,7 +30,7 @@ def get_office(user: User | AnonymousUser, slug: str) -> NetworkAccess:
 def get_office_to_administer(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """The user's access to the parts of the office for administrators only (members,
     fees, history); 403 to coordinators and everyone else."""
-    perms = network_access.for_network(user, network_access.get_network(slug))
+    perms = network_access.for_slug(user, slug)
     if not perms.can_administer:
         raise PermissionDenied(
             f"Only the administrators of {perms.network.name} can use this part of its office."

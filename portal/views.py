@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles import selectors as articles_selectors
+from articles.models import ARTICLES_SCOPE
 from core.pagecache import cached_for_visitors
 from core.redirects import safe_next
 from core.sharedparts import shared_part
@@ -26,6 +27,7 @@ from discussions.email_forms import DiscussionChoicesForm
 from meetings import access as meeting_access
 from meetings import schedule
 from meetings import services as meeting_services
+from meetings.models import MEETINGS_SCOPE
 from members import social, suppression
 from members.adapters import SIGNED_IN_AT
 from members.forms import CloseAccountForm, EndPostForm, PostForm, ProfileForm, SchoolSearchForm
@@ -34,7 +36,7 @@ from members.reauthentication import require_code_if_no_password
 from networks import access
 from networks import services as networks_services
 from networks.forms import EmailPreferencesForm
-from networks.models import Membership, Network, WorkhubMembership
+from networks.models import NETWORKS_SCOPE, Membership, Network, WorkhubMembership
 
 from . import firstuse, services, work
 
@@ -329,7 +331,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/my_data.html")
 
 
-@cached_for_visitors
+@cached_for_visitors(NETWORKS_SCOPE, MEETINGS_SCOPE, ARTICLES_SCOPE)
 def home(request: HttpRequest) -> HttpResponse:
     """What Headnet is, the next public meetings, and a first few networks to look at."""
     mine = firstuse.home_for(request.user) if request.user.is_authenticated else None
@@ -360,7 +362,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "meetings": meetings,
             "unseen": unseen,
             # Public articles, the same for everyone.
-            "articles": shared_part(request, "home:articles", _home_articles),
+            "articles": shared_part(
+                request, "home:articles", _home_articles, ARTICLES_SCOPE, NETWORKS_SCOPE
+            ),
         },
     )
 

@@ -10,4 +10,4 @@ class SupportConfig(AppConfig):
 
         from .sections import support_section
 
-        sections.register(support_section)
+        sections.register(support_section, shared=True)

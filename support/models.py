@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from members.models import LocalAuthority, User
-from networks.models import Network
+from networks.models import Network, network_scope
 
 # Check-ins after a pairing starts, in months
 # (docs/rules.md, "Confidentiality of coaching and mentoring").
@@ -70,6 +70,10 @@ class MentoringScheme(models.Model):
         """The school sectors the scheme serves (its network's); empty: any."""
         return list(self.network.eligible_sectors) if self.network_id else []
 
+    def page_scopes(self) -> list[str]:
+        # A local authority's scheme names none: its writes count for every page.
+        return [network_scope(self.network.slug)] if self.network_id else []
+
 
 class Broker(models.Model):
     """A person who brokers a scheme's pairings: a support role that grants nothing else."""
@@ -112,6 +116,9 @@ class Coach(models.Model):
 
     def __str__(self):
         return f"{self.person} coaches for {self.network}"
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
 
 # Mentoring ---------------------------------------------------------------------------

@@ -1905,11 +1905,6 @@ OVER_BUDGET = {
     # their calendar address (three queries once, one after): 13. Whether bulk mail to
     # their address has stopped (the banner): one more.
     "me": 16,
-    # A head who is not a member of a school-based network: whether their school already
-    # holds its seat is one more question than a person-based network asks (13). Who
-    # represents the network (voice's section, for everyone): one more (14). A member
-    # (and site staff, who see every section) also reads "What we decided": 15.
-    "networks:detail": 15,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member

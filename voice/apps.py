@@ -10,6 +10,6 @@ class VoiceConfig(AppConfig):
         from .representative_section import representatives_section
         from .sections import decisions_section, polls_section
 
-        sections.register(polls_section)
-        sections.register(decisions_section)
-        sections.register(representatives_section)
+        sections.register(polls_section, shared=True)
+        sections.register(decisions_section, shared=True)
+        sections.register(representatives_section, shared=True)

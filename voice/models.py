@@ -15,7 +15,7 @@ from django.utils import timezone
 from announcements.models import Announcement
 from meetings.models import Meeting
 from members.models import School
-from networks.models import Network
+from networks.models import Network, network_scope
 
 
 class Poll(models.Model):
@@ -74,6 +74,9 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
+
 
 class Option(models.Model):
     """A choice, a ranked candidate, or a meeting-time slot (with its times)."""
@@ -89,6 +92,9 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.poll.network.slug)]
 
 
 class Ballot(models.Model):
@@ -197,6 +203,9 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.statement[:60]
 
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
+
 
 class Representative(models.Model):
     """Who represents the network on an outside board or group, for what term."""
@@ -220,6 +229,9 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.board}"
+
+    def page_scopes(self) -> list[str]:
+        return [network_scope(self.network.slug)]
 
 
 class Report(models.Model):

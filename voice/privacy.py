@@ -9,7 +9,9 @@ with the network without them.
 
 from django.db import transaction
 
+from core import pagecache
 from members.models import User
+from networks.models import network_scope
 
 from .models import Ballot, Decision, Poll, Representative, VoteRecord
 
@@ -46,4 +48,8 @@ def forget_person(person: User) -> None:
     VoteRecord.objects.filter(person=person).update(person=None)
     Poll.objects.filter(created_by=person).update(created_by=None)
     Decision.objects.filter(recorded_by=person).update(recorded_by=None)
-    Representative.objects.filter(person=person).update(person=None, name=FORMER_MEMBER)
+    represented = Representative.objects.filter(person=person)
+    slugs = set(represented.values_list("network__slug", flat=True))
+    represented.update(person=None, name=FORMER_MEMBER)
+    if slugs:  # a network's page lists its representatives by name
+        pagecache.invalidate(*map(network_scope, slugs))

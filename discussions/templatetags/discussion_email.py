@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
-from ..models import DiscussionPreference, Thread, ThreadFollow
-from ..notifications import may_hear_of
+from ..models import DiscussionPreference, Thread
+from ..notifications import choices_of
 from ..preferences import AS_NETWORK
 
 register = template.Library()
@@ -14,20 +14,19 @@ register = template.Library()
 @register.inclusion_tag("discussions/_thread_email_form.html")
 def thread_email_form(thread: Thread, person: Any) -> dict[str, Any]:
     """The form's context: the thread, the person's choice for it, and the network's
-    (three queries; nothing for a visitor)."""
+    (one query; nothing for a visitor)."""
     # Only the people its emails may reach have a choice (a coordinator outside a
     # workhub reads its threads but gets none of their emails).
-    if not getattr(person, "is_authenticated", False) or not may_hear_of(person, thread):
+    if not getattr(person, "is_authenticated", False):
         return {"show": False}
-    follow = ThreadFollow.objects.filter(thread=thread, person=person).first()
-    preference = DiscussionPreference.objects.filter(
-        person=person, network_id=thread.network_id
-    ).first()
-    network_choice = preference.choice if preference else DiscussionPreference.Choice.THREADS
+    choices = choices_of(person, thread)
+    if choices is None:
+        return {"show": False}
+    follow, network_choice = choices
     return {
         "show": True,
         "thread": thread,
-        "current": follow.choice if follow else AS_NETWORK,
+        "current": follow or AS_NETWORK,
         "choices": [
             ("follow", "Follow: an email for every post"),
             ("mute", "Mute: no emails about this thread"),

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags import admin_list
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -128,3 +130,63 @@ def test_the_network_column_shows_only_when_the_list_is_not_for_one_network(
 
     assert "network" in client.get(url).context["cl"].list_display
     assert "network" not in client.get(url, {"network": network.pk}).context["cl"].list_display
+
+
+@pytest.mark.parametrize("who", ["administrator", "staff"])
+@pytest.mark.parametrize("one_network", [True, False])
+def test_the_rows_are_the_ones_the_stock_admin_writes(client, request, network, who, one_network):
+    _add(network, 3)
+    _add(network, 1, status=Membership.Status.PENDING)
+    nameless = factories.make_membership(
+        person=factories.make_user(first_name="", last_name="", title=""),
+        network=network,
+        school=factories.make_school(name="Fish & <Chips> Primary"),
+    )
+    former = factories.make_membership(person=factories.make_head(), network=network)
+    Membership.objects.filter(pk=former.pk).update(person=None, status=Membership.Status.LEFT)
+    client.force_login(request.getfixturevalue(who))
+
+    query = {"network": network.pk} if one_network else {}
+    response = client.get(reverse("admin:networks_membership_changelist"), query)
+
+    changelist = response.context["cl"]
+    stock = [
+        "".join(admin_list.items_for_result(changelist, row, None))
+        for row in changelist.result_list
+    ]
+    assert len(stock) == Membership.objects.filter(network=network).count()
+    assert changelist.quick_rows() == stock
+    html = response.content.decode()
+    assert all(f"<tr>{row}</tr>" in html for row in stock)
+    assert nameless.school.name not in html  # shown escaped
+    assert "Fish &amp; &lt;Chips&gt; Primary" in html
+
+
+def test_the_choice_of_action_is_the_stock_select(client, administrator, network):
+    client.force_login(administrator)
+
+    response = _page(client, network)
+
+    form = response.context["action_form"]
+    stock = helpers.ActionForm(auto_id=None)
+    stock.fields["action"].choices = form.fields["action"].choices
+    assert str(form["action"]) == str(stock["action"])
+    assert "Approve the selected requests" in str(stock["action"])
+    assert str(stock["action"]) in response.content.decode()
+
+
+def test_a_column_of_another_kind_leaves_the_rows_to_the_stock_admin(
+    client, staff, network, monkeypatch
+):
+    _add(network, 2)
+    model_admin = admin.site.get_model_admin(Membership)
+    monkeypatch.setattr(model_admin, "list_display", ["__str__", "school_id", "status"])
+    client.force_login(staff)
+
+    response = _page(client, network)
+
+    changelist = response.context["cl"]
+    assert changelist.quick_rows() is None
+    html = response.content.decode()
+    for row in changelist.result_list:
+        assert "".join(admin_list.items_for_result(changelist, row, None)) in html

@@ -1,7 +1,10 @@
 """Public pages are served from the cache to visitors, and never older than the data."""
 
+import gzip
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import connection
 from django.db.models.deletion import Collector
 from django.http import HttpResponse
@@ -173,7 +176,7 @@ def test_a_page_that_belongs_to_one_visitor_is_not_kept(rf: RequestFactory, view
         calls.append(request)
         return view(request)
 
-    cached = pagecache.cached_for_visitors(counted)
+    cached = pagecache.cached_for_visitors(pagecache.SITE)(counted)
     for _ in range(2):
         request = _visitor_request(rf)
         assert cached(request).status_code == 200
@@ -182,37 +185,46 @@ def test_a_page_that_belongs_to_one_visitor_is_not_kept(rf: RequestFactory, view
     assert list(get_messages(request)) or view is _view_using_the_csrf_token
 
 
-def _visitor_request(rf):
+def _visitor_request(rf, **headers):
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.cache import SessionStore
 
-    request = rf.get("/a-page/")
+    request = rf.get("/a-page/", **headers)
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
     return request
 
 
+def _version(scope: str) -> str | None:
+    return cache.get(pagecache._version_key(scope))
+
+
 def test_a_write_in_a_transaction_replaces_the_version_again_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    before = pagecache._version()
+    network = factories.make_network()
+    scope = f"network:{network.slug}"
+    before = _version(scope)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        factories.make_network()
-        during = pagecache._version()
+        network.summary = "Heads of the primary schools of Cherwell"
+        network.save()
+        during = _version(scope)
     for callback in callbacks:
         callback()
 
     assert during != before
-    assert pagecache._version() not in (before, during)
+    assert _version(scope) not in (before, during)
 
 
 def test_records_no_page_shows_leave_the_cache_alone():
     network = factories.make_network()
-    before = pagecache._version()
+    cache.set(pagecache._version_key(pagecache.SITE), "before", None)
+    cache.set(pagecache._version_key(f"network:{network.slug}"), "before", None)
 
     audit.record(obj=network, action="test", summary="Something happened")
 
-    assert pagecache._version() == before
+    assert _version(pagecache.SITE) == "before"
+    assert _version(f"network:{network.slug}") == "before"
 
 
 def test_records_no_page_shows_keep_djangos_fast_delete():
@@ -240,3 +252,53 @@ def test_pages_are_still_forgotten_when_a_watched_model_is_deleted(client):
 
     assert "Wantage Heads Together" not in client.get(url).content.decode()
     assert network.name in client.get(url).content.decode()
+
+
+def _large_page(request):
+    return HttpResponse("<p>A long page.</p>" * 2000, headers={"ETag": '"page-1"'})
+
+
+def test_a_large_page_is_served_gzipped_to_those_who_accept_it_and_plain_to_others(rf):
+    cached = pagecache.cached_for_visitors(pagecache.SITE)(_large_page)
+    plain = cached(_visitor_request(rf)).content  # built, and kept
+
+    hit = cached(_visitor_request(rf, HTTP_ACCEPT_ENCODING="gzip, deflate, br"))
+    no_gzip = cached(_visitor_request(rf))
+
+    assert hit["Content-Encoding"] == "gzip"
+    assert gzip.decompress(hit.content) == plain
+    assert len(hit.content) < len(plain) / 10
+    assert hit["Vary"] == "Accept-Encoding"
+    assert hit["ETag"] == 'W/"page-1"'  # other bytes than the page's own
+    assert not no_gzip.has_header("Content-Encoding")
+    assert no_gzip.content == plain
+    assert no_gzip["ETag"] == '"page-1"'
+
+
+def test_a_small_page_is_kept_as_it_is():
+    cached = pagecache.cached_for_visitors(pagecache.SITE)(lambda request: HttpResponse("ok"))
+    rf = RequestFactory()
+    cached(_visitor_request(rf))
+
+    hit = cached(_visitor_request(rf, HTTP_ACCEPT_ENCODING="gzip"))
+
+    assert not hit.has_header("Content-Encoding")
+    assert hit.content == b"ok"
+
+
+def test_a_calendar_app_gets_a_large_feed_gzipped_and_its_304_from_the_cache(client):
+    network = factories.make_network()
+    for _ in range(80):
+        factories.make_meeting(network=network, audience=Meeting.Audience.PUBLIC)
+    url = reverse("meetings:network_feed", args=[network.slug])
+    first, _ = _get(client, url)
+
+    again, queries = _get(client, url, accept_encoding="gzip")
+    unchanged, _ = _get(client, url, accept_encoding="gzip", if_none_match=again["ETag"])
+
+    assert len(first.content) >= pagecache.GZIP_FROM_BYTES
+    assert queries == 0
+    assert again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == first.content
+    assert "BEGIN:VEVENT" in first.content.decode()
+    assert unchanged.status_code == 304

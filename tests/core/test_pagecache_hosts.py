@@ -37,7 +37,9 @@ def test_a_request_naming_another_host_does_not_change_the_feed_the_next_visitor
 
 def test_each_host_gets_its_own_cached_page(rf: RequestFactory):
     """A page that did build a link from the request keeps it to the host it was asked on."""
-    cached = pagecache.cached_for_visitors(lambda request: HttpResponse(request.get_host()))
+    cached = pagecache.cached_for_visitors(pagecache.SITE)(
+        lambda request: HttpResponse(request.get_host())
+    )
 
     def visit(host):
         request = _visitor_request(rf)

@@ -243,6 +243,7 @@ def test_polls_and_votes_are_as_the_voting_service_leaves_them(seeded):
     assert {poll.state for poll in polls} == {"open", "closed"}
     benched = polls.filter(state="open").annotate(votes=Count("vote_records")).order_by("-votes")[0]
     assert benched.secret and benched.votes >= 20
+    assert not benched.vote_records.filter(person__email="bench-member@example.org").exists()
     for poll in Poll.objects.all():
         records = VoteRecord.objects.filter(poll=poll)
         ballots = Ballot.objects.filter(poll=poll)

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 # The viewer, the network, their membership, the page of threads with who started
 # them (a row past the page), and for a coordinator the count of open reports.
 LIST_MAX_QUERIES = 5
-# The viewer, the network, their membership, the thread (with its workhub), the page's
+# The viewer, the thread (with its network and workhub), their membership, the page's
 # posts with their authors and what they quote; and the thread's email choice (whether
-# its emails may reach the person, their follow and network preference: three, from the
-# email part's template tag).
-THREAD_MAX_QUERIES = 8
+# its emails may reach the person, with their follow and network preference: one, from
+# the email part's template tag).
+THREAD_MAX_QUERIES = 5
 # The viewer, the network, their membership, the open reports with their posts,
 # threads, authors and reporters.
 REPORTS_MAX_QUERIES = 4

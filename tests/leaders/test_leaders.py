@@ -289,3 +289,24 @@ def test_a_designation_of_someone_with_only_claimed_posts_waits_for_site_staff(
     assert client.get(reverse("leaders:confirmation", args=[designation.pk])).status_code == 404
     client.force_login(staff)
     assert client.get(reverse("leaders:confirmation", args=[designation.pk])).status_code == 200
+
+
+def test_the_area_filter_offers_the_areas_where_someone_holds_a_post(client, head, essex):
+    factories.make_school(la=factories.make_la(code="202", name="Camden"))  # nobody's post
+    ended = factories.make_head(school=factories.make_school(la=essex))
+    Post.objects.filter(person=ended).update(
+        started_on=datetime.date(2001, 9, 1), ended_on=datetime.date(2002, 8, 31)
+    )
+    client.force_login(head)
+
+    response = client.get(reverse("leaders:directory"))
+
+    form = response.context["form"]
+
+    # Oxfordshire (the head's own post) and Essex (a past post), each once; not Camden.
+    expected = [("", "Anywhere"), ("881", "Essex"), ("931", "Oxfordshire")]
+    assert form.fields["area"].choices == expected
+    # Written as the stock select is, with the classes crispy gives a select.
+    html = response.content.decode()
+    assert '<select name="area" class="select form-select" id="id_area">' in html
+    assert '\n  <option value="881">Essex</option>\n' in html

@@ -28,17 +28,18 @@ DIRECTORY_MAX_QUERIES = 4  # count, page, areas, area choices
 # (voice's "What we decided"); and who represents the network (voice: its
 # representatives whose terms run).
 NETWORK_PAGE_MAX_QUERIES = {"visitor": 11, "head": 13, "member": 14}
-# The viewer (the session comes from the cache), the network, the viewer's
-# membership, the page of members with their people and schools, their posts, the count.
-MEMBER_LIST_MAX_QUERIES = 7
-# The viewer and their administration of the network, then: join requests, the people
-# asking, their posts, invitations (requests); the claims with their people and schools
-# (claims); the count and page of events (history); the workhub, its members, their
-# posts, its next meetings, and whether the viewer is one of its people (discussions'
-# section, for a member who is not a lead) (workhub).
+# The viewer (the session comes from the cache), the viewer's membership with the
+# network (the network alone too, for site staff), the page of members with their people
+# and schools, their posts, the count (kept in the cache until the next write).
+MEMBER_LIST_MAX_QUERIES = 6
+# The viewer and their administration of the network (one query, with the network),
+# then: join requests, the people asking, their posts, invitations (requests); the
+# claims with their people and schools (claims); the count and page of events (history);
+# the workhub, its members, their posts, its next meetings, and whether the viewer is
+# one of its people (discussions' section, for a member who is not a lead) (workhub).
 # claims: the queue, and the headships verified automatically lately with the school
 # accounts whose evidence confirmed them (one query for them all).
-ADMIN_PAGE_MAX_QUERIES = {"requests": 7, "claims": 6, "history": 5, "workhub": 8}
+ADMIN_PAGE_MAX_QUERIES = {"requests": 6, "claims": 5, "history": 4, "workhub": 8}
 
 
 def _queries(client, url, **query) -> int:

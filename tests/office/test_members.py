@@ -17,10 +17,10 @@ from .conftest import bounce, invoice, seat
 
 pytestmark = pytest.mark.django_db
 
-# The viewer, the network, their membership, the fee scheme, the school filter's
+# The viewer, their membership with the network, the fee scheme, the school filter's
 # choices, the count, the page of memberships (people, schools, fee state, bounces),
 # their posts.
-MEMBERS_MAX_QUERIES = 8
+MEMBERS_MAX_QUERIES = 7
 
 
 def _list(client, network, **query):
@@ -325,3 +325,28 @@ def test_a_long_list_comes_in_pages(client, administrator, school_network):
     assert len(first.context["rows"]) == member_lists.PAGE_SIZE
     assert len(second.context["rows"]) == 2  # the last one, and the administrator
     assert "52 memberships found, 1 to 50 shown" in first.content.decode()
+
+
+def test_the_school_filter_offers_a_new_member_s_school_at_once(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    _list(client, school_network)
+
+    seat(school_network, school_name="Elm Tree Primary")
+
+    offered = [label for _value, label in _list(client, school_network).context["form"]
+               .fields["school"].choices]  # fmt: skip
+    assert "Elm Tree Primary" in offered
+
+
+def test_the_school_filter_kept_for_one_network_is_not_another_s(
+    client, administrator, outsider_administrator, school_network, other_network, people
+):
+    client.force_login(administrator)
+    _list(client, school_network)
+    client.force_login(outsider_administrator)
+
+    offered = _list(client, other_network).context["form"].fields["school"].choices
+
+    assert [label for _value, label in offered] == ["Any school"]
