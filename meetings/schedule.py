@@ -159,8 +159,8 @@ def _seen_and_unseen(
     if hidden is None:
         hidden_part = _first_hidden(meetings, seen).values("first")[:limit]
     else:
-        # Asked again whether each is upcoming and hidden: kept keys are as old as the
-        # page cache's version, and time passes.
+        # Asked again whether each is upcoming and hidden: kept keys live as long as
+        # the cache keeps them, and time passes.
         hidden_part = meetings.filter(pk__in=hidden[:limit]).upcoming().values("pk")
     rows = list(
         Meeting.objects.filter(pk_in_any(first, hidden_part))

@@ -341,7 +341,7 @@ def home(request: HttpRequest) -> HttpResponse:
         viewer = meeting_access.viewer_with(request.user, mine.memberships + mine.pending)
         # Which network's next meeting someone signed in may not see is the same for
         # everyone; the schedule takes the person's own networks out.
-        hidden = shared_part(request, "home:hidden", schedule.hidden_from_signed_in)
+        hidden = shared_part(request, "home:hidden", schedule.hidden_from_signed_in, MEETINGS_SCOPE)
         own = [meeting.pk for meeting in mine.schedule["meetings"]]
         meetings, unseen = schedule.next_meetings_and_unseen(
             viewer, limit=HOME_MEETINGS, excluding=own, hidden_from_signed_in=hidden
