@@ -66,13 +66,20 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
+# A version outlives every page and part kept under it, and then goes: a scope named
+# from an address that does not exist must not stay in the cache for ever. A version
+# gone is only a miss (a page built again under a new one).
+VERSION_SECONDS = 24 * 60 * 60
+
+
 def _version_key(scope: str) -> str:
-    return f"pagecache:version:{scope}"
+    # Hashed: a scope can hold a secret (a personal feed's token) or a visitor's input.
+    return f"pagecache:version:{hashlib.sha256(scope.encode()).hexdigest()}"
 
 
 def _new_versions(keys: Iterable[str]) -> None:
     # Random, not a counter: if a key is ever evicted, no old page comes back.
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, VERSION_SECONDS)
 
 
 def invalidate(*scopes: str) -> None:
@@ -177,7 +184,7 @@ def _current_versions(keys: list[str], versions: tuple) -> tuple[tuple[str, ...]
     for key, version in zip(keys, versions, strict=True):
         if version is None:
             version = uuid.uuid4().hex
-            if cache.add(key, version, None):
+            if cache.add(key, version, VERSION_SECONDS):
                 added.append(key)
             else:  # another request set it first
                 version = cache.get(key)
@@ -219,7 +226,6 @@ def cached_for_visitors(*scopes: str) -> Callable:
         raise TypeError("cached_for_visitors needs the scopes the page shows, as strings.")
 
     site_key = _version_key(SITE)
-    scope_keys = [_version_key(scope) for scope in scopes]  # filled in for each request
 
     def decorator(view):
         @functools.wraps(view)
@@ -227,7 +233,8 @@ def cached_for_visitors(*scopes: str) -> Callable:
             if not _is_visitor_request(request):
                 return view(request, *args, **kwargs)
             page_key = _page_key(request)
-            version_keys = [site_key, *(key.format_map(kwargs) for key in scope_keys)]
+            # Each scope filled in from the request's URL arguments, then made a key.
+            version_keys = [site_key, *(_version_key(s.format_map(kwargs)) for s in scopes)]
             found = cache.get_many([page_key, *version_keys])
             versions = tuple(found.get(key) for key in version_keys)
             stored = found.get(page_key)

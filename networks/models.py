@@ -200,15 +200,19 @@ class Network(models.Model):
     @classmethod
     def from_db(cls, *args, **kwargs):
         network = super().from_db(*args, **kwargs)
-        # The address it had when loaded: a new slug must also forget the old address's page.
+        # The address and parent it had when loaded: a new slug must also forget the old
+        # address's page, and a sub-group moved must leave its old parent's page.
         network._slug_in_db = network.__dict__.get("slug")
+        network._parent_id_in_db = network.__dict__.get("parent_id")
         return network
 
     def page_scopes(self) -> set[str]:
-        """Its pages, its parent's and sub-groups' (each names the other), every listing."""
+        """Its pages, its parent's (the one it had when loaded too) and sub-groups' (each
+        names the other), every listing."""
         slugs = {self.slug, getattr(self, "_slug_in_db", None) or self.slug}
-        if self.parent_id:
-            slugs.add(self.parent.slug)
+        parents = {self.parent_id, getattr(self, "_parent_id_in_db", None)} - {None}
+        if parents:
+            slugs.update(Network.objects.filter(pk__in=parents).values_list("slug", flat=True))
         slugs.update(Network.objects.filter(parent_id=self.pk).values_list("slug", flat=True))
         return {NETWORKS_SCOPE, *map(network_scope, slugs)}
 

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -58,22 +57,22 @@ def fee_scheme_of(network: Network) -> FeeScheme | None:
 
 def school_choices(network: Network) -> list[tuple[int, str]]:
     """The schools of the network's people now, by name: its seated schools, or for a
-    network of people, the schools of its members' current posts. Kept in the cache under
-    the page cache's version (a large network's people hold posts at thousands of
+    network of people, the schools of its members' current posts. Kept in the cache while
+    the network is unchanged (a large network's people hold posts at thousands of
     schools); one query when not kept."""
-    key = f"office:schools:{pagecache.version(network_scope(network.slug))}:{network.pk}:{timezone.localdate().isoformat()}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    live = Membership.objects.live().filter(network=network)
-    if network.is_school_based:
-        schools = School.objects.filter(pk__in=live.values("school"))
-    else:
-        posts = Post.objects.current().filter(person__in=live.values("person"))
-        schools = School.objects.filter(pk__in=posts.values("school"))
-    found = list(schools.order_by("name", "pk").values_list("pk", "name"))
-    cache.set(key, found, pagecache.PAGE_SECONDS)
-    return found
+
+    def found() -> list[tuple[int, str]]:
+        live = Membership.objects.live().filter(network=network)
+        if network.is_school_based:
+            schools = School.objects.filter(pk__in=live.values("school"))
+        else:
+            posts = Post.objects.current().filter(person__in=live.values("person"))
+            schools = School.objects.filter(pk__in=posts.values("school"))
+        return list(schools.order_by("name", "pk").values_list("pk", "name"))
+
+    # Posts begin and end by date, with no write: a day's list is kept for that day.
+    key = f"office:schools:{network.pk}:{timezone.localdate().isoformat()}"
+    return pagecache.kept(key, [network_scope(network.slug)], found)
 
 
 class MemberFilterForm(forms.Form):

@@ -4,6 +4,7 @@ and a write to one network leaves the other networks' cached pages alone."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.deletion import Collector
@@ -96,6 +97,23 @@ def test_a_sub_group_renamed_shows_on_its_parents_page(client):
     subgroup.save()
 
     assert "North Oxfordshire Heads" in _page(client, url)
+
+
+def test_a_sub_group_moved_leaves_its_old_parents_page_and_joins_the_new_ones(client):
+    old_parent = factories.make_network(name="Oxfordshire Heads")
+    new_parent = factories.make_network(name="Thames Valley Heads")
+    subgroup = factories.make_network(name="Cherwell Heads", parent=old_parent)
+    old_url = reverse("networks:detail", args=[old_parent.slug])
+    new_url = reverse("networks:detail", args=[new_parent.slug])
+    _cached(client, [old_url, new_url])
+    assert "Cherwell Heads" in _page(client, old_url)
+
+    subgroup = Network.objects.get(pk=subgroup.pk)  # as the admin loads it
+    subgroup.parent = new_parent
+    subgroup.save()
+
+    assert "Cherwell Heads" not in _page(client, old_url)
+    assert "Cherwell Heads" in _page(client, new_url)
 
 
 def test_a_new_purpose_shows_on_the_network_page(client):
@@ -317,6 +335,26 @@ def test_an_address_that_does_not_exist_leaves_nothing_in_the_cache(client):
 
     assert cache.get(pagecache._version_key("network:no-such-network")) is None
     assert cache.get(pagecache._version_key("calendar:made-up")) is None
+
+
+def test_a_signed_in_persons_made_up_address_leaves_a_version_that_expires(client):
+    """Signed-in pages read versions too; one for a made-up address goes in a day."""
+    client.force_login(factories.make_head())
+    assert client.get(reverse("networks:detail", args=["no-such-network"])).status_code == 404
+
+    key = pagecache._version_key("network:no-such-network")
+    assert cache.get(key) is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
+        assert cache.get(key) is None
+
+
+def test_a_personal_feeds_token_is_not_written_in_the_cache_s_keys(client):
+    person = factories.make_head()
+    feed = meeting_services.calendar_feed_for(person)
+    assert client.get(feed.get_absolute_url()).status_code == 200
+
+    assert feed.token not in pagecache._version_key(f"calendar:{feed.token}")
+    assert cache.get(pagecache._version_key(f"calendar:{feed.token}")) is not None
 
 
 def test_a_write_to_one_network_leaves_the_other_networks_pages_cached(client):
