@@ -70,6 +70,18 @@ def viewer_of(user: User | AnonymousUser) -> Viewer:
     )
 
 
+def viewer_with(user: User, memberships: Iterable[Membership]) -> Viewer:
+    """viewer_of, from the person's live memberships already in hand (no query): its
+    network ids are then known in Python, so a list can take one network at a time."""
+    memberships = list(memberships)
+    return Viewer(
+        is_signed_in=True,
+        is_site_staff=user.is_superuser,
+        member_of=frozenset(m.network_id for m in memberships if m.is_active),
+        coordinates=frozenset(m.network_id for m in memberships if m.can_coordinate),
+    )
+
+
 def viewer_in(perms: NetworkAccess) -> Viewer:
     """The viewer as their access to one network sees them: for that network's meetings
     only (it knows nothing of their other networks). Costs no query."""

@@ -5,6 +5,7 @@ each uses a fixed number of queries however many meetings there are.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -12,7 +13,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Window,
@@ -22,7 +22,7 @@ from django.utils import dateformat, timezone
 
 from core.queries import pk_in_any
 from members.models import User
-from networks.models import Network, WorkhubMembership
+from networks.models import Membership, Network, WorkhubMembership
 
 from . import access
 from .models import LONDON, Meeting, Registration
@@ -128,14 +128,9 @@ def network_upcoming(network, perms, limit: int = 3) -> list[Meeting]:
     return list(meetings.upcoming().for_lists()[:limit])
 
 
-def _seen_and_unseen(
-    meetings, viewer: access.Viewer, limit: int
-) -> tuple[list[Meeting], list[UnseenMeeting]]:
-    """Of the upcoming `meetings`, the first `limit` the viewer may see and, for each
-    network, the first published one they may not (soonest first, `limit` networks at
-    most), in one query."""
-    seen = access.visible_meetings_q(viewer)
-    first = meetings.filter(seen).upcoming().values("pk")[:limit]
+def _first_hidden(meetings, seen: Q):
+    """Each network's first upcoming published meeting of `meetings` that is not `seen`
+    (the key), soonest first."""
     # Each network's first hidden meeting is one short walk of the (network, starts_at)
     # index, where numbering every upcoming meeting by network would read them all.
     first_hidden = (
@@ -143,34 +138,80 @@ def _seen_and_unseen(
         .exclude(seen)
         .upcoming()
     )
-    hidden = (
+    return (
         Network.objects.annotate(
             first=Subquery(first_hidden.values("pk")[:1]),
             first_at=Subquery(first_hidden.values("starts_at")[:1]),
         )
         .filter(first__isnull=False)
         .order_by("first_at", "first")
-        .values("first")[:limit]
     )
+
+
+def _seen_and_unseen(
+    meetings, viewer: access.Viewer, limit: int, hidden: list[int] | None = None
+) -> tuple[list[Meeting], list[UnseenMeeting]]:
+    """Of the upcoming `meetings`, the first `limit` the viewer may see and, for each
+    network, the first published one they may not (soonest first, `limit` networks at
+    most), in one query. `hidden`: those first hidden meeting keys, if already known."""
+    seen = access.visible_meetings_q(viewer)
+    first = meetings.filter(seen).upcoming().values("pk")[:limit]
+    if hidden is None:
+        hidden_part = _first_hidden(meetings, seen).values("first")[:limit]
+    else:
+        # Asked again whether each is upcoming and hidden: kept keys live as long as
+        # the cache keeps them, and time passes.
+        hidden_part = meetings.filter(pk__in=hidden[:limit]).upcoming().values("pk")
     rows = list(
-        Meeting.objects.filter(pk_in_any(first, hidden))
+        Meeting.objects.filter(pk_in_any(first, hidden_part))
         .for_lists()
         .annotate(seen=ExpressionWrapper(seen, output_field=BooleanField()))
         .order_by("starts_at", "pk")
     )
-    return [row for row in rows if row.seen], [_unseen(row) for row in rows if not row.seen]
+    kept = frozenset(hidden or ())
+    return (
+        [row for row in rows if row.seen and row.pk not in kept],
+        [_unseen(row) for row in rows if not row.seen],
+    )
+
+
+def hidden_from_signed_in() -> list[tuple[int, int]]:
+    """(network id, meeting key) of each network's first upcoming published meeting that
+    someone signed in, in no network, may not see, soonest first: the same for everyone
+    (one query), so a page can keep it and take a person's own networks out
+    (next_meetings_and_unseen)."""
+    nobody = access.Viewer(is_signed_in=True)
+    meetings = Meeting.objects.filter(state=Meeting.State.PUBLISHED)
+    return list(
+        _first_hidden(meetings, access.visible_meetings_q(nobody)).values_list("pk", "first")
+    )
 
 
 def next_meetings_and_unseen(
-    viewer: access.Viewer, *, limit: int = 5, excluding: list[int] | None = None
+    viewer: access.Viewer,
+    *,
+    limit: int = 5,
+    excluding: list[int] | None = None,
+    hidden_from_signed_in: list[tuple[int, int]] | None = None,
 ) -> tuple[list[Meeting], list[UnseenMeeting]]:
-    """next_meetings_for, and unseen_next, together in one query (for the home page)."""
+    """next_meetings_for, and unseen_next, together in one query (for the home page).
+
+    `hidden_from_signed_in`: that function's answer, for a signed-in viewer whose network
+    ids are known (access.viewer_with). What such a viewer may not see in a network of
+    theirs they may see all of; in any other they see what anyone signed in sees. So their
+    first hidden meetings are those, less their own networks'."""
     meetings = Meeting.objects.filter(state=Meeting.State.PUBLISHED)
     if excluding:
         meetings = meetings.exclude(pk__in=excluding)
     if viewer.is_site_staff:  # sees everything: nothing unseen
         return list(meetings.upcoming().for_lists()[:limit]), []
-    return _seen_and_unseen(meetings, viewer, limit)
+    hidden = None
+    if hidden_from_signed_in is not None:
+        if not viewer.is_signed_in or not isinstance(viewer.member_of, frozenset):
+            raise ValueError("The signed-in people's hidden meetings need a viewer_with.")
+        theirs = viewer.member_of | frozenset(viewer.coordinates)
+        hidden = [key for network_id, key in hidden_from_signed_in if network_id not in theirs]
+    return _seen_and_unseen(meetings, viewer, limit, hidden)
 
 
 def network_upcoming_and_unseen(
@@ -230,35 +271,55 @@ def personal_meetings(person: User):
     )
 
 
-def my_schedule(person: User, *, limit: int = 20, now: datetime.datetime | None = None) -> dict:
-    """The person's upcoming meetings with their registration on each (two queries).
+def my_schedule(
+    person: User,
+    *,
+    limit: int = 20,
+    now: datetime.datetime | None = None,
+    memberships: Iterable[Membership] | None = None,
+) -> dict:
+    """The person's upcoming meetings with their registration on each (two queries, one
+    if the caller has the person's live `memberships` in hand).
 
     Returns {"meetings": [Meeting, ...], "registrations": {meeting_id: Registration}},
-    each meeting carrying `my_registration` (or None) for the template.
+    each meeting carrying `my_registration` (or None) for the template: the person's live
+    registration, with its key and status.
     """
     now = now or timezone.now()
     own = Registration.objects.live().filter(person=person)
     meetings = []
     if person.is_active:
-        viewer = access.viewer_of(person)
+        if memberships is None:
+            memberships = Membership.objects.live().filter(person=person)
+        viewer = access.viewer_with(person, memberships)
         mine = Meeting.objects.listed().filter(access.visible_meetings_q(viewer)).upcoming(now)
-        # The first few of each source, each an ordered walk of an index, then the first
-        # of those: one scan of the sources' OR would read and sort every meeting of the
-        # person's networks.
+        # The first few of each network and of each other source, each an ordered walk of
+        # the (network, starts_at) index, then the first of those: one scan of all the
+        # person's networks at once reads and sorts every meeting they hold.
+        by_network, *others = _personal_sources(person, viewer)
         firsts = [
-            mine.filter(source).values("pk")[:limit] for source in _personal_sources(person, viewer)
-        ]
+            mine.filter(by_network, network_id=network_id).values("pk")[:limit]
+            for network_id in sorted(viewer.member_of)
+        ] + [mine.filter(source).values("pk")[:limit] for source in others]
+        # Their live registration (at most one a meeting) as two columns of the same query.
+        theirs = own.filter(meeting=OuterRef("pk"))
         meetings = list(
             Meeting.objects.filter(pk_in_any(*firsts))
             .for_lists()
-            .prefetch_related(Prefetch("registrations", queryset=own, to_attr="own_registrations"))
+            .annotate(
+                own_registration=Subquery(theirs.values("pk")[:1]),
+                own_status=Subquery(theirs.values("status")[:1]),
+            )
             .order_by("starts_at", "pk")[:limit]
         )
     registrations = {}
     for meeting in meetings:
-        meeting.my_registration = (
-            meeting.own_registrations[0] if meeting.own_registrations else None
-        )
-        if meeting.my_registration:
-            registrations[meeting.pk] = meeting.my_registration
+        meeting.my_registration = None
+        if meeting.own_registration:
+            meeting.my_registration = registrations[meeting.pk] = Registration(
+                pk=meeting.own_registration,
+                meeting=meeting,
+                person=person,
+                status=meeting.own_status,
+            )
     return {"meetings": meetings, "registrations": registrations}

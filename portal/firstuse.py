@@ -162,7 +162,7 @@ def home_for(user: User, *, meetings: int = 5) -> Home:
     return Home(
         memberships=[membership for membership in live if membership.is_active],
         pending=[membership for membership in live if membership.is_pending],
-        schedule=schedule.my_schedule(person, limit=meetings),
+        schedule=schedule.my_schedule(person, limit=meetings, memberships=live),
         suggestions=suggested_networks(person, live),
         invitations=waiting_invitations(person, live),
     )

@@ -337,9 +337,18 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = firstuse.home_for(request.user) if request.user.is_authenticated else None
     # The meetings they may see (for a visitor, the public ones), after their own; and
     # that networks meet whose next meeting is not one they may see.
-    viewer = meeting_access.viewer_of(request.user)
-    own = [meeting.pk for meeting in mine.schedule["meetings"]] if mine else []
-    meetings, unseen = schedule.next_meetings_and_unseen(viewer, limit=HOME_MEETINGS, excluding=own)
+    if mine:
+        viewer = meeting_access.viewer_with(request.user, mine.memberships + mine.pending)
+        # Which network's next meeting someone signed in may not see is the same for
+        # everyone; the schedule takes the person's own networks out.
+        hidden = shared_part(request, "home:hidden", schedule.hidden_from_signed_in, MEETINGS_SCOPE)
+        own = [meeting.pk for meeting in mine.schedule["meetings"]]
+        meetings, unseen = schedule.next_meetings_and_unseen(
+            viewer, limit=HOME_MEETINGS, excluding=own, hidden_from_signed_in=hidden
+        )
+    else:
+        viewer = meeting_access.viewer_of(request.user)
+        meetings, unseen = schedule.next_meetings_and_unseen(viewer, limit=HOME_MEETINGS)
     return render(
         request,
         "portal/home.html",
@@ -393,7 +402,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "workhub_places": workhubs,
             "profile_complete": person.has_complete_profile,
             "profile_url": reverse("portal:profile"),
-            "schedule": schedule.my_schedule(person),
+            "schedule": schedule.my_schedule(person, memberships=memberships),
             "work": work.my_work(person, active),
             "feed_url": request.build_absolute_uri(
                 meeting_services.calendar_feed_for(person).get_absolute_url()

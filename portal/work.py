@@ -150,8 +150,11 @@ def _scheme_of(network: Network) -> FeeScheme | None:
 
 
 def claims_as_head(user) -> list[Post]:
-    """Claims and seat questions at schools the user leads (verified): theirs to decide."""
-    led = Post.objects.current().verified().headships().filter(person=user).values("school")
+    """Claims and seat questions at schools the user leads (verified): theirs to decide.
+    Uses the user's prefetched posts (User.objects.load_posts): no query for a non-head."""
+    led = [post.school_id for post in user.current_posts() if post.is_verified and post.is_headship]
+    if not led:
+        return []
     return list(
         Post.objects.awaiting_decision()
         .filter(school__in=led)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings import calendars, schedule, services
 from meetings.models import Meeting
+from networks.models import Membership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Pinned: a new query per row breaks the equality checks; a new fixed one is a choice.
 LIST_MAX_QUERIES = 8  # session, viewer, memberships, count, page, choices (2), the filter's network
 SCHEDULE_MAX_QUERIES = 9
-MY_SCHEDULE_MAX_QUERIES = 2
+MY_SCHEDULE_MAX_QUERIES = 1
 FEED_MAX_QUERIES = 8
 # The viewer, the meeting with its network, the viewer's memberships, then the people
 # going with their posts (attendees, the CSV) or the papers and the viewer's place (detail).
@@ -87,13 +88,25 @@ def test_schedules_and_feeds_do_not_grow_with_the_meetings_shown(
     assert many == few
 
 
-def test_my_schedule_function_uses_two_queries(network, member, django_assert_num_queries):
+def test_my_schedule_function_uses_one_query_with_the_memberships_in_hand(
+    network, member, django_assert_num_queries
+):
+    other = factories.make_network(name="Second Heads Network")
+    factories.make_membership(person=member, network=other)
+    memberships = list(Membership.objects.live().filter(person=member))
     _add(network, 3, member)
     with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
-        few = schedule.my_schedule(member)
+        few = schedule.my_schedule(member, memberships=memberships)
     _add(network, 20, member)
+    _add(other, 5, member)
     with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES):
-        many = schedule.my_schedule(member)
+        many = schedule.my_schedule(member, memberships=memberships)
+    with django_assert_num_queries(MY_SCHEDULE_MAX_QUERIES + 1):  # its memberships too
+        assert schedule.my_schedule(member) == many
+    # One branch per network, merged in time order.
+    assert {meeting.network_id for meeting in many["meetings"]} == {network.pk, other.pk}
+    starts = [meeting.starts_at for meeting in many["meetings"]]
+    assert starts == sorted(starts)
     assert len(many["meetings"]) > len(few["meetings"])
     assert all(meeting.my_registration for meeting in many["meetings"])
     for meeting in many["meetings"]:

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from meetings import services
 from meetings.models import LONDON, Meeting
+from networks.services import joining
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,63 @@ def test_the_signed_in_home_leads_with_my_meetings_and_lists_what_i_may_see(
     assert "More meetings you can come to" in html and "Open to heads 0" in html
     assert html.count(mine.title) == 1  # not again in the list below
     assert "No meetings are planned yet" not in html
+
+
+# The signed-in home keeps, for everyone, which network's next meeting someone signed in
+# may not see, and takes each person's own networks out of it.
+
+
+def _home(client, person) -> str:
+    client.force_login(person)
+    return client.get(reverse("home")).content.decode()
+
+
+def test_the_kept_list_on_the_home_page_shows_a_member_no_sentence_and_others_one(
+    client, ophn, members_meeting, member, head, outsider_member
+):
+    assert TITLE in _home(client, member)  # the list is kept while a member looks
+    for person in (head, outsider_member):  # not a member: told it meets, not what
+        html = _home(client, person)
+        assert _sentence(members_meeting) in html and TITLE not in html
+        assert members_meeting.get_absolute_url() not in html
+    html = _home(client, member)  # kept while others looked: the member still sees it
+    assert TITLE in html and _sentence(members_meeting) not in html
+
+
+def test_the_home_page_tells_of_a_meeting_published_or_cancelled_right_after(
+    client, ophn, head, member
+):
+    draft = factories.make_meeting(network=ophn, title=TITLE, state="draft")
+    assert "OPHN meets" not in _home(client, head)
+    services.publish_meeting(meeting=draft)
+    html = _home(client, head)
+    assert _sentence(draft) in html and TITLE not in html
+    assert _sentence(draft) not in _home(client, member)
+    services.cancel_meeting(meeting=draft, reason="Snow", notify=False)
+    assert "OPHN meets" not in _home(client, head)
+
+
+def test_the_home_page_follows_a_meeting_opened_to_everyone_or_moved(
+    client, ophn, members_meeting, head
+):
+    assert _sentence(members_meeting) in _home(client, head)
+    later = members_meeting.starts_at + datetime.timedelta(days=5)
+    services.update_meeting(
+        meeting=members_meeting,
+        changes={"starts_at": later, "ends_at": later + datetime.timedelta(hours=1)},
+    )
+    members_meeting.refresh_from_db()
+    assert _sentence(members_meeting) in _home(client, head)
+    services.update_meeting(meeting=members_meeting, changes={"audience": "signed_in"})
+    html = _home(client, head)
+    assert "OPHN meets" not in html and TITLE in html
+
+
+def test_the_home_page_follows_joining_and_leaving(client, ophn, members_meeting, head):
+    assert _sentence(members_meeting) in _home(client, head)
+    membership = factories.make_membership(person=head, network=ophn)
+    html = _home(client, head)
+    assert TITLE in html and "OPHN meets" not in html
+    joining.leave_network(person=head, network=membership.network)
+    html = _home(client, head)
+    assert _sentence(members_meeting) in html and TITLE not in html
