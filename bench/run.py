@@ -43,7 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 BARE = "/bench/bare/"
-TARGET_RATIO = {"public": 0.35, "signed in": 0.10}
+TARGET_RATIO = {"public": 0.60, "signed in": 0.10}
+# A page with a target of its own: the personal feed carries every meeting of its
+# person's networks ahead (thousands of events for a member of a national network).
+PAGE_TARGET_RATIO = {"Personal feed": 0.35}
 MAX_QUERIES = 12
 # The issue's own measure: the stock admin list served about 10 requests a second.
 ADMIN_TIMES_STOCK = 5
@@ -260,8 +263,9 @@ def verdict(page: dict, bare_rps: float, stock_rps: float | None) -> str:
         problems.append(f"{page['errors']} errors")
     if page["queries_cold"] > MAX_QUERIES:
         problems.append(f"> {MAX_QUERIES} queries")
-    if page["rps"] / bare_rps < TARGET_RATIO[page["kind"]]:
-        problems.append(f"< {TARGET_RATIO[page['kind']]:.0%}")
+    target = PAGE_TARGET_RATIO.get(page["name"], TARGET_RATIO[page["kind"]])
+    if page["rps"] / bare_rps < target:
+        problems.append(f"< {target:.0%}")
     if page.get("stock") is False and stock_rps and page["rps"] < ADMIN_TIMES_STOCK * stock_rps:
         problems.append(f"< {ADMIN_TIMES_STOCK}x stock")
     return "missed: " + ", ".join(problems) if problems else "met"
