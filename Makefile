@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Two processes: the machines have two cores, and the suite takes half the time.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-postgres test-browser load load-short load-tools lint format migrations-check ci bench
+.PHONY: install run test test-postgres test-browser load load-short load-tools lint format migrations-check ci bench bench-profile
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -82,3 +82,13 @@ bench: install
 ## ci: what CI runs (.ci/run)
 ci:
 	.ci/run
+
+## bench-profile: where one bench page's time goes, in process on the bench database
+## (after `make bench` has seeded it): PAGE="Network page (member)" or PAGE=/path/ ROLE=member
+PAGE ?= Network page (member)
+ROLE ?=
+bench-profile: install
+	DJANGO_SETTINGS_MODULE=config.bench_settings DEBUG=false SECRET_KEY=bench-profile \
+	ALLOWED_HOSTS=127.0.0.1 SITE_URL=https://bench.headnet.invalid SECURE_SSL_REDIRECT=false \
+	TRUST_X_FORWARDED_PROTO=true LOG_LEVEL=WARNING DATABASE_URL=$(POSTGRES_URL)_bench \
+	REDIS_URL=redis://127.0.0.1:6379/3 $(PY) -m bench.profile "$(PAGE)" $(if $(ROLE),--as $(ROLE))
