@@ -16,8 +16,10 @@ from django.utils import timezone
 from leaders import services
 from members import services as members_services
 from members.models import Designation, Post
+from members.school_import import import_schools
 from portal.services import add_post, close_account, end_post
 from tests import factories
+from tests.members.test_import_schools import school_row, write_register
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +180,17 @@ def test_a_school_or_area_renamed_shows_at_once(viewer, essex):
     essex.save()
 
     assert "Iris Church of England Primary School (Essex County, primary)" in _page(viewer)
+
+
+def test_a_school_renamed_by_the_register_import_shows_at_once(viewer, essex, tmp_path):
+    leader = _leader(la=essex)
+    school = leader.posts.get().school
+    _kept(viewer)
+    renamed = school_row(school.urn, "Iris Academy", **{"LA (code)": "881", "LA (name)": "Essex"})
+
+    import_schools(write_register(tmp_path / "register.csv", [renamed]))  # in bulk: no signals
+
+    assert "Headteacher, Iris Academy (Essex, primary)" in _page(viewer)
 
 
 def test_designations_confirmed_or_rejected_show_at_once(viewer, essex, staff):
