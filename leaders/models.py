@@ -6,6 +6,11 @@ from django.utils import timezone
 
 from members.models import Designation, Post
 
+# The directory's pages (core.pagecache). Listings name it; what else the directory
+# shows (names, posts, schools, areas, designations) is members', whose writes name no
+# scope and so change the site's, which every kept page and part depends on.
+DIRECTORY_SCOPE = "leaders"
+
 
 class ListingQuerySet(models.QuerySet["Listing"]):
     def in_directory(self) -> Self:
@@ -62,6 +67,9 @@ class Listing(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_availability_display()})"
+
+    def page_scopes(self) -> list[str]:
+        return [DIRECTORY_SCOPE]
 
 
 class LeaderMessage(models.Model):

@@ -1,32 +1,64 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.sharedparts import shared_part
 from members.models import Designation
 from networks.contact import sender_is_limited
 from networks.forms import ContactForm
 
 from . import access, services
 from .forms import DecisionForm, DesignationForm, DirectoryFilterForm, ListingForm
-from .models import Listing
+from .models import DIRECTORY_SCOPE, Listing
 
 PAGE_SIZE = 20
+# Around each row's link to write to the leader in the directory's body. What people
+# wrote is escaped there, so nothing they write can make or break a mark.
+WRITE_TO_MARK = re.compile(r"<!--write-to:(\d+)-->(.*?)<!--/write-to-->", re.DOTALL)
 
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     """Listed people with a confirmed designation, filtered; for heads only."""
     access.check_directory(request.user)
+    # The same for every head at this address on the day (the post shown beside a
+    # name is the one held that day) but for the link to write to oneself: kept once
+    # for all, in pieces, and the viewer's own row's link left out here.
+    pieces = shared_part(
+        request,
+        f"leaders:directory:{timezone.localdate().isoformat()}",
+        lambda: _directory_pieces(request),
+        DIRECTORY_SCOPE,
+    )
+    body = "".join(html for person_id, html in pieces if person_id != request.user.pk)
+    # Rendered by our own template (autoescaped), only cut into pieces and joined again.
+    return render(request, "leaders/directory.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+def _directory_pieces(request: HttpRequest) -> list[tuple[int | None, str]]:
+    """The directory's rendered body (filters, count, rows, pages) in pieces: each row's
+    link to write to its leader with the leader's id, the rest with None."""
     form = DirectoryFilterForm(request.GET or None)
     listings = Listing.objects.in_directory()
     if form.is_bound and form.is_valid():
         listings = listings.filter(access.directory_filter(**form.cleaned_data)).distinct()
     page = Paginator(listings.for_directory(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "leaders/directory.html", {"form": form, "page": page})
+    body = render_to_string("leaders/_directory_body.html", {"form": form, "page": page}, request)
+    # Text, a leader's id, their link, text, ...: the marks themselves go.
+    parts = WRITE_TO_MARK.split(body)
+    pieces: list[tuple[int | None, str]] = [(None, parts[0])]
+    for index in range(1, len(parts), 3):
+        pieces += [(int(parts[index]), parts[index + 1]), (None, parts[index + 2])]
+    return pieces
 
 
 @login_required

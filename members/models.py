@@ -323,6 +323,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             # A network's member list in name order (networks.views.network_members): the
             # database walks this index and stops after a page, from either end.
             models.Index(fields=["last_name", "first_name", "id"], name="members_user_name_order"),
+            # The leaders directory counts its listed people who are active: with this,
+            # PostgreSQL looks each of them up rather than walking every account's row.
+            models.Index(
+                fields=["id"], condition=models.Q(is_active=True), name="members_user_active"
+            ),
         ]
 
     def __str__(self):

@@ -69,3 +69,22 @@ def test_the_page_to_write_to_a_leader_costs_the_same_however_much_they_hold(
     with django_assert_max_num_queries(CONTACT_MAX_QUERIES):
         many = _queries(client, url)
     assert many == few
+
+
+# Pinned, once the directory is kept: the session's user and the viewer's confirmed
+# headship (may they see it); the listing, its count and the filters' areas are kept.
+KEPT_DIRECTORY_MAX_QUERIES = 2
+
+
+def test_the_kept_directory_costs_only_who_may_see_it(client, head, django_assert_max_num_queries):
+    for kind in ["nle", "mentor"]:
+        leader = factories.make_head()
+        Designation.objects.create(person=leader, kind=kind, evidence="List", state="confirmed")
+        services.list_person(person=leader, availability="available")
+    client.force_login(head)
+    url = reverse("leaders:directory")
+    built = _queries(client, url)
+
+    with django_assert_max_num_queries(KEPT_DIRECTORY_MAX_QUERIES):
+        kept = _queries(client, url)
+    assert kept < built
