@@ -31,6 +31,11 @@ Which models' writes count is declared where the apps are wired together
 app above it. The signals are connected for those models only, so every other
 model keeps Django's fast delete (one DELETE, no row-by-row signals).
 
+A hit is served by VisitorPageMiddleware, which finds the view's scopes from its URL
+and answers before the session, CSRF, authentication and message middleware, none of
+which changes a visitor's kept page; a miss goes on to the view, which builds and keeps
+the page with the same lookup.
+
 Pages also depend on the time (the next meetings, this year's workhubs), so an
 entry lives at most PAGE_SECONDS. Never cached: anyone with a session or a
 message waiting, anything but GET, any response but 200, a response that sets
