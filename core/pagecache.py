@@ -31,6 +31,11 @@ Which models' writes count is declared where the apps are wired together
 app above it. The signals are connected for those models only, so every other
 model keeps Django's fast delete (one DELETE, no row-by-row signals).
 
+A hit is served by VisitorPageMiddleware, which finds the view's scopes from its URL
+and answers before the session, CSRF, authentication and message middleware, none of
+which changes a visitor's kept page; a miss goes on to the view, which builds and keeps
+the page with the same lookup.
+
 Pages also depend on the time (the next meetings, this year's workhubs), so an
 entry lives at most PAGE_SECONDS. Never cached: anyone with a session or a
 message waiting, anything but GET, any response but 200, a response that sets
@@ -51,6 +56,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -59,9 +65,11 @@ PAGE_SECONDS = 5 * 60
 KEPT_HEADERS = ("Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
 # A page this large is kept compressed: a calendar feed of thousands of events is
 # megabytes, a tenth of it gzipped, and moving it out of the cache and over the wire
-# was most of a hit's time. Browsers and calendar apps all accept gzip; the few
-# clients that do not get it decompressed. Smaller pages gain too little to bother.
-GZIP_FROM_BYTES = 32 * 1024
+# was most of a hit's time; an HTML page of 12 KB is 3 KB gzipped, compressed once
+# when it is built and then moved a quarter the size on every hit. Browsers and
+# calendar apps all accept gzip; the few clients that do not get it decompressed.
+# Under 4 KB (an error page, a short answer) the gain is too small to bother.
+GZIP_FROM_BYTES = 4 * 1024
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
@@ -221,21 +229,18 @@ def cached_for_visitors(*scopes: str) -> Callable:
     """Serve the view's page from the cache to visitors without a session.
 
     The scopes are what the page shows, filled from the view's URL arguments:
-    `@cached_for_visitors("network:{slug}")`."""
+    `@cached_for_visitors("network:{slug}")`. VisitorPageMiddleware serves the hits
+    before the middleware a visitor's page does not need; the view builds and keeps
+    the page on a miss (and serves hits itself where that middleware is not in use)."""
     if not scopes or not all(isinstance(scope, str) for scope in scopes):
         raise TypeError("cached_for_visitors needs the scopes the page shows, as strings.")
-
-    site_key = _version_key(SITE)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _is_visitor_request(request):
                 return view(request, *args, **kwargs)
-            page_key = _page_key(request)
-            # Each scope filled in from the request's URL arguments, then made a key.
-            version_keys = [site_key, *(_version_key(s.format_map(kwargs)) for s in scopes)]
-            found = cache.get_many([page_key, *version_keys])
+            page_key, version_keys, found = _looked_up(request, scopes, kwargs)
             versions = tuple(found.get(key) for key in version_keys)
             stored = found.get(page_key)
             if stored is not None and stored["versions"] == versions:
@@ -254,9 +259,60 @@ def cached_for_visitors(*scopes: str) -> Callable:
                     # version behind. A missing version is only ever a miss: safe to remove.
                     cache.delete_many(added)
 
+        wrapper.visitor_page_scopes = scopes  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def _looked_up(request: HttpRequest, scopes: tuple[str, ...], kwargs: dict):
+    """The page's key, its scopes' version keys and what the cache holds of them: one
+    round trip, made once a request (VisitorPageMiddleware may have made it)."""
+    looked_up = getattr(request, "_visitor_page_lookup", None)
+    if looked_up is None:
+        page_key = _page_key(request)
+        # Each scope filled in from the request's URL arguments, then made a key.
+        version_keys = [_version_key(SITE), *(_version_key(s.format_map(kwargs)) for s in scopes)]
+        found = cache.get_many([page_key, *version_keys])
+        looked_up = request._visitor_page_lookup = (page_key, version_keys, found)
+    return looked_up
+
+
+@functools.lru_cache(maxsize=2048)
+def _visitor_page_of(urlconf: str, path: str) -> tuple[tuple[str, ...], dict] | None:
+    """The scopes and URL arguments of a page kept for visitors at this path, or None."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    scopes = getattr(match.func, "visitor_page_scopes", None)
+    return (scopes, match.kwargs) if scopes else None
+
+
+class VisitorPageMiddleware:
+    """Serves a page kept for visitors (cached_for_visitors) before the middleware it
+    does not need: sessions, CSRF, authentication, messages. A visitor has no session
+    and no message waiting, and a kept page used no CSRF token, so none of them would
+    change the answer; the headers of the middleware above it (security, CSP, framing)
+    are added as for any page. On a miss the view builds the page, reusing this lookup."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_visitor_request(request):
+            page = _visitor_page_of(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+            if page is not None:
+                scopes, kwargs = page
+                page_key, version_keys, found = _looked_up(request, scopes, kwargs)
+                stored = found.get(page_key)
+                if stored is not None and stored["versions"] == tuple(
+                    found.get(key) for key in version_keys
+                ):
+                    response = _from_stored(request, stored)
+                    response.headers["Content-Length"] = str(len(response.content))
+                    return response
+        return self.get_response(request)
 
 
 def watched_models() -> list[type]:

@@ -302,3 +302,53 @@ def test_a_calendar_app_gets_a_large_feed_gzipped_and_its_304_from_the_cache(cli
     assert gzip.decompress(again.content) == first.content
     assert "BEGIN:VEVENT" in first.content.decode()
     assert unchanged.status_code == 304
+
+
+def test_a_visitors_kept_page_is_served_before_sessions_csrf_and_authentication(
+    client, monkeypatch
+):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    first = client.get(url)
+    # From here, a request that reached the session middleware would fail.
+    monkeypatch.setattr(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+        lambda self, request: pytest.fail("the session middleware ran on a kept page"),
+    )
+
+    second = client.get(url)
+
+    assert second.content == first.content
+    # The headers of the middleware above it are there, as on the page first built.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert second[header] == first[header]
+    assert second["Content-Length"] == str(len(second.content))
+
+
+def test_a_page_built_for_a_visitor_asks_the_cache_once_for_the_page_and_its_versions(
+    client, monkeypatch
+):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    lookups = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: lookups.append(keys) or get_many(keys))
+
+    client.get(url)  # a miss: the middleware's lookup is the view's too
+
+    page_lookups = [keys for keys in lookups if keys[0].startswith("pagecache:page:")]
+    assert len(page_lookups) == 1
+
+
+def test_signed_in_people_and_other_addresses_pass_the_visitors_middleware_by(client):
+    network = factories.make_network(name="Cherwell Primary Heads")
+    url = reverse("networks:detail", args=[network.slug])
+    client.get(url)
+    head = factories.make_head()
+    client.force_login(head)
+
+    page = client.get(url).content.decode()
+
+    # The member's page, not the visitor's: it offers them the network, signed in.
+    assert "Sign out" in page
+    assert client.get("/no-such-page/").status_code == 404
