@@ -3,8 +3,10 @@ page shows each kind of change right after it, and what one role sees never reac
 another."""
 
 import datetime
+import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,8 +14,8 @@ from django.utils import timezone
 from articles import services as article_services
 from articles.models import Article
 from meetings import services as meeting_services
-from networks.models import Membership
-from networks.services import set_role
+from networks.models import Membership, Network, NetworkPurpose
+from networks.services import approve_membership, join_network, leave_network, set_role
 from tests import factories
 from voice import representatives
 
@@ -129,3 +131,129 @@ def test_the_page_asks_three_queries_fewer_once_kept(client, network, member):
         client.get(network.get_absolute_url())
 
     assert len(again) <= len(first) - 3
+
+
+# The page kept whole for each role: what a kept copy shows is what a new one shows.
+
+
+def _without_tokens(html: str) -> str:
+    # A CSRF token is masked anew on every page; nothing else may differ.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize(
+    "viewer", ["visitor", "head", "member", "coordinator", "administrator", "staff"]
+)
+def test_a_kept_page_is_the_page_built_anew(client, network, viewer, request):
+    NetworkPurpose.objects.create(network=network, position=1, text="A collective voice")
+    factories.make_workhub(network=network)
+    factories.make_meeting(network=network, title="Autumn planning")
+    factories.make_article(network=network, title="First thoughts")
+    factories.make_sent_announcement(network=network, subject="Term dates")
+    if viewer != "visitor":
+        client.force_login(request.getfixturevalue(viewer))
+    url = network.get_absolute_url()
+
+    cache.clear()
+    built = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(url).content.decode()
+
+    assert _without_tokens(kept) == _without_tokens(built)
+    # The viewer; for a signed-in non-member, what eligibility reads (posts, invitation);
+    # the latest announcements.
+    assert len(queries) <= 4
+
+
+def test_a_member_s_page_asks_only_who_they_are_once_kept(client, network, member):
+    page_of(client, member, network)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(network.get_absolute_url())
+
+    assert len(queries) == 2  # the viewer (the session comes from the cache), announcements
+
+
+# The viewer's own membership, kept for them alone.
+
+
+def test_joining_and_leaving_show_at_once_to_the_person(client, network, head):
+    assert "Join " in page_of(client, head, network)
+
+    join_network(person=head, network=network)
+    assert "You are a member." in page_of(client, head, network)
+
+    leave_network(person=head, network=network)
+    html = page_of(client, head, network)
+    assert "You are a member" not in html
+    assert "Join " in html
+
+
+def test_an_approved_request_shows_at_once(client, network, head, administrator):
+    network.join_policy = Network.JoinPolicy.APPROVAL
+    network.save()
+    membership = join_network(person=head, network=network)
+    assert "Your request to join is waiting" in page_of(client, head, network)
+
+    approve_membership(membership=membership, by=administrator)
+
+    assert "You are a member." in page_of(client, head, network)
+
+
+def test_a_new_role_shows_at_once_to_the_person_and_to_no_one_else(
+    client, network, member, administrator, head
+):
+    assert "Network office" not in page_of(client, member, network)
+
+    membership = Membership.objects.get(person=member, network=network)
+    set_role(membership=membership, role=Membership.Role.COORDINATOR, by=administrator)
+
+    html = page_of(client, member, network)
+    assert "You are a member (coordinator)" in html
+    assert "Network office" in html
+    assert "Plan a meeting" in html
+    assert "Network office" not in page_of(client, head, network)
+
+
+def test_a_seat_s_school_renamed_shows_at_once_in_the_membership_box(client, network):
+    school = factories.make_school(name="Cherwell Primary")
+    person = factories.make_head(school=school)
+    factories.make_membership(person=person, network=network, school=school)
+    assert "for Cherwell Primary" in page_of(client, person, network)
+
+    school.name = "Cherwell Vale Primary"
+    school.save()
+
+    assert "for Cherwell Vale Primary" in page_of(client, person, network)
+
+
+def test_one_person_s_membership_is_never_anothers(client, network, member, other_network):
+    """Kept per person and per network: the same person elsewhere, and another here."""
+    assert "You are a member." in page_of(client, member, network)
+
+    assert "You are a member" not in page_of(client, member, other_network)
+    other = factories.make_head()
+    assert "You are a member" not in page_of(client, other, network)
+
+
+# The parts the same for everyone (networks.page), as a member sees them.
+
+
+def test_a_new_purpose_and_a_new_workhub_show_at_once_to_a_member(client, network, member):
+    page_of(client, member, network)
+
+    NetworkPurpose.objects.create(network=network, position=1, text="A collective voice")
+    factories.make_workhub(network=network, name="Reading for pleasure")
+
+    html = page_of(client, member, network)
+    assert "A collective voice" in html
+    assert "Reading for pleasure" in html
+
+
+def test_a_sign_in_link_to_see_the_next_meeting_is_for_visitors_only(client, network, head):
+    factories.make_meeting(network=network, title="Heads only", audience="signed_in")
+    url = network.get_absolute_url()
+    visitor_html = client.get(url).content.decode()
+    assert "Sign in to see it" in visitor_html
+    assert f"?next={url}" in visitor_html.replace("%2F", "/")
+
+    assert "Sign in to see it" not in page_of(client, head, network)
