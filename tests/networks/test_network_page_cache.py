@@ -11,6 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from announcements import privacy as announcement_privacy
+from announcements import sending
+from announcements import services as announcement_services
 from articles import services as article_services
 from articles.models import Article
 from meetings import services as meeting_services
@@ -160,9 +163,8 @@ def test_a_kept_page_is_the_page_built_anew(client, network, viewer, request):
         kept = client.get(url).content.decode()
 
     assert _without_tokens(kept) == _without_tokens(built)
-    # The viewer; for a signed-in non-member, what eligibility reads (posts, invitation);
-    # the latest announcements.
-    assert len(queries) <= 4
+    # The viewer; for a signed-in non-member, what eligibility reads (posts, invitation).
+    assert len(queries) <= 3
 
 
 def test_a_member_s_page_asks_only_who_they_are_once_kept(client, network, member):
@@ -170,7 +172,7 @@ def test_a_member_s_page_asks_only_who_they_are_once_kept(client, network, membe
     with CaptureQueriesContext(connection) as queries:
         client.get(network.get_absolute_url())
 
-    assert len(queries) == 2  # the viewer (the session comes from the cache), announcements
+    assert len(queries) == 1  # the viewer (the session comes from the cache)
 
 
 # The viewer's own membership, kept for them alone.
@@ -233,6 +235,95 @@ def test_one_person_s_membership_is_never_anothers(client, network, member, othe
     assert "You are a member" not in page_of(client, member, other_network)
     other = factories.make_head()
     assert "You are a member" not in page_of(client, other, network)
+
+
+# The announcements section, kept for each role: sending marks announcements sent by
+# queryset updates, which tell the page themselves.
+
+
+def test_an_announcement_sent_shows_at_once(client, network, member, coordinator):
+    draft = factories.make_announcement(network=network, subject="Spring term dates")
+    assert "Spring term dates" not in page_of(client, member, network)
+
+    announcement_services.send_announcement(announcement=draft, by=coordinator)
+
+    assert "Spring term dates" in page_of(client, member, network)
+
+
+def test_an_announcement_starting_to_send_shows_at_once(client, network, member):
+    """start_sending marks it sending by a queryset update, with no model signal."""
+    draft = factories.make_announcement(network=network, subject="Spring term dates")
+    assert "Spring term dates" not in page_of(client, member, network)
+
+    sending.start_sending(draft)
+
+    assert "Spring term dates" in page_of(client, member, network)
+
+
+def test_an_announcement_recorded_as_sent_shows_at_once(client, network, member):
+    draft = factories.make_announcement(network=network, subject="Spring term dates")
+    assert "Spring term dates" not in page_of(client, member, network)
+
+    sending.record_sent_without_email(draft)
+
+    assert "Spring term dates" in page_of(client, member, network)
+
+
+def test_a_scheduled_announcement_shows_when_it_goes_and_a_withdrawn_one_never(
+    client, network, member, coordinator
+):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    scheduled = factories.make_announcement(network=network, subject="Goes at ten")
+    announcement_services.send_announcement(announcement=scheduled, by=coordinator, send_at=soon)
+    withdrawn = factories.make_announcement(network=network, subject="Goes at eleven")
+    announcement_services.send_announcement(announcement=withdrawn, by=coordinator, send_at=soon)
+    announcement_services.cancel_scheduled(announcement=withdrawn, by=coordinator)
+    html = page_of(client, member, network)
+    assert "Goes at ten" not in html
+    assert "Goes at eleven" not in html
+
+    sending.send_due_announcements(now=soon + datetime.timedelta(minutes=1))
+
+    html = page_of(client, member, network)
+    assert "Goes at ten" in html
+    assert "Goes at eleven" not in html
+
+
+def test_an_announcement_saved_shows_at_once(client, network, member):
+    """Any save of one names its network's scope (Announcement.page_scopes)."""
+    sent = factories.make_sent_announcement(network=network, subject="Term dates")
+    assert "Urgent" not in page_of(client, member, network)
+
+    sent.is_urgent = True
+    sent.save()
+
+    assert "Urgent" in page_of(client, member, network)
+
+
+def test_an_author_who_closes_their_account_shows_as_a_former_member_at_once(
+    client, network, member
+):
+    author = factories.make_user(first_name="Ann", last_name="Author")
+    factories.make_sent_announcement(network=network, subject="Term dates", author=author)
+    assert "From Ann Author" in page_of(client, member, network)
+
+    announcement_privacy.forget_person(author)
+
+    assert "From a former member" in page_of(client, member, network)
+
+
+def test_announcements_are_kept_for_members_only(
+    client, network, member, coordinator, head, outsider_member
+):
+    factories.make_sent_announcement(network=network, subject="Only for us")
+    assert "Only for us" in page_of(client, member, network)
+    assert "Write an announcement" not in page_of(client, member, network)
+    assert "Write an announcement" in page_of(client, coordinator, network)
+
+    assert "Only for us" not in page_of(client, head, network)
+    assert "Only for us" not in page_of(client, outsider_member, network)
+    client.logout()
+    assert "Only for us" not in client.get(network.get_absolute_url()).content.decode()
 
 
 # The parts the same for everyone (networks.page), as a member sees them.
