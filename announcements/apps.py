@@ -15,5 +15,6 @@ class AnnouncementsConfig(AppConfig):
 
         # An email service's bounces, complaints and unsubscribes (announcements.tracking).
         tracking.connect(email_events.receive, dispatch_uid="announcements.tracking")
-        sections.register(latest_announcements_section)
+        # The same for everyone with the same role (kept: Announcement.page_scopes).
+        sections.register(latest_announcements_section, shared=True)
         sections.register_for_workhub(workhub_announcements_section)

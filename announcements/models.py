@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from articles.models import Article
 from core.markdown import render_markdown
 from meetings.models import Meeting
-from networks.models import Network, Workhub
+from networks.models import Network, Workhub, network_scope
 
 
 class AnnouncementQuerySet(models.QuerySet["Announcement"]):
@@ -118,6 +118,11 @@ class Announcement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("announcements:detail", args=[self.network.slug, self.pk])
+
+    def page_scopes(self) -> list[str]:
+        """Its network's page lists the latest sent (core.pagecache). A draft's too: a
+        save may be the one that takes it off the page, and drafts change seldom."""
+        return [network_scope(self.network.slug)]
 
     @property
     def is_draft(self) -> bool:

@@ -10,8 +10,10 @@ members.privacy.
 
 from django.db import transaction
 
+from core import pagecache
 from core.dates import iso
 from members.models import User
+from networks.models import network_scope
 
 from .models import Announcement, Delivery, DigestSent
 
@@ -56,4 +58,8 @@ def forget_person(person: User) -> None:
     """Delete what was sent to them; keep what they wrote, without them as its author."""
     Delivery.objects.filter(person=person).delete()
     DigestSent.objects.filter(person=person).delete()
-    Announcement.objects.filter(author=person).update(author=None)
+    written = Announcement.objects.filter(author=person)
+    slugs = set(written.values_list("network__slug", flat=True))
+    written.update(author=None)
+    if slugs:  # a network's page lists its latest announcements with their authors
+        pagecache.invalidate(*map(network_scope, slugs))

@@ -11,7 +11,8 @@ SECTION_SIZE = 3
 
 def latest_announcements_section(request, perms) -> Section | None:
     """The network's latest sent announcements, for its members, and a way for its
-    coordinators to write one; nothing for anyone else."""
+    coordinators to write one; nothing for anyone else. The same for everyone with the
+    same role (a lead of a workhub writes from the workhub's page)."""
     reader = access.AnnouncementAccess(perms=perms)
     if not reader.can_read:
         return None

@@ -43,8 +43,10 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 
+from core import pagecache
 from core.email import EMAIL_MAX_ATTEMPTS, retry_later
 from members import suppression
+from networks.models import network_scope
 
 from .audiences import address_stopped, delivery_status, people_with_choices
 from .emails import AnnouncementMail
@@ -89,6 +91,7 @@ def start_sending(announcement: Announcement) -> None:
     Announcement.objects.filter(pk=announcement.pk).update(
         state=announcement.state, sent_at=announcement.sent_at, updated_at=timezone.now()
     )
+    _on_the_page(announcement)
     announcement_id = announcement.pk
     transaction.on_commit(lambda: fan_out_announcement.enqueue(announcement_id=announcement_id))
 
@@ -118,6 +121,13 @@ def record_sent_without_email(announcement: Announcement) -> None:
         fanned_out_at=now,
         updated_at=now,
     )
+    _on_the_page(announcement)
+
+
+def _on_the_page(announcement: Announcement) -> None:
+    """A queryset update sends no model signals: the network's page, which lists its
+    latest sent announcements (kept in the cache), is told here (core.pagecache)."""
+    pagecache.invalidate(network_scope(announcement.network.slug))
 
 
 def send_due_announcements(*, now: datetime | None = None) -> list[int]:

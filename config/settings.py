@@ -126,6 +126,7 @@ INSTALLED_APPS = [
 # often or deleted in bulk, which keep Django's fast delete.
 PAGE_CACHE_APPS = [
     "members", "networks", "meetings", "fees", "support", "articles", "leaders", "voice",
+    "announcements",
 ]  # fmt: skip
 PAGE_CACHE_UNSHOWN_MODELS = [
     "support.SupportRequest",
@@ -142,6 +143,9 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     "voice.Ballot",
     "voice.BallotChoice",
     "voice.VoteRecord",
+    # Who each announcement went to, and when: on no page anyone else sees.
+    "announcements.Delivery",
+    "announcements.DigestSent",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -200,19 +201,43 @@ def _current_versions(keys: list[str], versions: tuple) -> tuple[tuple[str, ...]
     return tuple(current), added
 
 
-def kept[T](key: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
+def kept[T](
+    key: str,
+    scopes: Iterable[str],
+    build: Callable[[], T],
+    *,
+    fresh: Callable[[T], bool] | None = None,
+) -> T:
     """The value kept at `key` while these scopes (and the site's) are unchanged, else
-    `build()` kept anew: one cache round trip when it is there."""
+    `build()` kept anew: one cache round trip when it is there. `fresh`: whether a kept
+    value still holds with no write at all (one that shows the next meeting does not
+    once that meeting has ended); one that does not is built again."""
+    return kept_together({key: build}, scopes, fresh=fresh)[key]
+
+
+def kept_together(
+    builds: dict[str, Callable[[], Any]],
+    scopes: Iterable[str],
+    *,
+    fresh: Callable[[Any], bool] | None = None,
+) -> dict[str, Any]:
+    """kept() for several values under the same scopes, in one cache round trip when
+    they are all there; those missing are built in the order given."""
     version_keys = [_version_key(SITE), *map(_version_key, scopes)]
-    found = cache.get_many([key, *version_keys])
+    found = cache.get_many([*builds, *version_keys])
     versions = tuple(found.get(version_key) for version_key in version_keys)
-    stored = found.get(key)
-    if stored is not None and stored[0] == versions:
-        return stored[1]
-    versions, _ = _current_versions(version_keys, versions)
-    value = build()
-    cache.set(key, (versions, value), PAGE_SECONDS)
-    return value
+    values = {}
+    for key in builds:
+        stored = found.get(key)
+        if stored is not None and stored[0] == versions and (fresh is None or fresh(stored[1])):
+            values[key] = stored[1]
+    missing = [key for key in builds if key not in values]
+    if missing:
+        versions, _ = _current_versions(version_keys, versions)
+        built = {key: builds[key]() for key in missing}
+        cache.set_many({key: (versions, value) for key, value in built.items()}, PAGE_SECONDS)
+        values.update(built)
+    return values
 
 
 def version(*scopes: str) -> str:

@@ -19,6 +19,7 @@ def next_meetings_section(request, perms) -> Section:
             "network": perms.network,
             "meetings": meetings,
             "unseen": unseen,
+            "signed_in": perms.is_signed_in,
             "can_manage": perms.can_coordinate,
         },
         order=10,

@@ -7,25 +7,28 @@ NetworkAccess and returns a Section, or None to show nothing.
 
 A provider registered as shared promises that its section depends only on the network
 and the viewer's role in it (visitor, signed in, member, coordinator, administrator,
-site staff), never on who they are. Shared sections are kept in the cache for each
-network and role, under the page cache's versions of the network's scope and the
-site's: a write to a model the page shows replaces one (core.pagecache), so a kept
-section is never older than the last change. The apps whose sections are shared are
-therefore in PAGE_CACHE_APPS, and their models name the network's scope.
+site staff), never on who they are. Shared sections are kept in the cache, rendered,
+for each network and role, under the page cache's versions of the network's scope and
+the site's: a write to a model the page shows replaces them (core.pagecache), so a
+kept section is never older than the last change. The apps whose sections are shared
+are therefore in PAGE_CACHE_APPS, and their models name the network's scope.
 To hold them to the promise, shared providers get no request and a stand-in for the
-viewer's membership that carries only its role and status.
+viewer's membership that carries only its role and status, and their templates are
+rendered with their data alone (no request, no viewer, no CSRF token).
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
-from core.pagecache import PAGE_SECONDS
+from core import pagecache
 
-from .models import Membership
+from .models import Membership, network_scope
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,15 @@ class Section:
     # When the section may change with no write at all (its first meeting ends): a kept
     # copy is not used from then on.
     until: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """The shared sections of one network for one role, rendered: (order, place among
+    the providers, HTML) each, and when the first of them may change with no write."""
+
+    sections: list[tuple[int, int, str]]
+    until: datetime.datetime | None
 
 
 _providers: list[Callable] = []
@@ -54,15 +66,16 @@ def register(provider: Callable, *, shared: bool = False) -> Callable:
     return provider
 
 
-def sections_for(request, perms, *, version: str) -> list[Section]:
-    """Every registered app's section for this page, in their order. `version`:
-    pagecache.version() of the network's scope, read before anything the page shows."""
-    shared = _shared_sections(perms, version)
-    sections = [
-        shared[_name(provider)] if provider in _shared else provider(request, perms)
-        for provider in _providers
-    ]
-    return sorted((section for section in sections if section), key=lambda s: s.order)
+def sections_for(request, perms) -> SafeString:
+    """Every registered app's section for this page, rendered, in their order: the shared
+    ones kept for the viewer's role, the others (the viewer's own) rendered now."""
+    rendered = list(_shared_sections(perms).sections)
+    for place, provider in enumerate(_providers):
+        if provider not in _shared and (section := provider(request, perms)):
+            html = render_to_string(section.template, {"data": section.data}, request)
+            rendered.append((section.order, place, html))
+    rendered.sort(key=lambda row: row[:2])
+    return mark_safe("".join(html for _, _, html in rendered))  # noqa: S308  (templates' output)
 
 
 def _role_of(perms) -> str:
@@ -76,21 +89,27 @@ def _name(provider: Callable) -> str:
     return f"{provider.__module__}.{provider.__qualname__}"
 
 
-def _shared_sections(perms, version: str) -> dict[str, Section | None]:
-    """The shared providers' sections for the viewer's role, by the provider's name (kept
-    ones are used only if they are those of the providers registered now)."""
+def _shared_sections(perms) -> _Rendered:
+    """The shared providers' sections for the viewer's role, rendered (kept ones only
+    while they are those of the providers registered now, and until the first of them
+    may change)."""
     now = timezone.now()
+    network = perms.network
+    names = ",".join(sorted(_name(provider) for provider in _shared))
+    providers = hashlib.sha256(names.encode()).hexdigest()[:16]
     key = (
-        f"networks:sections:{version}:{perms.network.pk}:"
-        f"{timezone.localdate(now).isoformat()}:{_role_of(perms)}"
+        f"networks:sections:{network.pk}:{timezone.localdate(now).isoformat()}:"
+        f"{_role_of(perms)}:{providers}"
     )
-    kept = cache.get(key)
-    if (
-        kept is not None
-        and (kept["until"] is None or now < kept["until"])
-        and kept["sections"].keys() == {_name(provider) for provider in _shared}
-    ):
-        return kept["sections"]
+    return pagecache.kept(
+        key,
+        [network_scope(network.slug)],
+        lambda: _render_shared(perms),
+        fresh=lambda kept: kept.until is None or now < kept.until,
+    )
+
+
+def _render_shared(perms) -> _Rendered:
     membership = perms.membership
     role_only = replace(
         perms,
@@ -98,12 +117,14 @@ def _shared_sections(perms, version: str) -> dict[str, Section | None]:
         if membership
         else None,
     )
-    found = {
-        _name(provider): provider(None, role_only) for provider in _providers if provider in _shared
-    }
-    ends = [section.until for section in found.values() if section and section.until]
-    cache.set(key, {"sections": found, "until": min(ends, default=None)}, PAGE_SECONDS)
-    return found
+    rendered, ends = [], []
+    for place, provider in enumerate(_providers):
+        if provider in _shared and (section := provider(None, role_only)):
+            html = render_to_string(section.template, {"data": section.data})
+            rendered.append((section.order, place, html))
+            if section.until:
+                ends.append(section.until)
+    return _Rendered(rendered, min(ends, default=None))
 
 
 # The same for a workhub's page: a provider takes the request, the viewer's NetworkAccess,

@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from core import keyset, pagecache
+from core import keyset
 from core.dates import academic_year_of
 from core.models import AuditEvent
 from core.pagecache import cached_for_visitors
@@ -64,10 +64,8 @@ def _directory_part(request: HttpRequest) -> dict:
 
 @cached_for_visitors(NETWORK_SCOPE)
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Before anything the page shows is read.
-    version = pagecache.version(network_scope(slug))
     viewer = request.user
-    page, own = network_page(slug, viewer, version)
+    page, own = network_page(slug, viewer)
     if page is None:
         raise Http404("No such network.")
     network = page.network
@@ -77,14 +75,10 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "networks/network_detail.html",
         {
             "network": network,
-            "subgroups": page.subgroups,
+            "page": page,
             "perms": perms,
             "option": eligibility.join_option_for(network, viewer, own),
-            "sections": sections.sections_for(request, perms, version=version),
-            "annual_fee": page.annual_fee,
-            "coordinators": page.coordinators,
-            "workhubs": page.workhubs,
-            "past_workhub_count": network.past_workhub_count,
+            "sections": sections.sections_for(request, perms),
         },
     )
 

@@ -352,3 +352,39 @@ def test_signed_in_people_and_other_addresses_pass_the_visitors_middleware_by(cl
     # The member's page, not the visitor's: it offers them the network, signed in.
     assert "Sign out" in page
     assert client.get("/no-such-page/").status_code == 404
+
+
+def test_values_kept_together_are_built_again_each_alone_and_after_a_write():
+    builds = []
+
+    def build(name):
+        return lambda: builds.append(name) or f"{name} {len(builds)}"
+
+    def kept():
+        return pagecache.kept_together(
+            {"test:one": build("one"), "test:two": build("two")}, ["network:cherwell"]
+        )
+
+    assert kept() == {"test:one": "one 1", "test:two": "two 2"}
+    assert kept() == {"test:one": "one 1", "test:two": "two 2"}  # nothing built
+    cache.delete("test:two")
+    assert kept() == {"test:one": "one 1", "test:two": "two 3"}
+
+    pagecache.invalidate("network:cherwell")
+
+    assert kept() == {"test:one": "one 4", "test:two": "two 5"}
+    assert builds == ["one", "two", "two", "one", "two"]
+
+
+def test_a_kept_value_that_no_longer_holds_is_built_again():
+    values = iter(["before", "after"])
+
+    def kept():
+        return pagecache.kept("test:one", ["network:cherwell"], lambda: next(values), fresh=holds)
+
+    holds = lambda value: True  # noqa: E731
+    assert kept() == "before"
+    assert kept() == "before"
+    holds = lambda value: value != "before"  # noqa: E731
+
+    assert kept() == "after"
