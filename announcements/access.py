@@ -155,7 +155,7 @@ def unsent(access: AnnouncementAccess) -> QuerySet[Announcement]:
     )
 
 
-def archive_made_of(rows: list[Announcement], heading: str) -> tuple:
+def archive_made_of(rows: list[Announcement], heading: str) -> tuple[object, ...]:
     """Everything a page of the archive shows (core.fragments.render's `made_of`): each
     row as read and everything it names."""
     return (

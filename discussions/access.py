@@ -17,6 +17,7 @@ network's thread is a 404.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -41,7 +42,7 @@ class DiscussionAccess:
     # for_workhub does not ask for a coordinator, who reads its threads anyway).
     in_workhub: bool = False
     # What the page asked get_thread_for_user to read with the thread about the person.
-    also: dict = field(default_factory=dict, compare=False)
+    also: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def network(self) -> Network:

@@ -31,6 +31,7 @@ and whose task is run again (the unfinished batch rolled back, rows and emails b
 emails nobody twice and skips nobody.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -101,7 +102,11 @@ def choice_annotations(person: User) -> dict[str, Subquery]:
 
 
 def choices_on(
-    person: User, thread: Thread, membership: Membership | None, in_workhub: bool, read: dict
+    person: User,
+    thread: Thread,
+    membership: Membership | None,
+    in_workhub: bool,
+    read: dict[str, Any],
 ) -> tuple[str | None, str] | None:
     """choices_of, from the values of choice_annotations(person) read with the thread
     (no query)."""

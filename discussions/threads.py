@@ -7,6 +7,7 @@ of thousands of posts costs what the first does, with no counting and no OFFSET.
 """
 
 import math
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -74,8 +75,13 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
 
 
 def posts_made_of(
-    thread: Thread, network: Network, page: int, may_post: bool, can_moderate: bool, posts
-) -> tuple:
+    thread: Thread,
+    network: Network,
+    page: int,
+    may_post: bool,
+    can_moderate: bool,
+    posts: list[Any],  # Posts, each with the links the view set on it (may_edit...)
+) -> tuple[object, ...]:
     """Everything a page of posts shows (core.fragments.render's `made_of`): the thread,
     each post as read with its author and the post it quotes, and the links each offers
     this reader (views set may_edit... on each post)."""

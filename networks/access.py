@@ -9,7 +9,7 @@ staff are superusers (is_staff only opens the admin site).
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -79,7 +79,7 @@ def for_network(user: User | AnonymousUser, network: Network) -> NetworkAccess:
 OWN_MEMBERSHIP = "own_live_membership"
 
 
-def with_own_membership[QS: models.QuerySet](
+def with_own_membership[QS: models.QuerySet[Any]](
     queryset: QS, user: User | AnonymousUser, network: str
 ) -> QS:
     """The rows with the user's live membership of each row's network (at the path
