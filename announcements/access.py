@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core import fragments
 from meetings.models import Meeting
 from members.models import User
 from networks import access as network_access
@@ -154,6 +155,21 @@ def unsent(access: AnnouncementAccess) -> QuerySet[Announcement]:
     )
 
 
+def archive_made_of(rows: list[Announcement], heading: str) -> tuple[object, ...]:
+    """Everything a page of the archive shows (core.fragments.render's `made_of`): each
+    row as read and everything it names."""
+    return (
+        heading,
+        [
+            [
+                fragments.state(obj)
+                for obj in (row, row.network, row.subgroup, row.workhub, row.meeting, row.author)
+            ]
+            for row in rows
+        ],
+    )
+
+
 def _writes_as_lead(perms: NetworkAccess) -> bool:
     """Whether leading a workhub gives the person anything to write: an active member who
     does not coordinate (a coordinator may write to every workhub anyway)."""
@@ -190,8 +206,9 @@ def for_network(user: User | AnonymousUser, network: Network) -> AnnouncementAcc
 
 
 def get_archive(user: User | AnonymousUser, slug: str) -> AnnouncementAccess:
-    """The person's access if they may read the network's announcements; 403 otherwise."""
-    access = for_network(user, network_access.get_network(slug))
+    """The person's access if they may read the network's announcements; 403 otherwise.
+    A member's membership brings the network (one query)."""
+    access = with_perms(user, network_access.for_slug(user, slug))
     if not access.can_read:
         raise PermissionDenied(f"Only members of {access.network.name} can read its announcements.")
     return access

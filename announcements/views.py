@@ -28,16 +28,7 @@ UNSENT_SHOWN = 50
 def _sent_html(rows: list[Announcement], heading: str) -> str:
     """A page of sent announcements, the same for every reader of the archive: rendered
     once for them all, from each row and everything it names."""
-    made_of = (
-        heading,
-        [
-            [
-                fragments.state(obj)
-                for obj in (row, row.network, row.subgroup, row.workhub, row.meeting, row.author)
-            ]
-            for row in rows
-        ],
-    )
+    made_of = access.archive_made_of(rows, heading)
     context = {"rows": rows, "heading": heading}
     return fragments.render("announcements/_archive_rows.html", context, made_of)
 

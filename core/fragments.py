@@ -12,7 +12,10 @@ when data changes, and an entry for data that is gone is never read again; it ex
 import functools
 import hashlib
 import re
+from pathlib import Path
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
@@ -61,6 +64,25 @@ def _digest_of(template_name: str) -> str:
 _kept_digest_of = functools.cache(_digest_of)
 
 
+@functools.cache
+def code_digest() -> str:
+    """The release: the Python of the apps at the top of the project (where our apps are;
+    not those installed beside it) and Django's version. Read once per process: a
+    release starts new processes (and DEBUG's autoreloader restarts on a change)."""
+    top = Path(settings.BASE_DIR).resolve()
+    digest = hashlib.sha256(django.get_version().encode())
+    for config in sorted(apps.get_app_configs(), key=lambda config: config.path):
+        folder = Path(config.path).resolve()
+        if folder.parent != top:
+            continue
+        for source in sorted(folder.rglob("*.py")):
+            if "migrations" in source.parts:  # no part of a page
+                continue
+            digest.update(f"{source.relative_to(top)}\n".encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def render(template_name: str, context: dict, made_of: object) -> SafeString:
     """The template rendered with the context, from the cache when the same template has
     been rendered from the same things. `made_of` must hold everything the context
@@ -69,6 +91,7 @@ def render(template_name: str, context: dict, made_of: object) -> SafeString:
         (
             template_name,
             _source_digest(template_name),
+            code_digest(),
             timezone.get_current_timezone_name(),
             translation.get_language(),
             made_of,

@@ -16,10 +16,12 @@ A thread is always fetched through its network (and its workhub, if any), so ano
 network's thread is a 404.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Expression, OuterRef
 from django.http import Http404
 
 from members.models import User
@@ -36,8 +38,11 @@ class DiscussionAccess:
 
     perms: NetworkAccess
     workhub: Workhub | None = None
-    # Whether the person is one of the workhub's people (False without a workhub).
+    # Whether the person is one of the workhub's people (False without a workhub;
+    # for_workhub does not ask for a coordinator, who reads its threads anyway).
     in_workhub: bool = False
+    # What the page asked get_thread_for_user to read with the thread about the person.
+    also: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def network(self) -> Network:
@@ -182,22 +187,37 @@ def get_access_to_moderate(user: User | AnonymousUser, slug: str) -> DiscussionA
 
 
 def get_thread_for_user(
-    user: User | AnonymousUser, slug: str, pk: int
+    user: User | AnonymousUser, slug: str, pk: int, also: dict[str, Expression] | None = None
 ) -> tuple[Thread, DiscussionAccess]:
     """The thread and the person's access to it: 404 for another network's thread, 403
-    for one they may not read."""
-    # The network comes with its thread (one query; no such network is a 404 too).
-    thread = (
-        Thread.objects.select_related("network__parent", "workhub")
-        .filter(network__slug=slug, pk=pk)
-        .first()
+    for one they may not read. One query: the thread, its network and workhub, the
+    person's membership and place in the workhub, and the annotations `also` names (on
+    the access: the thread keeps only what is the same for everyone)."""
+    threads = Thread.objects.select_related("network__parent", "workhub").filter(
+        network__slug=slug, pk=pk
     )
-    if thread is None:
+    threads = network_access.with_own_membership(threads, user, "network")
+    if user.is_authenticated:
+        people = WorkhubMembership.objects.filter(workhub_id=OuterRef("workhub_id"), person=user)
+        threads = threads.annotate(viewer_in_workhub=Exists(people))
+    thread = threads.annotate(**(also or {})).first()
+    if thread is None:  # no such thread in that network, or no such network
         raise Http404("No such thread.")
     network = thread.network
-    if thread.workhub is not None:
+    perms = network_access.for_joined(user, network, thread)
+    viewer = vars(thread)
+    in_workhub = viewer.pop("viewer_in_workhub", False)
+    read_also = {name: viewer.pop(name) for name in also or {}}
+    if thread.workhub is None:
+        access = DiscussionAccess(perms=perms, also=read_also)
+    else:
         thread.workhub.network = network  # the same row: saves a query wherever it is named
-    access = for_thread(user, thread)
+        access = DiscussionAccess(
+            perms=perms,
+            workhub=thread.workhub,
+            in_workhub=perms.is_member and in_workhub,
+            also=read_also,
+        )
     if not access.can_read:
         raise _refuse(access)
     return thread, access

@@ -31,6 +31,7 @@ and whose task is run again (the unfinished batch rolled back, rows and emails b
 emails nobody twice and skips nobody.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,6 +72,47 @@ def readers_q(thread: Thread) -> Q:
 def may_hear_of(person: User, thread: Thread) -> bool:
     """Whether the person is among the thread's possible readers (readers_q, for one)."""
     return User.objects.filter(readers_q(thread), pk=person.pk).exists()
+
+
+def hears_of(person: User, membership: Membership | None, in_workhub: bool, thread: Thread) -> bool:
+    """may_hear_of for a person whose live membership of the thread's network (None for
+    none) and place among its workhub's people are in hand: readers_q, in Python (a test
+    holds them equal)."""
+    return (
+        person.is_active
+        and membership is not None
+        and membership.is_active
+        and (thread.workhub_id is None or in_workhub)
+    )
+
+
+def choice_annotations(person: User) -> dict[str, Subquery]:
+    """The person's choice for a thread and for its network, as annotations of a query of
+    threads (for choices_on: the thread page reads them with its thread)."""
+    return {
+        "email_follow": Subquery(
+            ThreadFollow.objects.filter(thread=OuterRef("pk"), person=person).values("choice")[:1]
+        ),
+        "email_network_choice": Subquery(
+            DiscussionPreference.objects.filter(
+                person=person, network_id=OuterRef("network_id")
+            ).values("choice")[:1]
+        ),
+    }
+
+
+def choices_on(
+    person: User,
+    thread: Thread,
+    membership: Membership | None,
+    in_workhub: bool,
+    read: dict[str, Any],
+) -> tuple[str | None, str] | None:
+    """choices_of, from the values of choice_annotations(person) read with the thread
+    (no query)."""
+    if not hears_of(person, membership, in_workhub, thread):
+        return None
+    return read["email_follow"], read["email_network_choice"] or Choice.THREADS
 
 
 def choices_of(person: User, thread: Thread) -> tuple[str | None, str] | None:

@@ -7,10 +7,14 @@ of thousands of posts costs what the first does, with no counting and no OFFSET.
 """
 
 import math
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+
+from core import fragments
+from networks.models import Network
 
 from .access import DiscussionAccess
 from .models import Post, PostReport, Thread
@@ -67,6 +71,39 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
         Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
         .select_related("author", "quotes__author")
         .order_by("number")[:POSTS_PER_PAGE]
+    )
+
+
+def posts_made_of(
+    thread: Thread,
+    network: Network,
+    page: int,
+    may_post: bool,
+    can_moderate: bool,
+    posts: list[Any],  # Posts, each with the links the view set on it (may_edit...)
+) -> tuple[object, ...]:
+    """Everything a page of posts shows (core.fragments.render's `made_of`): the thread,
+    each post as read with its author and the post it quotes, and the links each offers
+    this reader (views set may_edit... on each post)."""
+    return (
+        fragments.state(thread),
+        network.slug,
+        page,
+        may_post,
+        can_moderate,
+        [
+            (
+                fragments.state(post),
+                fragments.state(post.author),
+                fragments.state(post.quotes),
+                fragments.state(post.quotes.author) if post.quotes else (),
+                post.may_edit,
+                post.may_delete,
+                post.may_report,
+                post.may_hide,
+            )
+            for post in posts
+        ],
     )
 
 

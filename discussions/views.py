@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core import fragments, keyset
 
-from . import access, services, threads
+from . import access, notifications, services, threads
 from .access import DiscussionAccess
 from .forms import EditForm, HideForm, PostForm, ReportForm, SearchForm, ThreadForm
 from .models import Post, Thread
@@ -149,25 +149,8 @@ def _posts_html(
     if any(post.may_unhide for post in posts):
         # Its "Show again" form carries this person's CSRF token: never shared.
         return render_to_string("discussions/_thread_posts.html", context, request)
-    made_of = (
-        fragments.state(thread),
-        reader.network.slug,
-        page.number,
-        may_post,
-        reader.can_moderate,
-        [
-            (
-                fragments.state(post),
-                fragments.state(post.author),
-                fragments.state(post.quotes),
-                fragments.state(post.quotes.author) if post.quotes else (),
-                post.may_edit,
-                post.may_delete,
-                post.may_report,
-                post.may_hide,
-            )
-            for post in posts
-        ],
+    made_of = threads.posts_made_of(
+        thread, reader.network, page.number, may_post, reader.can_moderate, posts
     )
     return fragments.render("discussions/_thread_posts.html", context, made_of)
 
@@ -207,21 +190,39 @@ def _thread_page(
             "form": form if may_post else None,
             "can_moderate": reader.can_moderate,
             "is_archive": reader.is_archive,
+            "email_choices": _email_choices(request, thread, reader),
         },
+    )
+
+
+def _email_choices(request: HttpRequest, thread: Thread, reader: DiscussionAccess) -> dict | str:
+    """The person's email choices for the thread, if read with it (else the page's form
+    reads them)."""
+    if "email_follow" not in reader.also:
+        return ""
+    membership, in_workhub = reader.perms.membership, reader.in_workhub
+    choices = notifications.choices_on(request.user, thread, membership, in_workhub, reader.also)
+    return {"choices": choices}
+
+
+def _thread_for_page(request: HttpRequest, slug: str, pk: int) -> tuple[Thread, DiscussionAccess]:
+    """The thread and the reader, with the reader's email choices (one query)."""
+    return access.get_thread_for_user(
+        request.user, slug, pk, also=notifications.choice_annotations(request.user)
     )
 
 
 @login_required
 def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A thread's posts in order, a page at a time, and the reply form."""
-    thread, reader = access.get_thread_for_user(request.user, slug, pk)
+    thread, reader = _thread_for_page(request, slug, pk)
     return _thread_page(request, thread, reader)
 
 
 @require_POST
 @login_required
 def thread_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    thread, reader = access.get_thread_for_user(request.user, slug, pk)
+    thread, reader = _thread_for_page(request, slug, pk)
     if not reader.may_post(thread):
         raise PermissionDenied("This thread takes no new posts.")
     form = PostForm(request.POST)

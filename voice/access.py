@@ -23,10 +23,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core import pagecache
 from members.models import School, User
 from networks import access as network_access
 from networks.access import NetworkAccess
-from networks.models import Membership, Network
+from networks.models import Membership, Network, network_scope
 
 from .models import Poll
 
@@ -89,13 +90,32 @@ def get_access_to_start(user: User | AnonymousUser, slug: str) -> PollAccess:
     return access
 
 
+def _kept_poll(slug: str, pk: int) -> Poll:
+    """The poll with its network and options, the same for everyone: kept while the
+    network's scope is unchanged (every write to a poll, its options or its network
+    replaces its version), so a page asks the database only about the person. A draft is
+    kept too: who may see it is asked of each person, after."""
+
+    def build() -> Poll:
+        # The network comes with its poll (one query; no such network is a 404 too), and
+        # its options into poll.options.all().
+        found = (
+            Poll.objects.select_related("network__parent")
+            .prefetch_related("options")
+            .filter(network__slug=slug, pk=pk)
+            .first()
+        )
+        if found is None:  # nothing kept
+            raise Http404("No such poll.")
+        return found
+
+    return pagecache.kept(f"voice:poll:{slug}:{pk}", [network_scope(slug)], build)
+
+
 def get_poll_for_user(user: User | AnonymousUser, slug: str, pk: int) -> tuple[Poll, PollAccess]:
     """The poll and the person's access: 404 for another network's poll, or for a draft
     they may not start; 403 for an open or closed one to someone who is not a member."""
-    # The network comes with its poll (one query; no such network is a 404 too).
-    poll = Poll.objects.select_related("network__parent").filter(network__slug=slug, pk=pk).first()
-    if poll is None:
-        raise Http404("No such poll.")
+    poll = _kept_poll(slug, pk)
     access = for_network(user, poll.network)
     if poll.state == Poll.State.DRAFT and not access.can_start:
         raise Http404("No such poll.")

@@ -12,14 +12,15 @@ register = template.Library()
 
 
 @register.inclusion_tag("discussions/_thread_email_form.html")
-def thread_email_form(thread: Thread, person: Any) -> dict[str, Any]:
+def thread_email_form(thread: Thread, person: Any, known: Any = "") -> dict[str, Any]:
     """The form's context: the thread, the person's choice for it, and the network's
-    (one query; nothing for a visitor)."""
+    (one query, none when the page passes them as `known`: {"choices": ...} from
+    notifications.choices_on; nothing for a visitor)."""
     # Only the people its emails may reach have a choice (a coordinator outside a
     # workhub reads its threads but gets none of their emails).
     if not getattr(person, "is_authenticated", False):
         return {"show": False}
-    choices = choices_of(person, thread)
+    choices = known["choices"] if known else choices_of(person, thread)
     if choices is None:
         return {"show": False}
     follow, network_choice = choices

@@ -1,5 +1,7 @@
 """core.fragments: a part of a page rendered once for everyone it is made the same for."""
 
+from pathlib import Path
+
 import pytest
 
 from core import fragments
@@ -36,3 +38,26 @@ def test_a_row_s_state_is_every_field_as_read_and_what_a_caller_set():
     row.may_edit = True
     assert fragments.state(row) != before
     assert fragments.state(None) == ()
+
+
+def test_a_new_release_renders_the_fragment_afresh(monkeypatch):
+    fragments.render(ROWS, {"rows": _rows("First"), "heading": "h2"}, ("made", 4))
+    monkeypatch.setattr(fragments, "code_digest", lambda: "the next release")
+    again = fragments.render(ROWS, {"rows": _rows("Second"), "heading": "h2"}, ("made", 4))
+    assert "Second" in again and "First" not in again
+
+
+def test_the_release_is_the_python_of_the_project_s_apps(monkeypatch):
+    read = []
+    original = Path.read_bytes
+
+    def read_bytes(path):
+        read.append(path)
+        changed = path.name == "threads.py" and path.parent.name == "discussions"
+        return original(path) + (b"# changed" if changed else b"")
+
+    before = fragments.code_digest.__wrapped__()
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert fragments.code_digest.__wrapped__() != before
+    assert any(path.parts[-2:] == ("templatetags", "discussion_email.py") for path in read)
+    assert not any("site-packages" in path.parts or "migrations" in path.parts for path in read)
