@@ -24,6 +24,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PUBLIC = Meeting.Audience.PUBLIC
+SPREADSHEET_COLUMNS = {"name": 0, "email": 1, "urn": 2, "role": 3}
 
 
 def _me(client, person) -> str:
@@ -241,3 +242,23 @@ def test_a_role_given_shows_the_network_office_link(client, member, network):
     network_services.set_role(membership=membership, role="coordinator", by=None)
 
     assert office in _me(client, member)
+
+
+def test_an_invitation_from_a_member_spreadsheet_shows_to_its_address(
+    client, head, administrator, network
+):
+    school = head.posts.get().school
+    _kept(client, head)
+
+    batch = network_services.start_import(
+        network=network,
+        by=administrator,
+        headers=["Name", "Email", "URN", "Role"],
+        cells=[["Hal Head", head.email, str(school.urn), "Headteacher"]],
+        lines=[2],
+        columns=SPREADSHEET_COLUMNS,
+    )
+    network_services.set_columns(batch=batch, by=administrator, columns=SPREADSHEET_COLUMNS)
+    network_services.confirm_import(batch=batch, by=administrator, confirm_posts=False)
+
+    assert "Invitations waiting for you" in _me(client, head)
