@@ -14,7 +14,8 @@ under, so a hit is one round trip: the page and its scopes' current versions
 in one `get_many`. A version that differs, or one that is missing (evicted, or
 never set: it gets a fresh one), is a miss and the page is built again. `kept()`
 keeps a part of a page the same way (core.sharedparts: parts of signed-in pages
-that are the same for everyone).
+that are the same for everyone); `kept_where_found()` keeps one whose scopes are known
+only from data (a person's /me/ shows their networks').
 
 Which scopes a write changes is said once, by the model written: a watched
 model's `page_scopes()` names them (a meeting: its network's and "meetings").
