@@ -129,15 +129,12 @@ PAGE_CACHE_APPS = [
     "announcements",
 ]  # fmt: skip
 PAGE_CACHE_UNSHOWN_MODELS = [
-    "support.SupportRequest",
     "support.SupportNote",
     "support.SupportRequestOpening",
     "support.PairingOpening",
     "leaders.LeaderMessage",
     "networks.EmailPreference",
-    "members.EmailSuppression",
     "networks.ImportBatch",
-    "networks.Invitation",
     "networks.ContactMessage",
     # A ballot changes no page a visitor sees (results are for members).
     "voice.Ballot",

@@ -14,7 +14,8 @@ under, so a hit is one round trip: the page and its scopes' current versions
 in one `get_many`. A version that differs, or one that is missing (evicted, or
 never set: it gets a fresh one), is a miss and the page is built again. `kept()`
 keeps a part of a page the same way (core.sharedparts: parts of signed-in pages
-that are the same for everyone).
+that are the same for everyone); `kept_where_found()` keeps one whose scopes are known
+only from data (a person's /me/ shows their networks').
 
 Which scopes a write changes is said once, by the model written: a watched
 model's `page_scopes()` names them (a meeting: its network's and "meetings").
@@ -238,6 +239,46 @@ def kept_together(
         cache.set_many({key: (versions, value) for key, value in built.items()}, PAGE_SECONDS)
         values.update(built)
     return values
+
+
+def kept_where_found[F, T](
+    key: str,
+    scopes: Iterable[str],
+    find: Callable[[], tuple[F, Iterable[str]]],
+    build: Callable[[F], T],
+) -> T:
+    """Like `kept()`, for a value whose scopes are known only from data: a person's page
+    shows their networks'. `find()` reads what names those scopes (a write to it changes
+    one of `scopes`) and returns it with the scopes found; `build(found)` makes the value.
+    Two cache round trips when it is there."""
+    fixed = (SITE, *scopes)
+    fixed_keys = [_version_key(scope) for scope in fixed]
+    found = cache.get_many([key, *fixed_keys])
+    fixed_versions = tuple(found.get(version_key) for version_key in fixed_keys)
+    stored = found.get(key)
+    if stored is not None and stored["fixed"] == (fixed, fixed_versions):
+        found_keys = [_version_key(scope) for scope in stored["found"]]
+        current = cache.get_many(found_keys)
+        if tuple(current.get(version_key) for version_key in found_keys) == stored["versions"]:
+            return stored["value"]
+    # Each version read before what it covers: a write while this builds leaves it stale.
+    fixed_versions, _ = _current_versions(fixed_keys, fixed_versions)
+    data, found_scopes = find()
+    found_scopes = tuple(sorted(set(found_scopes) - set(fixed)))
+    found_keys = [_version_key(scope) for scope in found_scopes]
+    current = cache.get_many(found_keys)
+    found_versions, _ = _current_versions(
+        found_keys, tuple(current.get(version_key) for version_key in found_keys)
+    )
+    value = build(data)
+    stored = {
+        "fixed": (fixed, fixed_versions),
+        "found": found_scopes,
+        "versions": found_versions,
+        "value": value,
+    }
+    cache.set(key, stored, PAGE_SECONDS)
+    return value
 
 
 def version(*scopes: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.dates import academic_year_label
 from core.markdown import render_markdown
-from members.models import LocalAuthority, School
+from members.models import LocalAuthority, School, person_scope
 from networks.models import Network, Workhub, network_scope
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -443,11 +443,12 @@ class Registration(models.Model):
         return f"{self.person} at {self.meeting} ({self.get_status_display()})"
 
     def page_scopes(self) -> list[str]:
-        """Lists show the places left; the person's feed shows where they are going."""
+        """Lists show the places left; the person's feed and /me/ show where they are going."""
         tokens = CalendarFeed.objects.filter(person_id=self.person_id).values_list("token")
         return [
             network_scope(self.meeting.network.slug),
             MEETINGS_SCOPE,
+            person_scope(self.person_id),
             *(CALENDAR_SCOPE.format(token=token) for (token,) in tokens),
         ]
 
@@ -533,5 +534,6 @@ class CalendarFeed(models.Model):
         return feed
 
     def page_scopes(self) -> set[str]:
+        """Its feed, and the person's /me/, which gives its address."""
         tokens = {self.token, getattr(self, "_token_in_db", None) or self.token}
-        return {CALENDAR_SCOPE.format(token=token) for token in tokens}
+        return {person_scope(self.person_id), *(CALENDAR_SCOPE.format(token=t) for t in tokens)}

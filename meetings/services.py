@@ -712,11 +712,14 @@ def remove_paper(*, paper: Paper, by: User | None) -> None:
 def calendar_feed_for(person: User) -> CalendarFeed:
     """The person's feed, made on first use (one query once it exists, three the first
     time: no savepoint, and two first visits at once still make one feed)."""
-    feed = CalendarFeed.objects.filter(person=person).first()
-    if feed is None:
-        CalendarFeed.objects.bulk_create([CalendarFeed(person=person)], ignore_conflicts=True)
-        feed = CalendarFeed.objects.get(person=person)
-    return feed
+    return CalendarFeed.objects.filter(person=person).first() or make_calendar_feed(person)
+
+
+def make_calendar_feed(person: User) -> CalendarFeed:
+    """The feed of a person who had none a moment ago (two queries: no savepoint, and two
+    first visits at once still make one feed)."""
+    CalendarFeed.objects.bulk_create([CalendarFeed(person=person)], ignore_conflicts=True)
+    return CalendarFeed.objects.get(person=person)
 
 
 @transaction.atomic

@@ -15,6 +15,22 @@ from . import web_domains
 # A head in the first two years of headship is a "new head"
 # (docs/rules.md, "Posts and verification").
 NEW_HEAD_YEARS = 2
+# What is one person's own on the pages they see (/me/): their memberships, workhub places
+# and registrations name it (core.pagecache).
+PERSON_SCOPE = "person:{pk}"
+
+
+def person_scope(pk: int) -> str:
+    return PERSON_SCOPE.format(pk=pk)
+
+
+# What is sent to an address, shown to whoever has it (/me/: invitations, stopped bulk mail).
+ADDRESS_SCOPE = "address:{address}"
+
+
+def address_scope(address: str) -> str:
+    # Lower case: invitations match an address whatever its case.
+    return ADDRESS_SCOPE.format(address=address.lower())
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:
@@ -770,6 +786,10 @@ class EmailSuppression(models.Model):
 
     def __str__(self):
         return self.address
+
+    def page_scopes(self) -> list[str]:
+        """Its owner's /me/ says that bulk mail to the address stopped."""
+        return [address_scope(self.address)]
 
     @property
     def is_suppressed(self) -> bool:

@@ -12,7 +12,15 @@ from django.utils.text import slugify
 
 from core.dates import academic_year_label, academic_year_of
 from core.markdown import render_markdown
-from members.models import EmailSuppression, LocalAuthority, Post, School, User
+from members.models import (
+    EmailSuppression,
+    LocalAuthority,
+    Post,
+    School,
+    User,
+    address_scope,
+    person_scope,
+)
 
 from .wording import roles_phrase, sectors_phrase
 
@@ -434,8 +442,9 @@ class Membership(models.Model):
         return f"{who} in {self.network} ({self.get_status_display()})"
 
     def page_scopes(self) -> list[str]:
-        """Its network's page lists the coordinators; the person's feed follows their networks."""
-        return [network_scope(self.network.slug), MEMBERSHIPS_SCOPE]
+        """Its network's page lists the coordinators; the person's feed follows their networks,
+        their /me/ lists them."""
+        return [network_scope(self.network.slug), MEMBERSHIPS_SCOPE, person_scope(self.person_id)]
 
     @property
     def is_live(self) -> bool:
@@ -636,6 +645,10 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} to {self.network}"
 
+    def page_scopes(self) -> list[str]:
+        """The /me/ of whoever has the address lists the invitations waiting for them."""
+        return [address_scope(self.email)]
+
     @property
     def is_queued(self) -> bool:
         return self.sent_at is None
@@ -722,8 +735,13 @@ class WorkhubMembership(models.Model):
         return f"{self.person} in {self.workhub}"
 
     def page_scopes(self) -> list[str]:
-        """The workhub's page lists its leads; the person's feed has the workhub's meetings."""
-        return [network_scope(self.workhub.network.slug), MEMBERSHIPS_SCOPE]
+        """The workhub's page lists its leads; the person's feed has the workhub's meetings,
+        their /me/ their places."""
+        return [
+            network_scope(self.workhub.network.slug),
+            MEMBERSHIPS_SCOPE,
+            person_scope(self.person_id),
+        ]
 
 
 class ContactMessage(models.Model):

@@ -26,7 +26,6 @@ from discussions import preferences as discussion_preferences
 from discussions.email_forms import DiscussionChoicesForm
 from meetings import access as meeting_access
 from meetings import schedule
-from meetings import services as meeting_services
 from meetings.models import MEETINGS_SCOPE
 from members import social, suppression
 from members.adapters import SIGNED_IN_AT
@@ -36,9 +35,9 @@ from members.reauthentication import require_code_if_no_password
 from networks import access
 from networks import services as networks_services
 from networks.forms import EmailPreferencesForm
-from networks.models import NETWORKS_SCOPE, Membership, Network, WorkhubMembership
+from networks.models import NETWORKS_SCOPE, Membership, Network
 
-from . import firstuse, services, work
+from . import firstuse, mine, services
 
 SEARCH_RESULTS = 25
 DECIDING_AS = {
@@ -379,35 +378,18 @@ def _home_articles() -> str:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """The person's networks, their pending requests, and networks they could join."""
-    person = request.user
-    User.objects.load_posts([person])
-    memberships = (
-        Membership.objects.live()
-        .filter(person=person)
-        .select_related("network", "school")
-        .order_by("network__name")
-    )
-    active = [membership for membership in memberships if membership.is_active]
-    pending = [membership for membership in memberships if membership.is_pending]
-    suggestions = firstuse.suggested_networks(person, list(memberships))
-    workhubs = WorkhubMembership.objects.filter(person=person).select_related("workhub__network")
+    kept = mine.my_page(request.user)
     return render(
         request,
         "portal/me.html",
         {
-            "active": active,
-            "pending": pending,
-            "suggestions": suggestions,
-            "invitations": firstuse.waiting_invitations(person, list(memberships)),
-            "workhub_places": workhubs,
-            "profile_complete": person.has_complete_profile,
+            "mine": kept,
+            "suppression": kept.suppression,
+            "invitations": kept.invitations,
+            "profile_complete": kept.profile_complete,
             "profile_url": reverse("portal:profile"),
-            "schedule": schedule.my_schedule(person, memberships=memberships),
-            "work": work.my_work(person, active),
-            "feed_url": request.build_absolute_uri(
-                meeting_services.calendar_feed_for(person).get_absolute_url()
-            ),
-            "suppression": suppression.suppression_of(person.email),
+            "work": kept.work,
+            "feed_url": request.build_absolute_uri(kept.feed.get_absolute_url()),
         },
     )
 

@@ -183,12 +183,12 @@ class MyWork:
         return list({seat.school_id: seat.school for seat, _invoice, _year in self.fees}.values())
 
 
-def my_work(person, active: list[Membership]) -> MyWork:
-    """Mentoring and coaching, requests, claims and invoices waiting for the person;
-    `active`: their active memberships (with network and school), already fetched by the
-    page."""
+def my_work(person, active: list[Membership], *, support: support_work.SupportWork) -> MyWork:
+    """Mentoring and coaching (`support`: support.work.work_for's), requests, claims and
+    invoices waiting for the person; `active`: their active memberships (with network,
+    its fee scheme and school), already fetched by the page."""
     administered = [m.network_id for m in active if m.can_administer]
-    work = MyWork(support=support_work.work_for(person), claims=claims_as_head(person))
+    work = MyWork(support=support, claims=claims_as_head(person))
     if administered:
         dashboard = network_figures(set(administered))
         work.networks = [row for row in dashboard.rows if row.waiting or row.due]
@@ -199,14 +199,11 @@ def my_work(person, active: list[Membership]) -> MyWork:
 def school_fees(active: list[Membership]) -> list[tuple[Membership, FeeInvoice | None, str]]:
     """For each school seat the person holds in a network with a fee: this year's invoice
     (None: not raised yet; after an academy conversion, perhaps the closed school's) and
-    the fee year's name. Two queries."""
+    the fee year's name. One query: the memberships come with network__fee_scheme."""
     seats = [m for m in active if m.school_id]
-    if not seats:
+    schemes = {seat.network_id: scheme for seat in seats if (scheme := _scheme_of(seat.network))}
+    if not schemes:
         return []
-    schemes = {
-        scheme.network_id: scheme
-        for scheme in FeeScheme.objects.filter(network__in=[m.network_id for m in seats])
-    }
     wanted = Q(pk__in=[])
     for seat in seats:
         scheme = schemes.get(seat.network_id)

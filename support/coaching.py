@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import audit
+from core import audit, pagecache
 from core.email import queue_templated_email
 from members.models import User
 from networks.models import Network
 
-from .models import Coach, SupportNote, SupportRequest, SupportRequestOpening
+from .models import SUPPORT_SCOPE, Coach, SupportNote, SupportRequest, SupportRequestOpening
 
 
 def retention_days() -> int:
@@ -276,6 +276,7 @@ def return_held_requests(*, coach: User, network: Network | None = None) -> int:
     SupportRequest.objects.filter(pk__in=[row["pk"] for row in held_rows]).update(
         state=SupportRequest.State.WAITING, coach=None, taken_at=None
     )
+    pagecache.invalidate(SUPPORT_SCOPE)  # a queryset update sends no model signals
     for network_id in sorted({row["network_id"] for row in held_rows}):
         rows = [row for row in held_rows if row["network_id"] == network_id]
         _tell_coaches(

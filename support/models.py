@@ -15,6 +15,10 @@ from django.utils import timezone
 from members.models import LocalAuthority, User
 from networks.models import Network, network_scope
 
+# What mentoring and coaching hold for people, on their /me/: the requests waiting in their
+# coaching pools, their own. Its writes are few; every /me/ shows it.
+SUPPORT_SCOPE = "support"
+
 # Check-ins after a pairing starts, in months
 # (docs/rules.md, "Confidentiality of coaching and mentoring").
 CHECK_IN_MONTHS = (3, 6, 12)
@@ -72,7 +76,7 @@ class MentoringScheme(models.Model):
 
     def page_scopes(self) -> list[str]:
         # A local authority's scheme names none: its writes count for every page.
-        return [network_scope(self.network.slug)] if self.network_id else []
+        return [network_scope(self.network.slug), SUPPORT_SCOPE] if self.network_id else []
 
 
 class Broker(models.Model):
@@ -118,7 +122,7 @@ class Coach(models.Model):
         return f"{self.person} coaches for {self.network}"
 
     def page_scopes(self) -> list[str]:
-        return [network_scope(self.network.slug)]
+        return [network_scope(self.network.slug), SUPPORT_SCOPE]
 
 
 # Mentoring ---------------------------------------------------------------------------
@@ -458,6 +462,10 @@ class SupportRequest(models.Model):
     def __str__(self):
         # Deliberately content-free: this string may reach logs.
         return f"Support request {self.pk}"
+
+    def page_scopes(self) -> list[str]:
+        """Seen by nobody but on /me/: the requester's, its coach's, its pool's."""
+        return [SUPPORT_SCOPE]
 
     @property
     def is_open(self) -> bool:

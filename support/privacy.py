@@ -8,11 +8,13 @@ opened what stay, without the person.
 
 from django.db import models, transaction
 
+from core import pagecache
 from core.dates import iso
 from members.models import User
 
 from . import coaching
 from .models import (
+    SUPPORT_SCOPE,
     Broker,
     CheckInReply,
     Coach,
@@ -115,6 +117,7 @@ def forget_person(person: User) -> None:
     SupportRequest.objects.filter(requester=person).delete()  # notes go with them
     coaching.return_held_requests(coach=person)
     SupportRequest.objects.filter(coach=person).update(coach=None)
+    pagecache.invalidate(SUPPORT_SCOPE)  # a queryset update sends no model signals
     SupportNote.objects.filter(author=person).update(author=None)
     SupportRequestOpening.objects.filter(opened_by=person).update(opened_by=None)
     CheckInReply.objects.filter(person=person).delete()

@@ -111,28 +111,34 @@ def _count(queryset, outer: str):
     return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
 
-def work_for(person: User) -> SupportWork:
-    """What of mentoring and coaching waits for the person."""
-    roles = (
-        User.objects.filter(pk=person.pk)
-        .annotate(
-            coaches=Exists(Coach.objects.filter(person=OuterRef("pk"))),
-            asked_coaches=Exists(
-                SupportRequest.objects.filter(
-                    requester=OuterRef("pk"), state__in=SupportRequest.OPEN_STATES
-                )
-            ),
-            brokers=Exists(Broker.objects.filter(person=OuterRef("pk"))),
-            asked_mentor=Exists(
-                MentorRequest.objects.filter(mentee=OuterRef("pk"), state=MentorRequest.State.OPEN)
-            ),
-            paired=Exists(
-                Pairing.objects.live().filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
-            ),
-        )
-        .values("coaches", "asked_coaches", "brokers", "asked_mentor", "paired")
-        .first()
-    )
+ROLES = ("coaches", "asked_coaches", "brokers", "asked_mentor", "paired")
+
+
+def role_flags() -> dict:
+    """Which of these the person is, as annotations of a query of users: one query tells
+    (work_for's, or a page's own that asks other things of the person at once)."""
+    return {
+        "coaches": Exists(Coach.objects.filter(person=OuterRef("pk"))),
+        "asked_coaches": Exists(
+            SupportRequest.objects.filter(
+                requester=OuterRef("pk"), state__in=SupportRequest.OPEN_STATES
+            )
+        ),
+        "brokers": Exists(Broker.objects.filter(person=OuterRef("pk"))),
+        "asked_mentor": Exists(
+            MentorRequest.objects.filter(mentee=OuterRef("pk"), state=MentorRequest.State.OPEN)
+        ),
+        "paired": Exists(
+            Pairing.objects.live().filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
+        ),
+    }
+
+
+def work_for(person: User, roles: dict | None = None) -> SupportWork:
+    """What of mentoring and coaching waits for the person; `roles`: their role_flags(),
+    if the caller read them."""
+    if roles is None:
+        roles = User.objects.filter(pk=person.pk).annotate(**role_flags()).values(*ROLES).first()
     work = SupportWork()
     if not roles:
         return work

@@ -1900,11 +1900,6 @@ QUERY_BUDGET = 12
 # Pages allowed more, each with its ceiling and why. Each must still need it: an entry
 # for a page back within the budget fails the test, so the list only shrinks.
 OVER_BUDGET = {
-    # An administrator's /me/ leads with their dashboard (the networks with their counts,
-    # this year's invoices, claims at their school): 15; anyone's first visit also makes
-    # their calendar address (three queries once, one after): 13. Whether bulk mail to
-    # their address has stopped (the banner): one more.
-    "me": 16,
     # The admin's delete confirmation lists everything that would go with the object:
     # Django's collector asks once for each related model, at every level below.
     # (Announcements, their deliveries and email preferences: five more; its member

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import audit
-from members.models import User
+from core import audit, pagecache
+from members.models import User, address_scope
 
 from .. import imports
 from ..models import ImportBatch, Invitation, Network
@@ -139,6 +139,8 @@ def _invite_rows(
 ) -> None:
     # The database keeps one open invitation per address: one made since the rows were
     # checked (a second tab) wins, and its row is left to it.
+    # Bulk inserts send no model signals: the invited addresses' /me/ lists them.
+    pagecache.invalidate(*(address_scope(row["email"]) for row in rows))
     Invitation.objects.bulk_create(
         [
             Invitation(

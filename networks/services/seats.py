@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit
+from core import audit, pagecache
 from core.email import queue_templated_email
 from members.models import Post, School, User
 
@@ -165,9 +165,13 @@ def hand_over_school_seats(
 def _update_seat_questions(school: School, asked: dict[int, Post], sitting: set[User]) -> None:
     """Ask, once, about each headship now waiting for the seats; forget the questions that
     no longer arise (its head took a seat, or the sitting head's post ended)."""
-    Post.objects.filter(school=school, seat_question=Post.SeatQuestion.ASKED).exclude(
-        pk__in=asked
-    ).update(seat_question=Post.SeatQuestion.NONE)
+    forgotten = (
+        Post.objects.filter(school=school, seat_question=Post.SeatQuestion.ASKED)
+        .exclude(pk__in=asked)
+        .update(seat_question=Post.SeatQuestion.NONE)
+    )
+    if forgotten:  # a queryset update sends no model signals; a post's save counts site-wide
+        pagecache.invalidate(pagecache.SITE)
     for post in asked.values():
         if post.seat_question != Post.SeatQuestion.NONE:
             continue  # asked already, or decided

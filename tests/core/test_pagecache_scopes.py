@@ -17,7 +17,7 @@ from core import pagecache
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks import services as network_services
-from networks.models import ContactMessage, Invitation, Membership, Network, NetworkPurpose
+from networks.models import ContactMessage, EmailPreference, Membership, Network, NetworkPurpose
 from networks.services.memberships import set_role
 from networks.services.workhubs import join_workhub
 from portal.services import close_account
@@ -407,6 +407,6 @@ def test_a_model_no_page_shows_keeps_djangos_fast_delete_and_a_shown_one_does_no
     collector = Collector(using="default")
 
     assert collector.can_fast_delete(ContactMessage.objects.all())
-    assert collector.can_fast_delete(Invitation.objects.all())
+    assert collector.can_fast_delete(EmailPreference.objects.all())
     # A purpose has no relations of its own: only the cache's signals make it slow.
     assert not collector.can_fast_delete(NetworkPurpose.objects.all())
