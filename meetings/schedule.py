@@ -5,9 +5,8 @@ each uses a fixed number of queries however many meetings there are.
 """
 
 import datetime
-import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -71,6 +70,7 @@ class UnseenMeeting:
     network: Network
     starts_at: datetime.datetime
     audience: str
+    ends_at: datetime.datetime | None = None  # when it is no longer the next one
 
     @property
     def rhythm(self) -> str:
@@ -104,7 +104,10 @@ class UnseenMeeting:
 
 def _unseen(meeting: Meeting) -> UnseenMeeting:
     return UnseenMeeting(
-        network=meeting.network, starts_at=meeting.starts_at, audience=meeting.audience
+        network=meeting.network,
+        starts_at=meeting.starts_at,
+        audience=meeting.audience,
+        ends_at=meeting.ends_at,
     )
 
 
@@ -215,19 +218,64 @@ def next_meetings_and_unseen(
     `hidden_from_signed_in`: that function's answer, for a signed-in viewer whose network
     ids are known (access.viewer_with). What such a viewer may not see in a network of
     theirs they may see all of; in any other they see what anyone signed in sees. So their
-    first hidden meetings are those, less their own networks'."""
+    first hidden meetings are those, less their own networks'.
+
+    Each meeting comes with its row (`row`, meeting_row)."""
     meetings = Meeting.objects.filter(state=Meeting.State.PUBLISHED)
     if excluding:
         meetings = meetings.exclude(pk__in=excluding)
     if viewer.is_site_staff:  # sees everything: nothing unseen
-        return list(meetings.upcoming().for_lists()[:limit]), []
-    hidden = None
-    if hidden_from_signed_in is not None:
-        if not viewer.is_signed_in or not isinstance(viewer.member_of, frozenset):
-            raise ValueError("The signed-in people's hidden meetings need a viewer_with.")
-        theirs = viewer.member_of | frozenset(viewer.coordinates)
-        hidden = [key for network_id, key in hidden_from_signed_in if network_id not in theirs]
-    return _seen_and_unseen(meetings, viewer, limit, hidden)
+        seen, unseen = list(meetings.upcoming().for_lists()[:limit]), []
+    else:
+        hidden = None
+        if hidden_from_signed_in is not None:
+            if not viewer.is_signed_in or not isinstance(viewer.member_of, frozenset):
+                raise ValueError("The signed-in people's hidden meetings need a viewer_with.")
+            theirs = viewer.member_of | frozenset(viewer.coordinates)
+            hidden = [key for network_id, key in hidden_from_signed_in if network_id not in theirs]
+        seen, unseen = _seen_and_unseen(meetings, viewer, limit, hidden)
+    for meeting in seen:
+        meeting.row = meeting_row(meeting)
+    return seen, unseen
+
+
+def kept_next_meetings_and_unseen(
+    viewer: access.Viewer,
+    *,
+    limit: int = 5,
+    excluding: list[int],
+    hidden_from_signed_in: list[tuple[int, int]],
+) -> tuple[list[Meeting], list[UnseenMeeting]]:
+    """next_meetings_and_unseen for a signed-in viewer whose network ids are known, kept
+    for everyone who sees the same (the same networks, coordinated ones and staff flag,
+    the same meetings left out) under the scopes of what it shows (a meeting or a
+    registration, a network or a workhub written) until its first meeting ends.
+    `hidden_from_signed_in` is kept under the same scopes: no part of the key."""
+    if not isinstance(viewer.member_of, frozenset):
+        raise ValueError("Kept next meetings need a viewer_with.")
+    now = timezone.now()
+    who = (
+        viewer.is_site_staff,
+        sorted(viewer.member_of),
+        sorted(viewer.coordinates),
+        sorted(excluding),
+    )
+    digest = hashlib.sha256(repr(who).encode()).hexdigest()
+    key = _kept_key("next-and-unseen", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
+    [found] = _kept(
+        {key: None},
+        lambda _: [
+            next_meetings_and_unseen(
+                viewer,
+                limit=limit,
+                excluding=excluding,
+                hidden_from_signed_in=hidden_from_signed_in,
+            )
+        ],
+        now,
+        ends=lambda found: [*_ends_of(found[0]), *(unseen.ends_at for unseen in found[1])],
+    )
+    return found
 
 
 def network_upcoming_and_unseen(
@@ -299,37 +347,59 @@ def _kept_key(name: str, scopes: list[str], *parts) -> str:
     return ":".join(map(str, ["meetings", name, version, *parts]))
 
 
-def _kept_lists(builds: dict, now: datetime.datetime) -> list[list[Meeting]]:
-    """The lists of meetings `builds` makes, each kept at its key (which holds the
-    versions of the scopes the list shows: read before anything it shows) until the
-    first of its meetings ends: time passes with no write. One cache round trip."""
-    found = cache.get_many(list(builds))
-    lists = []
-    for key, build in builds.items():
+def _ends_of(meetings: list[Meeting]) -> list[datetime.datetime]:
+    return [meeting.ends_at for meeting in meetings]
+
+
+def _kept[K, T](
+    wanted: dict[str, K],
+    build: Callable[[list[K]], list[T]],
+    now: datetime.datetime,
+    ends: Callable[[T], list[datetime.datetime]] = _ends_of,
+) -> list[T]:
+    """For each key of `wanted` (which holds the versions of the scopes its value shows:
+    read before anything it shows), the value kept there, or made by `build` (at once
+    for all those not kept, from what their keys stand for); each kept until the first
+    of its meetings `ends` (lists of meetings unless told): time passes with no write.
+    One cache round trip when all are kept."""
+    found = cache.get_many(list(wanted))
+    values, missing = {}, []
+    for key in wanted:
         kept = found.get(key)
         if kept is None or (kept["until"] is not None and kept["until"] < now):
-            meetings = build()
-            until = min((meeting.ends_at for meeting in meetings), default=None)
-            kept = {"meetings": meetings, "until": until}
-            cache.set(key, kept, pagecache.PAGE_SECONDS)
-        lists.append(kept["meetings"])
-    return lists
+            missing.append(key)
+        else:
+            values[key] = kept["value"]
+    if missing:
+        built = dict(zip(missing, build([wanted[key] for key in missing]), strict=True))
+        cache.set_many(
+            {
+                key: {"value": value, "until": min(ends(value), default=None)}
+                for key, value in built.items()
+            },
+            pagecache.PAGE_SECONDS,
+        )
+        values.update(built)
+    return [values[key] for key in wanted]
 
 
-def _network_next(network: Network, limit: int, now: datetime.datetime) -> list[Meeting]:
-    """A network's first `limit` upcoming network-wide meetings (not its workhubs'), as
+def _networks_next(
+    networks: list[Network], limit: int, now: datetime.datetime
+) -> list[list[Meeting]]:
+    """Each network's first `limit` upcoming network-wide meetings (not its workhubs'), as
     every active member sees them: published or cancelled, each with its row, which
-    says nothing about the person (meeting_row)."""
-    meetings = list(
-        Meeting.objects.listed()
-        .filter(network=network, workhub__isnull=True)
-        .upcoming(now)
-        .for_lists()[:limit]
-    )
-    for meeting in meetings:
+    says nothing about the person (meeting_row). One query for all."""
+    listed = Meeting.objects.listed().filter(workhub__isnull=True).upcoming(now)
+    # Each network's first few, each an ordered walk of the (network, starts_at) index.
+    firsts = [listed.filter(network=network).values("pk")[:limit] for network in networks]
+    by_network = {network.pk: [] for network in networks}
+    for meeting in (
+        Meeting.objects.filter(pk_in_any(*firsts)).for_lists().order_by("starts_at", "pk")
+    ):
         meeting.my_registration = None
         meeting.row = meeting_row(meeting)
-    return meetings
+        by_network[meeting.network_id].append(meeting)
+    return [by_network[network.pk] for network in networks]
 
 
 def _own_next(
@@ -401,7 +471,9 @@ def my_schedule(
     # meeting, registration, network, workhub, membership or workhub place written).
     scopes = [*PERSONAL_SCOPES, *(network_scope(network.slug) for network in networks)]
     key = _kept_key("schedule", scopes, person.pk, limit)
-    [meetings] = _kept_lists({key: lambda: _schedule_of(person, viewer, networks, limit, now)}, now)
+    [meetings] = _kept(
+        {key: None}, lambda _: [_schedule_of(person, viewer, networks, limit, now)], now
+    )
     registrations = {
         meeting.pk: meeting.my_registration for meeting in meetings if meeting.my_registration
     }
@@ -416,12 +488,12 @@ def _schedule_of(
     now: datetime.datetime,
 ) -> list[Meeting]:
     """The first `limit` of the person's own meetings (one query) and of their networks'
-    (each network's kept for all its members under its scope, or a query)."""
-    builds = {}
-    for network in networks:
-        key = _kept_key("network-next", [network_scope(network.slug)], network.pk, limit)
-        builds[key] = functools.partial(_network_next, network, limit, now)
-    by_network = _kept_lists(builds, now)
+    (each network's kept for all its members under its scope; one query for those not)."""
+    wanted = {
+        _kept_key("network-next", [network_scope(network.slug)], network.pk, limit): network
+        for network in networks
+    }
+    by_network = _kept(wanted, lambda missing: _networks_next(missing, limit, now), now)
     own = _own_next(person, viewer, limit, now)
     # A meeting they registered for is their own copy, with their registration.
     own_keys = {meeting.pk for meeting in own}

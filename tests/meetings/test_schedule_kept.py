@@ -158,9 +158,7 @@ def test_a_draft_never_shows_even_to_its_networks_coordinator(client, network, w
         network=network, title="Draft one", state=Meeting.State.DRAFT, **_soon(2)
     )
     coordinator = factories.make_head(email="coordinator@school.example")
-    factories.make_membership(
-        person=coordinator, network=network, role=Membership.Role.COORDINATOR
-    )
+    factories.make_membership(person=coordinator, network=network, role=Membership.Role.COORDINATOR)
     client.force_login(coordinator)
 
     for _ in range(2):  # built, then kept
