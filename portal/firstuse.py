@@ -142,8 +142,13 @@ def kept_suggestions(person: User, memberships: list[Membership]) -> list[Networ
     return pagecache.kept(
         key,
         [NETWORKS_SCOPE, MEMBERSHIPS_SCOPE],
-        lambda: suggested_networks(person, memberships),
+        lambda: _suggestions_of(person, memberships),
     )
+
+
+def _suggestions_of(person: User, memberships: list[Membership]) -> list[Network]:
+    User.objects.load_posts([person])  # on the request's user: what else reads them uses them
+    return suggested_networks(person, memberships)
 
 
 def waiting_invitations(person: User, memberships: list[Membership]) -> list[Invitation]:
@@ -174,7 +179,6 @@ class Home:
 def home_for(user: User, *, meetings: int = 5) -> Home:
     """The person's networks, their next meetings and networks to join in their area."""
     person = user
-    User.objects.load_posts([person])  # on the request's user, so the page's header uses them
     live = list(
         Membership.objects.live()
         .filter(person=person)
