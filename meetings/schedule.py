@@ -462,7 +462,13 @@ def my_schedule(
     if not person.is_active:
         return {"meetings": [], "registrations": {}}
     if memberships is None:
-        memberships = Membership.objects.live().filter(person=person).select_related("network")
+        # What the viewer and the networks' scopes need, no more.
+        memberships = (
+            Membership.objects.live()
+            .filter(person=person)
+            .select_related("network")
+            .only("status", "role", "network__slug")
+        )
     memberships = list(memberships)
     viewer = access.viewer_with(person, memberships)
     networks = _active_networks(memberships)
