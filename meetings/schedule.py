@@ -5,9 +5,11 @@ each uses a fixed number of queries however many meetings there are.
 """
 
 import datetime
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -18,14 +20,27 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
+from core import pagecache
 from core.queries import pk_in_any
 from members.models import User
-from networks.models import Membership, Network, WorkhubMembership
+from networks.models import (
+    MEMBERSHIPS_SCOPE,
+    NETWORKS_SCOPE,
+    Membership,
+    Network,
+    WorkhubMembership,
+    network_scope,
+)
 
 from . import access
-from .models import LONDON, Meeting, Registration
+from .models import LONDON, MEETINGS_SCOPE, Meeting, Registration
+
+# What a person's own meetings show: any meeting or registration, network or workhub,
+# membership or workhub place written may change them (as their personal feed).
+PERSONAL_SCOPES = (MEETINGS_SCOPE, NETWORKS_SCOPE, MEMBERSHIPS_SCOPE)
 
 
 def next_public_meetings(limit: int = 5) -> list[Meeting]:
@@ -55,6 +70,7 @@ class UnseenMeeting:
     network: Network
     starts_at: datetime.datetime
     audience: str
+    ends_at: datetime.datetime | None = None  # when it is no longer the next one
 
     @property
     def rhythm(self) -> str:
@@ -88,7 +104,10 @@ class UnseenMeeting:
 
 def _unseen(meeting: Meeting) -> UnseenMeeting:
     return UnseenMeeting(
-        network=meeting.network, starts_at=meeting.starts_at, audience=meeting.audience
+        network=meeting.network,
+        starts_at=meeting.starts_at,
+        audience=meeting.audience,
+        ends_at=meeting.ends_at,
     )
 
 
@@ -199,19 +218,64 @@ def next_meetings_and_unseen(
     `hidden_from_signed_in`: that function's answer, for a signed-in viewer whose network
     ids are known (access.viewer_with). What such a viewer may not see in a network of
     theirs they may see all of; in any other they see what anyone signed in sees. So their
-    first hidden meetings are those, less their own networks'."""
+    first hidden meetings are those, less their own networks'.
+
+    Each meeting comes with its row (`row`, meeting_row)."""
     meetings = Meeting.objects.filter(state=Meeting.State.PUBLISHED)
     if excluding:
         meetings = meetings.exclude(pk__in=excluding)
     if viewer.is_site_staff:  # sees everything: nothing unseen
-        return list(meetings.upcoming().for_lists()[:limit]), []
-    hidden = None
-    if hidden_from_signed_in is not None:
-        if not viewer.is_signed_in or not isinstance(viewer.member_of, frozenset):
-            raise ValueError("The signed-in people's hidden meetings need a viewer_with.")
-        theirs = viewer.member_of | frozenset(viewer.coordinates)
-        hidden = [key for network_id, key in hidden_from_signed_in if network_id not in theirs]
-    return _seen_and_unseen(meetings, viewer, limit, hidden)
+        seen, unseen = list(meetings.upcoming().for_lists()[:limit]), []
+    else:
+        hidden = None
+        if hidden_from_signed_in is not None:
+            if not viewer.is_signed_in or not isinstance(viewer.member_of, frozenset):
+                raise ValueError("The signed-in people's hidden meetings need a viewer_with.")
+            theirs = viewer.member_of | frozenset(viewer.coordinates)
+            hidden = [key for network_id, key in hidden_from_signed_in if network_id not in theirs]
+        seen, unseen = _seen_and_unseen(meetings, viewer, limit, hidden)
+    for meeting in seen:
+        meeting.row = meeting_row(meeting)
+    return seen, unseen
+
+
+def kept_next_meetings_and_unseen(
+    viewer: access.Viewer,
+    *,
+    limit: int = 5,
+    excluding: list[int],
+    hidden_from_signed_in: list[tuple[int, int]],
+) -> tuple[list[Meeting], list[UnseenMeeting]]:
+    """next_meetings_and_unseen for a signed-in viewer whose network ids are known, kept
+    for everyone who sees the same (the same networks, coordinated ones and staff flag,
+    the same meetings left out) under the scopes of what it shows (a meeting or a
+    registration, a network or a workhub written) until its first meeting ends.
+    `hidden_from_signed_in` is kept under the same scopes: no part of the key."""
+    if not isinstance(viewer.member_of, frozenset):
+        raise ValueError("Kept next meetings need a viewer_with.")
+    now = timezone.now()
+    who = (
+        viewer.is_site_staff,
+        sorted(viewer.member_of),
+        sorted(viewer.coordinates),
+        sorted(excluding),
+    )
+    digest = hashlib.sha256(repr(who).encode()).hexdigest()
+    key = _kept_key("next-and-unseen", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
+    [found] = _kept(
+        {key: None},
+        lambda _: [
+            next_meetings_and_unseen(
+                viewer,
+                limit=limit,
+                excluding=excluding,
+                hidden_from_signed_in=hidden_from_signed_in,
+            )
+        ],
+        now,
+        ends=lambda found: [*_ends_of(found[0]), *(unseen.ends_at for unseen in found[1])],
+    )
+    return found
 
 
 def network_upcoming_and_unseen(
@@ -271,6 +335,113 @@ def personal_meetings(person: User):
     )
 
 
+def meeting_row(meeting: Meeting) -> str:
+    """A meeting's row in a person's schedule (with their registration on it, if any)."""
+    return render_to_string("meetings/_meeting_row.html", {"meeting": meeting})
+
+
+def _kept_key(name: str, scopes: list[str], *parts) -> str:
+    """The key of a list kept under these scopes' current versions (read now, before
+    anything the list shows), hashed: a person's scopes are many."""
+    version = hashlib.sha256(pagecache.version(*scopes).encode()).hexdigest()
+    return ":".join(map(str, ["meetings", name, version, *parts]))
+
+
+def _ends_of(meetings: list[Meeting]) -> list[datetime.datetime]:
+    return [meeting.ends_at for meeting in meetings]
+
+
+def _kept[K, T](
+    wanted: dict[str, K],
+    build: Callable[[list[K]], list[T]],
+    now: datetime.datetime,
+    ends: Callable[[T], list[datetime.datetime]] = _ends_of,
+) -> list[T]:
+    """For each key of `wanted` (which holds the versions of the scopes its value shows:
+    read before anything it shows), the value kept there, or made by `build` (at once
+    for all those not kept, from what their keys stand for); each kept until the first
+    of its meetings `ends` (lists of meetings unless told): time passes with no write.
+    One cache round trip when all are kept."""
+    found = cache.get_many(list(wanted))
+    values, missing = {}, []
+    for key in wanted:
+        kept = found.get(key)
+        if kept is None or (kept["until"] is not None and kept["until"] < now):
+            missing.append(key)
+        else:
+            values[key] = kept["value"]
+    if missing:
+        built = dict(zip(missing, build([wanted[key] for key in missing]), strict=True))
+        cache.set_many(
+            {
+                key: {"value": value, "until": min(ends(value), default=None)}
+                for key, value in built.items()
+            },
+            pagecache.PAGE_SECONDS,
+        )
+        values.update(built)
+    return [values[key] for key in wanted]
+
+
+def _networks_next(
+    networks: list[Network], limit: int, now: datetime.datetime
+) -> list[list[Meeting]]:
+    """Each network's first `limit` upcoming network-wide meetings (not its workhubs'), as
+    every active member sees them: published or cancelled, each with its row, which
+    says nothing about the person (meeting_row). One query for all."""
+    listed = Meeting.objects.listed().filter(workhub__isnull=True).upcoming(now)
+    # Each network's first few, each an ordered walk of the (network, starts_at) index.
+    firsts = [listed.filter(network=network).values("pk")[:limit] for network in networks]
+    by_network = {network.pk: [] for network in networks}
+    for meeting in (
+        Meeting.objects.filter(pk_in_any(*firsts)).for_lists().order_by("starts_at", "pk")
+    ):
+        meeting.my_registration = None
+        meeting.row = meeting_row(meeting)
+        by_network[meeting.network_id].append(meeting)
+    return [by_network[network.pk] for network in networks]
+
+
+def _own_next(
+    person: User, viewer: access.Viewer, limit: int, now: datetime.datetime
+) -> list[Meeting]:
+    """The person's first `limit` upcoming meetings from their workhubs and their
+    registrations, with their live registration on each (`my_registration`) and their
+    row, in one query."""
+    mine = Meeting.objects.listed().filter(access.visible_meetings_q(viewer)).upcoming(now)
+    _, *others = _personal_sources(person, viewer)
+    # Each an ordered walk of its index, then the first of those.
+    firsts = [mine.filter(source).values("pk")[:limit] for source in others]
+    theirs = Registration.objects.live().filter(person=person, meeting=OuterRef("pk"))
+    meetings = list(
+        Meeting.objects.filter(pk_in_any(*firsts))
+        .for_lists()
+        .annotate(
+            own_registration=Subquery(theirs.values("pk")[:1]),
+            own_status=Subquery(theirs.values("status")[:1]),
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+    for meeting in meetings:
+        meeting.my_registration = None
+        if meeting.own_registration:
+            meeting.my_registration = Registration(
+                pk=meeting.own_registration,
+                meeting=meeting,
+                person_id=person.pk,
+                status=meeting.own_status,
+            )
+        meeting.row = meeting_row(meeting)
+    return meetings
+
+
+def _active_networks(memberships: list[Membership]) -> list[Network]:
+    active = [membership for membership in memberships if membership.is_active]
+    if all(Membership.network.is_cached(membership) for membership in active):
+        return sorted((membership.network for membership in active), key=lambda n: n.pk)
+    return list(Network.objects.filter(pk__in=[m.network_id for m in active]).order_by("pk"))
+
+
 def my_schedule(
     person: User,
     *,
@@ -278,48 +449,59 @@ def my_schedule(
     now: datetime.datetime | None = None,
     memberships: Iterable[Membership] | None = None,
 ) -> dict:
-    """The person's upcoming meetings with their registration on each (two queries, one
-    if the caller has the person's live `memberships` in hand).
+    """The person's upcoming meetings with their registration on each: no query when
+    they are kept, else one for their own and one for each network's not kept; one more
+    if the caller has not the person's live `memberships` in hand (with their networks,
+    else one more).
 
     Returns {"meetings": [Meeting, ...], "registrations": {meeting_id: Registration}},
-    each meeting carrying `my_registration` (or None) for the template: the person's live
-    registration, with its key and status.
+    each meeting carrying `my_registration` (or None), the person's live registration
+    with its key and status, and `row`, its row in the schedule (meeting_row).
     """
     now = now or timezone.now()
-    own = Registration.objects.live().filter(person=person)
-    meetings = []
-    if person.is_active:
-        if memberships is None:
-            memberships = Membership.objects.live().filter(person=person)
-        viewer = access.viewer_with(person, memberships)
-        mine = Meeting.objects.listed().filter(access.visible_meetings_q(viewer)).upcoming(now)
-        # The first few of each network and of each other source, each an ordered walk of
-        # the (network, starts_at) index, then the first of those: one scan of all the
-        # person's networks at once reads and sorts every meeting they hold.
-        by_network, *others = _personal_sources(person, viewer)
-        firsts = [
-            mine.filter(by_network, network_id=network_id).values("pk")[:limit]
-            for network_id in sorted(viewer.member_of)
-        ] + [mine.filter(source).values("pk")[:limit] for source in others]
-        # Their live registration (at most one a meeting) as two columns of the same query.
-        theirs = own.filter(meeting=OuterRef("pk"))
-        meetings = list(
-            Meeting.objects.filter(pk_in_any(*firsts))
-            .for_lists()
-            .annotate(
-                own_registration=Subquery(theirs.values("pk")[:1]),
-                own_status=Subquery(theirs.values("status")[:1]),
-            )
-            .order_by("starts_at", "pk")[:limit]
+    if not person.is_active:
+        return {"meetings": [], "registrations": {}}
+    if memberships is None:
+        # What the viewer and the networks' scopes need, no more.
+        memberships = (
+            Membership.objects.live()
+            .filter(person=person)
+            .select_related("network")
+            .only("status", "role", "network__slug")
         )
-    registrations = {}
-    for meeting in meetings:
-        meeting.my_registration = None
-        if meeting.own_registration:
-            meeting.my_registration = registrations[meeting.pk] = Registration(
-                pk=meeting.own_registration,
-                meeting=meeting,
-                person=person,
-                status=meeting.own_status,
-            )
+    memberships = list(memberships)
+    viewer = access.viewer_with(person, memberships)
+    networks = _active_networks(memberships)
+    # Kept for the person under what it shows: their networks' meetings, and their own
+    # meetings (workhubs, registrations) under the scopes their personal feed shows (a
+    # meeting, registration, network, workhub, membership or workhub place written).
+    scopes = [*PERSONAL_SCOPES, *(network_scope(network.slug) for network in networks)]
+    key = _kept_key("schedule", scopes, person.pk, limit)
+    [meetings] = _kept(
+        {key: None}, lambda _: [_schedule_of(person, viewer, networks, limit, now)], now
+    )
+    registrations = {
+        meeting.pk: meeting.my_registration for meeting in meetings if meeting.my_registration
+    }
     return {"meetings": meetings, "registrations": registrations}
+
+
+def _schedule_of(
+    person: User,
+    viewer: access.Viewer,
+    networks: list[Network],
+    limit: int,
+    now: datetime.datetime,
+) -> list[Meeting]:
+    """The first `limit` of the person's own meetings (one query) and of their networks'
+    (each network's kept for all its members under its scope; one query for those not)."""
+    wanted = {
+        _kept_key("network-next", [network_scope(network.slug)], network.pk, limit): network
+        for network in networks
+    }
+    by_network = _kept(wanted, lambda missing: _networks_next(missing, limit, now), now)
+    own = _own_next(person, viewer, limit, now)
+    # A meeting they registered for is their own copy, with their registration.
+    own_keys = {meeting.pk for meeting in own}
+    shared = [meeting for found in by_network for meeting in found if meeting.pk not in own_keys]
+    return sorted([*own, *shared], key=lambda meeting: (meeting.starts_at, meeting.pk))[:limit]

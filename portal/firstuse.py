@@ -4,11 +4,20 @@ join next. Reads only; the workflows are in portal.services and networks.service
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from core import pagecache
 from meetings import schedule
 from members.models import Post, User
 from networks import eligibility
 from networks.annual_fee import annual_fee
-from networks.models import Invitation, Membership, Network
+from networks.models import (
+    MEMBERSHIPS_SCOPE,
+    NETWORKS_SCOPE,
+    Invitation,
+    Membership,
+    Network,
+)
 
 
 @dataclass
@@ -124,6 +133,24 @@ def suggested_networks(person: User, memberships: list[Membership]) -> list[Netw
     ]
 
 
+def kept_suggestions(person: User, memberships: list[Membership]) -> list[Network]:
+    """suggested_networks, kept for the person for the day (posts begin and end on a
+    day) under the scopes of what the rules read: networks and their areas, memberships,
+    and the person's posts and their schools (the site's scope: members' models name
+    none)."""
+    key = f"portal:suggestions:{person.pk}:{timezone.localdate().isoformat()}"
+    return pagecache.kept(
+        key,
+        [NETWORKS_SCOPE, MEMBERSHIPS_SCOPE],
+        lambda: _suggestions_of(person, memberships),
+    )
+
+
+def _suggestions_of(person: User, memberships: list[Membership]) -> list[Network]:
+    User.objects.load_posts([person])  # on the request's user: what else reads them uses them
+    return suggested_networks(person, memberships)
+
+
 def waiting_invitations(person: User, memberships: list[Membership]) -> list[Invitation]:
     """Invitations to the person's address not yet accepted, to networks they are not in."""
     joined = {membership.network_id for membership in memberships}
@@ -152,7 +179,6 @@ class Home:
 def home_for(user: User, *, meetings: int = 5) -> Home:
     """The person's networks, their next meetings and networks to join in their area."""
     person = user
-    User.objects.load_posts([person])  # on the request's user, so the page's header uses them
     live = list(
         Membership.objects.live()
         .filter(person=person)
@@ -163,6 +189,6 @@ def home_for(user: User, *, meetings: int = 5) -> Home:
         memberships=[membership for membership in live if membership.is_active],
         pending=[membership for membership in live if membership.is_pending],
         schedule=schedule.my_schedule(person, limit=meetings, memberships=live),
-        suggestions=suggested_networks(person, live),
+        suggestions=kept_suggestions(person, live),
         invitations=waiting_invitations(person, live),
     )

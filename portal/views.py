@@ -342,7 +342,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # everyone; the schedule takes the person's own networks out.
         hidden = shared_part(request, "home:hidden", schedule.hidden_from_signed_in, MEETINGS_SCOPE)
         own = [meeting.pk for meeting in mine.schedule["meetings"]]
-        meetings, unseen = schedule.next_meetings_and_unseen(
+        meetings, unseen = schedule.kept_next_meetings_and_unseen(
             viewer, limit=HOME_MEETINGS, excluding=own, hidden_from_signed_in=hidden
         )
     else:

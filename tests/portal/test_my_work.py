@@ -118,7 +118,7 @@ def test_the_waiting_work_costs_the_same_queries_for_one_network_or_many(
     administer_another(1)
     client.force_login(administrator)
     client.get(reverse("me"))  # the first visit makes the person's calendar feed
-    cache.clear()  # the page as built, not as kept
+    cache.clear()  # each built afresh, nothing kept: the building is what must not grow
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("me"))
     for _ in range(5):
