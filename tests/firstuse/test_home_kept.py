@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting
+from networks.models import Invitation, Network
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,40 @@ def test_a_post_that_ends_today_no_longer_counts_tomorrow(client, network):
         assert network.get_absolute_url() in _suggested(client)
     with time_machine.travel(late + datetime.timedelta(seconds=4), tick=False):
         assert network.get_absolute_url() not in _suggested(client)
+
+
+def _my_networks(client) -> str:
+    return _home(client).split('id="my-networks-heading"')[1].split('id="suggested-heading"')[0]
+
+
+def test_my_networks_follow_joining_leaving_and_renaming_at_once(client, network, member):
+    client.force_login(member)
+    assert network.name in _my_networks(client)
+    other = factories.make_network(name="Oldham Primary Heads")
+    membership = factories.make_membership(person=member, network=other)
+    assert "Oldham Primary Heads" in _my_networks(client)
+
+    other.name = "Oldham and Rochdale Heads"
+    other.save()
+    assert "Oldham and Rochdale Heads" in _my_networks(client)
+
+    membership.status = membership.Status.LEFT
+    membership.save()
+    assert "Oldham and Rochdale Heads" not in _my_networks(client)
+
+
+def test_an_invitation_shows_at_once_to_its_address_only(client, member, head):
+    client.force_login(member)
+    _home(client)  # kept for the member, with no invitation
+    roundtable = factories.make_network(
+        name="Headteachers' Roundtable", join_policy=Network.JoinPolicy.INVITATION
+    )
+    invitation = Invitation.objects.create(network=roundtable, email=member.email.upper())
+
+    assert "Invitations waiting for you" in _home(client)
+    client.force_login(head)
+    assert "Invitations waiting for you" not in _home(client)
+
+    client.force_login(member)
+    invitation.delete()
+    assert "Invitations waiting for you" not in _home(client)
