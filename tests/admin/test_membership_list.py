@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 PER_PAGE = 5
 # Session and user, the administered networks, the "By network" choices, the count,
-# the page's keys, the page's rows, the user's permissions (two).
-MEMBERSHIP_LIST_MAX_QUERIES = 9
+# the page's keys, the page's rows (no sidebar: not the user's permissions for its apps).
+MEMBERSHIP_LIST_MAX_QUERIES = 7
 
 
 @pytest.fixture
@@ -190,3 +190,24 @@ def test_a_column_of_another_kind_leaves_the_rows_to_the_stock_admin(
     html = response.content.decode()
     for row in changelist.result_list:
         assert "".join(admin_list.items_for_result(changelist, row, None)) in html
+
+
+def test_the_membership_list_has_no_sidebar_and_the_other_admin_pages_keep_theirs(
+    client, administrator, network
+):
+    """The sidebar's app list is worked out only where a page shows it."""
+    client.force_login(administrator)
+
+    listing = _page(client, network)
+    index = client.get(reverse("admin:index"))
+    workhubs = client.get(reverse("admin:networks_workhub_changelist"))
+
+    assert 'id="nav-sidebar"' not in listing.content.decode()
+    assert not listing.context["is_nav_sidebar_enabled"]
+    memberships = reverse("admin:networks_membership_changelist")
+    # The index lists the apps the administrator may use; another list keeps its sidebar
+    # with the same list.
+    assert f'href="{memberships}"' in index.content.decode()
+    sidebar = workhubs.content.decode().split('id="nav-sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{memberships}"' in sidebar
+    assert "Users" not in sidebar  # only what they may see
