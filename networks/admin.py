@@ -5,11 +5,13 @@ accounts with an active administrator membership) see and change only their
 own networks' data; every queryset and permission below is scoped for them.
 """
 
+import hashlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from core import audit
+from core import audit, pagecache
 from core.admin import (
     AuditHistoryMixin,
     CsvExportMixin,
@@ -21,6 +23,7 @@ from members.models import Post, School
 
 from . import access, services
 from .models import (
+    MEMBERSHIPS_SCOPE,
     NO_NAME,
     ContactMessage,
     Invitation,
@@ -291,6 +294,29 @@ class MembershipAdmin(QuickListMixin, CsvExportMixin, AuditHistoryMixin, Network
         ("Started", lambda row: _date(row["started_at"])),
         ("Ended", lambda row: _date(row["ended_at"])),
     ]
+
+    # The list's filters that narrow by the memberships' own fields (and the page and
+    # order, which do not change the count).
+    COUNT_KEPT_FOR = {"status__exact", "role__exact", "network", "p", "o"}
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        if set(request.GET) <= self.COUNT_KEPT_FOR:
+            # Counted once while no membership changes anywhere (every membership write
+            # replaces MEMBERSHIPS_SCOPE): a count of a large network's was a query a page.
+            # Keyed by whose list it is, as the rows are scoped to the user's networks.
+            whose = (
+                "all" if request.user.is_superuser else sorted(administered_network_ids(request))
+            )
+            filters = sorted(
+                (name, values) for name, values in request.GET.lists() if name not in {"p", "o"}
+            )
+            described = f"{whose}:{filters}".encode()
+            key = f"admin:memberships:count:{hashlib.sha256(described).hexdigest()}"
+            paginator.count = pagecache.kept(key, [MEMBERSHIPS_SCOPE], queryset.count)
+        return paginator
 
     def changelist_view(self, request, extra_context=None):
         # Without the sidebar of every app (the header links to the index): a long list

@@ -96,18 +96,27 @@ class MemberFilterForm(forms.Form):
         max_length=100,
         help_text="A name or a school.",
     )
-    status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
+    # Each select written without a template per option (core.widgets).
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=STATUS_CHOICES, widget=widgets.Select
+    )
     role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "Any role"), *Membership.Role.choices]
+        label="Role",
+        required=False,
+        choices=[("", "Any role"), *Membership.Role.choices],
+        widget=widgets.Select,
     )
     school = forms.TypedChoiceField(
         label="School", required=False, coerce=int, empty_value=None, widget=widgets.Select
     )
-    fee = forms.ChoiceField(label="Fee this year", required=False, choices=FEE_CHOICES)
+    fee = forms.ChoiceField(
+        label="Fee this year", required=False, choices=FEE_CHOICES, widget=widgets.Select
+    )
     mail = forms.ChoiceField(
         label="Email",
         required=False,
         choices=[("", "Any"), (MAIL_STOPPED, "Email not reaching them (bouncing)")],
+        widget=widgets.Select,
     )
 
     def __init__(self, *args, network: Network, scheme: FeeScheme | None, **kwargs):

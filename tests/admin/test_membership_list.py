@@ -211,3 +211,53 @@ def test_the_membership_list_has_no_sidebar_and_the_other_admin_pages_keep_their
     sidebar = workhubs.content.decode().split('id="nav-sidebar"', 1)[1].split("</nav>", 1)[0]
     assert f'href="{memberships}"' in sidebar
     assert "Users" not in sidebar  # only what they may see
+
+
+def _count(client, network=None, **query):
+    if network is not None:
+        query["network"] = network.pk
+    response = client.get(reverse("admin:networks_membership_changelist"), query)
+    assert response.status_code == 200
+    return response.context["cl"].result_count
+
+
+def test_the_kept_count_of_the_list_follows_each_membership_write(client, administrator, network):
+    """The count is kept while no membership changes: each kind of write shows at once."""
+    client.force_login(administrator)
+    everyone = _count(client, network)
+    pending = _count(client, network, status__exact="pending")
+
+    joining = factories.make_membership(
+        person=factories.make_head(), network=network, status=Membership.Status.PENDING
+    )
+    assert _count(client, network) == everyone + 1
+    assert _count(client, network, status__exact="pending") == pending + 1
+
+    client.post(
+        reverse("admin:networks_membership_changelist") + f"?network={network.pk}",
+        {"action": "approve", helpers.ACTION_CHECKBOX_NAME: [joining.pk]},
+    )
+    assert _count(client, network, status__exact="pending") == pending
+    assert _count(client, network, role__exact="member", status__exact="active") == (
+        Membership.objects.filter(network=network, role="member", status="active").count()
+    )
+
+
+def test_the_kept_count_is_each_user_s_own_and_a_search_is_counted_afresh(
+    client, administrator, outsider_administrator, staff, network, other_network
+):
+    _add(network, 3)
+    _add(other_network, 2)
+    client.force_login(administrator)
+    mine = _count(client)
+    found = _count(client, q=network.memberships.first().person.last_name)
+
+    client.force_login(outsider_administrator)
+    theirs = _count(client)
+    client.force_login(staff)
+    everyone = _count(client)
+
+    assert mine == network.memberships.count()
+    assert theirs == other_network.memberships.count()
+    assert everyone == Membership.objects.count()
+    assert found < mine
