@@ -24,6 +24,7 @@ from members.models import Post, School
 from . import access, services
 from .models import (
     MEMBERSHIPS_SCOPE,
+    NETWORKS_SCOPE,
     NO_NAME,
     ContactMessage,
     Invitation,
@@ -47,10 +48,18 @@ class NetworkFilter(admin.SimpleListFilter):
     network_path = "network"  # how the rows reach their network
 
     def lookups(self, request, model_admin):
-        networks = Network.objects.order_by("name")
-        if not request.user.is_superuser:
-            networks = networks.filter(pk__in=administered_network_ids(request))
-        return [(str(network.pk), network.name) for network in networks.only("name")]
+        ids = None if request.user.is_superuser else sorted(administered_network_ids(request))
+
+        def choices():
+            networks = Network.objects.order_by("name")
+            if ids is not None:
+                networks = networks.filter(pk__in=ids)
+            return [(str(network.pk), network.name) for network in networks.only("name")]
+
+        # Kept while no network is added, renamed or removed (NETWORKS_SCOPE), for the
+        # networks the user administers now: a query on every page of a long list.
+        key = f"admin:network-choices:{'all' if ids is None else ','.join(map(str, ids))}"
+        return pagecache.kept(key, [NETWORKS_SCOPE], choices)
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -261,3 +261,25 @@ def test_the_kept_count_is_each_user_s_own_and_a_search_is_counted_afresh(
     assert theirs == other_network.memberships.count()
     assert everyone == Membership.objects.count()
     assert found < mine
+
+
+def _network_choices(client) -> list[str]:
+    response = client.get(reverse("admin:networks_membership_changelist"))
+    [spec] = [spec for spec in response.context["cl"].filter_specs if spec.title == "network"]
+    return [label for _value, label in spec.lookup_choices]
+
+
+def test_the_kept_network_choices_follow_a_rename_and_are_each_user_s_own(
+    client, administrator, outsider_administrator, staff, network, other_network
+):
+    client.force_login(administrator)
+    assert _network_choices(client) == [network.name]
+
+    network.name = "Renamed Heads"
+    network.save()
+    assert _network_choices(client) == ["Renamed Heads"]
+
+    client.force_login(outsider_administrator)
+    assert _network_choices(client) == [other_network.name]
+    client.force_login(staff)
+    assert set(_network_choices(client)) >= {"Renamed Heads", other_network.name}
