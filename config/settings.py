@@ -84,7 +84,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.HeadnetAdminConfig",  # django.contrib.admin, its app list made lazily
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -183,7 +183,31 @@ def _column(model_admin, name, link: bool, tag: str):
     method = getattr(model_admin, name, None) if isinstance(name, str) else None
     if not callable(method) or name == "__str__":
         return None
+    if name == "action_checkbox" and not link and _is_quick_checkbox(model_admin):
+        return _checkbox_column(tag)
     return _method_column(model_admin, name, method, link, tag)
+
+
+def _is_quick_checkbox(model_admin) -> bool:
+    return type(model_admin).action_checkbox is QuickListMixin.action_checkbox
+
+
+def _checkbox_column(tag: str):
+    """QuickListMixin.action_checkbox's cell, its label translated once for the page
+    rather than once a row."""
+    label = _("Select this object for an action - {}")
+    opening = (
+        f'<{tag} class="action-checkbox"><input type="checkbox" '
+        f'name="{helpers.ACTION_CHECKBOX_NAME}" value="'
+    )
+    closing = f"></{tag}>"
+
+    def cell(changelist, row):
+        named = label.replace("{}", conditional_escape(str(row)), 1)
+        value = conditional_escape(row.pk)
+        return f'{opening}{value}" class="action-select" aria-label="{named}"{closing}'
+
+    return cell
 
 
 def _field_column(model_admin, name: str, field, link: bool, tag: str):

@@ -19,3 +19,10 @@ def academic_year_label(start_year: int) -> str:
 def iso(value: datetime.date | datetime.datetime | None) -> str | None:
     """ISO 8601 text for a date or time, None for none (for data downloads)."""
     return value.isoformat() if value else None
+
+
+def short_date(value: datetime.datetime) -> str:
+    """'3 Mar 2024' in local time, as the template filter date:"j M Y" writes it in English:
+    a list writes one a row, and the filter took a fifth of a row's time."""
+    value = timezone.localtime(value)
+    return f"{value.day} {value:%b} {value.year}"

@@ -320,6 +320,18 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def pending(self) -> Self:
         return self.filter(status=Membership.Status.PENDING)
 
+    def with_post_school_name(self) -> Self:
+        """Each membership's `post_school_name`: the school of the person's most recent
+        current post, worked out in the query (one small subquery a row), so that
+        `shown_school_name` needs no posts prefetched for a membership without a seat."""
+        newest = (
+            Post.objects.current()
+            .filter(person=models.OuterRef("person"))
+            .order_by(*Post._meta.ordering)
+            .values("school__name")[:1]
+        )
+        return self.annotate(post_school_name=models.Subquery(newest))
+
     def coordinating(self) -> Self:
         """Active coordinators and administrators."""
         return self.filter(self._coordinating)
@@ -489,6 +501,8 @@ class Membership(models.Model):
         """The school lists show beside the person: the seat's, or that of the post shown."""
         if self.school_id:
             return self.school.name
+        if hasattr(self, "post_school_name"):  # MembershipQuerySet.with_post_school_name()
+            return self.post_school_name or ""
         post = self.shown_post
         return post.school.name if post else ""
 

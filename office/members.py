@@ -2,14 +2,17 @@
 what each row shows. The page and its CSV export read the same list, so a filter
 means the same in both."""
 
-import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 
-from core import pagecache, widgets
+from core import dates, pagecache, widgets
 from fees.models import FeeInvoice, FeeScheme
 from members import suppression
 from members.models import Post, School
@@ -93,18 +96,27 @@ class MemberFilterForm(forms.Form):
         max_length=100,
         help_text="A name or a school.",
     )
-    status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
+    # Each select written without a template per option (core.widgets).
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=STATUS_CHOICES, widget=widgets.Select
+    )
     role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "Any role"), *Membership.Role.choices]
+        label="Role",
+        required=False,
+        choices=[("", "Any role"), *Membership.Role.choices],
+        widget=widgets.Select,
     )
     school = forms.TypedChoiceField(
         label="School", required=False, coerce=int, empty_value=None, widget=widgets.Select
     )
-    fee = forms.ChoiceField(label="Fee this year", required=False, choices=FEE_CHOICES)
+    fee = forms.ChoiceField(
+        label="Fee this year", required=False, choices=FEE_CHOICES, widget=widgets.Select
+    )
     mail = forms.ChoiceField(
         label="Email",
         required=False,
         choices=[("", "Any"), (MAIL_STOPPED, "Email not reaching them (bouncing)")],
+        widget=widgets.Select,
     )
 
     def __init__(self, *args, network: Network, scheme: FeeScheme | None, **kwargs):
@@ -134,6 +146,25 @@ class MemberList:
     network: Network
     scheme: FeeScheme | None
     memberships: QuerySet[Membership]
+    # The same memberships, to count: without the join that only helps the ordering.
+    counted: QuerySet[Membership]
+    # Where the count is kept when it depends on the network's memberships alone (filtered
+    # by status or role, not by anything of the people's): None when it is not kept.
+    count_key: str | None = None
+
+    def count(self) -> int:
+        if self.count_key is None:
+            return self.counted.count()
+        return pagecache.kept(
+            self.count_key, [network_scope(self.network.slug)], self.counted.count
+        )
+
+    def page(self, number: str | None) -> Page:
+        paginator = Paginator(self.memberships, PAGE_SIZE)
+        # Counted by count() (Paginator.count is a cached property: set, it is not worked
+        # out): on a large network, counting with the join to the people doubled the time.
+        paginator.count = self.count()
+        return paginator.get_page(number)
 
 
 def _search(memberships: QuerySet[Membership], text: str) -> QuerySet[Membership]:
@@ -155,15 +186,15 @@ def _search(memberships: QuerySet[Membership], text: str) -> QuerySet[Membership
 def member_list(
     perms: NetworkAccess, form: MemberFilterForm, scheme: FeeScheme | None
 ) -> MemberList:
-    """The memberships the form asks for, with each row's school, posts, fee state for this
-    year (`fee_state`, when the network has a fee) and whether mail to the person stops
-    (`mail_stopped`): a fixed number of queries however many rows."""
+    """The memberships the form asks for, with each row's school (its seat's, or its current
+    post's), fee state for this year (`fee_state`, when the network has a fee) and whether
+    mail to the person stops (`mail_stopped`): a fixed number of queries however many rows."""
     network = perms.network
     data = form.cleaned_data if form.is_valid() else {}
     memberships = (
         network.memberships.select_related("person", "school")
         .only(*ROW_FIELDS)
-        .prefetch_related(Prefetch("person__posts", queryset=Post.objects.select_related("school")))
+        .with_post_school_name()
         .annotate(
             mail_stopped=Exists(suppression.stopped().filter(address=OuterRef("person__email")))
         )
@@ -174,9 +205,6 @@ def member_list(
         memberships = memberships.exclude(status__in=Membership.LIVE_STATUSES)
     else:
         memberships = memberships.live() if status == LIVE else memberships.filter(status=status)
-        # Always true, as a live membership has a person; it makes the join to the user
-        # an inner one, which lets PostgreSQL walk the name index instead of sorting all.
-        memberships = memberships.filter(person__last_name__isnull=False)
     if data.get("role"):
         memberships = memberships.filter(role=data["role"])
     if data.get("q"):
@@ -194,7 +222,24 @@ def member_list(
             memberships = memberships.filter(school__isnull=False, fee_state__isnull=True)
         elif fee:
             memberships = memberships.filter(fee_state=fee)
-    return MemberList(network=network, scheme=scheme, memberships=memberships)
+    counted = memberships
+    if status != ENDED:
+        # Always true, as a live membership has a person; it makes the join to the user
+        # an inner one, which lets PostgreSQL walk the name index instead of sorting all.
+        memberships = memberships.filter(person__last_name__isnull=False)
+    narrowed_by_people = any(data.get(name) for name in ("q", "school", "mail", "fee"))
+    count_key = (
+        None
+        if narrowed_by_people
+        else f"office:members:count:{network.pk}:{status}:{data.get('role', '')}"
+    )
+    return MemberList(
+        network=network,
+        scheme=scheme,
+        memberships=memberships,
+        counted=counted,
+        count_key=count_key,
+    )
 
 
 def _at_school(
@@ -228,12 +273,19 @@ class MemberRow:
     """One row of the list, as the page and the export show it."""
 
     membership: Membership
+    ref: str  # its pk as text, for the form (a number is localised each time it is shown)
+    name: str  # the person's full name ("" for none on their profile or a former member)
     school_name: str
-    since_label: str  # "Member since", "Asked", "Ended"
-    since: datetime.datetime
+    role: str  # the role and status, in words
+    status: str
+    since: str  # "Member since 3 Mar 2024", "Asked …", "Ended …"
     fee: str
     email: str  # only where the person shares it (networks.access decides)
     manageable: bool  # the viewer may act on it (not their own)
+    # The pages that ask before declining or removing it (the page's rows only).
+    decline_url: str = ""
+    remove_url: str = ""
+    role_options: str = ""  # an active member's role choices, theirs selected
 
 
 def _shared_email(perms: NetworkAccess, membership: Membership) -> str:
@@ -243,19 +295,74 @@ def _shared_email(perms: NetworkAccess, membership: Membership) -> str:
     return person.email if person is not None and perms.may_see_email_of(person) else ""
 
 
-def row_of(perms: NetworkAccess, membership: Membership) -> MemberRow:
+def member_address(url_name: str, slug: str) -> Callable[[int], str]:
+    """The address of a page about one of the network's memberships, for any pk: reversed
+    once for the list, as reversing it for each of 50 rows was a good part of the page."""
+    marker = "2147483647"
+    before, after = reverse(url_name, args=[slug, int(marker)]).rsplit(marker, 1)
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def role_options(chosen: str) -> str:
+    """The options of a member's role select, theirs selected."""
+    return format_html_join(
+        "",
+        "<option value=\"{}\"{}>{}</option>",
+        ((value, " selected" if value == chosen else "", label)
+         for value, label in Membership.Role.choices),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RowActions:
+    """What a row's actions need, worked out once for the page: where its links go (the
+    pages that ask first, then come back to the list as shown) and its role choices."""
+
+    decline: Callable[[int], str]
+    remove: Callable[[int], str]
+    back_query: str  # "?next=..." for the list as it is shown
+    role_options: dict[str, str]  # each role's options, that role selected
+
+    @classmethod
+    def for_list(cls, slug: str, back_query: str) -> "RowActions":
+        return cls(
+            decline=member_address("office:member_decline", slug),
+            remove=member_address("office:member_remove", slug),
+            back_query=back_query,
+            role_options={value: role_options(value) for value in Membership.Role.values},
+        )
+
+
+def row_of(
+    perms: NetworkAccess, membership: Membership, actions: RowActions | None = None
+) -> MemberRow:
     if membership.is_pending:
         label, when = "Asked", membership.requested_at
     elif membership.is_active:
         label, when = "Member since", membership.started_at or membership.requested_at
     else:
         label, when = "Ended", membership.ended_at or membership.requested_at
+    person = membership.person
+    manageable = person is not None and access.may_manage(perms, membership)
+    decline_url = remove_url = options = ""
+    if actions is not None and manageable:
+        if membership.is_pending:
+            decline_url = actions.decline(membership.pk) + actions.back_query
+        elif membership.is_active:
+            remove_url = actions.remove(membership.pk) + actions.back_query
+            options = actions.role_options[membership.role]
     return MemberRow(
         membership=membership,
+        ref=str(membership.pk),
+        name=person.get_full_name() if person is not None else "",
         school_name=membership.shown_school_name,
-        since_label=label,
-        since=when,
+        role=Membership.Role(membership.role).label,
+        status=Membership.Status(membership.status).label,
+        since=f"{label} {dates.short_date(when)}",
         fee=fee_label(membership),
         email=_shared_email(perms, membership),
-        manageable=membership.person_id is not None and access.may_manage(perms, membership),
+        manageable=manageable,
+        decline_url=decline_url,
+        remove_url=remove_url,
+        role_options=options,
     )

@@ -5,11 +5,13 @@ network that does not exist; a membership is fetched through the network) and ch
 state only through networks.services, which audit each change.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -51,11 +53,15 @@ def _filters(request: HttpRequest, perms: NetworkAccess):
 @require_GET
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    """The network's members, searched and filtered, each with what may be done."""
+    """The network's members, searched and filtered, each with what may be done: one form
+    for the page, whose buttons name the membership and the action (member_action)."""
     perms = access.get_office_to_administer(request.user, slug)
     form, found = _filters(request, perms)
-    page = Paginator(found.memberships, member_lists.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [member_lists.row_of(perms, membership) for membership in page]
+    page = found.page(request.GET.get("page"))
+    back = request.get_full_path()
+    # As the urlencode filter wrote it for each row.
+    actions = member_lists.RowActions.for_list(slug, "?next=" + quote(back, safe="/"))
+    rows = [member_lists.row_of(perms, membership, actions) for membership in page]
     return render(
         request,
         "office/members.html",
@@ -65,8 +71,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "back": back,
             "has_fee": found.scheme is not None,
-            "roles": Membership.Role.choices,
             "export_query": request.GET.urlencode(),
         },
     )
@@ -134,12 +140,42 @@ def _name(membership: Membership) -> str:
     return membership.holder.get_full_name() or NO_NAME
 
 
+# The member list's buttons: each names what it does and, as its value, the membership.
+APPROVE, CHANGE_ROLE = "approve", "change_role"
+
+
+def role_field_name(pk: int) -> str:
+    """The name of the role chosen for one membership, in the list's one form."""
+    return f"role-{pk}"
+
+
 @require_POST
 @login_required
-def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_action(request: HttpRequest, slug: str) -> HttpResponse:
+    """An action from the member list's form: approve a request, or change a role. The
+    membership is checked as on its own page (this network's, not the viewer's own)."""
     perms = access.get_office_to_administer(request.user, slug)
-    membership = access.get_membership_to_manage(perms, pk)
-    form = RoleForm(request.POST)
+    if APPROVE in request.POST:
+        membership = access.get_membership_to_manage(perms, _pk(request.POST[APPROVE]))
+        return _approve(request, slug, membership)
+    if CHANGE_ROLE in request.POST:
+        membership = access.get_membership_to_manage(perms, _pk(request.POST[CHANGE_ROLE]))
+        chosen = request.POST.get(role_field_name(membership.pk), "")
+        return _change_role(request, slug, membership, chosen)
+    messages.error(request, "Choose what to do.")
+    return redirect(_back(request, slug))
+
+
+def _pk(value: str) -> int:
+    if not value.isdigit():
+        raise Http404("No such member.")
+    return int(value)
+
+
+def _change_role(
+    request: HttpRequest, slug: str, membership: Membership, chosen: str
+) -> HttpResponse:
+    form = RoleForm({"role": chosen})
     if not form.is_valid():
         messages.error(request, "Choose a role.")
         return redirect(_back(request, slug))
@@ -157,11 +193,7 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(_back(request, slug))
 
 
-@require_POST
-@login_required
-def member_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    perms = access.get_office_to_administer(request.user, slug)
-    membership = access.get_membership_to_manage(perms, pk)
+def _approve(request: HttpRequest, slug: str, membership: Membership) -> HttpResponse:
     try:
         services.approve_membership(membership=membership, by=request.user)
     except ValidationError as error:

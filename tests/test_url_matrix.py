@@ -9,6 +9,7 @@ answered 200 stays within the query budget (at the end of this file).
 
 import datetime
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -112,7 +113,7 @@ class Case:
     args: object  # a function of the scene giving the URL's arguments
     expect: dict
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or a function of the scene
     label: str = ""
 
 
@@ -338,6 +339,20 @@ def _crossed_member(scene):
     return [scene["network"].slug, other.pk]
 
 
+def _crossed_pk(scene):
+    return _crossed_member(scene)[1]
+
+
+def _action(button, pk_of, role=None):
+    """The member list's form as sent by pressing `button` on a membership's row."""
+
+    def data(scene):
+        pk = pk_of(scene)
+        return {button: pk} if role is None else {button: pk, f"role-{pk}": role}
+
+    return data
+
+
 def _representative(key):
     """A representative (or report) of the scene, under this network's address."""
     return lambda scene: [scene["network"].slug, scene[key].pk]
@@ -552,27 +567,40 @@ ROUTES: dict[str, list[Case]] = {
         ),
     ],
     "office:members_export": [Case(_network, _only(ADMINISTRATORS, 200, 403))],
-    "office:member_role": [
+    # The member list's one form: each button names the action and the membership.
+    "office:member_action": [
         Case(
-            _member("colleague_membership"),
+            _network,
             _only(ADMINISTRATORS, REDIRECT, 403),
             "post",
-            {"role": "coordinator"},
+            _action("approve", lambda scene: scene["applicant_membership"].pk),
+            "approve",
         ),
         Case(
-            _crossed_member,
+            _network,
+            _only(ADMINISTRATORS, REDIRECT, 403),
+            "post",
+            _action(
+                "change_role", lambda scene: scene["colleague_membership"].pk, role="coordinator"
+            ),
+            "change role",
+        ),
+        Case(
+            _network,
             _only(ADMINISTRATORS, 404, 403),
             "post",
-            {"role": "coordinator"},
-            "crossed",
+            _action("approve", _crossed_pk),
+            "crossed approve",
         ),
-        Case(_member("colleague_membership"), _everyone(405)),
+        Case(
+            _network,
+            _only(ADMINISTRATORS, 404, 403),
+            "post",
+            _action("change_role", _crossed_pk, role="coordinator"),
+            "crossed change role",
+        ),
+        Case(_network, _everyone(405)),
     ],  # fmt: skip
-    "office:member_approve": [
-        Case(_member("applicant_membership"), _only(ADMINISTRATORS, REDIRECT, 403), "post"),
-        Case(_crossed_member, _only(ADMINISTRATORS, 404, 403), "post", label="crossed"),
-        Case(_member("applicant_membership"), _everyone(405)),
-    ],
     "office:member_decline": [
         Case(_member("applicant_membership"), _only(ADMINISTRATORS, 200, 403)),
         Case(
@@ -1694,8 +1722,11 @@ def _snapshot():
     return rows
 
 
-def _fill(data: dict, scene: dict) -> dict:
-    """Form data with {object.attr} placeholders filled from the scene."""
+def _fill(data, scene: dict) -> dict:
+    """Form data with {object.attr} placeholders filled from the scene (or made from the
+    scene, when the data is a function of it)."""
+    if callable(data):
+        return data(scene)
     filled = {}
     for key, value in data.items():
         if isinstance(value, str) and value.startswith("{"):

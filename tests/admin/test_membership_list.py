@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 PER_PAGE = 5
 # Session and user, the administered networks, the "By network" choices, the count,
-# the page's keys, the page's rows, the user's permissions (two).
-MEMBERSHIP_LIST_MAX_QUERIES = 9
+# the page's keys, the page's rows (no sidebar: not the user's permissions for its apps).
+MEMBERSHIP_LIST_MAX_QUERIES = 7
 
 
 @pytest.fixture
@@ -190,3 +190,96 @@ def test_a_column_of_another_kind_leaves_the_rows_to_the_stock_admin(
     html = response.content.decode()
     for row in changelist.result_list:
         assert "".join(admin_list.items_for_result(changelist, row, None)) in html
+
+
+def test_the_membership_list_has_no_sidebar_and_the_other_admin_pages_keep_theirs(
+    client, administrator, network
+):
+    """The sidebar's app list is worked out only where a page shows it."""
+    client.force_login(administrator)
+
+    listing = _page(client, network)
+    index = client.get(reverse("admin:index"))
+    workhubs = client.get(reverse("admin:networks_workhub_changelist"))
+
+    assert 'id="nav-sidebar"' not in listing.content.decode()
+    assert not listing.context["is_nav_sidebar_enabled"]
+    memberships = reverse("admin:networks_membership_changelist")
+    # The index lists the apps the administrator may use; another list keeps its sidebar
+    # with the same list.
+    assert f'href="{memberships}"' in index.content.decode()
+    sidebar = workhubs.content.decode().split('id="nav-sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{memberships}"' in sidebar
+    assert "Users" not in sidebar  # only what they may see
+
+
+def _count(client, network=None, **query):
+    if network is not None:
+        query["network"] = network.pk
+    response = client.get(reverse("admin:networks_membership_changelist"), query)
+    assert response.status_code == 200
+    return response.context["cl"].result_count
+
+
+def test_the_kept_count_of_the_list_follows_each_membership_write(client, administrator, network):
+    """The count is kept while no membership changes: each kind of write shows at once."""
+    client.force_login(administrator)
+    everyone = _count(client, network)
+    pending = _count(client, network, status__exact="pending")
+
+    joining = factories.make_membership(
+        person=factories.make_head(), network=network, status=Membership.Status.PENDING
+    )
+    assert _count(client, network) == everyone + 1
+    assert _count(client, network, status__exact="pending") == pending + 1
+
+    client.post(
+        reverse("admin:networks_membership_changelist") + f"?network={network.pk}",
+        {"action": "approve", helpers.ACTION_CHECKBOX_NAME: [joining.pk]},
+    )
+    assert _count(client, network, status__exact="pending") == pending
+    assert _count(client, network, role__exact="member", status__exact="active") == (
+        Membership.objects.filter(network=network, role="member", status="active").count()
+    )
+
+
+def test_the_kept_count_is_each_user_s_own_and_a_search_is_counted_afresh(
+    client, administrator, outsider_administrator, staff, network, other_network
+):
+    _add(network, 3)
+    _add(other_network, 2)
+    client.force_login(administrator)
+    mine = _count(client)
+    found = _count(client, q=network.memberships.first().person.last_name)
+
+    client.force_login(outsider_administrator)
+    theirs = _count(client)
+    client.force_login(staff)
+    everyone = _count(client)
+
+    assert mine == network.memberships.count()
+    assert theirs == other_network.memberships.count()
+    assert everyone == Membership.objects.count()
+    assert found < mine
+
+
+def _network_choices(client) -> list[str]:
+    response = client.get(reverse("admin:networks_membership_changelist"))
+    [spec] = [spec for spec in response.context["cl"].filter_specs if spec.title == "network"]
+    return [label for _value, label in spec.lookup_choices]
+
+
+def test_the_kept_network_choices_follow_a_rename_and_are_each_user_s_own(
+    client, administrator, outsider_administrator, staff, network, other_network
+):
+    client.force_login(administrator)
+    assert _network_choices(client) == [network.name]
+
+    network.name = "Renamed Heads"
+    network.save()
+    assert _network_choices(client) == ["Renamed Heads"]
+
+    client.force_login(outsider_administrator)
+    assert _network_choices(client) == [other_network.name]
+    client.force_login(staff)
+    assert set(_network_choices(client)) >= {"Renamed Heads", other_network.name}

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fees.models import FeeInvoice, FeeScheme
@@ -55,3 +56,18 @@ def bounce(address: str) -> None:
     """Enough permanent bounces that bulk mail to the address stops."""
     for _ in range(suppression.SUPPRESS_AFTER_HARD_BOUNCES):
         suppression.record_hard_bounce(address)
+
+
+def approve(client, network, membership, **data):
+    """Press Approve on the membership's row of the office's member list (its one form)."""
+    url = reverse("office:member_action", args=[network.slug])
+    follow = data.pop("follow", False)
+    return client.post(url, {"approve": membership.pk, **data}, follow=follow)
+
+
+def change_role(client, network, membership, role, **data):
+    """Choose a role on the membership's row of the member list, and press Change role."""
+    url = reverse("office:member_action", args=[network.slug])
+    follow = data.pop("follow", False)
+    form = {"change_role": membership.pk, f"role-{membership.pk}": role}
+    return client.post(url, {**form, **data}, follow=follow)

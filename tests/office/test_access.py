@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from networks.models import Membership
 from tests import factories
 
-from .conftest import seat
+from .conftest import approve, change_role, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,10 @@ def test_another_network_s_administrator_gets_nothing_here(
     home = client.get(_office(school_network))
     listing = client.get(_office(school_network, "office:members"))
     export = client.get(_office(school_network, "office:members_export"))
-    approve = client.post(_office(school_network, "office:member_approve", request.pk))
+    approved = approve(client, school_network, request)
 
     assert [home.status_code, listing.status_code, export.status_code] == [403, 403, 403]
-    assert approve.status_code == 403
+    assert approved.status_code == 403
     request.refresh_from_db()
     assert request.status == Membership.Status.PENDING
     assert request.person.get_full_name() not in listing.content.decode()
@@ -68,9 +68,7 @@ def test_an_administrator_cannot_reach_another_network_s_member_through_their_ow
     elsewhere = Membership.objects.get(person=outsider_member, network=other_network)
     client.force_login(administrator)
 
-    response = client.post(
-        _office(network, "office:member_role", elsewhere.pk), {"role": "administrator"}
-    )
+    response = change_role(client, network, elsewhere, "administrator")
 
     assert response.status_code == 404
     elsewhere.refresh_from_db()
@@ -106,10 +104,10 @@ def test_a_coordinator_cannot_manage_members(client, coordinator, school_network
     client.force_login(coordinator)
 
     listing = client.get(_office(school_network, "office:members"))
-    approve = client.post(_office(school_network, "office:member_approve", request.pk))
+    approved = approve(client, school_network, request)
     history = client.get(_office(school_network, "office:history"))
 
-    assert (listing.status_code, approve.status_code, history.status_code) == (403, 403, 403)
+    assert (listing.status_code, approved.status_code, history.status_code) == (403, 403, 403)
     assert "Only the administrators of" in listing.content.decode()
     request.refresh_from_db()
     assert request.status == Membership.Status.PENDING
@@ -119,7 +117,7 @@ def test_an_administrator_cannot_change_their_own_membership_here(client, admini
     own = Membership.objects.get(person=administrator, network=network)
     client.force_login(administrator)
 
-    demote = client.post(_office(network, "office:member_role", own.pk), {"role": "member"})
+    demote = change_role(client, network, own, "member")
     remove = client.post(_office(network, "office:member_remove", own.pk))
     listing = client.get(_office(network, "office:members"))
 

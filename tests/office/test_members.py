@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from fees.models import FeeInvoice
+from networks import services
 from networks.models import Membership
 from office import members as member_lists
 from tests import factories
 
-from .conftest import bounce, invoice, seat
+from .conftest import approve, bounce, change_role, invoice, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -169,9 +170,7 @@ def test_approving_a_request_is_a_post_through_the_service_and_audited(
     client.force_login(administrator)
     back = f"{reverse('office:members', args=[school_network.slug])}?status=pending"
 
-    response = client.post(
-        reverse("office:member_approve", args=[school_network.slug, asking.pk]), {"next": back}
-    )
+    response = approve(client, school_network, asking, next=back)
 
     assert response.status_code == 302 and response["Location"] == back
     asking.refresh_from_db()
@@ -186,10 +185,7 @@ def test_approving_a_request_is_a_post_through_the_service_and_audited(
 def test_a_redirect_elsewhere_is_not_followed(client, administrator, school_network, people):
     client.force_login(administrator)
 
-    response = client.post(
-        reverse("office:member_approve", args=[school_network.slug, people["asking"].pk]),
-        {"next": "https://evil.example/"},
-    )
+    response = approve(client, school_network, people["asking"], next="https://evil.example/")
 
     assert response["Location"] == reverse("office:members", args=[school_network.slug])
 
@@ -261,10 +257,7 @@ def test_changing_a_role_goes_through_the_service_and_is_audited(
     unpaid = people["unpaid"]
     client.force_login(administrator)
 
-    client.post(
-        reverse("office:member_role", args=[school_network.slug, unpaid.pk]),
-        {"role": "coordinator"},
-    )
+    change_role(client, school_network, unpaid, "coordinator")
 
     unpaid.refresh_from_db()
     assert unpaid.role == Membership.Role.COORDINATOR
@@ -278,11 +271,7 @@ def test_the_role_a_member_already_has_changes_nothing_and_says_so(
 ):
     client.force_login(administrator)
 
-    response = client.post(
-        reverse("office:member_role", args=[school_network.slug, people["unpaid"].pk]),
-        {"role": "member"},
-        follow=True,
-    )
+    response = change_role(client, school_network, people["unpaid"], "member", follow=True)
 
     assert "Ben Unpaid is already a member: nothing changed." in response.content.decode()
     assert not AuditEvent.objects.filter(action="membership.role").exists()
@@ -292,10 +281,7 @@ def test_the_role_a_member_already_has_changes_nothing_and_says_so(
 def test_a_role_that_does_not_exist_changes_nothing(client, administrator, school_network, people):
     client.force_login(administrator)
 
-    client.post(
-        reverse("office:member_role", args=[school_network.slug, people["unpaid"].pk]),
-        {"role": "superuser"},
-    )
+    change_role(client, school_network, people["unpaid"], "superuser")
 
     people["unpaid"].refresh_from_db()
     assert people["unpaid"].role == Membership.Role.MEMBER
@@ -304,10 +290,8 @@ def test_a_role_that_does_not_exist_changes_nothing(client, administrator, schoo
 
 def test_a_request_approved_twice_is_approved_once(client, administrator, school_network, people):
     client.force_login(administrator)
-    url = reverse("office:member_approve", args=[school_network.slug, people["asking"].pk])
-
-    client.post(url)
-    response = client.post(url, follow=True)
+    approve(client, school_network, people["asking"])
+    response = approve(client, school_network, people["asking"], follow=True)
 
     assert "already been decided" in response.content.decode()
     assert AuditEvent.objects.filter(action="membership.approved").count() == 1
@@ -369,3 +353,91 @@ def test_the_school_filter_kept_for_one_network_is_not_another_s(
     offered = _list(client, other_network).context["form"].fields["school"].choices
 
     assert [label for _value, label in offered] == ["Any school"]
+
+
+def _count(client, network, **query) -> int:
+    return _list(client, network, **query).context["page"].paginator.count
+
+
+def test_the_list_is_one_form_whose_buttons_name_the_member_and_the_action(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+
+    html = _list(client, school_network).content.decode()
+
+    action = reverse("office:member_action", args=[school_network.slug])
+    assert html.count(f'action="{action}"') == 1
+    asking, unpaid = people["asking"], people["unpaid"]
+    assert (
+        f'<button type="submit" name="approve" value="{asking.pk}" class="btn btn-sm btn-primary">'
+        'Approve<span class="visually-hidden"> Dee Asking</span></button>'
+    ) in html
+    label = f'<label class="visually-hidden" for="role-{unpaid.pk}">Role of Ben Unpaid</label>'
+    assert label in html
+    assert f'name="role-{unpaid.pk}" id="role-{unpaid.pk}"' in html
+    assert (
+        f'name="change_role" value="{unpaid.pk}" class="btn btn-sm btn-outline-primary">'
+        'Change role<span class="visually-hidden"> of Ben Unpaid</span>'
+    ) in html
+    # One CSRF token for the page, not one a row.
+    fewer = _list(client, school_network, q="Unpaid").content.decode()
+    assert html.count("csrfmiddlewaretoken") == fewer.count("csrfmiddlewaretoken")
+
+
+def test_the_form_sent_without_an_action_changes_nothing(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    url = reverse("office:member_action", args=[school_network.slug])
+
+    response = client.post(url, {f"role-{people['unpaid'].pk}": "coordinator"}, follow=True)
+    not_a_member = client.post(url, {"approve": "someone"})
+
+    assert "Choose what to do." in response.content.decode()
+    assert not_a_member.status_code == 404
+    people["unpaid"].refresh_from_db()
+    assert people["unpaid"].role == Membership.Role.MEMBER
+
+
+def test_the_count_kept_for_the_list_follows_each_membership_write(
+    client, administrator, school_network, people
+):
+    """The count of an unfiltered (or status or role filtered) list is kept while the
+    network's memberships are unchanged: each kind of write shows at once."""
+    client.force_login(administrator)
+    everyone = _count(client, school_network)
+    pending = _count(client, school_network, status="pending")
+    coordinators = _count(client, school_network, role="coordinator")
+
+    seat(school_network, school_name="Elm Tree Primary")  # someone joins
+    assert _count(client, school_network) == everyone + 1
+
+    approve(client, school_network, people["asking"])
+    assert _count(client, school_network, status="pending") == pending - 1
+
+    change_role(client, school_network, people["unpaid"], "coordinator")
+    assert _count(client, school_network, role="coordinator") == coordinators + 1
+
+    client.post(reverse("office:member_remove", args=[school_network.slug, people["paid"].pk]))
+    assert _count(client, school_network) == everyone
+    assert _count(client, school_network, status="ended") == 1
+
+    services.leave_network(person=people["waived"].person, network=school_network)
+    assert _count(client, school_network) == everyone - 1
+
+
+def test_the_count_kept_for_one_network_or_filter_is_not_another_s(
+    client, administrator, outsider_administrator, school_network, other_network, people
+):
+    client.force_login(administrator)
+    everyone = _count(client, school_network)
+
+    assert _count(client, school_network, q="Unpaid") == 1
+    assert _count(client, school_network, status="pending") == 1
+    client.force_login(outsider_administrator)
+    assert (
+        _count(client, other_network)
+        == Membership.objects.live().filter(network=other_network).count()
+        != everyone
+    )
