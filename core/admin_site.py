@@ -13,21 +13,11 @@ from django.utils.functional import SimpleLazyObject
 
 
 class AdminSite(admin.AdminSite):
-    def each_context(self, request):
-        # Django's own (django.contrib.admin.sites.AdminSite.each_context), the app list
-        # lazy: iterated by the sidebar where there is one, else never worked out.
-        script_name = request.META["SCRIPT_NAME"]
-        site_url = script_name if self.site_url == "/" and script_name else self.site_url
-        return {
-            "site_title": self.site_title,
-            "site_header": self.site_header,
-            "site_url": site_url,
-            "has_permission": self.has_permission(request),
-            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
-            "is_popup": False,
-            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
-            "log_entries": self.get_log_entries(request),
-        }
+    def get_app_list(self, request, app_label=None):
+        # Worked out when first read: every admin page's context asks for it (for the
+        # sidebar), and a page without the sidebar never reads it.
+        build = super().get_app_list
+        return SimpleLazyObject(lambda: build(request, app_label))
 
 
 class HeadnetAdminConfig(AdminConfig):
