@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString
 
 from core import pagecache
 from core.queries import pk_in_any
@@ -239,18 +240,26 @@ def next_meetings_and_unseen(
     return seen, unseen
 
 
-def kept_next_meetings_and_unseen(
+def upcoming_list(meetings: list[Meeting], unseen: list[UnseenMeeting]) -> SafeString:
+    """The next meetings (each with its row) and the networks that also meet, written."""
+    return render_to_string(
+        "meetings/_upcoming_list.html", {"meetings": meetings, "unseen": unseen}
+    )
+
+
+def kept_upcoming_list(
     viewer: access.Viewer,
     *,
     limit: int = 5,
     excluding: list[int],
-    hidden_from_signed_in: list[tuple[int, int]],
-) -> tuple[list[Meeting], list[UnseenMeeting]]:
-    """next_meetings_and_unseen for a signed-in viewer whose network ids are known, kept
-    for everyone who sees the same (the same networks, coordinated ones and staff flag,
-    the same meetings left out) under the scopes of what it shows (a meeting or a
-    registration, a network or a workhub written) until its first meeting ends.
-    `hidden_from_signed_in` is kept under the same scopes: no part of the key."""
+    hidden_from_signed_in: Callable[[], list[tuple[int, int]]],
+) -> SafeString:
+    """next_meetings_and_unseen for a signed-in viewer whose network ids are known,
+    written (upcoming_list), kept for everyone who sees the same (the same networks,
+    coordinated ones and staff flag, the same meetings left out) under the scopes of what
+    it shows (a meeting or a registration, a network or a workhub written) until its
+    first meeting ends. `hidden_from_signed_in` is asked only to build it (it is kept
+    under the same scopes: no part of the key)."""
     if not isinstance(viewer.member_of, frozenset):
         raise ValueError("Kept next meetings need a viewer_with.")
     now = timezone.now()
@@ -261,21 +270,20 @@ def kept_next_meetings_and_unseen(
         sorted(excluding),
     )
     digest = hashlib.sha256(repr(who).encode()).hexdigest()
-    key = _kept_key("next-and-unseen", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
-    [found] = _kept(
-        {key: None},
-        lambda _: [
-            next_meetings_and_unseen(
-                viewer,
-                limit=limit,
-                excluding=excluding,
-                hidden_from_signed_in=hidden_from_signed_in,
-            )
-        ],
-        now,
-        ends=lambda found: [*_ends_of(found[0]), *(unseen.ends_at for unseen in found[1])],
-    )
-    return found
+    key = _kept_key("upcoming-list", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
+
+    def build(_) -> list[dict]:
+        meetings, unseen = next_meetings_and_unseen(
+            viewer,
+            limit=limit,
+            excluding=excluding,
+            hidden_from_signed_in=hidden_from_signed_in(),
+        )
+        ends = [*_ends_of(meetings), *(item.ends_at for item in unseen)]
+        return [{"html": upcoming_list(meetings, unseen), "ends": ends}]
+
+    [found] = _kept({key: None}, build, now, ends=lambda found: found["ends"])
+    return found["html"]
 
 
 def network_upcoming_and_unseen(

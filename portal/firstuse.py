@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import pagecache
 from meetings import schedule
-from members.models import Post, User
+from members.models import Post, User, address_scope, person_scope
 from networks import eligibility
 from networks.annual_fee import annual_fee
 from networks.models import (
@@ -179,16 +179,33 @@ class Home:
 def home_for(user: User, *, meetings: int = 5) -> Home:
     """The person's networks, their next meetings and networks to join in their area."""
     person = user
-    live = list(
-        Membership.objects.live()
-        .filter(person=person)
-        .select_related("network", "school")
-        .order_by("network__name")
-    )
+    live, invitations = _kept_own(person)
     return Home(
         memberships=[membership for membership in live if membership.is_active],
         pending=[membership for membership in live if membership.is_pending],
         schedule=schedule.my_schedule(person, limit=meetings, memberships=live),
         suggestions=kept_suggestions(person, live),
-        invitations=waiting_invitations(person, live),
+        invitations=invitations,
+    )
+
+
+def _kept_own(person: User) -> tuple[list[Membership], list[Invitation]]:
+    """The person's live memberships and the invitations waiting at their address, kept
+    for them under their own scope (their memberships name it), their address's (the
+    invitations name it) and the network listing's (every network's name): the
+    home page's two queries, asked again only after one of those writes."""
+
+    def build() -> tuple[list[Membership], list[Invitation]]:
+        live = list(
+            Membership.objects.live()
+            .filter(person=person)
+            .select_related("network", "school")
+            .order_by("network__name")
+        )
+        return live, waiting_invitations(person, live)
+
+    return pagecache.kept(
+        f"portal:home:own:{person.pk}",
+        [person_scope(person.pk), address_scope(person.email), NETWORKS_SCOPE],
+        build,
     )

@@ -340,14 +340,20 @@ def home(request: HttpRequest) -> HttpResponse:
         viewer = meeting_access.viewer_with(request.user, mine.memberships + mine.pending)
         # Which network's next meeting someone signed in may not see is the same for
         # everyone; the schedule takes the person's own networks out.
-        hidden = shared_part(request, "home:hidden", schedule.hidden_from_signed_in, MEETINGS_SCOPE)
         own = [meeting.pk for meeting in mine.schedule["meetings"]]
-        meetings, unseen = schedule.kept_next_meetings_and_unseen(
-            viewer, limit=HOME_MEETINGS, excluding=own, hidden_from_signed_in=hidden
+        upcoming = schedule.kept_upcoming_list(
+            viewer,
+            limit=HOME_MEETINGS,
+            excluding=own,
+            hidden_from_signed_in=lambda: shared_part(
+                request, "home:hidden", schedule.hidden_from_signed_in, MEETINGS_SCOPE
+            ),
         )
     else:
         viewer = meeting_access.viewer_of(request.user)
-        meetings, unseen = schedule.next_meetings_and_unseen(viewer, limit=HOME_MEETINGS)
+        upcoming = schedule.upcoming_list(
+            *schedule.next_meetings_and_unseen(viewer, limit=HOME_MEETINGS)
+        )
     return render(
         request,
         "portal/home.html",
@@ -358,8 +364,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if mine
             else Network.objects.for_directory().filter(parent=None)[:HOME_NETWORKS],
             "network_count": None if mine else Network.objects.count(),
-            "meetings": meetings,
-            "unseen": unseen,
+            "upcoming": upcoming,
             # Public articles, the same for everyone.
             "articles": shared_part(
                 request, "home:articles", _home_articles, ARTICLES_SCOPE, NETWORKS_SCOPE

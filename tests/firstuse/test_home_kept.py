@@ -4,6 +4,7 @@ day). Every write either shows changes the page at once; nobody sees what they m
 not, whoever's copy was kept first."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -214,3 +215,20 @@ def test_an_invitation_shows_at_once_to_its_address_only(client, member, head):
     client.force_login(member)
     invitation.delete()
     assert "Invitations waiting for you" not in _home(client)
+
+
+def test_a_second_visit_asks_the_database_only_who_is_signed_in(
+    client, member, elsewhere, django_assert_num_queries
+):
+    client.force_login(member)
+    first = _home(client)
+
+    with django_assert_num_queries(1):  # the user; everything else is kept
+        second = _home(client)
+
+    # The same page but for the sign-out form's CSRF token, masked anew each time.
+    assert _without_tokens(second) == _without_tokens(first)
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
