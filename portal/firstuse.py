@@ -160,6 +160,7 @@ def waiting_invitations(person: User, memberships: list[Membership]) -> list[Inv
             email__iexact=person.email, accepted_at__isnull=True
         )
         .select_related("network", "invited_by")
+        .defer("invited_by__password")  # kept with /me/ and home: no hashes there
         .order_by("-created_at")
         if invitation.network_id not in joined
     ]

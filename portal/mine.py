@@ -11,7 +11,7 @@ the schedule on with no write: nothing is kept longer than core.pagecache.PAGE_S
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -95,7 +95,7 @@ def _find(person: User) -> tuple[Found, set[str]]:
     memberships = list(
         Membership.objects.live()
         .filter(person=person)
-        .select_related("network", "network__fee_scheme", "school")
+        .select_related("network", "school")
         .order_by("network__name")
     )
     places = (
@@ -112,6 +112,9 @@ def _find(person: User) -> tuple[Found, set[str]]:
 
 def _build(person: User, found: Found) -> Kept:
     flags, memberships, places = found
+    # Read here, after the versions of the networks' scopes (which a fee scheme's write
+    # changes) were read: not with the memberships, before them.
+    prefetch_related_objects(memberships, "network__fee_scheme")
     User.objects.load_posts([person])
     active = [membership for membership in memberships if membership.is_active]
     pending = [membership for membership in memberships if membership.is_pending]

@@ -160,6 +160,7 @@ def claims_as_head(user) -> list[Post]:
         .filter(school__in=led)
         .exclude(person=user)
         .select_related("person", "school")
+        .defer("person__password")  # kept in the cache with /me/: no hashes there
         .order_by("created_at")[:20]
     )
 

@@ -229,6 +229,7 @@ def _pairings(person: User) -> list[PairingRow]:
         Pairing.objects.live()
         .for_person(person)
         .select_related("scheme", "mentor", "mentee")
+        .defer("mentor__password", "mentee__password")  # kept with /me/: no hashes there
         .annotate(due_months=Subquery(unanswered_latest.values("months")[:1]))
         .order_by("-proposed_at")
     )

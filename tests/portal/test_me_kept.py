@@ -2,9 +2,11 @@
 that person, and never on another person's /me/."""
 
 import datetime
+import pickle
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -262,3 +264,23 @@ def test_an_invitation_from_a_member_spreadsheet_shows_to_its_address(
     network_services.confirm_import(batch=batch, by=administrator, confirm_posts=False)
 
     assert "Invitations waiting for you" in _me(client, head)
+
+
+def test_what_is_kept_for_me_holds_nobody_elses_password_hash(client, head, administrator, network):
+    # A claimant, an inviter and a mentor each shown on the head's /me/ and home page.
+    claimant = factories.make_user(first_name="Cal", last_name="Claimant")
+    factories.make_post(person=claimant, school=head.posts.get().school, verified=False)
+    other = factories.make_network(name="Invited Heads", join_policy="invitation")
+    factories.make_membership(person=administrator, network=other, role="administrator")
+    network_services.invite(network=other, email=head.email, by=administrator)
+    page = _me(client, head)
+    assert "Cal Claimant" in page and "Invitations waiting for you" in page
+    client.get(reverse("home"))
+
+    kept = pickle.dumps(
+        [cache.get(f"portal:me:{head.pk}"), cache.get(f"portal:home:own:{head.pk}")]
+    )
+
+    assert b"Cal" in kept and b"Invited Heads" in kept  # what the pages show is kept
+    for person in (claimant, administrator):
+        assert person.password.encode() not in kept
