@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from fees.models import FeeInvoice
@@ -441,3 +442,64 @@ def test_the_count_kept_for_one_network_or_filter_is_not_another_s(
         == Membership.objects.live().filter(network=other_network).count()
         != everyone
     )
+
+
+def _page_text(client, network, **query) -> str:
+    return " ".join(_list(client, network, **query).content.decode().split())
+
+
+def test_the_rows_kept_as_a_fragment_follow_each_write_they_show(
+    client, administrator, school_network, people
+):
+    """The rows' HTML is kept, made of the rows as read: a change to anything a row shows
+    is another fragment, at once."""
+    client.force_login(administrator)
+    before = _page_text(client, school_network)
+    assert "Ada Paid" in before and "Email bouncing" not in before
+
+    person = people["paid"].person
+    person.first_name = "Adele"
+    person.save()
+    assert "Adele Paid" in _page_text(client, school_network)
+
+    change_role(client, school_network, people["unpaid"], "coordinator")
+    unpaid = _list(client, school_network)
+    row = next(r for r in unpaid.context["rows"] if r.membership == people["unpaid"])
+    assert (
+        '<option value="coordinator" selected>'
+        in unpaid.content.decode().split(f'id="role-{row.ref}"')[1].split("</select>")[0]
+    )
+
+    bounce(people["waived"].person.email)
+    assert "Email bouncing" in _page_text(client, school_network)
+
+    approve(client, school_network, people["asking"])
+    assert "Decline…" not in _page_text(client, school_network)
+
+    FeeInvoice.objects.filter(school=people["unpaid"].school).update(
+        state=FeeInvoice.State.PAID, paid_on=timezone.localdate()
+    )
+    response = _list(client, school_network)
+    row = next(r for r in response.context["rows"] if r.membership == people["unpaid"])
+    assert row.fee == "Paid"
+    assert response.content.decode().count("Paid</td>") == 2
+
+
+def test_the_rows_kept_for_one_viewer_show_another_what_they_may_see_and_do(
+    client, administrator, staff, school_network, people
+):
+    """Staff see every address and the administrator as someone to act on; the
+    administrator, after them, sees their own row as theirs and no private address."""
+    private = people["unpaid"].person
+    private.show_email_to_members = False
+    private.save()
+    own = Membership.objects.get(person=administrator, network=school_network)
+    client.force_login(staff)
+    text = _page_text(client, school_network)
+    assert private.email in text
+    assert f'name="role-{own.pk}"' in text and ">you</span>" not in text
+
+    client.force_login(administrator)
+    text = _page_text(client, school_network)
+    assert private.email not in text
+    assert f'name="role-{own.pk}"' not in text and ">you</span>" in text
