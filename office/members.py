@@ -139,6 +139,15 @@ class MemberFilterForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
+def filter_fields_shown(form: MemberFilterForm) -> list[tuple]:
+    """What the filter form shows of its fields beside what was asked: each one's name,
+    label, kind of widget and choices, which are made for the network."""
+    return [
+        (name, field.label, type(field.widget).__name__, getattr(field, "choices", None))
+        for name, field in form.fields.items()
+    ]
+
+
 @dataclass
 class MemberList:
     """The network's memberships as filtered, ordered for the page and the export."""

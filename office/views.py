@@ -65,6 +65,13 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         slug, "?next=" + quote(back, safe="/"), request.user.pk
     )
     rows = [member_lists.row_of(perms, membership, actions) for membership in page]
+    # Made of what the form shows: what was asked, and its fields as made for the network
+    # (the schools listed, this fee year); crispy drew it in a tenth of the page's time.
+    filters_html = fragments.render(
+        "office/_member_filters.html",
+        {"form": form, "network": perms.network},
+        made_of=(slug, sorted(request.GET.lists()), member_lists.filter_fields_shown(form)),
+    )
     has_fee = found.scheme is not None
     fee_label = form.fields["fee"].label if has_fee else ""
     # Made of the rows as shown (so any change to one is another fragment): rendering
@@ -81,6 +88,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "network": perms.network,
             "perms": perms,
             "form": form,
+            "filters_html": filters_html,
             "page": page,
             "rows": rows,
             "rows_html": rows_html,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from fees.models import FeeInvoice
+from fees.models import FeeInvoice, FeeScheme, YearKind
 from networks import services
 from networks.models import Membership
 from office import members as member_lists
@@ -503,3 +503,30 @@ def test_the_rows_kept_for_one_viewer_show_another_what_they_may_see_and_do(
     text = _page_text(client, school_network)
     assert private.email not in text
     assert f'name="role-{own.pk}"' not in text and ">you</span>" in text
+
+
+def test_the_filters_kept_as_a_fragment_show_what_was_asked_each_time(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    assert 'value="Ben"' in _list(client, school_network, q="Ben").content.decode()
+
+    html = _list(client, school_network, q="Ada", status="pending").content.decode()
+    assert 'value="Ada"' in html and 'value="Ben"' not in html
+    assert '<option value="pending" selected>' in html
+    assert "Clear the filters" in html
+    assert "Clear the filters" not in _list(client, school_network).content.decode()
+
+
+def test_the_filters_kept_show_this_fee_year_and_the_network_s_schools(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    before = _list(client, school_network).content.decode()
+    assert "Fee for " in before and "Elm Tree Primary" not in before
+
+    seat(school_network, school_name="Elm Tree Primary")
+    assert ">Elm Tree Primary</option>" in _list(client, school_network).content.decode()
+
+    FeeScheme.objects.filter(network=school_network).update(year_kind=YearKind.FINANCIAL)
+    assert "Fee for April " in _list(client, school_network).content.decode()
