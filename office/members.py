@@ -3,7 +3,7 @@ what each row shows. The page and its CSV export read the same list, so a filter
 means the same in both."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -137,6 +137,15 @@ class MemberFilterForm(forms.Form):
     def filtering(self) -> bool:
         """Whether anything narrows the list (so the page can offer to clear it)."""
         return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+def filter_fields_shown(form: MemberFilterForm) -> list[tuple]:
+    """What the filter form shows of its fields beside what was asked: each one's name,
+    label, kind of widget and choices, which are made for the network."""
+    return [
+        (name, field.label, type(field.widget).__name__, getattr(field, "choices", None))
+        for name, field in form.fields.items()
+    ]
 
 
 @dataclass
@@ -282,10 +291,19 @@ class MemberRow:
     fee: str
     email: str  # only where the person shares it (networks.access decides)
     manageable: bool  # the viewer may act on it (not their own)
+    former: bool  # a former member's, whose person is gone
+    mail_stopped: bool  # mail to the person's address stops (it bounced)
+    is_viewer: bool  # the viewer's own, shown as such where they may not act on it
     # The pages that ask before declining or removing it (the page's rows only).
     decline_url: str = ""
     remove_url: str = ""
     role_options: str = ""  # an active member's role choices, theirs selected
+
+    def shown(self) -> tuple:
+        """Everything the page shows of the row (what its HTML is made of)."""
+        return tuple(
+            getattr(self, field.name) for field in fields(self) if field.name != "membership"
+        )
 
 
 def _shared_email(perms: NetworkAccess, membership: Membership) -> str:
@@ -322,13 +340,15 @@ class RowActions:
     remove: Callable[[int], str]
     back_query: str  # "?next=..." for the list as it is shown
     role_options: dict[str, str]  # each role's options, that role selected
+    viewer_id: int  # the viewer's, whose own rows are marked
 
     @classmethod
-    def for_list(cls, slug: str, back_query: str) -> "RowActions":
+    def for_list(cls, slug: str, back_query: str, viewer_id: int) -> "RowActions":
         return cls(
             decline=member_address("office:member_decline", slug),
             remove=member_address("office:member_remove", slug),
             back_query=back_query,
+            viewer_id=viewer_id,
             role_options={value: role_options(value) for value in Membership.Role.values},
         )
 
@@ -362,6 +382,14 @@ def row_of(
         fee=fee_label(membership),
         email=_shared_email(perms, membership),
         manageable=manageable,
+        former=person is None,
+        mail_stopped=membership.mail_stopped,
+        is_viewer=(
+            actions is not None
+            and not manageable
+            and person is not None
+            and membership.person_id == actions.viewer_id
+        ),
         decline_url=decline_url,
         remove_url=remove_url,
         role_options=options,

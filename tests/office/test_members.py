@@ -6,9 +6,10 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
-from fees.models import FeeInvoice
+from fees.models import FeeInvoice, FeeScheme, YearKind
 from networks import services
 from networks.models import Membership
 from office import members as member_lists
@@ -441,3 +442,91 @@ def test_the_count_kept_for_one_network_or_filter_is_not_another_s(
         == Membership.objects.live().filter(network=other_network).count()
         != everyone
     )
+
+
+def _page_text(client, network, **query) -> str:
+    return " ".join(_list(client, network, **query).content.decode().split())
+
+
+def test_the_rows_kept_as_a_fragment_follow_each_write_they_show(
+    client, administrator, school_network, people
+):
+    """The rows' HTML is kept, made of the rows as read: a change to anything a row shows
+    is another fragment, at once."""
+    client.force_login(administrator)
+    before = _page_text(client, school_network)
+    assert "Ada Paid" in before and "Email bouncing" not in before
+
+    person = people["paid"].person
+    person.first_name = "Adele"
+    person.save()
+    assert "Adele Paid" in _page_text(client, school_network)
+
+    change_role(client, school_network, people["unpaid"], "coordinator")
+    unpaid = _list(client, school_network)
+    row = next(r for r in unpaid.context["rows"] if r.membership == people["unpaid"])
+    assert (
+        '<option value="coordinator" selected>'
+        in unpaid.content.decode().split(f'id="role-{row.ref}"')[1].split("</select>")[0]
+    )
+
+    bounce(people["waived"].person.email)
+    assert "Email bouncing" in _page_text(client, school_network)
+
+    approve(client, school_network, people["asking"])
+    assert "Decline…" not in _page_text(client, school_network)
+
+    FeeInvoice.objects.filter(school=people["unpaid"].school).update(
+        state=FeeInvoice.State.PAID, paid_on=timezone.localdate()
+    )
+    response = _list(client, school_network)
+    row = next(r for r in response.context["rows"] if r.membership == people["unpaid"])
+    assert row.fee == "Paid"
+    assert response.content.decode().count("Paid</td>") == 2
+
+
+def test_the_rows_kept_for_one_viewer_show_another_what_they_may_see_and_do(
+    client, administrator, staff, school_network, people
+):
+    """Staff see every address and the administrator as someone to act on; the
+    administrator, after them, sees their own row as theirs and no private address."""
+    private = people["unpaid"].person
+    private.show_email_to_members = False
+    private.save()
+    own = Membership.objects.get(person=administrator, network=school_network)
+    client.force_login(staff)
+    text = _page_text(client, school_network)
+    assert private.email in text
+    assert f'name="role-{own.pk}"' in text and ">you</span>" not in text
+
+    client.force_login(administrator)
+    text = _page_text(client, school_network)
+    assert private.email not in text
+    assert f'name="role-{own.pk}"' not in text and ">you</span>" in text
+
+
+def test_the_filters_kept_as_a_fragment_show_what_was_asked_each_time(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    assert 'value="Ben"' in _list(client, school_network, q="Ben").content.decode()
+
+    html = _list(client, school_network, q="Ada", status="pending").content.decode()
+    assert 'value="Ada"' in html and 'value="Ben"' not in html
+    assert '<option value="pending" selected>' in html
+    assert "Clear the filters" in html
+    assert "Clear the filters" not in _list(client, school_network).content.decode()
+
+
+def test_the_filters_kept_show_this_fee_year_and_the_network_s_schools(
+    client, administrator, school_network, people
+):
+    client.force_login(administrator)
+    before = _list(client, school_network).content.decode()
+    assert "Fee for " in before and "Elm Tree Primary" not in before
+
+    seat(school_network, school_name="Elm Tree Primary")
+    assert ">Elm Tree Primary</option>" in _list(client, school_network).content.decode()
+
+    FeeScheme.objects.filter(network=school_network).update(year_kind=YearKind.FINANCIAL)
+    assert "Fee for April " in _list(client, school_network).content.decode()
