@@ -188,7 +188,8 @@ def member_action(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _pk(value: str) -> int:
-    if not value.isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+    if not (value.isascii() and value.isdecimal()):
         raise Http404("No such member.")
     return int(value)
 

@@ -394,9 +394,11 @@ def test_the_form_sent_without_an_action_changes_nothing(
 
     response = client.post(url, {f"role-{people['unpaid'].pk}": "coordinator"}, follow=True)
     not_a_member = client.post(url, {"approve": "someone"})
+    not_a_number = client.post(url, {"approve": "²"})
 
     assert "Choose what to do." in response.content.decode()
     assert not_a_member.status_code == 404
+    assert not_a_number.status_code == 404
     people["unpaid"].refresh_from_db()
     assert people["unpaid"].role == Membership.Role.MEMBER
 
