@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core import fragments
 from meetings.models import Meeting
 from members.models import User
 from networks import access as network_access
@@ -152,21 +151,6 @@ def unsent(access: AnnouncementAccess) -> QuerySet[Announcement]:
         .filter(writable_q(access))
         .select_related("network", "subgroup", "workhub", "meeting", "author")
         .order_by("-updated_at", "-pk")
-    )
-
-
-def archive_made_of(rows: list[Announcement], heading: str) -> tuple[object, ...]:
-    """Everything a page of the archive shows (core.fragments.render's `made_of`): each
-    row as read and everything it names."""
-    return (
-        heading,
-        [
-            [
-                fragments.state(obj)
-                for obj in (row, row.network, row.subgroup, row.workhub, row.meeting, row.author)
-            ]
-            for row in rows
-        ],
     )
 
 
