@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from core import fragments
+from core.dates import academic_year_of
 from meetings.models import Meeting
 from members.models import User
 from networks import access as network_access
@@ -34,6 +34,9 @@ from networks.models import Network, Workhub, WorkhubMembership
 from . import targets
 from .models import Announcement
 
+# The annotation on a membership that says whether its person leads a workhub of this
+# year of its network.
+LEADS_A_WORKHUB = "announcements_leads_a_workhub"
 # An announcement that has gone out (or is going out now): on the archive.
 SENT_STATES = (Announcement.State.SENDING, Announcement.State.SENT)
 # One that has not: its writers' only.
@@ -155,25 +158,17 @@ def unsent(access: AnnouncementAccess) -> QuerySet[Announcement]:
     )
 
 
-def archive_made_of(rows: list[Announcement], heading: str) -> tuple[object, ...]:
-    """Everything a page of the archive shows (core.fragments.render's `made_of`): each
-    row as read and everything it names."""
-    return (
-        heading,
-        [
-            [
-                fragments.state(obj)
-                for obj in (row, row.network, row.subgroup, row.workhub, row.meeting, row.author)
-            ]
-            for row in rows
-        ],
-    )
-
-
 def _writes_as_lead(perms: NetworkAccess) -> bool:
     """Whether leading a workhub gives the person anything to write: an active member who
     does not coordinate (a coordinator may write to every workhub anyway)."""
     return perms.is_member and not perms.can_coordinate
+
+
+def _leads_of_this_year(user: User) -> QuerySet[WorkhubMembership]:
+    """The user's places as a lead of a workhub of this year (targets.workhubs_of)."""
+    return WorkhubMembership.objects.filter(
+        person=user, is_lead=True, workhub__academic_year=academic_year_of()
+    )
 
 
 def led_workhub_ids(user: User | AnonymousUser, perms: NetworkAccess) -> frozenset[int]:
@@ -181,11 +176,8 @@ def led_workhub_ids(user: User | AnonymousUser, perms: NetworkAccess) -> frozens
     query, and none when it cannot)."""
     if not user.is_authenticated or not _writes_as_lead(perms):
         return frozenset()
-    return frozenset(
-        WorkhubMembership.objects.filter(
-            person=user, is_lead=True, workhub__in=targets.workhubs_of(perms.network)
-        ).values_list("workhub_id", flat=True)
-    )
+    leads = _leads_of_this_year(user).filter(workhub__network=perms.network)
+    return frozenset(leads.values_list("workhub_id", flat=True))
 
 
 def with_perms(user: User | AnonymousUser, perms: NetworkAccess) -> AnnouncementAccess:
@@ -207,8 +199,15 @@ def for_network(user: User | AnonymousUser, network: Network) -> AnnouncementAcc
 
 def get_archive(user: User | AnonymousUser, slug: str) -> AnnouncementAccess:
     """The person's access if they may read the network's announcements; 403 otherwise.
-    A member's membership brings the network (one query)."""
-    access = with_perms(user, network_access.for_slug(user, slug))
+    A member's membership brings the network and whether they lead a workhub (one query;
+    a lead's workhubs are a second)."""
+    if user.is_authenticated:
+        leads = _leads_of_this_year(user).filter(workhub__network=OuterRef("network_id"))
+        perms = network_access.for_slug(user, slug, also={LEADS_A_WORKHUB: Exists(leads)})
+        leads_one = perms.membership and vars(perms.membership).pop(LEADS_A_WORKHUB, False)
+    else:
+        perms, leads_one = network_access.for_slug(user, slug), False
+    access = with_perms(user, perms) if leads_one else AnnouncementAccess(perms=perms)
     if not access.can_read:
         raise PermissionDenied(f"Only members of {access.network.name} can read its announcements.")
     return access

@@ -1,16 +1,22 @@
+import hashlib
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from articles.access import visible_articles
 from articles.models import Article
-from core import fragments, keyset
+from core import fragments, keyset, pagecache
+from networks.models import network_scope
 
 from . import access, audiences, sending, services
 from .access import AnnouncementAccess
@@ -25,12 +31,32 @@ ARCHIVE_ORDER = ["-sent_at", "-id"]
 UNSENT_SHOWN = 50
 
 
-def _sent_html(rows: list[Announcement], heading: str) -> str:
-    """A page of sent announcements, the same for every reader of the archive: rendered
-    once for them all, from each row and everything it names."""
-    made_of = access.archive_made_of(rows, heading)
-    context = {"rows": rows, "heading": heading}
-    return fragments.render("announcements/_archive_rows.html", context, made_of)
+def _sent_page(reader: AnnouncementAccess, params, heading: str) -> tuple[str, keyset.KeysetPage]:
+    """The page of sent announcements the query string asks for, rendered, and its cursors
+    (without its rows: they are in the HTML). The same for every reader of the archive
+    (all its members read all it has sent), so kept for them all while the network's
+    scope is unchanged: a send, an edit, a row's sub-group, workhub or meeting changed
+    bump it, an author's new name the site's (core.pagecache)."""
+    network = reader.network
+    wanted = "\n".join(
+        (
+            *(params.get(name, "") for name in ("after", "before", "page")),
+            heading,
+            fragments.code_digest(),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+        )
+    )
+    key = f"announcements:archive:{network.pk}:{hashlib.sha256(wanted.encode()).hexdigest()}"
+
+    def build() -> tuple[str, keyset.KeysetPage]:
+        page = keyset.paginate(access.archive(reader), ARCHIVE_ORDER, params, PAGE_SIZE)
+        context = {"rows": page.rows, "heading": heading}
+        html = render_to_string("announcements/_archive_rows.html", context) if page.rows else ""
+        return html, replace(page, rows=[])
+
+    html, page = pagecache.kept(key, [network_scope(network.slug)], build)
+    return mark_safe(html), page  # noqa: S308 (rendered by our template, escaped there)
 
 
 @login_required
@@ -38,15 +64,15 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's sent announcements, newest first, for its members; above them, the
     drafts and scheduled ones for those who may write them."""
     reader = access.get_archive(request.user, slug)
-    page = keyset.paginate(access.archive(reader), ARCHIVE_ORDER, request.GET, PAGE_SIZE)
     unsent = list(access.unsent(reader)[:UNSENT_SHOWN]) if reader.can_write else []
+    sent_html, page = _sent_page(reader, request.GET, "h3" if unsent else "h2")
     return render(
         request,
         "announcements/announcement_list.html",
         {
             "network": reader.network,
             "page": page,
-            "sent_html": _sent_html(page.rows, "h3" if unsent else "h2"),
+            "sent_html": sent_html,
             "unsent": unsent,
             "can_write": reader.can_write,
         },

@@ -182,14 +182,18 @@ def get_network(slug: str) -> Network:
     return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
 
 
-def for_slug(user: User | AnonymousUser, slug: str) -> NetworkAccess:
+def for_slug(
+    user: User | AnonymousUser, slug: str, also: dict[str, Any] | None = None
+) -> NetworkAccess:
     """for_network(user, get_network(slug)): one query for someone in the network (their
-    membership brings the network), two for anyone else signed in; 404 for no network."""
+    membership brings the network, and the annotations `also` names, left on it for the
+    caller to take), two for anyone else signed in; 404 for no network."""
     if user.is_authenticated:
         own = (
             Membership.objects.live()
             .filter(person=user, network__slug=slug)
             .select_related("network__parent")
+            .annotate(**(also or {}))
             .first()
         )
         if own is not None:

@@ -2,6 +2,7 @@
 network page's section: who reads what, in what order, at what cost."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from announcements import views
 from announcements.models import Announcement, Delivery
+from core.dates import academic_year_of
+from networks.models import WorkhubMembership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +137,9 @@ def small_pages(monkeypatch):
 
 
 def _subjects(response):
-    return [announcement.subject for announcement in response.context["page"]]
+    """The sent announcements' subjects as the page lists them (the drafts' are above)."""
+    sent = response.content.decode().split("<h2>Sent</h2>")[-1]
+    return re.findall(r'class="h5 mb-1"><a href="[^"]+">([^<]+)</a>', sent)
 
 
 def test_walking_to_older_pages_shows_every_announcement_once_newest_first(
@@ -319,3 +324,41 @@ def test_the_network_page_invites_its_coordinators_to_write_the_first(
     client.force_login(member)
     page = client.get(network.get_absolute_url()).content.decode()
     assert "has sent no announcements yet" not in page
+
+
+def _lead(person, network, **workhub):
+    hub = factories.make_workhub(network=network, **workhub)
+    WorkhubMembership.objects.create(workhub=hub, person=person, is_lead=True)
+    return hub
+
+
+def test_a_lead_of_a_workhub_of_this_year_writes_from_the_archive(client, network, member):
+    hub = _lead(member, network)
+    factories.make_sent_announcement(
+        network=network, subject="Hub draft", state="draft", audience="workhub", workhub=hub
+    )
+    factories.make_sent_announcement(network=network, subject="Network draft", state="draft")
+    client.force_login(member)
+    page = client.get(_archive(network)).content.decode()
+    assert "Write an announcement" in page and "Hub draft" in page
+    assert "Network draft" not in page
+
+
+@pytest.mark.parametrize("elsewhere", ["last year", "another network", "not a lead"])
+def test_only_a_lead_of_this_year_s_workhub_of_the_network_writes_from_it(
+    client, network, other_network, member, elsewhere
+):
+    if elsewhere == "last year":
+        hub = _lead(member, network, academic_year=academic_year_of() - 1)
+    elif elsewhere == "another network":
+        factories.make_membership(person=member, network=other_network)
+        hub = _lead(member, other_network)
+    else:
+        hub = factories.make_workhub(network=network)
+        WorkhubMembership.objects.create(workhub=hub, person=member, is_lead=False)
+    factories.make_sent_announcement(
+        network=hub.network, subject="Hub draft", state="draft", audience="workhub", workhub=hub
+    )
+    client.force_login(member)
+    page = client.get(_archive(network)).content.decode()
+    assert "Write an announcement" not in page and "Hub draft" not in page

@@ -1,6 +1,6 @@
-"""The archive's page of sent announcements is rendered once for all its readers
-(core.fragments): each write that changes what it shows is on the page at once, and it
-never reaches anyone who may not read the archive."""
+"""The archive's page of sent announcements is kept for all its readers under the
+network's scope (core.pagecache): each write that changes what it shows is on the page
+at once, and it never reaches anyone who may not read the archive."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from announcements import access
+from announcements import access, privacy
 from announcements.models import Announcement
 from tests import factories
 
@@ -88,6 +88,81 @@ def test_someone_outside_the_network_never_gets_the_archive_its_members_saw(
     client.force_login(head)
     response = client.get(_archive(network))
     assert response.status_code == 403 and "Term dates" not in response.content.decode()
+
+
+def test_a_sent_announcement_s_edit_is_on_the_archive(client, network, member, sent):
+    client.force_login(member)
+    assert "Term dates" in client.get(_archive(network)).content.decode()
+    sent.subject = "Term dates, corrected"
+    sent.is_urgent = True
+    sent.save()
+    page = client.get(_archive(network)).content.decode()
+    assert "Term dates, corrected" in page and "Urgent" in page
+
+
+def test_a_withdrawn_announcement_leaves_the_archive(client, network, member, sent):
+    client.force_login(member)
+    assert "Term dates" in client.get(_archive(network)).content.decode()
+    sent.delete()
+    page = client.get(_archive(network)).content.decode()
+    assert "Term dates" not in page and "has sent no announcements yet" in page
+
+
+def test_an_author_forgotten_is_on_the_archive(client, network, member, coordinator, sent):
+    client.force_login(member)
+    assert coordinator.get_full_name() in client.get(_archive(network)).content.decode()
+    privacy.forget_person(coordinator)  # a queryset update: no model signal
+    assert "From a former member" in client.get(_archive(network)).content.decode()
+
+
+def test_a_workhub_s_and_a_meeting_s_new_names_are_on_the_archive(client, network, member):
+    workhub = factories.make_workhub(network=network, name="SEND")
+    meeting = factories.make_meeting(network=network, title="Spring meeting")
+    factories.make_sent_announcement(
+        network=network, subject="To the hub", audience="workhub", workhub=workhub
+    )
+    factories.make_sent_announcement(
+        network=network, subject="To the meeting", audience="meeting", meeting=meeting
+    )
+    client.force_login(member)
+    page = client.get(_archive(network)).content.decode()
+    assert "the SEND workhub" in page and "Spring meeting on" in page
+    workhub.name = "Inclusion"
+    workhub.save()
+    meeting.title = "Summer meeting"
+    meeting.save()
+    page = client.get(_archive(network)).content.decode()
+    assert "the Inclusion workhub" in page and "Summer meeting on" in page
+
+
+def test_a_later_page_of_the_archive_shows_a_send(client, network, member, coordinator):
+    start = timezone.now() - datetime.timedelta(days=100)
+    for day in range(25):
+        factories.make_sent_announcement(
+            network=network,
+            subject=f"Notice {day:02}",
+            sent_at=start + datetime.timedelta(days=day),
+        )
+    client.force_login(member)
+    last = reverse("announcements:archive", args=[network.slug]) + "?page=last"
+    page = client.get(last).content.decode()
+    # The oldest page is a full one: the twenty oldest.
+    assert "Notice 00" in page and "Notice 19" in page and "Notice 20" not in page
+    factories.make_sent_announcement(network=network, subject="Notice early", sent_at=start)
+    page = client.get(last).content.decode()
+    assert "Notice early" in page and "Notice 18" in page and "Notice 19" not in page
+
+
+def test_another_network_s_archive_never_shows_this_one_s(
+    client, network, other_network, member, sent
+):
+    client.force_login(member)
+    assert "Term dates" in client.get(_archive(network)).content.decode()
+    other = factories.make_user()
+    factories.make_membership(person=other, network=other_network)
+    client.force_login(other)
+    response = client.get(_archive(other_network))
+    assert response.status_code == 200 and "Term dates" not in response.content.decode()
 
 
 def test_the_archive_s_index_holds_the_states_the_archive_reads():
