@@ -37,7 +37,8 @@ from networks import services as networks_services
 from networks.forms import EmailPreferencesForm
 from networks.models import NETWORKS_SCOPE, Membership, Network
 
-from . import firstuse, mine, services
+from . import firstuse, services
+from .mine import my_page
 
 SEARCH_RESULTS = 25
 DECIDING_AS = {
@@ -383,7 +384,7 @@ def _home_articles() -> str:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """The person's networks, their pending requests, and networks they could join."""
-    kept = mine.my_page(request.user)
+    kept = my_page(request.user)
     return render(
         request,
         "portal/me.html",
