@@ -93,8 +93,11 @@ def suppressed_addresses(addresses: Iterable[str]) -> set[str]:
     return set(stopped().filter(address__in=list(addresses)).values_list("address", flat=True))
 
 
+def stopped_at(address: str) -> QuerySet[EmailSuppression]:
+    """The stop on this address, if bulk mail to it has stopped (a queryset: a subquery)."""
+    return stopped().filter(address=User.objects.normalize_email(address))
+
+
 def suppression_of(address: str) -> EmailSuppression | None:
     """The stop on this address, if bulk mail to it has stopped."""
-    return EmailSuppression.objects.filter(
-        address=User.objects.normalize_email(address), suppressed_at__isnull=False
-    ).first()
+    return stopped_at(address).first()

@@ -244,8 +244,4 @@ def _invited_seat(network: Network, person) -> Eligibility:
 
 def open_invitation_for(network: Network, person) -> Invitation | None:
     """The invitation waiting for the person's address, if any."""
-    return (
-        network.invitations.filter(email__iexact=person.email, accepted_at__isnull=True)
-        .select_related("school")
-        .first()
-    )
+    return network.invitations.waiting_for(person.email).select_related("school").first()

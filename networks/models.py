@@ -603,6 +603,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def unanswered(self) -> Self:
         return self.filter(accepted_at__isnull=True)
 
+    def waiting_for(self, address: str) -> Self:
+        """Those not yet accepted sent to this address, whatever its case."""
+        return self.unanswered().filter(email__iexact=address)
+
     def with_bounce(self) -> Self:
         """Each marked `bounced`: its address gets no bulk mail any more, so it was, or
         will be, never delivered."""

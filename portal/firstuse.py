@@ -156,9 +156,7 @@ def waiting_invitations(person: User, memberships: list[Membership]) -> list[Inv
     joined = {membership.network_id for membership in memberships}
     return [
         invitation
-        for invitation in Invitation.objects.filter(
-            email__iexact=person.email, accepted_at__isnull=True
-        )
+        for invitation in Invitation.objects.waiting_for(person.email)
         .select_related("network", "invited_by")
         .defer("invited_by__password")  # kept with /me/ and home: no hashes there
         .order_by("-created_at")

@@ -58,12 +58,8 @@ def _flags(person: User) -> dict:
     places = WorkhubMembership.objects.filter(person=theirs)
     flags = {
         **support_work.role_flags(),
-        "stopped": Exists(
-            suppression.stopped().filter(address=User.objects.normalize_email(person.email))
-        ),
-        "invited": Exists(
-            Invitation.objects.filter(email__iexact=person.email, accepted_at__isnull=True)
-        ),
+        "stopped": Exists(suppression.stopped_at(person.email)),
+        "invited": Exists(Invitation.objects.waiting_for(person.email)),
         "feed_token": Subquery(CalendarFeed.objects.filter(person=theirs).values("token")[:1]),
         "has_places": Exists(places),
         "elsewhere": Exists(
