@@ -126,7 +126,7 @@ INSTALLED_APPS = [
 # often or deleted in bulk, which keep Django's fast delete.
 PAGE_CACHE_APPS = [
     "members", "networks", "meetings", "fees", "support", "articles", "leaders", "voice",
-    "announcements",
+    "announcements", "discussions",
 ]  # fmt: skip
 PAGE_CACHE_UNSHOWN_MODELS = [
     "support.SupportNote",
@@ -143,6 +143,13 @@ PAGE_CACHE_UNSHOWN_MODELS = [
     # Who each announcement went to, and when: on no page anyone else sees.
     "announcements.Delivery",
     "announcements.DigestSent",
+    # Only a thread's posts are kept (for its readers); reports, choices and email records
+    # are read afresh on the pages that show them.
+    "discussions.PostReport",
+    "discussions.ThreadFollow",
+    "discussions.DiscussionPreference",
+    "discussions.PostNotification",
+    "discussions.InboundReply",
 ]
 
 MIDDLEWARE = [

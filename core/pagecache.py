@@ -241,6 +241,27 @@ def kept_together(
     return values
 
 
+def look_up(key: str, scopes: Iterable[str]) -> tuple[Any | None, tuple[str, ...]]:
+    """The value `keep()` kept at `key`, if these scopes (and the site's) are unchanged
+    since, else None; and the scopes' current versions, to keep a value built now under.
+    For a value that may not be kept for everyone who asks (kept() keeps whatever it
+    builds): the caller decides, once it is built, whether to `keep()` it. One round trip."""
+    version_keys = [_version_key(SITE), *map(_version_key, scopes)]
+    found = cache.get_many([key, *version_keys])
+    versions = tuple(found.get(version_key) for version_key in version_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1], versions
+    # Read before what it covers is: a write while the value is built leaves it stale.
+    versions, _ = _current_versions(version_keys, versions)
+    return None, versions
+
+
+def keep(key: str, versions: tuple[str, ...], value: Any) -> None:
+    """Keep a value built after `look_up()` gave these versions."""
+    cache.set(key, (versions, value), PAGE_SECONDS)
+
+
 def kept_where_found[F, T](
     key: str,
     scopes: Iterable[str],

@@ -21,15 +21,18 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Expression, OuterRef
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 
+from core import pagecache
+from core.prepared import Prepared
 from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
-from networks.models import Network, Workhub, WorkhubMembership
+from networks.models import Membership, Network, Workhub, WorkhubMembership, network_scope
 
-from .models import Post, PostReport, Thread
+from . import notifications
+from .models import Post, PostReport, Thread, thread_scope
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ class DiscussionAccess:
     # Whether the person is one of the workhub's people (False without a workhub;
     # for_workhub does not ask for a coordinator, who reads its threads anyway).
     in_workhub: bool = False
-    # What the page asked get_thread_for_user to read with the thread about the person.
+    # The person's email choices for the thread, read with their membership by
+    # get_thread_for_user (notifications.CHOICE_NAMES); none without a membership.
     also: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -186,36 +190,74 @@ def get_access_to_moderate(user: User | AnonymousUser, slug: str) -> DiscussionA
     return access
 
 
+def _thread_at(slug: str, pk: int) -> Thread | None:
+    """The thread at this address, with its network (and the network's parent) and its
+    workhub: the same for everyone, so kept for all (core.pagecache) while the thread and
+    its network (its workhubs, its parent) are unchanged."""
+    key = f"discussions:thread:{slug}:{pk}"
+    kept, versions = pagecache.look_up(key, [thread_scope(pk), network_scope(slug)])
+    if isinstance(kept, Thread):
+        return kept
+    thread = (
+        Thread.objects.select_related("network__parent", "workhub")
+        .filter(network__slug=slug, pk=pk)
+        .first()
+    )
+    if thread is not None:
+        pagecache.keep(key, versions, thread)
+    return thread
+
+
+def _reader_query(
+    person_id: int, network_id: int, thread_id: int, workhub_id: int
+) -> QuerySet[Membership]:
+    """The person's live membership of the thread's network, with whether they are one of
+    its workhub's people and their email choices for the thread and the network
+    (notifications.choices_on)."""
+    people = WorkhubMembership.objects.filter(workhub_id=workhub_id, person_id=person_id)
+    choices = notifications.choice_annotations(person_id, thread_id, network_id)
+    return (
+        Membership.objects.live()
+        .filter(person_id=person_id, network_id=network_id)
+        .annotate(viewer_in_workhub=Exists(people), **choices)[:1]
+    )
+
+
+# Asked on every thread page: compiled once (core.prepared).
+_READER = Prepared(Membership, _reader_query, arity=4)
+
+
 def get_thread_for_user(
-    user: User | AnonymousUser, slug: str, pk: int, also: dict[str, Expression] | None = None
+    user: User | AnonymousUser, slug: str, pk: int
 ) -> tuple[Thread, DiscussionAccess]:
     """The thread and the person's access to it: 404 for another network's thread, 403
-    for one they may not read. One query: the thread, its network and workhub, the
-    person's membership and place in the workhub, and the annotations `also` names (on
-    the access: the thread keeps only what is the same for everyone)."""
-    threads = Thread.objects.select_related("network__parent", "workhub").filter(
-        network__slug=slug, pk=pk
-    )
-    threads = network_access.with_own_membership(threads, user, "network")
-    if user.is_authenticated:
-        people = WorkhubMembership.objects.filter(workhub_id=OuterRef("workhub_id"), person=user)
-        threads = threads.annotate(viewer_in_workhub=Exists(people))
-    thread = threads.annotate(**(also or {})).first()
+    for one they may not read. The thread as everyone sees it is kept; what is the
+    person's is read afresh, so someone who lapses is refused at once: their live
+    membership, their place in the workhub and their email choices (on the access's
+    `also`), in one query."""
+    thread = _thread_at(slug, pk)
     if thread is None:  # no such thread in that network, or no such network
         raise Http404("No such thread.")
     network = thread.network
-    perms = network_access.for_joined(user, network, thread)
-    viewer = vars(thread)
-    in_workhub = viewer.pop("viewer_in_workhub", False)
-    read_also = {name: viewer.pop(name) for name in also or {}}
+    membership, in_workhub, read_also = None, False, {}
+    if user.is_authenticated:
+        # No workhub: an id no row has, so the person is in no workhub.
+        workhub_id = thread.workhub_id or 0
+        membership = _READER.first(user.pk, network.pk, thread.pk, workhub_id)
+    if membership is not None:
+        viewer = vars(membership)
+        in_workhub = viewer.pop("viewer_in_workhub")
+        read_also = {name: viewer.pop(name) for name in notifications.CHOICE_NAMES}
+        membership.network = network  # the same row: saves a query wherever it is named
+    perms = network_access.with_membership(user, network, membership)
     if thread.workhub is None:
         access = DiscussionAccess(perms=perms, also=read_also)
     else:
-        thread.workhub.network = network  # the same row: saves a query wherever it is named
+        thread.workhub.network = network
         access = DiscussionAccess(
             perms=perms,
             workhub=thread.workhub,
-            in_workhub=perms.is_member and in_workhub,
+            in_workhub=perms.is_member and bool(in_workhub),
             also=read_also,
         )
     if not access.can_read:

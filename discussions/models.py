@@ -16,6 +16,14 @@ from networks.models import Network, Workhub
 # (a reply by email longer than this is dropped, discussions.inbound).
 POST_BODY_MAX_LENGTH = 20_000
 
+# A thread's pages of posts, kept for their readers (core.pagecache): its posts and its
+# own row name it. Nothing else about discussions is on a kept page.
+THREAD_SCOPE = "thread:{pk}"
+
+
+def thread_scope(pk: int) -> str:
+    return THREAD_SCOPE.format(pk=pk)
+
 
 class Thread(models.Model):
     # A sub-group's thread is on the sub-group (a network with a parent); a workhub's is
@@ -48,6 +56,9 @@ class Thread(models.Model):
 
     def __str__(self):
         return self.title
+
+    def page_scopes(self) -> list[str]:
+        return [thread_scope(self.pk)]
 
     @property
     def is_locked(self) -> bool:
@@ -92,6 +103,16 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.thread} #{self.number}"
+
+    def page_scopes(self) -> list[str]:
+        return [thread_scope(self.thread_id)]
+
+
+def thread_scopes_of(posts: models.QuerySet[Post]) -> set[str]:
+    """The scopes of the threads these posts are in: what a queryset update of them
+    (which sends no signal) changes (core.pagecache.invalidate)."""
+    thread_ids = posts.order_by().values_list("thread_id", flat=True).distinct()
+    return {thread_scope(pk) for pk in thread_ids}
 
 
 class PostReport(models.Model):

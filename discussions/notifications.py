@@ -86,18 +86,18 @@ def hears_of(person: User, membership: Membership | None, in_workhub: bool, thre
     )
 
 
-def choice_annotations(person: User) -> dict[str, Subquery]:
-    """The person's choice for a thread and for its network, as annotations of a query of
-    threads (for choices_on: the thread page reads them with its thread)."""
+# What choice_annotations names: the thread page reads them with the person's membership.
+CHOICE_NAMES = ("email_follow", "email_network_choice")
+
+
+def choice_annotations(person_id: int, thread_id: int, network_id: int) -> dict[str, Subquery]:
+    """The person's choice for the thread and for its network, as annotations (for
+    choices_on: the thread page reads them with the person's membership)."""
+    follows = ThreadFollow.objects.filter(thread_id=thread_id, person_id=person_id)
+    preferences = DiscussionPreference.objects.filter(person_id=person_id, network_id=network_id)
     return {
-        "email_follow": Subquery(
-            ThreadFollow.objects.filter(thread=OuterRef("pk"), person=person).values("choice")[:1]
-        ),
-        "email_network_choice": Subquery(
-            DiscussionPreference.objects.filter(
-                person=person, network_id=OuterRef("network_id")
-            ).values("choice")[:1]
-        ),
+        "email_follow": Subquery(follows.values("choice")[:1]),
+        "email_network_choice": Subquery(preferences.values("choice")[:1]),
     }
 
 

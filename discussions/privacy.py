@@ -7,10 +7,19 @@ first; their follows, preferences and notifications go with them.
 
 from django.db import transaction
 
+from core import pagecache
 from core.dates import iso
 from members.models import User
 
-from .models import DiscussionPreference, Post, PostNotification, PostReport, Thread, ThreadFollow
+from .models import (
+    DiscussionPreference,
+    Post,
+    PostNotification,
+    PostReport,
+    Thread,
+    ThreadFollow,
+    thread_scopes_of,
+)
 
 
 def personal_data(person: User) -> dict[str, object]:
@@ -81,6 +90,9 @@ def personal_data(person: User) -> dict[str, object]:
 @transaction.atomic
 def forget_person(person: User) -> None:
     """Keep their posts and threads without them; forget their choices."""
+    # Their posts now show "Former member": their threads' kept pages go.
+    if scopes := thread_scopes_of(Post.objects.filter(author=person)):
+        pagecache.invalidate(*scopes)
     Post.objects.filter(author=person).update(author=None)
     Post.objects.filter(hidden_by=person).update(hidden_by=None)
     Thread.objects.filter(started_by=person).update(started_by=None)

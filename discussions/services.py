@@ -12,12 +12,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core import audit
+from core import audit, pagecache
 from core.markdown import render_markdown
 from members.models import User
 from networks.models import Network, Workhub
 
-from .models import Post, PostReport, Thread
+from .models import Post, PostReport, Thread, thread_scopes_of
 from .signals import post_added
 
 TITLE_MAX = 200
@@ -264,6 +264,7 @@ def resolve_report(*, report: PostReport, by: User) -> PostReport:
 def remove_posts_of(*, person: User) -> int:
     """Remove every post the person wrote (before closing their account, say): each shows
     as removed, its text gone. How many were removed."""
-    return Post.objects.filter(author=person, deleted_at=None).update(
-        body="", body_html="", deleted_at=timezone.now()
-    )
+    posts = Post.objects.filter(author=person, deleted_at=None)
+    if scopes := thread_scopes_of(posts):
+        pagecache.invalidate(*scopes)
+    return posts.update(body="", body_html="", deleted_at=timezone.now())

@@ -7,11 +7,11 @@ of thousands of posts costs what the first does, with no counting and no OFFSET.
 """
 
 import math
-from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 
 from core import fragments
 from networks.models import Network
@@ -74,36 +74,23 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
     )
 
 
-def posts_made_of(
-    thread: Thread,
-    network: Network,
-    page: int,
-    may_post: bool,
-    can_moderate: bool,
-    posts: list[Any],  # Posts, each with the links the view set on it (may_edit...)
-) -> tuple[object, ...]:
-    """Everything a page of posts shows (core.fragments.render's `made_of`): the thread,
-    each post as read with its author and the post it quotes, and the links each offers
-    this reader (views set may_edit... on each post)."""
-    return (
-        fragments.state(thread),
-        network.slug,
-        page,
-        may_post,
-        can_moderate,
-        [
-            (
-                fragments.state(post),
-                fragments.state(post.author),
-                fragments.state(post.quotes),
-                fragments.state(post.quotes.author) if post.quotes else (),
-                post.may_edit,
-                post.may_delete,
-                post.may_report,
-                post.may_hide,
-            )
-            for post in posts
-        ],
+def kept_posts_key(
+    thread: Thread, network: Network, page: int, may_post: bool, access: DiscussionAccess
+) -> str:
+    """Where a page of posts is kept for the readers who see it the same (discussions
+    views): what it shows besides the thread's posts (its network's address in its links)
+    and the links it offers a reader who wrote none of them; and the release."""
+    return ":".join(
+        (
+            "discussions:posts",
+            str(thread.pk),
+            network.slug,
+            str(page),
+            f"{may_post:d}{access.can_read:d}{access.can_moderate:d}",
+            fragments.code_digest(),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+        )
     )
 
 

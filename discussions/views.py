@@ -16,14 +16,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from core import fragments, keyset
+from core import keyset, pagecache
 
 from . import access, notifications, services, threads
 from .access import DiscussionAccess
 from .forms import EditForm, HideForm, PostForm, ReportForm, SearchForm, ThreadForm
-from .models import Post, Thread
+from .models import Post, Thread, thread_scope
 
 
 def post_url(thread: Thread, number: int) -> str:
@@ -129,15 +130,35 @@ def _quoted_form(request: HttpRequest, posts: list[Post], thread: Thread) -> Pos
 
 
 def _posts_html(
-    request: HttpRequest,
-    thread: Thread,
-    posts: list[Post],
-    page,
-    may_post: bool,
-    reader: DiscussionAccess,
-) -> str:
-    """The page's posts as this reader sees them: rendered once for everyone who sees
-    them the same (the same posts, authors, and links offered on each)."""
+    request: HttpRequest, thread: Thread, page, may_post: bool, reader: DiscussionAccess
+) -> tuple[str, list[Post]]:
+    """The page's posts as this reader sees them, and the posts if they had to be read.
+
+    Kept for everyone who sees them the same: the readers who wrote none of them and are
+    offered the same links (to quote, to report, to hide), while the thread is unchanged
+    (core.pagecache: a write to it or its posts changes its scope, an author's new name
+    the site's). An author's page offers them their own posts' links and is kept for
+    them; a coordinator's page with a hidden post is never kept (its "Show again" form
+    carries their CSRF token)."""
+    user = request.user
+    shared_key = threads.kept_posts_key(thread, reader.network, page.number, may_post, reader)
+    own_key = f"{shared_key}:{user.pk}"
+    scopes = [thread_scope(thread.pk)]
+    kept, versions = pagecache.look_up(shared_key, scopes)
+    if kept is not None and user.pk in kept[0]:  # kept[0]: the page's authors
+        kept, versions = pagecache.look_up(own_key, scopes)
+    if kept is not None:
+        return mark_safe(kept[1]), []  # noqa: S308 (rendered by our template, escaped there)
+    posts = threads.posts_on_page(thread, page.number)
+    for post in posts:
+        post.thread = thread
+        post.may_edit = reader.may_edit(post, user)
+        post.may_delete = reader.may_delete(post, user)
+        post.may_report = reader.may_report(post, user)
+        post.may_hide = reader.may_hide(post)
+        post.may_unhide = reader.may_unhide(post)
+        if post.quotes is not None:
+            post.quotes_url = post_url(thread, post.quotes.number)
     context = {
         "thread": thread,
         "network": reader.network,
@@ -147,12 +168,11 @@ def _posts_html(
         "can_moderate": reader.can_moderate,
     }
     if any(post.may_unhide for post in posts):
-        # Its "Show again" form carries this person's CSRF token: never shared.
-        return render_to_string("discussions/_thread_posts.html", context, request)
-    made_of = threads.posts_made_of(
-        thread, reader.network, page.number, may_post, reader.can_moderate, posts
-    )
-    return fragments.render("discussions/_thread_posts.html", context, made_of)
+        return render_to_string("discussions/_thread_posts.html", context, request), posts
+    html = render_to_string("discussions/_thread_posts.html", context)
+    authors = frozenset(post.author_id for post in posts)
+    pagecache.keep(own_key if user.pk in authors else shared_key, versions, (authors, html))
+    return mark_safe(html), posts  # noqa: S308 (rendered by our template, escaped there)
 
 
 def _thread_page(
@@ -163,21 +183,12 @@ def _thread_page(
     asked: str | None = None,
 ) -> HttpResponse:
     page_number = _page_number(request.GET.get("page", "") if asked is None else asked, thread)
-    posts = threads.posts_on_page(thread, page_number)
-    for post in posts:
-        post.thread = thread
-        post.may_edit = reader.may_edit(post, request.user)
-        post.may_delete = reader.may_delete(post, request.user)
-        post.may_report = reader.may_report(post, request.user)
-        post.may_hide = reader.may_hide(post)
-        post.may_unhide = reader.may_unhide(post)
-        if post.quotes is not None:
-            post.quotes_url = post_url(thread, post.quotes.number)
-    may_post = reader.may_post(thread)
-    if may_post and form is None:
-        form = _quoted_form(request, posts, thread)
     # The paginator counts a range as long as the thread: pages are ranges of numbers.
     page = Paginator(range(thread.post_count), threads.POSTS_PER_PAGE).get_page(page_number)
+    may_post = reader.may_post(thread)
+    posts_html, posts = _posts_html(request, thread, page, may_post, reader)
+    if may_post and form is None:
+        form = _quoted_form(request, posts, thread)
     return render(
         request,
         "discussions/thread_detail.html",
@@ -185,7 +196,7 @@ def _thread_page(
             "thread": thread,
             "network": reader.network,
             "workhub": reader.workhub,
-            "posts_html": _posts_html(request, thread, posts, page, may_post, reader),
+            "posts_html": posts_html,
             "page": page,
             "form": form if may_post else None,
             "can_moderate": reader.can_moderate,
@@ -205,24 +216,17 @@ def _email_choices(request: HttpRequest, thread: Thread, reader: DiscussionAcces
     return {"choices": choices}
 
 
-def _thread_for_page(request: HttpRequest, slug: str, pk: int) -> tuple[Thread, DiscussionAccess]:
-    """The thread and the reader, with the reader's email choices (one query)."""
-    return access.get_thread_for_user(
-        request.user, slug, pk, also=notifications.choice_annotations(request.user)
-    )
-
-
 @login_required
 def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A thread's posts in order, a page at a time, and the reply form."""
-    thread, reader = _thread_for_page(request, slug, pk)
+    thread, reader = access.get_thread_for_user(request.user, slug, pk)
     return _thread_page(request, thread, reader)
 
 
 @require_POST
 @login_required
 def thread_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    thread, reader = _thread_for_page(request, slug, pk)
+    thread, reader = access.get_thread_for_user(request.user, slug, pk)
     if not reader.may_post(thread):
         raise PermissionDenied("This thread takes no new posts.")
     form = PostForm(request.POST)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles import services as article_services
 from core import pagecache
+from discussions.models import Post, PostNotification, ThreadFollow
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from networks import services as network_services
@@ -408,5 +409,9 @@ def test_a_model_no_page_shows_keeps_djangos_fast_delete_and_a_shown_one_does_no
 
     assert collector.can_fast_delete(ContactMessage.objects.all())
     assert collector.can_fast_delete(EmailPreference.objects.all())
+    # A discussion's email records and choices are on no kept page; its posts are.
+    assert collector.can_fast_delete(PostNotification.objects.all())
+    assert collector.can_fast_delete(ThreadFollow.objects.all())
+    assert not collector.can_fast_delete(Post.objects.all())
     # A purpose has no relations of its own: only the cache's signals make it slow.
     assert not collector.can_fast_delete(NetworkPurpose.objects.all())
