@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from core.dates import academic_year_of
+from core.prepared import Prepared
 from meetings.models import Meeting
 from members.models import User
 from networks import access as network_access
 from networks.access import NetworkAccess
-from networks.models import Network, Workhub, WorkhubMembership
+from networks.models import Membership, Network, Workhub, WorkhubMembership
 
 from . import targets
 from .models import Announcement
@@ -164,11 +165,36 @@ def _writes_as_lead(perms: NetworkAccess) -> bool:
     return perms.is_member and not perms.can_coordinate
 
 
-def _leads_of_this_year(user: User) -> QuerySet[WorkhubMembership]:
-    """The user's places as a lead of a workhub of this year (targets.workhubs_of)."""
+def _leads_of_year(person_id: int, academic_year: int) -> QuerySet[WorkhubMembership]:
+    """The person's places as a lead of a workhub of that year (targets.workhubs_of)."""
     return WorkhubMembership.objects.filter(
-        person=user, is_lead=True, workhub__academic_year=academic_year_of()
+        person_id=person_id, is_lead=True, workhub__academic_year=academic_year
     )
+
+
+def _leads_of_this_year(user: User) -> QuerySet[WorkhubMembership]:
+    return _leads_of_year(user.pk, academic_year_of())
+
+
+def _membership_leading_query(
+    person_id: int, network_id: int, academic_year: int
+) -> QuerySet[Membership]:
+    """The person's live membership of the network, with whether they lead one of its
+    workhubs of that year (LEADS_A_WORKHUB)."""
+    leads = _leads_of_year(person_id, academic_year).filter(workhub__network_id=network_id)
+    return (
+        Membership.objects.live()
+        .filter(person_id=person_id, network_id=network_id)
+        .annotate(**{LEADS_A_WORKHUB: Exists(leads)})[:1]
+    )
+
+
+# Asked on every visit to the archive: compiled once (core.prepared).
+_MEMBERSHIP_LEADING = Prepared(Membership, _membership_leading_query, arity=3)
+
+
+def _membership_leading(person_id: int, network_id: int) -> Membership | None:
+    return _MEMBERSHIP_LEADING.first(person_id, network_id, academic_year_of())
 
 
 def led_workhub_ids(user: User | AnonymousUser, perms: NetworkAccess) -> frozenset[int]:
@@ -199,14 +225,10 @@ def for_network(user: User | AnonymousUser, network: Network) -> AnnouncementAcc
 
 def get_archive(user: User | AnonymousUser, slug: str) -> AnnouncementAccess:
     """The person's access if they may read the network's announcements; 403 otherwise.
-    A member's membership brings the network and whether they lead a workhub (one query;
-    a lead's workhubs are a second)."""
-    if user.is_authenticated:
-        leads = _leads_of_this_year(user).filter(workhub__network=OuterRef("network_id"))
-        perms = network_access.for_slug(user, slug, also={LEADS_A_WORKHUB: Exists(leads)})
-        leads_one = perms.membership and vars(perms.membership).pop(LEADS_A_WORKHUB, False)
-    else:
-        perms, leads_one = network_access.for_slug(user, slug), False
+    A member's membership brings whether they lead a workhub (one query; a lead's
+    workhubs are a second)."""
+    perms = network_access.for_slug(user, slug, reader=_membership_leading)
+    leads_one = perms.membership and vars(perms.membership).pop(LEADS_A_WORKHUB, False)
     access = with_perms(user, perms) if leads_one else AnnouncementAccess(perms=perms)
     if not access.can_read:
         raise PermissionDenied(f"Only members of {access.network.name} can read its announcements.")

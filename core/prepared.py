@@ -12,15 +12,16 @@ Its rows are instances of the queryset's model, with its annotations as attribut
 row relates to is read otherwise or is already at hand.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
-# No row has a negative id: a stand-in never meets a constant of the query.
-FIRST_STAND_IN = -(2**52)
+# Stand-ins, in the range of the smallest positive integer column: Django compiles a
+# value out of a column's range as a condition that matches nothing, with no parameter.
+LAST_STAND_IN = 32_767
 
 
 # An annotation's name, its expression and the converters of its value.
@@ -43,17 +44,26 @@ class Prepared[M: Model]:
         self._compiled: dict[str, tuple[str, list[Any], list[Converted]]] = {}
 
     def _compile(self, alias: str) -> tuple[str, list[Any], list[Converted]]:
-        stand_ins = [FIRST_STAND_IN - place for place in range(self.arity)]
-        queryset = self.build(*stand_ins)
+        # Compiled from two sets of stand-ins: a parameter that follows them is an id's
+        # place, one that stays the same is the query's own (even if it equals a stand-in).
+        first = [LAST_STAND_IN - place for place in range(self.arity)]
+        second = [LAST_STAND_IN - self.arity - place for place in range(self.arity)]
+        queryset = self.build(*first)
         if queryset.model is not self.model:
             raise ImproperlyConfigured(f"{self.build.__qualname__} must query {self.model}.")
         sql, params = queryset.query.get_compiler(using=alias).as_sql()
-        slots: list[Any] = [
-            _Argument(stand_ins.index(param)) if _is_stand_in(param, stand_ins) else param
-            for param in params
-        ]
-        taken = {int(slot) for slot in slots if isinstance(slot, _Argument)}
-        if taken != set(range(self.arity)) or any(str(s) in sql for s in stand_ins):
+        other_sql, other_params = self.build(*second).query.get_compiler(using=alias).as_sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise ImproperlyConfigured(f"{self.build.__qualname__}: its SQL depends on the ids.")
+        slots: list[Any] = []
+        for param, other in zip(params, other_params, strict=True):
+            if param == other:
+                slots.append(param)
+            elif param in first and other == second[first.index(param)]:
+                slots.append(_Argument(first.index(param)))
+            else:
+                raise ImproperlyConfigured(f"{self.build.__qualname__}: a parameter is not an id.")
+        if {int(slot) for slot in slots if isinstance(slot, _Argument)} != set(range(self.arity)):
             # An id the query does not use, or writes into its text: it cannot be reused.
             raise ImproperlyConfigured(f"{self.build.__qualname__}: each id must be a parameter.")
         connection = connections[alias]
@@ -89,7 +99,3 @@ class Prepared[M: Model]:
     def first(self, *ids: int | None) -> M | None:
         found = self.rows(*ids)
         return found[0] if found else None
-
-
-def _is_stand_in(param: Any, stand_ins: Sequence[int]) -> bool:
-    return isinstance(param, int) and not isinstance(param, bool) and param in stand_ins

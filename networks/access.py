@@ -7,7 +7,7 @@ staff are superusers (is_staff only opens the admin site).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -18,9 +18,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import pagecache
+from core.prepared import Prepared
 from members.models import Post, PostQuerySet, User
 
-from .models import Membership, Network, Workhub
+from .models import Membership, Network, Workhub, network_scope
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,30 @@ class NetworkAccess:
         return self.can_see_members and (self.is_site_staff or person.show_email_to_members)
 
 
-def membership_of(user: User | AnonymousUser, network: Network) -> Membership | None:
-    """The user's live (pending or active) membership of the network, if any (one query)."""
+def _live_membership_query(person_id: int, network_id: int) -> models.QuerySet[Membership]:
+    # One row at most: one live membership a person and network (networks_membership_one_live).
+    return Membership.objects.live().filter(person_id=person_id, network_id=network_id)[:1]
+
+
+# Asked on most signed-in pages: compiled once (core.prepared).
+LIVE_MEMBERSHIP = Prepared(Membership, _live_membership_query, arity=2)
+
+# A caller's own query of the membership, by the person's and the network's ids.
+MembershipReader = Callable[[int, int], Membership | None]
+
+
+def membership_of(
+    user: User | AnonymousUser, network: Network, reader: MembershipReader | None = None
+) -> Membership | None:
+    """The user's live (pending or active) membership of the network, if any (one query,
+    compiled once; `reader`, a Prepared query's `first`, reads it with what else its
+    caller needs)."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.live().filter(person=user, network=network).first()
+    membership = (reader or LIVE_MEMBERSHIP.first)(user.pk, network.pk)
+    if membership is not None:
+        membership.network = network  # the row in hand: no query where it is named
+    return membership
 
 
 def for_network(user: User | AnonymousUser, network: Network) -> NetworkAccess:
@@ -177,28 +198,35 @@ def administered_network_ids(user: User | AnonymousUser) -> set[int]:
     return user._administered_network_ids
 
 
+def network_at(slug: str) -> Network | None:
+    """The network at this address, with its parent: the same for everyone, so kept for
+    all (core.pagecache) while it is unchanged (a write to it, its parent or a sub-group
+    names its scope)."""
+    key = f"networks:at:{slug}"
+    kept, versions = pagecache.look_up(key, [network_scope(slug)])
+    if isinstance(kept, Network):
+        return kept
+    network = Network.objects.select_related("parent").filter(slug=slug).first()
+    if network is not None:
+        pagecache.keep(key, versions, network)
+    return network
+
+
 def get_network(slug: str) -> Network:
     """A network by its slug, or 404."""
-    return get_object_or_404(Network.objects.select_related("parent"), slug=slug)
+    network = network_at(slug)
+    if network is None:
+        raise Http404("No such network.")
+    return network
 
 
 def for_slug(
-    user: User | AnonymousUser, slug: str, also: dict[str, Any] | None = None
+    user: User | AnonymousUser, slug: str, reader: MembershipReader | None = None
 ) -> NetworkAccess:
-    """for_network(user, get_network(slug)): one query for someone in the network (their
-    membership brings the network, and the annotations `also` names, left on it for the
-    caller to take), two for anyone else signed in; 404 for no network."""
-    if user.is_authenticated:
-        own = (
-            Membership.objects.live()
-            .filter(person=user, network__slug=slug)
-            .select_related("network__parent")
-            .annotate(**(also or {}))
-            .first()
-        )
-        if own is not None:
-            return with_membership(user, own.network, own)
-    return with_membership(user, get_network(slug), None)
+    """for_network(user, get_network(slug)): the network is kept, the user's membership
+    read afresh (membership_of, with `reader`); 404 for no network."""
+    network = get_network(slug)
+    return with_membership(user, network, membership_of(user, network, reader))
 
 
 def get_network_for_member_list(user: User | AnonymousUser, slug: str) -> NetworkAccess:

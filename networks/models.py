@@ -201,6 +201,13 @@ class Network(models.Model):
         # Rendered once on save, not on every page view.
         self.about_html = render_markdown(self.about)
         super().save(*args, **kwargs)
+        # What the database holds now (as from_db records): a later change to this same
+        # instance must forget the pages of the address and parent saved here.
+        saved = kwargs.get("update_fields")
+        if saved is None or "slug" in saved:
+            self._slug_in_db = self.slug
+        if saved is None or {"parent", "parent_id"} & set(saved):
+            self._parent_id_in_db = self.parent_id
 
     def get_absolute_url(self) -> str:
         return reverse("networks:detail", args=[self.slug])

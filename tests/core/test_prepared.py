@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef
 
-from core.prepared import Prepared
+from core.prepared import LAST_STAND_IN, Prepared
 from networks.models import Membership, WorkhubMembership
 from tests import factories
 
@@ -55,7 +55,19 @@ def test_it_is_built_and_compiled_once(network, member):
     prepared = Prepared(Membership, build, arity=2)
     for _ in range(3):
         assert [row.person_id for row in prepared.rows(member.pk, network.pk)] == [member.pk]
-    assert len(built) == 1 and built[0][0] < 0  # from stand-ins, never a real id
+    # Twice, from two sets of stand-ins, and never from a real id.
+    assert len(built) == 2 and (member.pk, network.pk) not in built
+
+
+def test_a_constant_of_the_query_equal_to_a_stand_in_stays_a_constant(network, member):
+    prepared = Prepared(
+        Membership,
+        lambda person_id: Membership.objects.filter(person_id=person_id).exclude(
+            network_id=LAST_STAND_IN
+        ),
+        arity=1,
+    )
+    assert [row.network_id for row in prepared.rows(member.pk)] == [network.pk]
 
 
 def test_a_query_that_does_not_take_each_id_as_a_parameter_is_refused(network, member):

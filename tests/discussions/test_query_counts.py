@@ -50,7 +50,8 @@ def test_the_thread_list_does_not_grow_with_threads(client, network, coordinator
         factories.make_thread(network=network, author=person)
     many = _queries(client, url)
     assert few == many <= LIST_MAX_QUERIES
-    assert _queries(client, url, page="last") == many
+    # The last page costs what the first did (less the network, kept by now).
+    assert _queries(client, url, page="last") == many - 1
     assert _queries(client, url, q="supply") <= LIST_MAX_QUERIES
 
 
@@ -84,6 +85,7 @@ def test_the_reports_page_does_not_grow_with_reports(client, network, member, co
     thread = factories.make_thread(network=network, author=member, replies=20)
     reporters = _posters(network, 20)
     services.report_post(post=thread.posts.get(number=1), by=reporters[0], reason="One")
+    client.get(url)  # the first visit's work: the network, kept after it
     few = _queries(client, url)
     for number, reporter in enumerate(reporters):
         services.report_post(post=thread.posts.get(number=number + 2), by=reporter, reason="x")
