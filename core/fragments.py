@@ -39,8 +39,9 @@ def state(obj: Model | None) -> tuple:
 INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 
 
-def _source_digest(template_name: str) -> str:
-    # Read once per process, but afresh while templates are being edited (DEBUG).
+def source_digest(template_name: str) -> str:
+    """A digest of the template's source and of those it includes by name: read once per
+    process, but afresh while templates are being edited (DEBUG)."""
     return _digest_of(template_name) if settings.DEBUG else _kept_digest_of(template_name)
 
 
@@ -90,7 +91,7 @@ def render(template_name: str, context: dict, made_of: object) -> SafeString:
     made = repr(
         (
             template_name,
-            _source_digest(template_name),
+            source_digest(template_name),
             code_digest(),
             timezone.get_current_timezone_name(),
             translation.get_language(),

@@ -33,6 +33,11 @@ def address_scope(address: str) -> str:
     return ADDRESS_SCOPE.format(address=address.lower())
 
 
+# Which addresses bulk mail stops at, as the lists that mark them show it (the network
+# office's member list marks every member whose mail bounces).
+MAIL_STOPS_SCOPE = "mail-stops"
+
+
 def years_after(day: datetime.date, years: int) -> datetime.date:
     """The same date some years on (28 February for a 29 February start)."""
     try:
@@ -788,8 +793,9 @@ class EmailSuppression(models.Model):
         return self.address
 
     def page_scopes(self) -> list[str]:
-        """Its owner's /me/ says that bulk mail to the address stopped."""
-        return [address_scope(self.address)]
+        """Its owner's /me/ says that bulk mail to the address stopped; the office's member
+        lists mark the people whose mail stops."""
+        return [address_scope(self.address), MAIL_STOPS_SCOPE]
 
     @property
     def is_suppressed(self) -> bool:

@@ -2,20 +2,23 @@
 what each row shows. The page and its CSV export read the same list, so a filter
 means the same in both."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html_join
 
-from core import dates, pagecache, widgets
+from core import dates, fragments, pagecache, widgets
 from fees.models import FeeInvoice, FeeScheme
 from members import suppression
-from members.models import Post, School
+from members.models import MAIL_STOPS_SCOPE, Post, School
 from networks.access import NetworkAccess
 from networks.models import Membership, Network, network_scope
 
@@ -394,3 +397,45 @@ def row_of(
         remove_url=remove_url,
         role_options=options,
     )
+
+
+# The templates whose HTML a kept list holds (office/members.html is rendered each time).
+LIST_TEMPLATES = (
+    "office/_member_filters.html",
+    "office/_member_rows.html",
+    "includes/_pagination.html",
+)
+
+
+def kept_list(
+    perms: NetworkAccess, request: HttpRequest, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The list as one viewer sees it at one address (its filters, rows, count and page
+    links), kept while nothing it shows is written: `build()` makes it when it is not.
+
+    What the rows show is written under the network's scope (its memberships, fee
+    scheme and invoices), the site's (people, schools and posts, which name no scope) or
+    MAIL_STOPS_SCOPE (bulk mail stopping at an address). What else it rests on is in the
+    key: the viewer and what they may do (their own row, the addresses they see), the
+    address asked for (the filters, the page, where each action comes back to), the day
+    (current posts, this fee year), the language and time zone, and the release (the
+    code and the templates). Nothing kept holds a CSRF token: the page's form adds its
+    own each time."""
+    own = perms.membership
+    made = repr(
+        (
+            perms.network.pk,
+            request.user.pk,
+            own.pk if own is not None else None,
+            perms.is_site_staff,
+            perms.can_administer,
+            request.get_full_path(),
+            timezone.localdate().isoformat(),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            fragments.code_digest(),
+            *map(fragments.source_digest, LIST_TEMPLATES),
+        )
+    )
+    key = f"office:members:list:{hashlib.sha256(made.encode()).hexdigest()}"
+    return pagecache.kept(key, [network_scope(perms.network.slug), MAIL_STOPS_SCOPE], build)

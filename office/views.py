@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,11 +56,31 @@ def _filters(request: HttpRequest, perms: NetworkAccess):
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's members, searched and filtered, each with what may be done: one form
-    for the page, whose buttons name the membership and the action (member_action)."""
+    for the page, whose buttons name the membership and the action (member_action). The
+    list as this viewer sees it at this address is kept (office.members.kept_list): on a
+    visit with nothing written since, no membership is read."""
     perms = access.get_office_to_administer(request.user, slug)
+    back = request.get_full_path()
+    listed = member_lists.kept_list(perms, request, lambda: _member_list(request, perms, back))
+    return render(
+        request,
+        "office/members.html",
+        {
+            "network": perms.network,
+            "perms": perms,
+            "list": listed,
+            "back": back,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+def _member_list(request: HttpRequest, perms: NetworkAccess, back: str) -> dict:
+    """The parts of the member list page made from the data (and only those): HTML and
+    plain values, to be kept."""
+    slug = perms.network.slug
     form, found = _filters(request, perms)
     page = found.page(request.GET.get("page"))
-    back = request.get_full_path()
     # As the urlencode filter wrote it for each row.
     actions = member_lists.RowActions.for_list(
         slug, "?next=" + quote(back, safe="/"), request.user.pk
@@ -81,22 +102,20 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         {"rows": rows, "has_fee": has_fee, "fee_label": fee_label},
         made_of=(has_fee, fee_label, [row.shown() for row in rows]),
     )
-    return render(
-        request,
-        "office/members.html",
-        {
-            "network": perms.network,
-            "perms": perms,
-            "form": form,
-            "filters_html": filters_html,
-            "page": page,
-            "rows": rows,
-            "rows_html": rows_html,
-            "back": back,
-            "has_fee": has_fee,
-            "export_query": request.GET.urlencode(),
-        },
-    )
+    return {
+        "filters_html": filters_html,
+        "filtering": form.filtering,
+        "count": page.paginator.count,
+        "has_other_pages": page.has_other_pages(),
+        "start_index": page.start_index(),
+        "end_index": page.end_index(),
+        "has_rows": bool(rows),
+        "has_fee": has_fee,
+        "fee_label": fee_label,
+        "rows_html": rows_html,
+        # Its links keep the address's other parameters (core's page_links reads them).
+        "pagination_html": render_to_string("includes/_pagination.html", {"page": page}, request),
+    }
 
 
 NOT_SHARED = "Not shared"
