@@ -6,6 +6,7 @@ services), found through the unique index on (thread, number): the last page of 
 of thousands of posts costs what the first does, with no counting and no OFFSET.
 """
 
+import hashlib
 import math
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -75,17 +76,24 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
 
 
 def kept_posts_key(
-    thread: Thread, network: Network, page: int, may_post: bool, access: DiscussionAccess
+    thread: Thread,
+    network: Network,
+    page: int,
+    may_post: bool,
+    access: DiscussionAccess,
+    query: str,
 ) -> str:
     """Where a page of posts is kept for the readers who see it the same (discussions
-    views): what it shows besides the thread's posts (its network's address in its links)
-    and the links it offers a reader who wrote none of them; and the release."""
+    views): what it shows besides the thread's posts (its network's address in its links,
+    the query string its links to other pages keep) and the links it offers a reader who
+    wrote none of them; and the release."""
     return ":".join(
         (
             "discussions:posts",
             str(thread.pk),
             network.slug,
             str(page),
+            hashlib.sha256(query.encode()).hexdigest(),
             f"{may_post:d}{access.can_read:d}{access.can_moderate:d}",
             fragments.code_digest(),
             timezone.get_current_timezone_name(),

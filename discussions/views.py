@@ -132,16 +132,19 @@ def _quoted_form(request: HttpRequest, posts: list[Post], thread: Thread) -> Pos
 def _posts_html(
     request: HttpRequest, thread: Thread, page, may_post: bool, reader: DiscussionAccess
 ) -> tuple[str, list[Post]]:
-    """The page's posts as this reader sees them, and the posts if they had to be read.
+    """The page's posts as this reader sees them, with the links to the thread's other
+    pages, and the posts if they had to be read.
 
-    Kept for everyone who sees them the same: the readers who wrote none of them and are
-    offered the same links (to quote, to report, to hide), while the thread is unchanged
-    (core.pagecache: a write to it or its posts changes its scope, an author's new name
-    the site's). An author's page offers them their own posts' links and is kept for
-    them; a coordinator's page with a hidden post is never kept (its "Show again" form
-    carries their CSRF token)."""
+    Kept for everyone who sees them the same at the same address: the readers who wrote
+    none of them and are offered the same links (to quote, to report, to hide), while the
+    thread is unchanged (core.pagecache: a write to it or its posts changes its scope, an
+    author's new name the site's). An author's page offers them their own posts' links
+    and is kept for them; a coordinator's page with a hidden post is never kept (its
+    "Show again" form carries their CSRF token)."""
     user = request.user
-    shared_key = threads.kept_posts_key(thread, reader.network, page.number, may_post, reader)
+    shared_key = threads.kept_posts_key(
+        thread, reader.network, page.number, may_post, reader, request.GET.urlencode()
+    )
     own_key = f"{shared_key}:{user.pk}"
     scopes = [thread_scope(thread.pk)]
     kept, versions = pagecache.look_up(shared_key, scopes)
@@ -167,9 +170,12 @@ def _posts_html(
         "may_post": may_post,
         "can_moderate": reader.can_moderate,
     }
+    # Its links keep the address's other parameters (core's page_links reads them).
+    pages = render_to_string("includes/_pagination.html", {"page": page}, request)
     if any(post.may_unhide for post in posts):
-        return render_to_string("discussions/_thread_posts.html", context, request), posts
-    html = render_to_string("discussions/_thread_posts.html", context)
+        html = render_to_string("discussions/_thread_posts.html", context, request)
+        return mark_safe(html + pages), posts  # noqa: S308 (rendered by our templates)
+    html = render_to_string("discussions/_thread_posts.html", context) + pages
     authors = frozenset(post.author_id for post in posts)
     pagecache.keep(own_key if user.pk in authors else shared_key, versions, (authors, html))
     return mark_safe(html), posts  # noqa: S308 (rendered by our template, escaped there)
