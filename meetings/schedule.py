@@ -272,9 +272,9 @@ def kept_upcoming_list(
         sorted(excluding),
     )
     digest = hashlib.sha256(repr(who).encode()).hexdigest()
-    key = _kept_key("upcoming-list", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
+    key = f"meetings:upcoming-list:{digest}:{limit}"
 
-    def build(_) -> list[dict]:
+    def build() -> dict:
         meetings, unseen = next_meetings_and_unseen(
             viewer,
             limit=limit,
@@ -282,9 +282,9 @@ def kept_upcoming_list(
             hidden_from_signed_in=hidden_from_signed_in(),
         )
         ends = [*_ends_of(meetings), *(item.ends_at for item in unseen)]
-        return [{"html": upcoming_list(meetings, unseen), "ends": ends}]
+        return {"html": upcoming_list(meetings, unseen), "until": min(ends, default=None)}
 
-    [found] = _kept({key: None}, build, now, ends=lambda found: found["ends"])
+    found = pagecache.kept(key, [MEETINGS_SCOPE, NETWORKS_SCOPE], build, fresh=_until(now))
     return found["html"]
 
 
@@ -525,23 +525,43 @@ def my_schedule(
     return {"meetings": meetings, "registrations": registrations}
 
 
-def my_schedule_list(person: User, *, limit: int = 20) -> SafeString:
+@dataclass(frozen=True)
+class ScheduleList:
+    """A person's schedule written (my_schedule_list): its text and its meetings' keys."""
+
+    html: SafeString
+    keys: list[int]
+
+
+def my_schedule_list(
+    person: User, *, limit: int = 20, memberships: Iterable[Membership] | None = None
+) -> ScheduleList:
     """my_schedule, written (the schedule's list of meetings, or that there are none), kept
     for the person under the same scopes until its first meeting ends: no meeting to
-    unpickle on a visit, only its text. One query (their live memberships, which name
-    the scopes) when it is kept."""
+    unpickle on a visit, only its text, and one cache round trip. No query when it is
+    kept but one for their live `memberships` (which name the scopes) if the caller has
+    not them in hand."""
     now = timezone.now()
     if not person.is_active:
-        return _schedule_list([])
-    viewer, networks, scopes = _schedule_parts(person, None)
-    key = _kept_key("schedule-list", scopes, person.pk, limit)
+        return ScheduleList(_schedule_list([]), [])
+    viewer, networks, scopes = _schedule_parts(person, memberships)
 
-    def build(_) -> list[dict]:
+    def build() -> dict:
         meetings = _schedule_of(person, viewer, networks, limit, now)
-        return [{"html": _schedule_list(meetings), "ends": _ends_of(meetings)}]
+        written = ScheduleList(_schedule_list(meetings), [meeting.pk for meeting in meetings])
+        return {"list": written, "until": min(_ends_of(meetings), default=None)}
 
-    [found] = _kept({key: None}, build, now, ends=lambda found: found["ends"])
-    return found["html"]
+    # The key names no scope: the versions kept with it are those of this person's
+    # scopes now (their networks'), so a network more or less is a miss.
+    found = pagecache.kept(
+        f"meetings:schedule-list:{person.pk}:{limit}", scopes, build, fresh=_until(now)
+    )
+    return found["list"]
+
+
+def _until(now: datetime.datetime) -> Callable[[dict], bool]:
+    """Whether a kept value {"until": when its first meeting ends, ...} still holds."""
+    return lambda found: found["until"] is None or found["until"] >= now
 
 
 def _schedule_list(meetings: list[Meeting]) -> SafeString:

@@ -170,7 +170,7 @@ class Home:
 
     memberships: list[Membership]
     pending: list[Membership]
-    schedule: dict
+    schedule: schedule.ScheduleList
     suggestions: list[Network]
     invitations: list[Invitation]
 
@@ -182,7 +182,7 @@ def home_for(user: User, *, meetings: int = 5) -> Home:
     return Home(
         memberships=[membership for membership in live if membership.is_active],
         pending=[membership for membership in live if membership.is_pending],
-        schedule=schedule.my_schedule(person, limit=meetings, memberships=live),
+        schedule=schedule.my_schedule_list(person, limit=meetings, memberships=live),
         suggestions=kept_suggestions(person, live),
         invitations=invitations,
     )
