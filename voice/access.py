@@ -22,6 +22,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from core import pagecache
 from core.prepared import Prepared
@@ -91,6 +93,17 @@ def get_access_to_start(user: User | AnonymousUser, slug: str) -> PollAccess:
     return access
 
 
+# Where a kept poll holds its parts of the page, written (written_parts).
+WRITTEN = "written_parts"
+
+
+def written_parts(poll: Poll) -> dict[str, SafeString]:
+    """The poll page's trail and summary (the poll, its kind, state, closing, options),
+    as _kept_poll wrote them with the poll: the same for everyone who may see it."""
+    parts: dict[str, SafeString] = vars(poll)[WRITTEN]
+    return parts
+
+
 def _kept_poll(slug: str, pk: int) -> Poll:
     """The poll with its network and options, the same for everyone: kept while the
     network's scope is unchanged (every write to a poll, its options or its network
@@ -108,9 +121,15 @@ def _kept_poll(slug: str, pk: int) -> Poll:
         )
         if found is None:  # nothing kept
             raise Http404("No such poll.")
+        # Its trail and summary, written once for everyone (nothing of the person's).
+        parts = {"poll": found, "network": found.network, "options": list(found.options.all())}
+        vars(found)[WRITTEN] = {
+            name: render_to_string(f"voice/poll_detail.html#{name}", parts)
+            for name in ("trail", "summary")
+        }
         return found
 
-    return pagecache.kept(f"voice:poll:{slug}:{pk}", [network_scope(slug)], build)
+    return pagecache.kept(f"voice:poll-written:{slug}:{pk}", [network_scope(slug)], build)
 
 
 def _voter_query(person_id: int, network_id: int, poll_id: int) -> QuerySet[Membership]:

@@ -140,8 +140,8 @@ def _detail_context(
         form = VoteForm(poll=poll, options=options, initial=initial_from_ballot(poll, ballot))
     return {
         "poll": poll,
+        "written": access.written_parts(poll),
         "network": viewer.network,
-        "options": options,
         "can_start": viewer.can_start,
         "right": right,
         "voted": voted,

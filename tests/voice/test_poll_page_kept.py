@@ -152,3 +152,19 @@ def test_a_school_s_vote_shows_to_its_seat_holder_at_once_and_not_to_another_sch
 
     voting.cast_ballot(poll=poll, person=seated_head, answers=Answers(position="agree"))
     assert f"{school.name} has voted" in _seen(client, seated_head, poll)
+
+
+def test_the_written_trail_shows_a_parent_network_s_new_name_at_once(client, network):
+    """The poll's trail and summary are written once with the kept poll: a sub-group's
+    poll names its parent network, whose rename shows at once."""
+    group = factories.make_network(name="SEND Heads Group", slug="send-group", parent=network)
+    person = factories.make_head(email="group.member@school.example")
+    factories.make_membership(person=person, network=group)
+    poll = factories.make_poll(network=group, title="Spring day")
+    assert network.label in _seen(client, person, poll)
+
+    network.short_name = "PARENT RENAMED"
+    network.save()
+
+    text = _seen(client, person, poll)
+    assert "PARENT RENAMED" in text and "Spring day" in text
