@@ -16,6 +16,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Window,
 )
@@ -25,6 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 
 from core import pagecache
+from core.prepared import Prepared
 from core.queries import pk_in_any
 from members.models import User
 from networks.models import (
@@ -270,9 +272,9 @@ def kept_upcoming_list(
         sorted(excluding),
     )
     digest = hashlib.sha256(repr(who).encode()).hexdigest()
-    key = _kept_key("upcoming-list", [MEETINGS_SCOPE, NETWORKS_SCOPE], digest, limit)
+    key = f"meetings:upcoming-list:{digest}:{limit}"
 
-    def build(_) -> list[dict]:
+    def build() -> dict:
         meetings, unseen = next_meetings_and_unseen(
             viewer,
             limit=limit,
@@ -280,9 +282,9 @@ def kept_upcoming_list(
             hidden_from_signed_in=hidden_from_signed_in(),
         )
         ends = [*_ends_of(meetings), *(item.ends_at for item in unseen)]
-        return [{"html": upcoming_list(meetings, unseen), "ends": ends}]
+        return {"html": upcoming_list(meetings, unseen), "until": min(ends, default=None)}
 
-    [found] = _kept({key: None}, build, now, ends=lambda found: found["ends"])
+    found = pagecache.kept(key, [MEETINGS_SCOPE, NETWORKS_SCOPE], build, fresh=_until(now))
     return found["html"]
 
 
@@ -392,22 +394,22 @@ def _kept[K, T](
 
 
 def _networks_next(
-    networks: list[Network], limit: int, now: datetime.datetime
+    network_ids: list[int], limit: int, now: datetime.datetime
 ) -> list[list[Meeting]]:
     """Each network's first `limit` upcoming network-wide meetings (not its workhubs'), as
     every active member sees them: published or cancelled, each with its row, which
     says nothing about the person (meeting_row). One query for all."""
     listed = Meeting.objects.listed().filter(workhub__isnull=True).upcoming(now)
     # Each network's first few, each an ordered walk of the (network, starts_at) index.
-    firsts = [listed.filter(network=network).values("pk")[:limit] for network in networks]
-    by_network = {network.pk: [] for network in networks}
+    firsts = [listed.filter(network_id=pk).values("pk")[:limit] for pk in network_ids]
+    by_network: dict[int, list[Meeting]] = {pk: [] for pk in network_ids}
     for meeting in (
         Meeting.objects.filter(pk_in_any(*firsts)).for_lists().order_by("starts_at", "pk")
     ):
         meeting.my_registration = None
         meeting.row = meeting_row(meeting)
         by_network[meeting.network_id].append(meeting)
-    return [by_network[network.pk] for network in networks]
+    return [by_network[pk] for pk in network_ids]
 
 
 def _own_next(
@@ -443,11 +445,54 @@ def _own_next(
     return meetings
 
 
-def _active_networks(memberships: list[Membership]) -> list[Network]:
+def _live_memberships_query(person_id: int) -> QuerySet[Membership]:
+    # What the viewer and the networks' scopes need, no more: the network's address is
+    # annotated, not joined in (a Prepared query's rows have nothing joined).
+    return (
+        Membership.objects.live()
+        .filter(person_id=person_id)
+        .only("status", "role", "network")
+        .annotate(network_slug=F("network__slug"))
+    )
+
+
+# Asked on every visit of My schedule: compiled once (core.prepared).
+_LIVE_MEMBERSHIPS = Prepared(Membership, _live_memberships_query, arity=1)
+
+
+def _active_networks(memberships: list[Membership]) -> list[tuple[int, str]]:
+    """The id and address of each network the person is an active member of, by id."""
     active = [membership for membership in memberships if membership.is_active]
-    if all(Membership.network.is_cached(membership) for membership in active):
-        return sorted((membership.network for membership in active), key=lambda n: n.pk)
-    return list(Network.objects.filter(pk__in=[m.network_id for m in active]).order_by("pk"))
+    if all(
+        Membership.network.is_cached(membership) or hasattr(membership, "network_slug")
+        for membership in active
+    ):
+        found = [
+            (membership.network_id, membership.network.slug)
+            if Membership.network.is_cached(membership)
+            else (membership.network_id, membership.network_slug)
+            for membership in active
+        ]
+        return sorted(found)
+    return list(
+        Network.objects.filter(pk__in=[m.network_id for m in active])
+        .order_by("pk")
+        .values_list("pk", "slug")
+    )
+
+
+def _schedule_parts(
+    person: User, memberships: Iterable[Membership] | None
+) -> tuple[access.Viewer, list[tuple[int, str]], list[str]]:
+    """The viewer, their active networks (id and address) and the scopes their schedule
+    shows: their networks' meetings, and their own meetings (workhubs, registrations)
+    under the scopes their personal feed shows (a meeting, registration, network,
+    workhub, membership or workhub place written). Read from their live `memberships`,
+    or by one query (compiled once) if the caller has not them in hand."""
+    memberships = _LIVE_MEMBERSHIPS.rows(person.pk) if memberships is None else list(memberships)
+    networks = _active_networks(memberships)
+    scopes = [*PERSONAL_SCOPES, *(network_scope(slug) for _, slug in networks)]
+    return access.viewer_with(person, memberships), networks, scopes
 
 
 def my_schedule(
@@ -469,21 +514,7 @@ def my_schedule(
     now = now or timezone.now()
     if not person.is_active:
         return {"meetings": [], "registrations": {}}
-    if memberships is None:
-        # What the viewer and the networks' scopes need, no more.
-        memberships = (
-            Membership.objects.live()
-            .filter(person=person)
-            .select_related("network")
-            .only("status", "role", "network__slug")
-        )
-    memberships = list(memberships)
-    viewer = access.viewer_with(person, memberships)
-    networks = _active_networks(memberships)
-    # Kept for the person under what it shows: their networks' meetings, and their own
-    # meetings (workhubs, registrations) under the scopes their personal feed shows (a
-    # meeting, registration, network, workhub, membership or workhub place written).
-    scopes = [*PERSONAL_SCOPES, *(network_scope(network.slug) for network in networks)]
+    viewer, networks, scopes = _schedule_parts(person, memberships)
     key = _kept_key("schedule", scopes, person.pk, limit)
     [meetings] = _kept(
         {key: None}, lambda _: [_schedule_of(person, viewer, networks, limit, now)], now
@@ -494,18 +525,62 @@ def my_schedule(
     return {"meetings": meetings, "registrations": registrations}
 
 
+@dataclass(frozen=True)
+class ScheduleList:
+    """A person's schedule written (my_schedule_list): its text and its meetings' keys."""
+
+    html: SafeString
+    keys: list[int]
+
+
+def my_schedule_list(
+    person: User, *, limit: int = 20, memberships: Iterable[Membership] | None = None
+) -> ScheduleList:
+    """my_schedule, written (the schedule's list of meetings, or that there are none), kept
+    for the person under the same scopes until its first meeting ends: no meeting to
+    unpickle on a visit, only its text, and one cache round trip. No query when it is
+    kept but one for their live `memberships` (which name the scopes) if the caller has
+    not them in hand."""
+    now = timezone.now()
+    if not person.is_active:
+        return ScheduleList(_schedule_list([]), [])
+    viewer, networks, scopes = _schedule_parts(person, memberships)
+
+    def build() -> dict:
+        meetings = _schedule_of(person, viewer, networks, limit, now)
+        written = ScheduleList(_schedule_list(meetings), [meeting.pk for meeting in meetings])
+        return {"list": written, "until": min(_ends_of(meetings), default=None)}
+
+    # The key names no scope: the versions kept with it are those of this person's
+    # scopes now (their networks'), so a network more or less is a miss.
+    found = pagecache.kept(
+        f"meetings:schedule-list:{person.pk}:{limit}", scopes, build, fresh=_until(now)
+    )
+    return found["list"]
+
+
+def _until(now: datetime.datetime) -> Callable[[dict], bool]:
+    """Whether a kept value {"until": when its first meeting ends, ...} still holds."""
+    return lambda found: found["until"] is None or found["until"] >= now
+
+
+def _schedule_list(meetings: list[Meeting]) -> SafeString:
+    return render_to_string(
+        "meetings/_my_schedule.html#meetings", {"schedule": {"meetings": meetings}}
+    )
+
+
 def _schedule_of(
     person: User,
     viewer: access.Viewer,
-    networks: list[Network],
+    networks: list[tuple[int, str]],
     limit: int,
     now: datetime.datetime,
 ) -> list[Meeting]:
     """The first `limit` of the person's own meetings (one query) and of their networks'
     (each network's kept for all its members under its scope; one query for those not)."""
     wanted = {
-        _kept_key("network-next", [network_scope(network.slug)], network.pk, limit): network
-        for network in networks
+        _kept_key("network-next", [network_scope(slug)], pk, limit): pk for pk, slug in networks
     }
     by_network = _kept(wanted, lambda missing: _networks_next(missing, limit, now), now)
     own = _own_next(person, viewer, limit, now)

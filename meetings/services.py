@@ -7,11 +7,12 @@ from typing import TypedDict, Unpack
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core import audit
 from core.email import queue_templated_email
+from core.prepared import Prepared
 from members.models import School, User
 from networks.models import EmailPreference, Membership, Network, Workhub
 from networks.services import choices_for
@@ -709,10 +710,18 @@ def remove_paper(*, paper: Paper, by: User | None) -> None:
 # Personal calendar feed
 
 
+def _feed_query(person_id: int) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(person_id=person_id)  # one at most: one a person
+
+
+# Asked on every visit of My schedule: compiled once (core.prepared).
+_FEED = Prepared(CalendarFeed, _feed_query, arity=1)
+
+
 def calendar_feed_for(person: User) -> CalendarFeed:
     """The person's feed, made on first use (one query once it exists, three the first
     time: no savepoint, and two first visits at once still make one feed)."""
-    return CalendarFeed.objects.filter(person=person).first() or make_calendar_feed(person)
+    return _FEED.first(person.pk) or make_calendar_feed(person)
 
 
 def make_calendar_feed(person: User) -> CalendarFeed:

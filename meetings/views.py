@@ -689,7 +689,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/my_schedule.html",
         {
-            "schedule": schedule.my_schedule(request.user),
+            "schedule_list": schedule.my_schedule_list(request.user).html,
             "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
         },
     )

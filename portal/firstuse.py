@@ -4,7 +4,9 @@ join next. Reads only; the workflows are in portal.services and networks.service
 import datetime
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from core import pagecache
 from meetings import schedule
@@ -133,12 +135,12 @@ def suggested_networks(person: User, memberships: list[Membership]) -> list[Netw
     ]
 
 
-def kept_suggestions(person: User, memberships: list[Membership]) -> list[Network]:
-    """suggested_networks, kept for the person for the day (posts begin and end on a
-    day) under the scopes of what the rules read: networks and their areas, memberships,
-    and the person's posts and their schools (the site's scope: members' models name
-    none)."""
-    key = f"portal:suggestions:{person.pk}:{timezone.localdate().isoformat()}"
+def kept_suggestions(person: User, memberships: list[Membership]) -> SafeString:
+    """suggested_networks, written (the home page's "Networks you can join"), kept for
+    the person for the day (posts begin and end on a day) under the scopes of what the
+    rules read: networks and their areas, memberships, and the person's posts and their
+    schools (the site's scope: members' models name none)."""
+    key = f"portal:suggestions-written:{person.pk}:{timezone.localdate().isoformat()}"
     return pagecache.kept(
         key,
         [NETWORKS_SCOPE, MEMBERSHIPS_SCOPE],
@@ -146,9 +148,12 @@ def kept_suggestions(person: User, memberships: list[Membership]) -> list[Networ
     )
 
 
-def _suggestions_of(person: User, memberships: list[Membership]) -> list[Network]:
+def _suggestions_of(person: User, memberships: list[Membership]) -> SafeString:
     User.objects.load_posts([person])  # on the request's user: what else reads them uses them
-    return suggested_networks(person, memberships)
+    return render_to_string(
+        "portal/_home_mine.html#suggestions",
+        {"suggestions": suggested_networks(person, memberships)},
+    )
 
 
 def waiting_invitations(person: User, memberships: list[Membership]) -> list[Invitation]:
@@ -170,8 +175,8 @@ class Home:
 
     memberships: list[Membership]
     pending: list[Membership]
-    schedule: dict
-    suggestions: list[Network]
+    schedule: schedule.ScheduleList
+    suggestions: SafeString
     invitations: list[Invitation]
 
 
@@ -182,7 +187,7 @@ def home_for(user: User, *, meetings: int = 5) -> Home:
     return Home(
         memberships=[membership for membership in live if membership.is_active],
         pending=[membership for membership in live if membership.is_pending],
-        schedule=schedule.my_schedule(person, limit=meetings, memberships=live),
+        schedule=schedule.my_schedule_list(person, limit=meetings, memberships=live),
         suggestions=kept_suggestions(person, live),
         invitations=invitations,
     )

@@ -341,7 +341,7 @@ def home(request: HttpRequest) -> HttpResponse:
         viewer = meeting_access.viewer_with(request.user, mine.memberships + mine.pending)
         # Which network's next meeting someone signed in may not see is the same for
         # everyone; the schedule takes the person's own networks out.
-        own = [meeting.pk for meeting in mine.schedule["meetings"]]
+        own = mine.schedule.keys
         upcoming = schedule.kept_upcoming_list(
             viewer,
             limit=HOME_MEETINGS,

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from core import pagecache
+from core.prepared import Prepared
 from members.models import School, User
 from networks import access as network_access
 from networks.access import NetworkAccess
 from networks.models import Membership, Network, network_scope
 
-from .models import Poll
+from .models import Poll, VoteRecord
 
 SEEN_STATES = (Poll.State.OPEN, Poll.State.CLOSED)
 
@@ -90,6 +93,17 @@ def get_access_to_start(user: User | AnonymousUser, slug: str) -> PollAccess:
     return access
 
 
+# Where a kept poll holds its parts of the page, written (written_parts).
+WRITTEN = "written_parts"
+
+
+def written_parts(poll: Poll) -> dict[str, SafeString]:
+    """The poll page's trail and summary (the poll, its kind, state, closing, options),
+    as _kept_poll wrote them with the poll: the same for everyone who may see it."""
+    parts: dict[str, SafeString] = vars(poll)[WRITTEN]
+    return parts
+
+
 def _kept_poll(slug: str, pk: int) -> Poll:
     """The poll with its network and options, the same for everyone: kept while the
     network's scope is unchanged (every write to a poll, its options or its network
@@ -107,16 +121,60 @@ def _kept_poll(slug: str, pk: int) -> Poll:
         )
         if found is None:  # nothing kept
             raise Http404("No such poll.")
+        # Its trail and summary, written once for everyone (nothing of the person's).
+        parts = {"poll": found, "network": found.network, "options": list(found.options.all())}
+        vars(found)[WRITTEN] = {
+            name: render_to_string(f"voice/poll_detail.html#{name}", parts)
+            for name in ("trail", "summary")
+        }
         return found
 
-    return pagecache.kept(f"voice:poll:{slug}:{pk}", [network_scope(slug)], build)
+    return pagecache.kept(f"voice:poll-written:{slug}:{pk}", [network_scope(slug)], build)
+
+
+def _voter_query(person_id: int, network_id: int, poll_id: int) -> QuerySet[Membership]:
+    # One row at most: one live membership a person and network (networks_membership_one_live).
+    # Whether they voted, as themselves and for their seat's school (VoteRecord.of_voter).
+    return (
+        Membership.objects.live()
+        .filter(person_id=person_id, network_id=network_id)
+        .annotate(
+            voted_as_person=Exists(VoteRecord.of_voter(poll_id, OuterRef("person_id"), None)),
+            voted_for_school=Exists(
+                VoteRecord.of_voter(poll_id, OuterRef("person_id"), OuterRef("school_id"))
+            ),
+        )[:1]
+    )
+
+
+# Asked on every visit of a poll's page: compiled once (core.prepared).
+_VOTER = Prepared(Membership, _voter_query, arity=3)
+
+
+def voted_on(membership: Membership | None, poll: Poll, school: School | None) -> bool | None:
+    """Whether the person voted in the poll (as themselves, or for `school`, their seat's),
+    from their membership as get_poll_for_user read it with the poll's page; None if it
+    was not read so (for another poll, or otherwise)."""
+    if membership is None or vars(membership).get("voted_in") != poll.pk:
+        return None
+    read = vars(membership)
+    if school is not None:
+        return bool(read["voted_for_school"]) if school.pk == membership.school_id else None
+    return bool(read["voted_as_person"])
 
 
 def get_poll_for_user(user: User | AnonymousUser, slug: str, pk: int) -> tuple[Poll, PollAccess]:
     """The poll and the person's access: 404 for another network's poll, or for a draft
-    they may not start; 403 for an open or closed one to someone who is not a member."""
+    they may not start; 403 for an open or closed one to someone who is not a member.
+    The person's live membership is read afresh, with whether they voted in it (one
+    query, compiled once)."""
     poll = _kept_poll(slug, pk)
-    access = for_network(user, poll.network)
+    membership = network_access.membership_of(
+        user, poll.network, lambda person_id, network_id: _VOTER.first(person_id, network_id, pk)
+    )
+    if membership is not None:
+        vars(membership)["voted_in"] = poll.pk  # what its voted_* annotations are of
+    access = PollAccess(perms=network_access.with_membership(user, poll.network, membership))
     if poll.state == Poll.State.DRAFT and not access.can_start:
         raise Http404("No such poll.")
     if not access.may_see(poll):

@@ -7,6 +7,7 @@ VoteRecord row that stops a second vote says only that the person (or school) vo
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -183,6 +184,17 @@ class VoteRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Voted in {self.poll_id}"
+
+    @classmethod
+    def of_voter(
+        cls, poll_id: Any, person_id: Any, school_id: Any
+    ) -> models.QuerySet["VoteRecord"]:
+        """The record that the person voted in the poll or, voting for a school (a
+        `school_id`, which may be an OuterRef), that the school did: one rule for
+        voting.has_voted and the poll page's read of the person (voice.access)."""
+        if school_id is not None:
+            return cls.objects.filter(poll_id=poll_id, school_id=school_id)
+        return cls.objects.filter(poll_id=poll_id, person_id=person_id, school__isnull=True)
 
 
 class Decision(models.Model):

@@ -130,7 +130,7 @@ def _detail_context(
     voted = (
         right.may_vote
         and poll.state != Poll.State.DRAFT
-        and voting.has_voted(poll, request.user, right.school)
+        and voting.has_voted(poll, request.user, right.school, viewer.perms.membership)
     )
     ballot = voting.ballot_of(poll, request.user, right.school) if voted else None
     closed_why = voting.refusal(poll)
@@ -140,8 +140,8 @@ def _detail_context(
         form = VoteForm(poll=poll, options=options, initial=initial_from_ballot(poll, ballot))
     return {
         "poll": poll,
+        "written": access.written_parts(poll),
         "network": viewer.network,
-        "options": options,
         "can_start": viewer.can_start,
         "right": right,
         "voted": voted,

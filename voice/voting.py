@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core import audit
 from members.models import School, User
+from networks.models import Membership
 
 from . import access
 from .models import Ballot, BallotChoice, Option, Poll, VoteRecord
@@ -142,9 +143,7 @@ def _fill(ballot: Ballot, content: Content) -> None:
 
 
 def _record_for(poll: Poll, person: User, school: School | None) -> VoteRecord | None:
-    if school is not None:
-        return VoteRecord.objects.filter(poll=poll, school=school).first()
-    return VoteRecord.objects.filter(poll=poll, person=person, school__isnull=True).first()
+    return VoteRecord.of_voter(poll.pk, person.pk, school.pk if school else None).first()
 
 
 def _open_ballot_of(poll: Poll, person: User, school: School | None) -> Ballot | None:
@@ -154,8 +153,15 @@ def _open_ballot_of(poll: Poll, person: User, school: School | None) -> Ballot |
     return Ballot.objects.filter(poll=poll, person=person, school__isnull=True).first()
 
 
-def has_voted(poll: Poll, person: User, school: School | None) -> bool:
-    """Whether the person (or, in a poll of schools, their school) has voted."""
+def has_voted(
+    poll: Poll, person: User, school: School | None, membership: Membership | None = None
+) -> bool:
+    """Whether the person (or, in a poll of schools, their school) has voted. No query
+    with the person's `membership` of the poll's network read for the poll's page, which
+    says it (voice.access.get_poll_for_user)."""
+    said = access.voted_on(membership, poll, school)
+    if said is not None:
+        return said
     return _record_for(poll, person, school) is not None
 
 

@@ -199,3 +199,29 @@ def test_a_meeting_that_has_ended_leaves_with_no_write(seen, network):
         mine = seen()
 
     assert "Ending now" not in mine and "Next week" in mine
+
+
+def test_a_kept_schedule_reads_the_live_membership_and_the_own_feed_on_every_visit(
+    client, network, member, django_assert_num_queries
+):
+    """My schedule kept: three queries (the session's person, their feed, their live
+    memberships, which name what the list shows), and the feed address and the form's
+    CSRF token are the visitor's own, never the one who had the list built first."""
+    factories.make_meeting(network=network, title="Spring term meeting", **_soon())
+    other = factories.make_head(email="other@school.example")
+    factories.make_membership(person=other, network=network)
+    client.force_login(other)
+    theirs = client.get(reverse("meetings:my_schedule")).content.decode()
+    their_feed = services.calendar_feed_for(other).token
+    assert their_feed in theirs
+
+    client.force_login(member)
+    client.get(reverse("meetings:my_schedule"))
+    with django_assert_num_queries(3) as captured:
+        mine = client.get(reverse("meetings:my_schedule")).content.decode()
+
+    assert any("networks_membership" in query["sql"] for query in captured.captured_queries)
+    assert "Spring term meeting" in mine
+    assert services.calendar_feed_for(member).token in mine and their_feed not in mine
+    token = mine.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert token not in theirs

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from networks import services as network_services
 from tests import factories
-from voice import closing, polls
+from voice import closing, polls, voting
 from voice.models import Poll
 from voice.polls import OptionInput, PollInput
+from voice.voting import Answers
 
-from .conftest import page_text
+from .conftest import page_text, seat_holder
 
 NEXT_WEEK = timezone.now() + datetime.timedelta(days=7)
 
@@ -113,7 +114,57 @@ def test_the_page_reads_only_the_person_when_the_poll_is_kept(
     client.force_login(member)
     if kept_first:
         client.get(_url(poll))
-    # Their session's user, their membership, their vote (and the poll with its options
-    # when it is not kept yet).
-    with django_assert_max_num_queries(3 if kept_first else 5):
+    # Their session's user, their membership with whether they voted, in one query (and
+    # the poll with its options when it is not kept yet).
+    with django_assert_max_num_queries(2 if kept_first else 4):
         assert client.get(_url(poll)).status_code == 200
+
+
+def test_my_vote_shows_at_once_and_another_member_s_vote_is_never_mine(client, network, member):
+    """Whether the person voted is read with their membership on every visit: their own
+    vote shows at once, another member's never says they voted."""
+    poll = factories.make_poll(network=network, kind="proposal", secret=True)
+    other = factories.make_head(email="other@school.example")
+    factories.make_membership(person=other, network=network)
+    assert "You have voted" not in _seen(client, member, poll)
+
+    voting.cast_ballot(poll=poll, person=other, answers=Answers(position="agree"))
+    assert "You have voted" in _seen(client, other, poll)
+    mine = _seen(client, member, poll)
+    assert "You have voted" not in mine and "Vote" in mine
+
+    voting.cast_ballot(poll=poll, person=member, answers=Answers(position="agree"))
+    assert "You have voted" in _seen(client, member, poll)
+
+
+def test_a_school_s_vote_shows_to_its_seat_holder_at_once_and_not_to_another_school(
+    client, school_network, seated_head
+):
+    poll = factories.make_poll(
+        network=school_network, kind="proposal", voters="schools", secret=True
+    )
+    school = seated_head.posts.get().school
+    other = seat_holder(school_network, email="other.head@school.example")
+    assert f"Vote for {school.name}" in _seen(client, seated_head, poll)
+
+    voting.cast_ballot(poll=poll, person=other, answers=Answers(position="agree"))
+    assert f"{school.name} has voted" not in _seen(client, seated_head, poll)
+
+    voting.cast_ballot(poll=poll, person=seated_head, answers=Answers(position="agree"))
+    assert f"{school.name} has voted" in _seen(client, seated_head, poll)
+
+
+def test_the_written_trail_shows_a_parent_network_s_new_name_at_once(client, network):
+    """The poll's trail and summary are written once with the kept poll: a sub-group's
+    poll names its parent network, whose rename shows at once."""
+    group = factories.make_network(name="SEND Heads Group", slug="send-group", parent=network)
+    person = factories.make_head(email="group.member@school.example")
+    factories.make_membership(person=person, network=group)
+    poll = factories.make_poll(network=group, title="Spring day")
+    assert network.label in _seen(client, person, poll)
+
+    network.short_name = "PARENT RENAMED"
+    network.save()
+
+    text = _seen(client, person, poll)
+    assert "PARENT RENAMED" in text and "Spring day" in text
