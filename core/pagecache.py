@@ -246,15 +246,28 @@ def look_up(key: str, scopes: Iterable[str]) -> tuple[Any | None, tuple[str, ...
     since, else None; and the scopes' current versions, to keep a value built now under.
     For a value that may not be kept for everyone who asks (kept() keeps whatever it
     builds): the caller decides, once it is built, whether to `keep()` it. One round trip."""
+    found, versions = look_up_together([key], scopes)
+    return found.get(key), versions
+
+
+def look_up_together(
+    keys: Iterable[str], scopes: Iterable[str]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """look_up() for several values kept under the same scopes, in one round trip: those
+    found unchanged, by key, and the versions to keep the others under."""
+    keys = list(keys)
     version_keys = [_version_key(SITE), *map(_version_key, scopes)]
-    found = cache.get_many([key, *version_keys])
+    found = cache.get_many([*keys, *version_keys])
     versions = tuple(found.get(version_key) for version_key in version_keys)
-    stored = found.get(key)
-    if stored is not None and stored[0] == versions:
-        return stored[1], versions
-    # Read before what it covers is: a write while the value is built leaves it stale.
-    versions, _ = _current_versions(version_keys, versions)
-    return None, versions
+    values = {
+        key: stored[1]
+        for key in keys
+        if (stored := found.get(key)) is not None and stored[0] == versions
+    }
+    if len(values) < len(keys):
+        # Read before what it covers is: a write while a value is built leaves it stale.
+        versions, _ = _current_versions(version_keys, versions)
+    return values, versions
 
 
 def keep(key: str, versions: tuple[str, ...], value: Any) -> None:

@@ -190,14 +190,24 @@ def get_access_to_moderate(user: User | AnonymousUser, slug: str) -> DiscussionA
     return access
 
 
-def _thread_at(slug: str, pk: int) -> Thread | None:
+def thread_scopes(slug: str, pk: int) -> list[str]:
+    """What the thread at this address is kept under, and what is kept with it (its
+    pages of posts): the thread's scope and its network's (its workhubs, its parent)."""
+    return [thread_scope(pk), network_scope(slug)]
+
+
+def _thread_at(
+    slug: str, pk: int, kept_with: tuple[str, ...] = ()
+) -> tuple[Thread | None, dict[str, Any], tuple[str, ...]]:
     """The thread at this address, with its network (and the network's parent) and its
     workhub: the same for everyone, so kept for all (core.pagecache) while the thread and
-    its network (its workhubs, its parent) are unchanged."""
+    its network are unchanged. With what else is kept under the same scopes at the keys
+    `kept_with` (a page of its posts), in the same round trip, and their versions."""
     key = f"discussions:thread:{slug}:{pk}"
-    kept, versions = pagecache.look_up(key, [thread_scope(pk), network_scope(slug)])
+    found, versions = pagecache.look_up_together([key, *kept_with], thread_scopes(slug, pk))
+    kept = found.pop(key, None)
     if isinstance(kept, Thread):
-        return kept
+        return kept, found, versions
     thread = (
         Thread.objects.select_related("network__parent", "workhub")
         .filter(network__slug=slug, pk=pk)
@@ -205,7 +215,7 @@ def _thread_at(slug: str, pk: int) -> Thread | None:
     )
     if thread is not None:
         pagecache.keep(key, versions, thread)
-    return thread
+    return thread, found, versions
 
 
 def _reader_query(
@@ -235,7 +245,17 @@ def get_thread_for_user(
     person's is read afresh, so someone who lapses is refused at once: their live
     membership, their place in the workhub and their email choices (on the access's
     `also`), in one query."""
-    thread = _thread_at(slug, pk)
+    thread, access, _kept, _versions = read_thread(user, slug, pk)
+    return thread, access
+
+
+def read_thread(
+    user: User | AnonymousUser, slug: str, pk: int, kept_with: tuple[str, ...] = ()
+) -> tuple[Thread, DiscussionAccess, dict[str, Any], tuple[str, ...]]:
+    """get_thread_for_user, with what is kept under the thread's scopes at `kept_with`
+    (the page of posts the reader asked for) read in the same round trip as the thread,
+    and the versions to keep a value built now under."""
+    thread, kept, versions = _thread_at(slug, pk, kept_with)
     if thread is None:  # no such thread in that network, or no such network
         raise Http404("No such thread.")
     network = thread.network
@@ -262,7 +282,7 @@ def get_thread_for_user(
         )
     if not access.can_read:
         raise _refuse(access)
-    return thread, access
+    return thread, access, kept, versions
 
 
 def get_post_for_user(

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from core import fragments
-from networks.models import Network
 
 from .access import DiscussionAccess
 from .models import Post, PostReport, Thread
@@ -75,26 +74,18 @@ def posts_on_page(thread: Thread, page: int) -> list[Post]:
     )
 
 
-def kept_posts_key(
-    thread: Thread,
-    network: Network,
-    page: int,
-    may_post: bool,
-    access: DiscussionAccess,
-    query: str,
-) -> str:
-    """Where a page of posts is kept for the readers who see it the same (discussions
-    views): what it shows besides the thread's posts (its network's address in its links,
-    the query string its links to other pages keep) and the links it offers a reader who
-    wrote none of them; and the release."""
+def kept_page_key(slug: str, pk: int, query: str) -> str:
+    """Where the pages of posts of a thread's address are kept (discussions views, under
+    the thread's scopes, discussions.access.thread_scopes): by the network's address in
+    their links, the thread, the query string (the page asked for, and what the links to
+    the other pages keep), and the release. Known from the address alone, so read with
+    the thread in one round trip."""
     return ":".join(
         (
-            "discussions:posts",
-            str(thread.pk),
-            network.slug,
-            str(page),
+            "discussions:page",
+            slug,
+            str(pk),
             hashlib.sha256(query.encode()).hexdigest(),
-            f"{may_post:d}{access.can_read:d}{access.can_moderate:d}",
             fragments.code_digest(),
             timezone.get_current_timezone_name(),
             translation.get_language(),

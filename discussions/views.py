@@ -24,7 +24,7 @@ from core import keyset, pagecache
 from . import access, notifications, services, threads
 from .access import DiscussionAccess
 from .forms import EditForm, HideForm, PostForm, ReportForm, SearchForm, ThreadForm
-from .models import Post, Thread, thread_scope
+from .models import Post, Thread
 
 
 def post_url(thread: Thread, number: int) -> str:
@@ -129,29 +129,40 @@ def _quoted_form(request: HttpRequest, posts: list[Post], thread: Thread) -> Pos
     return PostForm(initial={"body": text, "quotes": quoted.number})
 
 
+# A page of posts as kept (discussions.threads.kept_page_key): one version for each way
+# a reader sees it, by the links it offers them (may they post, read, moderate; and,
+# for one who wrote some of its posts, who they are), each with the page's authors.
+PageVariants = dict[tuple, tuple[frozenset, str]]
+
+
 def _posts_html(
-    request: HttpRequest, thread: Thread, page, may_post: bool, reader: DiscussionAccess
+    request: HttpRequest,
+    thread: Thread,
+    page,
+    may_post: bool,
+    reader: DiscussionAccess,
+    kept: tuple[str, PageVariants | None, tuple[str, ...]],
 ) -> tuple[str, list[Post]]:
     """The page's posts as this reader sees them, with the links to the thread's other
-    pages, and the posts if they had to be read.
+    pages, and the posts if they had to be read. `kept`: where the address's page is
+    kept, what was found there and the versions it was read under.
 
     Kept for everyone who sees them the same at the same address: the readers who wrote
     none of them and are offered the same links (to quote, to report, to hide), while the
-    thread is unchanged (core.pagecache: a write to it or its posts changes its scope, an
-    author's new name the site's). An author's page offers them their own posts' links
-    and is kept for them; a coordinator's page with a hidden post is never kept (its
-    "Show again" form carries their CSRF token)."""
+    thread is unchanged (core.pagecache: a write to it, its posts or its network changes
+    its scopes, an author's new name the site's). An author's page offers them their own
+    posts' links and is kept for them; a coordinator's page with a hidden post is never
+    kept (its "Show again" form carries their CSRF token)."""
     user = request.user
-    shared_key = threads.kept_posts_key(
-        thread, reader.network, page.number, may_post, reader, request.GET.urlencode()
-    )
-    own_key = f"{shared_key}:{user.pk}"
-    scopes = [thread_scope(thread.pk)]
-    kept, versions = pagecache.look_up(shared_key, scopes)
-    if kept is not None and user.pk in kept[0]:  # kept[0]: the page's authors
-        kept, versions = pagecache.look_up(own_key, scopes)
-    if kept is not None:
-        return mark_safe(kept[1]), []  # noqa: S308 (rendered by our template, escaped there)
+    key, found, versions = kept
+    variants = found or {}
+    seen_as = (may_post, reader.can_read, reader.can_moderate)
+    shared = variants.get(seen_as)
+    if shared is not None and user.pk not in shared[0]:
+        return mark_safe(shared[1]), []  # noqa: S308 (rendered by our templates, escaped there)
+    own = variants.get((*seen_as, user.pk))
+    if own is not None:
+        return mark_safe(own[1]), []  # noqa: S308
     posts = threads.posts_on_page(thread, page.number)
     for post in posts:
         post.thread = thread
@@ -174,25 +185,35 @@ def _posts_html(
     pages = render_to_string("includes/_pagination.html", {"page": page}, request)
     if any(post.may_unhide for post in posts):
         html = render_to_string("discussions/_thread_posts.html", context, request)
-        return mark_safe(html + pages), posts  # noqa: S308 (rendered by our templates)
+        return mark_safe(html + pages), posts  # noqa: S308
     html = render_to_string("discussions/_thread_posts.html", context) + pages
     authors = frozenset(post.author_id for post in posts)
-    pagecache.keep(own_key if user.pk in authors else shared_key, versions, (authors, html))
-    return mark_safe(html), posts  # noqa: S308 (rendered by our template, escaped there)
+    variant = (*seen_as, user.pk) if user.pk in authors else seen_as
+    pagecache.keep(key, versions, {**variants, variant: (authors, html)})
+    return mark_safe(html), posts  # noqa: S308
 
 
 def _thread_page(
     request: HttpRequest,
     thread: Thread,
     reader: DiscussionAccess,
+    kept: tuple[str, PageVariants | None, tuple[str, ...]] | None = None,
     form: PostForm | None = None,
     asked: str | None = None,
 ) -> HttpResponse:
+    """The thread's page; `kept`, the page of posts as read with the thread (else read
+    here: the reply form's page with its errors, the thread's last)."""
     page_number = _page_number(request.GET.get("page", "") if asked is None else asked, thread)
     # The paginator counts a range as long as the thread: pages are ranges of numbers.
     page = Paginator(range(thread.post_count), threads.POSTS_PER_PAGE).get_page(page_number)
     may_post = reader.may_post(thread)
-    posts_html, posts = _posts_html(request, thread, page, may_post, reader)
+    if kept is None:
+        key = threads.kept_page_key(thread.network.slug, thread.pk, f"page={page_number}")
+        found, versions = pagecache.look_up(
+            key, access.thread_scopes(thread.network.slug, thread.pk)
+        )
+        kept = (key, found, versions)
+    posts_html, posts = _posts_html(request, thread, page, may_post, reader, kept)
     if may_post and form is None:
         form = _quoted_form(request, posts, thread)
     return render(
@@ -224,9 +245,11 @@ def _email_choices(request: HttpRequest, thread: Thread, reader: DiscussionAcces
 
 @login_required
 def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A thread's posts in order, a page at a time, and the reply form."""
-    thread, reader = access.get_thread_for_user(request.user, slug, pk)
-    return _thread_page(request, thread, reader)
+    """A thread's posts in order, a page at a time, and the reply form. The page of posts
+    asked for is read with the thread, in one round trip to the cache."""
+    key = threads.kept_page_key(slug, pk, request.GET.urlencode())
+    thread, reader, found, versions = access.read_thread(request.user, slug, pk, (key,))
+    return _thread_page(request, thread, reader, (key, found.get(key), versions))
 
 
 @require_POST
@@ -250,7 +273,7 @@ def thread_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Your reply is posted.")
             return redirect(post_url(thread, post.number))
     # The form again, with its errors, below the thread's last page.
-    return _thread_page(request, thread, reader, form, asked="last")
+    return _thread_page(request, thread, reader, form=form, asked="last")
 
 
 @login_required

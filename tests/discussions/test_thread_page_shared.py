@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import pagecache
 from discussions import privacy, services
 from tests import factories, personas
 from tests.discussions.conftest import page_text
@@ -261,3 +262,24 @@ def test_the_links_to_other_pages_are_those_of_the_address_asked_for(
     assert "?page=3&amp;quote=30" in quoting
     plain = client.get(_url("thread", thread), {"page": 2}).content.decode()
     assert "?page=3" in plain and "?page=3&amp;quote=30" not in plain
+
+
+def test_a_kept_page_and_its_thread_come_in_one_round_trip_to_the_cache(
+    client, monkeypatch, thread, other
+):
+    client.force_login(other)
+    client.get(_url("thread", thread))
+    asked = []
+    real = pagecache.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get_many(self, keys):
+            asked.append(keys)
+            return real.get_many(keys)
+
+    monkeypatch.setattr(pagecache, "cache", Counting())
+    assert _posts_read(client, _url("thread", thread)) == 0
+    assert len(asked) == 1
