@@ -224,17 +224,10 @@ def kept_together(
 ) -> dict[str, Any]:
     """kept() for several values under the same scopes, in one cache round trip when
     they are all there; those missing are built in the order given."""
-    version_keys = [_version_key(SITE), *map(_version_key, scopes)]
-    found = cache.get_many([*builds, *version_keys])
-    versions = tuple(found.get(version_key) for version_key in version_keys)
-    values = {}
-    for key in builds:
-        stored = found.get(key)
-        if stored is not None and stored[0] == versions and (fresh is None or fresh(stored[1])):
-            values[key] = stored[1]
+    found, versions = look_up_together(builds, scopes)
+    values = {key: value for key, value in found.items() if fresh is None or fresh(value)}
     missing = [key for key in builds if key not in values]
     if missing:
-        versions, _ = _current_versions(version_keys, versions)
         built = {key: builds[key]() for key in missing}
         cache.set_many({key: (versions, value) for key, value in built.items()}, PAGE_SECONDS)
         values.update(built)

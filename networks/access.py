@@ -9,7 +9,7 @@ staff are superusers (is_staff only opens the admin site).
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -94,33 +94,6 @@ def membership_of(
 def for_network(user: User | AnonymousUser, network: Network) -> NetworkAccess:
     """Everything the user may do in the network, in at most one query."""
     return with_membership(user, network, membership_of(user, network))
-
-
-# Where with_own_membership puts the user's membership on each row.
-OWN_MEMBERSHIP = "own_live_membership"
-
-
-def with_own_membership[QS: models.QuerySet[Any]](
-    queryset: QS, user: User | AnonymousUser, network: str
-) -> QS:
-    """The rows with the user's live membership of each row's network (at the path
-    `network`) joined in, for for_joined: membership_of's row, in the rows' own query."""
-    if not user.is_authenticated:
-        return queryset
-    memberships = f"{network}__memberships"
-    condition = models.Q(
-        **{f"{memberships}__person": user, f"{memberships}__status__in": Membership.LIVE_STATUSES}
-    )
-    # One row at most: one live membership a person and network (networks_membership_one_live).
-    joined = models.FilteredRelation(memberships, condition=condition)
-    return queryset.annotate(**{OWN_MEMBERSHIP: joined}).select_related(OWN_MEMBERSHIP)
-
-
-def for_joined(user: User | AnonymousUser, network: Network, row: models.Model) -> NetworkAccess:
-    """for_network, from a row read through with_own_membership (no query). The membership
-    is taken off the row, which stays the same for everyone (core.fragments.state)."""
-    membership = vars(row).pop(OWN_MEMBERSHIP, None)
-    return with_membership(user, network, membership if user.is_authenticated else None)
 
 
 def with_membership(
